@@ -1,0 +1,77 @@
+import type { FactType } from '../model/schema.js';
+
+/**
+ * What a collector reads. Collectors never run anything themselves: they declare requests, the
+ * collection layer turns every request of every needed collector into ONE script (local/SSH), or the
+ * fixture transport answers each request from a recorded host folder.
+ *
+ *  cmd  — a shell snippet (POSIX sh). Recorded in fixtures as cmd/<name>.txt (+ optional
+ *         cmd/<name>.rc with the exit code; 127 = command not installed).
+ *  file — one exact path. Fixture: files/<path>.
+ *  glob — a shell glob (`/etc/ssh/sshd_config.d/*.conf`); matches in lexical order.
+ *  tree — a config file plus everything it includes, recursively (sshd `Include`, nginx `include`,
+ *         PAM `@include`). `include` is an extended regex whose group 1 is the operand (which may be
+ *         several space-separated globs); relative operands resolve against `base`.
+ */
+export type Request =
+  | { kind: 'cmd'; name: string; script: string; timeoutS?: number }
+  | { kind: 'file'; path: string }
+  | { kind: 'glob'; pattern: string }
+  | { kind: 'tree'; path: string; include: string; base: string };
+
+export interface CmdResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number; // 127: not installed; 124: timed out
+  truncated: boolean;
+}
+
+export interface FileContent {
+  path: string;
+  content: string;
+  truncated: boolean;
+}
+
+/**
+ * What a collector's parse() gets back. Reading something through it records it as a source of the
+ * family (for evidence). `text()` returns null for an absent file and throws CollectError
+ * `permission_denied` for an unreadable one.
+ */
+export interface CollectorOutput {
+  cmd(name: string): CmdResult;
+  /** Like cmd(), but returns null when the command is not installed (exit 127) on the host. */
+  cmdIfPresent(name: string): CmdResult | null;
+  text(path: string): string | null;
+  glob(pattern: string): FileContent[];
+  /** The tree in the order the program reads it: each file, with includes expanded in place. */
+  tree(path: string): FileContent[];
+}
+
+export interface Collector<F = unknown> {
+  /** The fact family key this collector fills, e.g. `sshd`. Also the file name: src/collectors/<id>.ts */
+  id: string;
+  description: string;
+  schema: FactType;
+  requests: Request[];
+  /** Pure: outputs -> facts. Throw CollectError for a family-wide failure; put `{error}` on a
+   * sub-object for a partial one (e.g. accounts.shadow when /etc/shadow is unreadable). */
+  parse(out: CollectorOutput): F;
+}
+
+/**
+ * A deriver computes a family from other families (and pack variables, and injected pure lookups
+ * such as geolocation). Runs after collection, before evaluation. Pure.
+ */
+export interface DeriveEnv {
+  variables: Record<string, unknown>;
+  geo: (ip: string) => string | null; // ISO country code or null when unknown
+  host: { name: string; roles: string[]; publicIps: string[] };
+}
+
+export interface Deriver<F = unknown> {
+  id: string; // family it produces
+  description: string;
+  schema: FactType;
+  needs: string[]; // families it reads
+  derive(facts: Record<string, unknown>, env: DeriveEnv): F;
+}

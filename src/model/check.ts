@@ -1,0 +1,88 @@
+import type { Bilingual, Severity } from './status.js';
+import type { Location } from './errors.js';
+
+/**
+ * A leaf condition: `{ fact, op, value }` or `{ fact, op, var }` (a pack variable).
+ * Inside `each`, a fact path starting with `@` is relative to the current element (`@` alone is
+ * the element itself, `@.port` a field of it).
+ * `missing` says what an absent fact (undefined/null, not a collection error) means; default `error`.
+ */
+export interface LeafCondition {
+  fact: string;
+  op: string;
+  value?: unknown;
+  var?: string;
+  missing?: 'error' | 'manual' | 'not_applicable' | 'fail' | 'pass';
+  /** Optional bilingual note shown with the evidence when this leaf fails. */
+  message?: Bilingual;
+}
+
+export interface EachCondition {
+  each: {
+    fact: string; // an array
+    where?: Condition; // filter; elements where this is not `pass` are skipped (error propagates)
+    expect: Condition; // every selected element must pass
+    min?: number; // at least this many selected elements, else fail (default 0)
+    missing?: LeafCondition['missing'];
+  };
+}
+
+export type Condition =
+  | LeafCondition
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { none: Condition[] }
+  | EachCondition;
+
+export interface Applies {
+  os?: string[]; // kernel family, e.g. [linux]
+  roles?: string[]; // host must have at least one of these inventory roles
+  when?: Condition; // not pass -> not_applicable (error stays error)
+}
+
+export type CheckScope = 'host' | 'fleet';
+
+export interface Check {
+  id: string;
+  article: string; // "40.7", "41.3"
+  title: Bilingual;
+  severity: Severity;
+  scope: CheckScope;
+  applies?: Applies;
+  expect: Condition;
+  /** Status when `expect` fails, for advisory checks (e.g. info-level recommendations). Default fail. */
+  rationale: Bilingual;
+  remediation: Bilingual;
+  references: string[];
+  tags?: string[];
+  /** Where the check was loaded from (for errors and reports). */
+  source?: Location;
+}
+
+export interface CheckCase {
+  name?: string;
+  facts: Record<string, unknown>;
+  variables?: Record<string, unknown>;
+  host?: { roles?: string[] };
+  /** For fleet checks: several hosts. */
+  hosts?: Array<{ name: string; roles?: string[]; facts: Record<string, unknown> }>;
+  source?: Location;
+}
+
+export type CaseFile = Partial<Record<'pass' | 'fail' | 'not_applicable' | 'error' | 'manual', CheckCase[]>>;
+
+export interface VariableDecl {
+  type: 'string' | 'number' | 'boolean' | 'string[]' | 'number[]' | 'object';
+  default: unknown;
+  description: Bilingual;
+}
+
+export interface Pack {
+  id: string;
+  title: Bilingual;
+  version: string;
+  dir: string;
+  variables: Record<string, VariableDecl>;
+  checks: Check[];
+  cases: Map<string, CaseFile>;
+}

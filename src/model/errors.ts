@@ -1,0 +1,63 @@
+/**
+ * Errors carry a stable layered code, a message and, where known, a location.
+ * Only cli/main.ts maps them to exit codes (see EXIT_CODE_BY_KIND).
+ */
+export interface Location {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+/** user: bad input (exit 2). internal: a bug (exit 3). */
+export type ErrorKind = 'user' | 'internal';
+
+export class GwsecError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly location?: Location,
+    readonly kind: ErrorKind = 'user',
+    readonly details?: string[],
+  ) {
+    super(message);
+    this.name = 'GwsecError';
+  }
+
+  /** One clear line: `file:line:col: message [code]`. */
+  format(): string {
+    const where = this.location ? `${formatLocation(this.location)}: ` : '';
+    const more = this.details?.length ? '\n' + this.details.map((d) => `  ${d}`).join('\n') : '';
+    return `${where}${this.message} [${this.code}]${more}`;
+  }
+}
+
+export function formatLocation(l: Location): string {
+  return [l.file, l.line, l.column].filter((x) => x !== undefined).join(':');
+}
+
+/** Several located problems found in one validation pass (all reported, not just the first). */
+export class GwsecErrorList extends GwsecError {
+  constructor(readonly errors: GwsecError[]) {
+    super(errors[0]?.code ?? 'error_list', `${errors.length} problem(s) found`);
+  }
+  override format(): string {
+    return this.errors.map((e) => e.format()).join('\n');
+  }
+}
+
+/** A fact that could not be collected. Stored in facts as `{ error: FactError }`. */
+export interface FactError {
+  code: 'permission_denied' | 'not_found' | 'timeout' | 'command_failed' | 'parse_error' | 'not_recorded' | 'transport_error' | 'unsupported_platform' | 'too_large';
+  message: string;
+}
+
+export class CollectError extends Error {
+  constructor(readonly code: FactError['code'], message: string) {
+    super(message);
+    this.name = 'CollectError';
+  }
+}
+
+export function isFactError(v: unknown): v is { error: FactError } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { error?: { code?: unknown } }).error?.code === 'string';
+}

@@ -1,0 +1,17 @@
+/** The six result states. Never collapsed: `error` is not `fail`, `manual` is not `pass`. */
+export const STATUSES = ['pass', 'fail', 'not_applicable', 'error', 'manual', 'waived'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export type Summary = Record<Status, number>;
+
+export function emptySummary(): Summary {
+  return { pass: 0, fail: 0, not_applicable: 0, error: 0, manual: 0, waived: 0 };
+}
