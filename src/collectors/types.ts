@@ -65,7 +65,7 @@ export interface Collector<F = unknown> {
 export interface DeriveEnv {
   variables: Record<string, unknown>;
   geo: (ip: string) => string | null; // ISO country code or null when unknown
-  host: { name: string; roles: string[]; publicIps: string[] };
+  host: { name: string; roles: string[]; publicIps: string[]; attestations?: Record<string, unknown> };
 }
 
 export interface Deriver<F = unknown> {

@@ -1,0 +1,72 @@
+import { CollectError } from '../model/errors.js';
+import type { CmdResult, CollectorOutput, FileContent } from './types.js';
+
+/** What a host answered to every request of a collection run, however it was obtained. */
+export interface FileAnswer {
+  status: 'ok' | 'absent' | 'denied';
+  content: string;
+  truncated: boolean;
+}
+
+export interface RawAnswers {
+  cmds: Map<string, CmdResult & { notRecorded?: boolean }>;
+  files: Map<string, FileAnswer>;
+  globs: Map<string, string[]>; // pattern -> matching paths, lexical order
+  trees: Map<string, string[]>; // root -> files in discovery order (depth first)
+}
+
+export function emptyAnswers(): RawAnswers {
+  return { cmds: new Map(), files: new Map(), globs: new Map(), trees: new Map() };
+}
+
+/**
+ * A collector's view of the answers. Every read is recorded as a source of the family, so evidence
+ * can say "cmd: sshd -T" or "file: /etc/login.defs" without collectors doing anything.
+ */
+export function outputFor(answers: RawAnswers, sources: Set<string>, transportId: string): CollectorOutput {
+  const file = (path: string): FileAnswer => {
+    const f = answers.files.get(path);
+    if (!f) throw new CollectError('not_recorded', `${transportId}: file ${path} was not requested`);
+    return f;
+  };
+  const contents = (paths: string[]): FileContent[] =>
+    paths.flatMap((p) => {
+      const f = file(p);
+      if (f.status === 'denied') throw new CollectError('permission_denied', `${p}: permission denied`);
+      if (f.status !== 'ok') return [];
+      sources.add(`file: ${p}`);
+      return [{ path: p, content: f.content, truncated: f.truncated }];
+    });
+  const cmd = (name: string): CmdResult => {
+    const c = answers.cmds.get(name);
+    if (!c) throw new CollectError('not_recorded', `${transportId}: command ${name} was not requested`);
+    if (c.notRecorded) throw new CollectError('not_recorded', `${transportId}: no recording of command '${name}'`);
+    if (c.exitCode === 124) throw new CollectError('timeout', `command ${name} timed out`);
+    sources.add(`cmd: ${name}`);
+    return c;
+  };
+  return {
+    cmd,
+    cmdIfPresent(name) {
+      const c = cmd(name);
+      return c.exitCode === 127 ? null : c;
+    },
+    text(path) {
+      const f = file(path);
+      if (f.status === 'absent') return null;
+      if (f.status === 'denied') throw new CollectError('permission_denied', `${path}: permission denied`);
+      sources.add(`file: ${path}`);
+      return f.content;
+    },
+    glob(pattern) {
+      const paths = answers.globs.get(pattern);
+      if (!paths) throw new CollectError('not_recorded', `${transportId}: glob ${pattern} was not requested`);
+      return contents(paths);
+    },
+    tree(path) {
+      const paths = answers.trees.get(path);
+      if (!paths) throw new CollectError('not_recorded', `${transportId}: tree ${path} was not requested`);
+      return contents(paths);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { Check } from '../model/check.js';
+import type { HostFacts } from '../model/facts.js';
+import type { Result } from '../model/result.js';
+import { evaluateCheck, type EvalContext } from './evaluate.js';
+
+/** What the inventory says about the site (domains and, once resolved by the auditor, their addresses). */
+export interface SiteFacts {
+  name?: string;
+  domains?: string[];
+  resolved?: Array<{ domain: string; address: string; country: string | null }> | { error: { code: string; message: string } };
+}
+
+/** The facts root a `scope: fleet` check sees: every host's facts plus the site. */
+export function fleetRoot(hosts: HostFacts[], site: SiteFacts | undefined): Record<string, unknown> {
+  return {
+    fleet: {
+      hosts: hosts.map((h) => ({
+        name: h.host,
+        roles: h.roles,
+        publicIps: ((h.facts.inventory as { public_ips?: string[] } | undefined)?.public_ips) ?? [],
+        facts: h.facts,
+      })),
+      site: site ?? {},
+    },
+  };
+}
+
+export function evaluateHostChecks(checks: Check[], host: HostFacts, ctx: Omit<EvalContext, 'host' | 'sources'>): Result[] {
+  const c: EvalContext = { ...ctx, host: { name: host.host, roles: host.roles }, sources: host.sources };
+  return checks.filter((k) => k.scope !== 'fleet').map((k) => evaluateCheck(k, host.facts, c));
+}
+
+export function evaluateFleetChecks(checks: Check[], hosts: HostFacts[], site: SiteFacts | undefined, ctx: Omit<EvalContext, 'host' | 'sources'>): Result[] {
+  const root = fleetRoot(hosts, site);
+  const c: EvalContext = { ...ctx, host: { name: '*', roles: [] } };
+  return checks.filter((k) => k.scope === 'fleet').map((k) => evaluateCheck(k, root, c));
+}

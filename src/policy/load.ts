@@ -1,0 +1,218 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import type { z } from 'zod';
+import type { CaseFile, Check, Condition, Pack, VariableDecl } from '../model/check.js';
+import { GwsecError, GwsecErrorList } from '../model/errors.js';
+import { checkValue, operators } from '../engine/operators.js';
+import { validateCondition, type Issue } from './conditions.js';
+import { casesSchema, checkSchema, packSchema, variablesFileSchema } from './schemas.js';
+import { parseYaml, type LocatedYaml } from './yaml.js';
+
+/**
+ * Load and validate a whole pack directory. Every problem in every file is collected and reported
+ * with file:line:column before anything runs (exit 2), never just the first.
+ */
+export function loadPack(dir: string): Pack {
+  const errors: GwsecError[] = [];
+  const packFile = join(dir, 'pack.yaml');
+  let meta: z.infer<typeof packSchema> = { id: basename(dir), title: { zh: basename(dir), en: basename(dir) }, version: '0' };
+  const packYaml = readYaml(packFile, errors);
+  if (packYaml) {
+    const parsed = validate(packSchema, packYaml, errors);
+    if (parsed) meta = parsed;
+  } else if (errors.length === 0) {
+    errors.push(new GwsecError('policy_pack_error', 'not a policy pack: pack.yaml is missing', { file: packFile }));
+  }
+
+  const variables: Record<string, VariableDecl> = {};
+  const varOrigin = new Map<string, string>();
+  const addVars = (vars: Record<string, VariableDecl> | undefined, y: LocatedYaml, prefix: PropertyKey[]) => {
+    for (const [name, decl] of Object.entries(vars ?? {})) {
+      const at = y.locate([...prefix, name]);
+      if (varOrigin.has(name)) {
+        errors.push(new GwsecError('policy_duplicate_variable', `variable ${name} is already declared in ${varOrigin.get(name)}`, at));
+        continue;
+      }
+      const bad = variableTypeProblem(decl.type, decl.default);
+      if (bad) errors.push(new GwsecError('policy_variable_type', `variable ${name}: default must be ${bad}`, y.locate([...prefix, name, 'default'])));
+      variables[name] = decl as VariableDecl;
+      varOrigin.set(name, `${y.file}:${at.line}`);
+    }
+  };
+  if (packYaml && meta.variables) addVars(meta.variables as Record<string, VariableDecl>, packYaml, ['variables']);
+
+  const files = walk(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'));
+  const varFiles = files.filter((f) => relative(dir, f).startsWith('variables/'));
+  for (const f of varFiles) {
+    const y = readYaml(f, errors);
+    if (!y) continue;
+    const parsed = validate(variablesFileSchema, y, errors);
+    if (parsed) addVars(parsed as Record<string, VariableDecl>, y, []);
+  }
+
+  const checks: Check[] = [];
+  const cases = new Map<string, CaseFile>();
+  const caseFiles: Array<{ id: string; file: string }> = [];
+  const seen = new Map<string, string>();
+  const checkFiles = files.filter((f) => f !== packFile && !varFiles.includes(f) && !relative(dir, f).startsWith('data/'));
+  for (const f of checkFiles) {
+    const name = basename(f).replace(/\.ya?ml$/, '');
+    if (name.endsWith('.cases')) {
+      caseFiles.push({ id: name.slice(0, -'.cases'.length), file: f });
+      continue;
+    }
+    const y = readYaml(f, errors);
+    if (!y) continue;
+    const parsed = validate(checkSchema, y, errors);
+    if (!parsed) continue;
+    const issues: Issue[] = [];
+    validateCondition(parsed.expect, ['expect'], opNames, false, issues);
+    if (parsed.applies?.when !== undefined) validateCondition(parsed.applies.when, ['applies', 'when'], opNames, false, issues);
+    for (const i of issues) errors.push(new GwsecError('policy_schema_error', i.message, y.locate(i.path)));
+    if (issues.length) continue;
+    if (parsed.id !== name) {
+      errors.push(new GwsecError('policy_id_mismatch', `check id '${parsed.id}' differs from its file name '${name}' (rename one)`, y.locate(['id'])));
+    }
+    if (seen.has(parsed.id)) {
+      errors.push(new GwsecError('policy_duplicate_id', `duplicate check id '${parsed.id}' (also in ${seen.get(parsed.id)})`, y.locate(['id'])));
+      continue;
+    }
+    seen.set(parsed.id, f);
+    const check: Check = { ...(parsed as unknown as Check), source: y.locate([]) };
+    varProblems(check, variables).forEach((p) => errors.push(new GwsecError('policy_variable_error', p.message, y.locate(p.path))));
+    checks.push(check);
+  }
+
+  for (const { id, file } of caseFiles) {
+    const y = readYaml(file, errors);
+    if (!y) continue;
+    if (!seen.has(id)) {
+      errors.push(new GwsecError('policy_orphan_cases', `cases for unknown check '${id}'`, { file, line: 1 }));
+      continue;
+    }
+    const parsed = validate(casesSchema, y, errors);
+    if (!parsed) continue;
+    const cf: CaseFile = {};
+    for (const [status, list] of Object.entries(parsed)) {
+      cf[status as keyof CaseFile] = (list ?? []).map((c, i) => ({ ...c, source: y.locate([status, i]) }));
+      (list ?? []).forEach((c, i) => {
+        for (const v of Object.keys(c.variables ?? {})) {
+          if (!variables[v]) errors.push(new GwsecError('policy_variable_error', `case sets unknown variable ${v}`, y.locate([status, i, 'variables', v])));
+        }
+      });
+    }
+    cases.set(id, cf);
+  }
+
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new GwsecErrorList(errors);
+  checks.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  return { id: meta.id, title: meta.title, version: meta.version, dir, variables, checks, cases };
+}
+
+const opNames: ReadonlySet<string> = new Set(operators.keys());
+
+function readYaml(file: string, errors: GwsecError[]): LocatedYaml | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    errors.push(new GwsecError('policy_read_error', `cannot read: ${(e as Error).message}`, { file }));
+    return null;
+  }
+  try {
+    return parseYaml(file, text);
+  } catch (e) {
+    if (e instanceof GwsecError) errors.push(e);
+    else throw e;
+    return null;
+  }
+}
+
+function validate<T extends z.ZodType>(schema: T, y: LocatedYaml, errors: GwsecError[]): z.infer<T> | null {
+  const r = schema.safeParse(y.value ?? {});
+  if (r.success) return r.data;
+  for (const issue of r.error.issues) {
+    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+    errors.push(new GwsecError('policy_schema_error', `${where}${issue.message}`, y.locate(issue.path as PropertyKey[])));
+  }
+  return null;
+}
+
+function walk(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch (e) {
+    throw new GwsecError('policy_pack_error', `cannot read pack directory: ${(e as Error).message}`, { file: dir });
+  }
+  return entries.flatMap((e) => {
+    const p = join(dir, e);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+/** null when `v` fits the declared variable type, else what it must be. */
+export function variableTypeProblem(type: VariableDecl['type'], v: unknown): string | null {
+  switch (type) {
+    case 'string':
+      return typeof v === 'string' ? null : 'a string';
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v) ? null : 'a number';
+    case 'boolean':
+      return typeof v === 'boolean' ? null : 'true or false';
+    case 'string[]':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : 'a list of strings';
+    case 'number[]':
+      return Array.isArray(v) && v.every((x) => typeof x === 'number') ? null : 'a list of numbers';
+    case 'object':
+      return typeof v === 'object' && v !== null ? null : 'a mapping or list';
+  }
+}
+
+/** Every `var:` must name a declared variable whose type fits the operator's value. */
+function varProblems(check: Check, variables: Record<string, VariableDecl>): Issue[] {
+  const out: Issue[] = [];
+  const visit = (c: Condition, path: PropertyKey[]) => {
+    if ('all' in c) c.all.forEach((x, i) => visit(x, [...path, 'all', i]));
+    else if ('any' in c) c.any.forEach((x, i) => visit(x, [...path, 'any', i]));
+    else if ('none' in c) c.none.forEach((x, i) => visit(x, [...path, 'none', i]));
+    else if ('each' in c) {
+      if (c.each.where) visit(c.each.where, [...path, 'each', 'where']);
+      visit(c.each.expect, [...path, 'each', 'expect']);
+    } else {
+      const op = operators.get(c.op)!;
+      if (c.var !== undefined) {
+        const decl = variables[c.var];
+        if (!decl) out.push({ path: [...path, 'var'], message: `unknown pack variable ${c.var}` });
+        else {
+          const bad = checkValue(op.value, decl.default);
+          if (bad) out.push({ path: [...path, 'var'], message: `operator ${c.op} needs ${bad}, but ${c.var} is ${decl.type}` });
+        }
+      } else if (op.value !== 'boolean' || c.value !== undefined) {
+        const bad = checkValue(op.value, op.value === 'version' && typeof c.value === 'number' ? String(c.value) : c.value);
+        if (bad) out.push({ path: [...path, 'value'], message: `operator ${c.op} needs ${bad}` });
+      }
+    }
+  };
+  visit(check.expect, ['expect']);
+  if (check.applies?.when) visit(check.applies.when, ['applies', 'when']);
+  return out;
+}
+
+/** Pack defaults overlaid with overrides (inventory, CLI, case); overrides are type-checked. */
+export function resolveVariables(pack: Pack, overrides: Record<string, unknown> = {}, where?: { file: string }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, d] of Object.entries(pack.variables)) out[k] = d.default;
+  const errors: GwsecError[] = [];
+  for (const [k, v] of Object.entries(overrides)) {
+    const d = pack.variables[k];
+    if (!d) errors.push(new GwsecError('variable_unknown', `unknown pack variable ${k}`, where));
+    else {
+      const bad = variableTypeProblem(d.type, v);
+      if (bad) errors.push(new GwsecError('variable_type', `variable ${k} must be ${bad}`, where));
+      else out[k] = v;
+    }
+  }
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new GwsecErrorList(errors);
+  return out;
+}
