@@ -5,10 +5,22 @@
  */
 import type { Collector, Deriver } from './types.js';
 import { inventoryDeriver } from '../facts/inventory.js';
+import { accounts } from './accounts.js';
+import { loginDefs } from './login_defs.js';
+import { pam } from './pam.js';
+import { sudoers } from './sudoers.js';
+import { ftp } from './ftp.js';
+import { rolesDeriver } from '../facts/roles.js';
 
 export const collectors: Collector[] = [
+  accounts as Collector,
+  loginDefs as Collector,
+  pam as Collector,
+  sudoers as Collector,
+  ftp as Collector,
 ];
 
 export const derivers: Deriver[] = [
   inventoryDeriver,
+  rolesDeriver as Deriver,
 ];

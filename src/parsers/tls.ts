@@ -345,3 +345,63 @@ export function evaluateCipherString(str: string, openssl: string | null): Ciphe
 export function rfc8998Suites(list: string): string[] {
   return list.split(/[:, ]+/).filter((s) => /^TLS_SM4_(GCM|CCM)_SM3$/i.test(s)).map((s) => s.toUpperCase());
 }
+
+// ---------------------------------------------------------------------------------------------
+// The per-site model both web server parsers produce (facts web.sites[]).
+
+export interface WebListen {
+  address: string; // "*", "0.0.0.0", "[::]", "127.0.0.1"
+  port: number;
+  ssl: boolean;
+  loopback: boolean;
+}
+
+export interface WebLocation {
+  path: string;
+  modifier: string; // nginx: "", "=", "~", "~*", "^~"; apache: "Location", "LocationMatch", "Alias"
+  alias: string | null;
+  allow: string[]; // effective allow sources before the first `deny all`
+  deny_all: boolean;
+  blocked: boolean; // deny-all without allows, or return 403/404/444
+  client_cert_required: boolean;
+  file: string;
+  line: number;
+}
+
+export interface WebTls {
+  protocols: string[];
+  protocols_source: 'config' | 'default';
+  ciphers: string;
+  ciphers_source: 'config' | 'default';
+  weak_ciphers: string[];
+  weak_suites: string[];
+  certificates: string[]; // paths of served certificate files
+  ntls: boolean; // Tongsuo `enable_ntls on`
+  sign_certificate: string | null;
+  enc_certificate: string | null;
+  rfc8998_suites: string[];
+  sm_configured: boolean; // TLCP with both SM2 certificates, or RFC 8998 suites with TLSv1.3
+}
+
+export interface WebSite {
+  server: 'nginx' | 'apache';
+  server_names: string[];
+  listens: WebListen[];
+  tls: WebTls | null;
+  plain_public: boolean; // a listener without TLS on a non-loopback address
+  redirects_to_https: boolean;
+  refuses_plain: boolean; // e.g. `return 444` catch-all
+  access_log_off: boolean;
+  client_cert_required: boolean;
+  allow: string[];
+  deny_all: boolean;
+  locations: WebLocation[];
+  roots: string[];
+  file: string;
+  line: number;
+}
+
+export function isLoopback(address: string): boolean {
+  const a = address.replace(/^\[|\]$/g, '');
+  return /^127\./.test(a) || a === '::1' || a === 'localhost';
+}

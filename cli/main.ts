@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+/**
+ * The CLI entry: yargs turns argv into options; each command module calls src/app. Only this file
+ * maps errors to exit codes: 0 no failures, 1 failures found, 2 usage/policy/inventory error,
+ * 3 internal error.
+ */
+import { GwsecError } from '../src/model/errors.js';
+
+export const EXIT = { ok: 0, failures: 1, usage: 2, internal: 3 } as const;
+
+async function main(argv: string[]): Promise<number> {
+  // Fast path: no yargs, no policy loading (`--version` must answer in well under 300 ms).
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    const { VERSION } = await import('../src/version.js');
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const { buildCli } = await import('./cli.js');
+  return buildCli(argv);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof GwsecError && e.kind === 'user') {
+      process.stderr.write(`gwsec: ${e.format()}\n`);
+      process.exitCode = EXIT.usage;
+    } else {
+      process.stderr.write(`${(e as Error)?.stack ?? String(e)}\ngwsec: internal error — please report it with the stack above / 内部错误，请附上述堆栈信息报告\n`);
+      process.exitCode = EXIT.internal;
+    }
+  },
+);
