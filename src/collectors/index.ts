@@ -13,14 +13,14 @@ import { ftp } from './ftp.js';
 import { rolesDeriver } from '../facts/roles.js';
 
 export const collectors: Collector[] = [
-  accounts as Collector,
-  loginDefs as Collector,
-  pam as Collector,
-  sudoers as Collector,
-  ftp as Collector,
+  accounts,
+  loginDefs,
+  pam,
+  sudoers,
+  ftp,
 ];
 
 export const derivers: Deriver[] = [
   inventoryDeriver,
-  rolesDeriver as Deriver,
+  rolesDeriver,
 ];

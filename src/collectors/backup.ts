@@ -1,0 +1,200 @@
+import { t } from '../model/schema.js';
+import { CollectError } from '../model/errors.js';
+import type { Collector, CollectorOutput, FileContent } from './types.js';
+import { parseCrontab, type CronEntry } from '../parsers/crontab.js';
+import { execStarts, parseListTimers, parseSystemctlCat } from '../parsers/systemd.js';
+import { analyseJobText, parseNewest, parseScriptDump, redactCommand, type BackupDir, type JobAnalysis } from '../parsers/backup.js';
+
+/**
+ * Scheduled backup jobs (cron, cron.daily/weekly scripts, systemd timers) and the newest file in
+ * backup directories.
+ *
+ * Why the newest-file listing covers a fixed candidate list and not BACKUP_PATHS: the collection
+ * script is generated from the collectors' static requests before any pack variable is known to
+ * them, so it lists the usual locations plus every directory the backup jobs themselves name (found
+ * on the host, at run time, in the job lines and the scripts they call), and the backup_status
+ * deriver keeps the ones BACKUP_PATHS selects.
+ */
+export interface BackupJob extends JobAnalysis {
+  kind: 'cron' | 'cron_script' | 'timer';
+  source: string; // file (cron) or unit name (timer)
+  line: number | null;
+  schedule: string;
+  user: string;
+  command: string; // redacted
+  scripts: string[]; // scripts it calls that were read
+  unreadable_scripts: string[];
+  last_run: string | null;
+}
+
+export interface BackupFacts {
+  jobs: BackupJob[];
+  dirs: BackupDir[];
+  /** Job sources that exist but could not be read (user crontabs without root). */
+  unreadable: string[];
+}
+
+const FIXED_DIRS = ['/var/backups', '/backup', '/backups', '/data/backup', '/srv/backup', '/opt/backup'];
+const CRON_FILES = '/etc/crontab /etc/cron.d/* /var/spool/cron/crontabs/* /var/spool/cron/* /etc/cron.daily/* /etc/cron.weekly/*';
+const TIMER_SERVICES =
+  "systemctl list-timers --all --no-pager --no-legend 2>/dev/null | awk '{print $NF}' | grep -E '^[A-Za-z0-9@:._-]+[.]service$' | sort -u | head -n 100";
+/** Every line a job runs: cron files, cron.daily/weekly scripts, timer services' ExecStart. */
+const JOB_LINES = `{ cat ${CRON_FILES} 2>/dev/null; ${TIMER_SERVICES} | xargs -r systemctl cat --no-pager -- 2>/dev/null | grep -E '^[[:space:]]*ExecStart'; } | grep -v '^[[:space:]]*#'`;
+/** Absolute paths on stdin -> a `==> path <==` dump of those that are small, text, and scripts. */
+const DUMP_SCRIPTS = [
+  "grep -oE '/[A-Za-z0-9._/+-]+' | sort -u | head -n 200 | while IFS= read -r f; do",
+  '  case "$f" in /bin/*|/usr/bin/*|/sbin/*|/usr/sbin/*|/lib/*|/usr/lib/*|/usr/libexec/*|/usr/share/*|/dev/*|/proc/*|/sys/*|/etc/cron.*|/var/spool/*) continue;; esac',
+  '  [ -f "$f" ] || continue',
+  '  [ -x "$f" ] || case "$f" in *.sh) ;; *) continue;; esac',
+  '  [ -r "$f" ] || { printf \'==! %s unreadable\\n\' "$f"; continue; }',
+  '  [ "$(wc -c <"$f")" -le 65536 ] || continue',
+  '  grep -Iq . "$f" || continue',
+  '  printf \'==> %s <==\\n\' "$f"; cat "$f"; printf \'\\n\'',
+  'done',
+].join('\n');
+const FIND_EXCLUDES = ['dpkg.*', 'apt.extended_states.*', 'alternatives.tar.*', 'aptitude.pkgstates.*', 'passwd.bak', 'group.bak', 'shadow.bak', 'gshadow.bak', 'infodir.bak']
+  .map((n) => `! -name '${n}'`)
+  .join(' ');
+const NEWEST = [
+  `{ printf '%s\\n' ${FIXED_DIRS.join(' ')}`,
+  `  { ${JOB_LINES}; ${JOB_LINES} | ${DUMP_SCRIPTS.replace(/\n/g, '\n  ')}; } | grep -oiE '/[A-Za-z0-9._/+-]*(backup|bak)[A-Za-z0-9._/+-]*' | while IFS= read -r p; do`,
+  '    case "$p" in /bin/*|/sbin/*|/usr/*|/etc/*|/lib/*|/proc/*|/dev/*|/sys/*|/run/*|/var/spool/*) continue;; esac',
+  '    p=${p%/}; [ -d "$p" ] || p=${p%/*}; [ -n "$p" ] && [ -d "$p" ] && printf \'%s\\n\' "$p"',
+  '  done | sort -u | head -n 20',
+  "} | awk '!seen[$0]++' | while IFS= read -r d; do",
+  '  printf \'== %s\\n\' "$d"',
+  '  [ -d "$d" ] || { echo absent; continue; }',
+  // Debian keeps its own package-database copies in /var/backups: they are not site backups.
+  `  find "$d" -maxdepth 3 -type f ${FIND_EXCLUDES} -printf '%T@ %s %p\\n' 2>&1 | awk '/^find: /{print; next} {n++; if ($1+0 > b+0) {b=$1; l=$0}} END {if (l != "") print l; print "count " n+0}'`,
+  'done',
+].join('\n');
+
+const jobSchema = t.obj({
+  kind: t.enum('cron', 'cron_script', 'timer'),
+  source: t.str,
+  line: t.nullable(t.num),
+  schedule: t.str,
+  user: t.str,
+  command: t.str,
+  scripts: t.arr(t.str),
+  unreadable_scripts: t.arr(t.str),
+  last_run: t.nullable(t.str),
+  tools: t.arr(t.str),
+  paths: t.arr(t.str),
+  destinations: t.arr(t.str),
+  encryption: t.arr(t.str),
+  sm4: t.bool,
+});
+
+export const backupJobSchema = jobSchema;
+
+export const backup: Collector<BackupFacts> = {
+  id: 'backup',
+  description: 'Scheduled backup jobs (cron, cron.daily/weekly, systemd timers, the scripts they call) and the newest file in backup directories',
+  schema: t.obj({
+    jobs: t.arr(jobSchema),
+    dirs: t.arr(t.obj({ path: t.str, exists: t.bool, file_count: t.num, newest: t.nullable(t.obj({ path: t.str, mtime: t.num, size: t.num })), unreadable: t.arr(t.str) })),
+    unreadable: t.arr(t.str),
+  }),
+  requests: [
+    { kind: 'file', path: '/etc/crontab' },
+    { kind: 'glob', pattern: '/etc/cron.d/*' },
+    { kind: 'glob', pattern: '/var/spool/cron/crontabs/*' },
+    { kind: 'glob', pattern: '/var/spool/cron/*' },
+    { kind: 'glob', pattern: '/etc/cron.daily/*' },
+    { kind: 'glob', pattern: '/etc/cron.weekly/*' },
+    // A spool directory we may not list (Debian: 1730 root:crontab) hides user crontabs silently.
+    { kind: 'cmd', name: 'backup-cron-access', script: 'for d in /var/spool/cron/crontabs /var/spool/cron; do [ -d "$d" ] || continue; if [ -r "$d" ] && [ -x "$d" ]; then echo "readable $d"; else echo "unreadable $d"; fi; done' },
+    { kind: 'cmd', name: 'backup-timers', script: 'systemctl list-timers --all --no-pager' },
+    { kind: 'cmd', name: 'backup-timer-units', script: `systemctl list-timers --all --no-pager --no-legend | awk '{print $(NF-1); print $NF}' | grep -E '^[A-Za-z0-9@:._-]+[.](timer|service)$' | sort -u | head -n 200 | xargs -r systemctl cat --no-pager --` },
+    { kind: 'cmd', name: 'backup-scripts', script: `${JOB_LINES} | ${DUMP_SCRIPTS}` },
+    { kind: 'cmd', name: 'backup-newest', script: NEWEST, timeoutS: 30 },
+  ],
+  parse(out) {
+    const unreadable: string[] = [];
+    const cronFiles: Array<{ file: FileContent; system: boolean; user?: string }> = [];
+    const crontab = readOr(() => out.text('/etc/crontab'), unreadable, '/etc/crontab');
+    if (crontab !== null) cronFiles.push({ file: { path: '/etc/crontab', content: crontab, truncated: false }, system: true });
+    for (const f of globOr(out, '/etc/cron.d/*', unreadable)) if (!ignoredName(f.path)) cronFiles.push({ file: f, system: true });
+    for (const pattern of ['/var/spool/cron/crontabs/*', '/var/spool/cron/*']) {
+      for (const f of globOr(out, pattern, unreadable)) cronFiles.push({ file: f, system: false, user: f.path.slice(f.path.lastIndexOf('/') + 1) });
+    }
+    const access = out.cmd('backup-cron-access').stdout;
+    for (const m of access.matchAll(/^unreadable (\S+)$/gm)) unreadable.push(m[1]);
+
+    const scriptsOut = out.cmd('backup-scripts').stdout;
+    const scripts = parseScriptDump(scriptsOut);
+    const unreadableScripts = new Set([...scriptsOut.matchAll(/^==! (\/\S+) unreadable$/gm)].map((m) => m[1]));
+
+    const jobs: BackupJob[] = [];
+    const addJob = (base: Omit<BackupJob, keyof JobAnalysis | 'scripts' | 'unreadable_scripts' | 'command'>, command: string, ownText?: string) => {
+      const called = [...(ownText ?? command).matchAll(/\/[A-Za-z0-9._/+-]+/g)].map((m) => m[0]);
+      const read = called.filter((p) => scripts.has(p));
+      const text = [ownText ?? command, ...read.map((p) => scripts.get(p)!)].join('\n');
+      jobs.push({ ...base, command: redactCommand(command), scripts: read, unreadable_scripts: called.filter((p) => unreadableScripts.has(p)), ...analyseJobText(text) });
+    };
+    for (const c of cronFiles) {
+      let entries: CronEntry[];
+      try {
+        entries = parseCrontab(c.file.content, { system: c.system, user: c.user });
+      } catch {
+        continue;
+      }
+      for (const e of entries) addJob({ kind: 'cron', source: c.file.path, line: e.line, schedule: e.schedule, user: e.user, last_run: null }, e.command);
+    }
+    for (const [pattern, schedule] of [['/etc/cron.daily/*', 'daily'], ['/etc/cron.weekly/*', 'weekly']] as const) {
+      for (const f of globOr(out, pattern, unreadable)) {
+        if (ignoredName(f.path)) continue;
+        addJob({ kind: 'cron_script', source: f.path, line: null, schedule, user: 'root', last_run: null }, f.path, f.content);
+      }
+    }
+
+    const timers = out.cmdIfPresent('backup-timers');
+    if (timers && timers.exitCode === 0) {
+      const units = parseSystemctlCat(out.cmd('backup-timer-units').stdout);
+      const exec = execStarts(units);
+      for (const row of parseListTimers(timers.stdout)) {
+        const timerFile = units.find((u) => u.path.endsWith('/' + row.unit));
+        const onCal = timerFile?.sections.Timer?.OnCalendar?.join('; ') ?? timerFile?.sections.Timer?.OnUnitActiveSec?.join('; ') ?? '';
+        for (const cmd of exec.get(row.activates) ?? []) {
+          const user = units.filter((u) => u.path.endsWith('/' + row.activates)).map((u) => u.sections.Service?.User?.at(-1)).find(Boolean) ?? 'root';
+          addJob({ kind: 'timer', source: row.unit, line: null, schedule: onCal, user, last_run: row.last }, cmd);
+        }
+      }
+    }
+
+    const newest = out.cmd('backup-newest');
+    if (newest.exitCode !== 0 && newest.stdout.trim() === '') throw new CollectError('command_failed', `backup-newest exited ${newest.exitCode}: ${newest.stderr.trim().slice(0, 200)}`);
+    return { jobs, dirs: parseNewest(newest.stdout), unreadable: [...new Set(unreadable)] };
+  },
+};
+
+/** run-parts and cron skip editor and package-manager leftovers. */
+function ignoredName(path: string): boolean {
+  return /(~|\.dpkg-(old|dist|new|bak|tmp)|\.rpm(save|new|orig)|\.swp|\.placeholder)$/.test(path) || /\/\.[^/]*$/.test(path);
+}
+
+function readOr(read: () => string | null, unreadable: string[], what: string): string | null {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof CollectError && e.code === 'permission_denied') {
+      unreadable.push(what);
+      return null;
+    }
+    throw e;
+  }
+}
+
+/** A glob with one unreadable file loses only that file, which is remembered. */
+function globOr(out: CollectorOutput, pattern: string, unreadable: string[]): FileContent[] {
+  try {
+    return out.glob(pattern);
+  } catch (e) {
+    if (e instanceof CollectError && e.code === 'permission_denied') {
+      unreadable.push(pattern);
+      return [];
+    }
+    throw e;
+  }
+}
