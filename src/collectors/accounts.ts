@@ -20,6 +20,8 @@ export interface AccountUser {
 export interface AccountsFacts {
   users: AccountUser[];
   groups: Array<{ name: string; gid: number; members: string[] }>;
+  /** Distinct algorithms of every stored hash (locked accounts included); null when shadow is unreadable. */
+  hash_algs: HashAlg[] | null;
   shadow: { present: boolean } | { error: FactError };
 }
 
@@ -42,6 +44,7 @@ export const accounts: Collector<AccountsFacts> = {
       }),
     ),
     groups: t.arr(t.obj({ name: t.str, gid: t.num, members: t.arr(t.str) })),
+    hash_algs: t.nullable(t.arr(t.enum(...HASH_ALGS))),
     shadow: t.obj({ present: t.bool }),
   }),
   requests: [
@@ -94,6 +97,7 @@ export const accounts: Collector<AccountsFacts> = {
         groups: [...new Set([...(primary ? [primary] : []), ...memberOf])],
       };
     });
-    return { users, groups, shadow };
+    const hash_algs = 'error' in shadow ? null : [...new Set(users.map((u) => u.hash_alg).filter((a): a is HashAlg => a !== null))].sort();
+    return { users, groups, hash_algs, shadow };
   },
 };

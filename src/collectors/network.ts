@@ -14,7 +14,7 @@ export interface NetworkFacts {
   addresses: InterfaceAddress[] | { error: { code: string; message: string } };
   listeners: NetworkListener[] | { error: { code: string; message: string } };
   /** Global unicast addresses configured on interfaces. */
-  public_addresses: string[];
+  public_addresses: string[] | { error: { code: string; message: string } };
 }
 
 const scope = t.enum('global', 'private', 'loopback', 'link_local', 'cgnat', 'ula', 'multicast', 'reserved', 'unspecified');
@@ -50,7 +50,7 @@ export const network: Collector<NetworkFacts> = {
     return {
       addresses,
       listeners,
-      public_addresses: Array.isArray(addresses) ? [...new Set(addresses.filter((a) => a.scope === 'global').map((a) => a.ip))] : [],
+      public_addresses: Array.isArray(addresses) ? [...new Set(addresses.filter((a) => a.scope === 'global').map((a) => a.ip))] : addresses,
     };
   },
 };

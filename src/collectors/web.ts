@@ -1,0 +1,280 @@
+import { t, type FactType } from '../model/schema.js';
+import { CollectError } from '../model/errors.js';
+import type { Collector, CollectorOutput, FileContent } from './types.js';
+import { parseNginxFiles, parseNginxV, splitNginxDump, type NginxVersionInfo } from '../parsers/nginx.js';
+import { buildNginxSites } from '../parsers/nginx-sites.js';
+import { parseApacheFiles, parseApacheV, parseEnvvars, apacheLast } from '../parsers/apache.js';
+import { buildApacheSites } from '../parsers/apache-sites.js';
+import { certFact, parseCertBundle, type CertFact } from '../parsers/cert-bundle.js';
+import type { WebSite } from '../parsers/tls.js';
+import { parseWebrootStat, writableBy, WEB_CONF_SH, WEBROOT_SH, type WorkerIdentity } from './webroot.js';
+
+/**
+ * Web servers (nginx incl. Tengine/Tongsuo builds, Apache httpd): sites with listeners, TLS
+ * settings, redirects, admin-ish locations and access rules, access logging; the served
+ * certificates (public data, reduced to a summary); web-root permissions against the worker user.
+ * Effective configuration first (`nginx -T`), else the config tree on disk.
+ */
+
+export interface WebFacts {
+  installed: boolean;
+  servers_installed: string[];
+  nginx: { version: string | null; flavour: string; openssl: string | null; tongsuo: boolean; config_source: 'nginx -T' | 'files'; effective_error: string | null; warnings: string[] } | null;
+  apache: { version: string | null; openssl: string | null; config_source: 'files'; warnings: string[] } | null;
+  collected_at: string | null; // host clock (UTC) when collected; certificate days_left is relative to it
+  sites: WebSite[];
+  certificates: CertFact[];
+  worker: { users: string[]; identities: WorkerIdentity[] };
+  webroots: Array<{ path: string; mode: string | null; owner: string | null; group: string | null; writable_by_worker: boolean | null; writable_entries: string[]; error?: { code: string; message: string } }>;
+  sm_probe: { status: 'confirmed' | 'refused' | 'not_run' | 'error'; confirmed: boolean | null; reason: string; targets: Array<{ port: number; mode: string; status: string; detail: string }> };
+}
+
+const siteSchema = t.obj({
+  server: t.enum('nginx', 'apache'),
+  server_names: t.arr(t.str),
+  listens: t.arr(t.obj({ address: t.str, port: t.num, ssl: t.bool, loopback: t.bool })),
+  tls: t.nullable(
+    t.obj({
+      protocols: t.arr(t.str),
+      protocols_source: t.enum('config', 'default'),
+      ciphers: t.str,
+      ciphers_source: t.enum('config', 'default'),
+      weak_ciphers: t.arr(t.str),
+      weak_suites: t.arr(t.str),
+      certificates: t.arr(t.str),
+      ntls: t.bool,
+      sign_certificate: t.nullable(t.str),
+      enc_certificate: t.nullable(t.str),
+      rfc8998_suites: t.arr(t.str),
+      sm_configured: t.bool,
+    }),
+  ),
+  plain_public: t.bool,
+  redirects_to_https: t.bool,
+  refuses_plain: t.bool,
+  access_log_off: t.bool,
+  client_cert_required: t.bool,
+  allow: t.arr(t.str),
+  deny_all: t.bool,
+  locations: t.arr(
+    t.obj({ path: t.str, modifier: t.str, alias: t.nullable(t.str), allow: t.arr(t.str), deny_all: t.bool, blocked: t.bool, client_cert_required: t.bool, file: t.str, line: t.num }),
+  ),
+  roots: t.arr(t.str),
+  file: t.str,
+  line: t.num,
+});
+
+export const webSchema: FactType = t.obj({
+  installed: t.bool,
+  servers_installed: t.arr(t.str),
+  nginx: t.nullable(t.obj({ version: t.nullable(t.str), flavour: t.str, openssl: t.nullable(t.str), tongsuo: t.bool, config_source: t.str, effective_error: t.nullable(t.str), warnings: t.arr(t.str) })),
+  apache: t.nullable(t.obj({ version: t.nullable(t.str), openssl: t.nullable(t.str), config_source: t.str, warnings: t.arr(t.str) })),
+  collected_at: t.nullable(t.str),
+  sites: t.arr(siteSchema),
+  certificates: t.arr(
+    t.obj({
+      path: t.str,
+      role: t.enum('server', 'sign', 'enc'),
+      subject: t.str,
+      issuer: t.str,
+      notBefore: t.str,
+      notAfter: t.str,
+      keyType: t.str,
+      keyBits: t.nullable(t.num),
+      curve: t.nullable(t.str),
+      sigAlg: t.str,
+      sha256Fingerprint: t.str,
+      selfSigned: t.bool,
+      chain_length: t.num,
+      days_left: t.nullable(t.num),
+    }),
+  ),
+  worker: t.obj({ users: t.arr(t.str), identities: t.arr(t.obj({ user: t.str, uid: t.nullable(t.num), groups: t.arr(t.str), error: t.nullable(t.str) })) }),
+  webroots: t.arr(t.obj({ path: t.str, mode: t.nullable(t.str), owner: t.nullable(t.str), group: t.nullable(t.str), writable_by_worker: t.nullable(t.bool), writable_entries: t.arr(t.str) })),
+  sm_probe: t.obj({ status: t.enum('confirmed', 'refused', 'not_run', 'error'), confirmed: t.nullable(t.bool), reason: t.str, targets: t.arr(t.obj({ port: t.num, mode: t.str, status: t.str, detail: t.str })) }),
+});
+
+const PATH_SH = 'PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin:/usr/local/nginx/sbin"';
+const TAB = '\t';
+
+const CERTS_SH = `${WEB_CONF_SH}
+web_conf | awk '$1=="ssl_certificate"||$1=="ssl_sign_certificate"||$1=="ssl_enc_certificate"||$1=="SSLCertificateFile"||$1=="SSLCertificateChainFile"{p=$2; gsub(/[";\\047]/,"",p); print p}' | sort -u | head -n 64 | while IFS= read -r p; do
+  case "$p" in *'$'*|data:*) continue ;; esac
+  case "$p" in /*) ;; *) for d in /etc/nginx /usr/local/nginx/conf /etc/httpd /etc/apache2; do [ -e "$d/$p" ] && { p="$d/$p"; break; }; done ;; esac
+  printf '==> %s <==\\n' "$p"
+  if [ ! -e "$p" ]; then echo '!! absent'
+  elif [ ! -r "$p" ]; then echo '!! unreadable'
+  else sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' -- "$p"; fi
+done
+`;
+
+/** Roots of the usual layouts; the one nginx -V names (--conf-path) is tried first. */
+const NGINX_ROOTS = ['/etc/nginx/nginx.conf', '/usr/local/nginx/conf/nginx.conf'];
+const APACHE_ROOTS = ['/etc/apache2/apache2.conf', '/etc/httpd/conf/httpd.conf'];
+
+function firstLines(s: string, n = 3): string {
+  return s.split('\n').filter((l) => l.trim()).slice(0, n).join(' | ');
+}
+
+function readTree(out: CollectorOutput, roots: string[]): { root: string; files: FileContent[] } | null {
+  for (const r of roots) {
+    const files = out.tree(r);
+    if (files.length) return { root: r, files };
+  }
+  return null;
+}
+
+function nginxFacts(out: CollectorOutput, v: NginxVersionInfo): { meta: NonNullable<WebFacts['nginx']>; sites: WebSite[]; user: string | null } {
+  const tres = out.cmd('web-nginx-T');
+  const dump = tres.exitCode === 0 ? splitNginxDump(tres.stdout) : null;
+  let files: Map<string, string>;
+  let root: string;
+  let source: 'nginx -T' | 'files';
+  let effectiveError: string | null = null;
+  if (dump) {
+    files = dump.files;
+    root = dump.root;
+    source = 'nginx -T';
+  } else {
+    effectiveError = firstLines(tres.stderr || tres.stdout) || `nginx -T exited ${tres.exitCode}`;
+    const roots = v.conf_path ? [v.conf_path, ...NGINX_ROOTS.filter((r) => r !== v.conf_path)] : NGINX_ROOTS;
+    const tree = readTree(out, roots);
+    if (!tree) throw new CollectError('not_found', `nginx is installed but neither nginx -T (${effectiveError}) nor ${roots.join(', ')} could be read`);
+    files = new Map(tree.files.map((f) => [f.path, f.content]));
+    root = tree.root;
+    source = 'files';
+  }
+  const prefix = root.replace(/\/[^/]*$/, '');
+  const parsed = parseNginxFiles(files, root, prefix);
+  const model = buildNginxSites(parsed.directives, { version: v.version, openssl: v.openssl, prefix });
+  return {
+    meta: { version: v.version, flavour: v.flavour, openssl: v.openssl, tongsuo: v.tongsuo, config_source: source, effective_error: effectiveError, warnings: parsed.warnings },
+    sites: model.sites,
+    user: model.user ?? v.user ?? 'nobody',
+  };
+}
+
+function apacheFacts(out: CollectorOutput, vtext: string): { meta: NonNullable<WebFacts['apache']>; sites: WebSite[]; user: string | null } {
+  const tree = readTree(out, APACHE_ROOTS);
+  if (!tree) throw new CollectError('not_found', `Apache is installed but none of ${APACHE_ROOTS.join(', ')} could be read`);
+  const debian = tree.root.startsWith('/etc/apache2');
+  const vars = debian ? parseEnvvars(out.text('/etc/apache2/envvars') ?? '') : {};
+  const files = new Map(tree.files.map((f) => [f.path, f.content]));
+  const serverRoot = debian ? '/etc/apache2' : '/etc/httpd';
+  const parsed = parseApacheFiles(files, tree.root, serverRoot, vars);
+  const sr = apacheLast(parsed.nodes, 'ServerRoot')?.args[0];
+  const openssl = /OpenSSL ([\w.-]+)/.exec(vtext)?.[1] ?? null;
+  const model = buildApacheSites(parsed.nodes, { openssl, serverRoot: sr ?? serverRoot });
+  return {
+    meta: { version: parseApacheV(vtext), openssl, config_source: 'files', warnings: parsed.warnings },
+    sites: model.sites,
+    user: model.user ?? (debian ? 'www-data' : 'apache'),
+  };
+}
+
+export const web: Collector<WebFacts> = {
+  id: 'web',
+  description: 'Web servers (nginx/Tengine/Tongsuo, Apache): sites, TLS, certificates, admin locations, access logs, web-root permissions',
+  schema: webSchema,
+  requests: [
+    { kind: 'cmd', name: 'web-nginx-V', script: `${PATH_SH}\ncommand -v nginx >/dev/null 2>&1 || exit 127\nnginx -V 2>&1` },
+    { kind: 'cmd', name: 'web-nginx-T', script: `${PATH_SH}\ncommand -v nginx >/dev/null 2>&1 || exit 127\nnginx -T`, timeoutS: 30 },
+    {
+      kind: 'cmd',
+      name: 'web-apache-v',
+      script: `${PATH_SH}\nif command -v apache2 >/dev/null 2>&1; then apache2 -v; elif command -v httpd >/dev/null 2>&1; then httpd -v; else exit 127; fi\nopenssl version 2>/dev/null || true`,
+    },
+    { kind: 'cmd', name: 'web-certs', script: CERTS_SH, timeoutS: 30 },
+    { kind: 'cmd', name: 'web-webroot', script: WEBROOT_SH, timeoutS: 30 },
+    { kind: 'cmd', name: 'web-clock', script: 'date -u +%Y-%m-%dT%H:%M:%SZ' },
+    { kind: 'tree', path: '/etc/nginx/nginx.conf', include: `^[ ${TAB}]*include[ ${TAB}]+["']?([^;"'#]+)["']?[ ${TAB}]*;`, base: '/etc/nginx' },
+    { kind: 'tree', path: '/usr/local/nginx/conf/nginx.conf', include: `^[ ${TAB}]*include[ ${TAB}]+["']?([^;"'#]+)["']?[ ${TAB}]*;`, base: '/usr/local/nginx/conf' },
+    { kind: 'tree', path: '/etc/apache2/apache2.conf', include: `^[ ${TAB}]*[Ii][Nn][Cc][Ll][Uu][Dd][Ee][A-Za-z]*[ ${TAB}]+"?([^" ${TAB}]+)`, base: '/etc/apache2' },
+    { kind: 'tree', path: '/etc/httpd/conf/httpd.conf', include: `^[ ${TAB}]*[Ii][Nn][Cc][Ll][Uu][Dd][Ee][A-Za-z]*[ ${TAB}]+"?([^" ${TAB}]+)`, base: '/etc/httpd' },
+    { kind: 'file', path: '/etc/apache2/envvars' },
+  ],
+  parse(out) {
+    const nv = out.cmdIfPresent('web-nginx-V');
+    const av = out.cmdIfPresent('web-apache-v');
+    const servers: string[] = [];
+    const sites: WebSite[] = [];
+    const users: string[] = [];
+    let nginx: WebFacts['nginx'] = null;
+    let apache: WebFacts['apache'] = null;
+    if (nv) {
+      const v = parseNginxV(nv.stdout + nv.stderr);
+      const n = nginxFacts(out, v);
+      nginx = n.meta;
+      servers.push(v.flavour === 'tengine' ? 'tengine' : v.tongsuo ? 'nginx-tongsuo' : v.flavour);
+      sites.push(...n.sites);
+      if (n.user) users.push(n.user);
+    }
+    if (av) {
+      const a = apacheFacts(out, av.stdout + av.stderr);
+      apache = a.meta;
+      servers.push('apache');
+      sites.push(...a.sites);
+      if (a.user) users.push(a.user);
+    }
+    const notRun: WebFacts['sm_probe'] = { status: 'not_run', confirmed: null, reason: 'the TLCP/RFC 8998 network probe runs only in audits over the network (not --local or fixture runs)', targets: [] };
+    if (!servers.length) {
+      return { installed: false, servers_installed: [], nginx, apache, collected_at: null, sites: [], certificates: [], worker: { users: [], identities: [] }, webroots: [], sm_probe: notRun };
+    }
+
+    const clock = out.cmd('web-clock');
+    const now = clock.exitCode === 0 && /^\d{4}-\d\d-\d\dT/.test(clock.stdout.trim()) ? clock.stdout.trim() : null;
+
+    // Certificates the TLS sites serve; requested paths, each once.
+    const wanted = new Map<string, CertFact['role']>();
+    for (const s of sites) {
+      if (!s.tls) continue;
+      for (const c of s.tls.certificates) if (!wanted.has(c)) wanted.set(c, 'server');
+      if (s.tls.sign_certificate) wanted.set(s.tls.sign_certificate, 'sign');
+      if (s.tls.enc_certificate) wanted.set(s.tls.enc_certificate, 'enc');
+    }
+    let certificates: CertFact[] = [];
+    if (wanted.size) {
+      const res = out.cmd('web-certs');
+      const bundle = parseCertBundle(res.stdout);
+      certificates = [...wanted].filter(([p]) => !p.includes('$')).map(([p, role]) => certFact(p, role, bundle.get(p), now));
+    }
+
+    // Web roots against the worker identity.
+    const wr = parseWebrootStat(out.cmd('web-webroot').stdout);
+    const identities = wr.users.filter((u) => users.includes(u.user));
+    const siteRoots = new Set(sites.flatMap((s) => s.roots));
+    const webroots: WebFacts['webroots'] = [];
+    for (const r of wr.roots) {
+      if (!siteRoots.has(r.path) && !siteRoots.has(r.path + '/')) continue;
+      const top = r.entries.find((e) => e.path === r.path);
+      if (!top) {
+        webroots.push({ path: r.path, mode: null, owner: null, group: null, writable_by_worker: null, writable_entries: [], error: { code: /Permission denied/.test(r.error ?? '') ? 'permission_denied' : 'not_found', message: r.error ?? `${r.path}: not statted` } });
+        continue;
+      }
+      const unknown = identities.length === 0 || identities.some((i) => i.uid === null);
+      const writable = r.entries.filter((e) => identities.some((i) => writableBy(e, i))).map((e) => e.path);
+      webroots.push({
+        path: r.path,
+        mode: top.mode,
+        owner: top.owner,
+        group: top.group,
+        writable_by_worker: unknown ? null : writable.length > 0,
+        writable_entries: writable.slice(0, 20),
+        ...(unknown ? { error: { code: 'not_found', message: `worker user ${users.join(', ')} could not be resolved with id` } } : {}),
+      });
+    }
+
+    return {
+      installed: true,
+      servers_installed: servers,
+      nginx,
+      apache,
+      collected_at: now,
+      sites,
+      certificates,
+      worker: { users, identities },
+      webroots,
+      sm_probe: notRun,
+    };
+  },
+};

@@ -1,0 +1,111 @@
+import { t } from '../model/schema.js';
+import type { Deriver } from '../collectors/types.js';
+import { isFactError } from '../model/errors.js';
+import type { BackupFacts, BackupJob } from '../collectors/backup.js';
+import { DB_DUMP_TOOLS } from '../parsers/backup.js';
+
+/**
+ * Backup verdict material from the `backup` family and the pack variables:
+ *  - schedule: jobs that run a backup tool over a web root / data directory (BACKUP_SITE_PATHS) or
+ *    dump a database;
+ *  - offhost / encryption: whether any backup-tool job ships a copy to another host / encrypts it;
+ *  - recent: the newest file in the directories BACKUP_PATHS selects (empty = every directory the
+ *    collector listed) and the moment it goes stale (mtime + BACKUP_MAX_AGE_H), so the check can
+ *    compare that instant with the audit time (`age_days_le 0`) and the threshold stays a variable.
+ * A "not found" that may be hiding behind something unreadable becomes an error, never a fail.
+ */
+type Err = { error: { code: string; message: string } };
+type JobRef = { source: string; line: number | null; schedule: string; command: string };
+
+export interface BackupStatusFacts {
+  schedule: { found: boolean; jobs: JobRef[] } | Err;
+  offhost: { found: boolean; destinations: string[]; jobs: JobRef[] } | Err;
+  encryption: { found: boolean; methods: string[]; sm4: boolean; jobs: JobRef[] } | Err;
+  recent: { dirs: string[]; newest: { path: string; mtime: string; size: number } | null; stale_after: string | null } | Err;
+}
+
+const refSchema = t.obj({ source: t.str, line: t.nullable(t.num), schedule: t.str, command: t.str });
+
+export const backupStatus: Deriver<BackupStatusFacts | Err> = {
+  id: 'backup_status',
+  description: 'Site backup jobs, off-host copy, encryption and freshness, from the backup family and BACKUP_* variables',
+  schema: t.obj({
+    schedule: t.obj({ found: t.bool, jobs: t.arr(refSchema) }),
+    offhost: t.obj({ found: t.bool, destinations: t.arr(t.str), jobs: t.arr(refSchema) }),
+    encryption: t.obj({ found: t.bool, methods: t.arr(t.str), sm4: t.bool, jobs: t.arr(refSchema) }),
+    recent: t.obj({ dirs: t.arr(t.str), newest: t.nullable(t.obj({ path: t.str, mtime: t.str, size: t.num })), stale_after: t.nullable(t.str) }),
+  }),
+  needs: ['backup'],
+  derive(facts, env) {
+    const b = facts.backup;
+    if (isFactError(b)) return b;
+    if (!b || typeof b !== 'object') return { error: { code: 'not_found', message: 'backup facts were not collected' } };
+    const backup = b as BackupFacts;
+    const sitePaths = strings(env.variables.BACKUP_SITE_PATHS);
+    const backupPaths = strings(env.variables.BACKUP_PATHS);
+    const maxAgeH = typeof env.variables.BACKUP_MAX_AGE_H === 'number' ? env.variables.BACKUP_MAX_AGE_H : 26;
+
+    const toolJobs = backup.jobs.filter((j) => j.tools.length > 0);
+    const siteJobs = toolJobs.filter((j) => j.tools.some((x) => DB_DUMP_TOOLS.includes(x)) || j.paths.some((p) => sitePaths.some((s) => overlaps(p, s))));
+    const hidden = [...backup.unreadable, ...backup.jobs.flatMap((j) => j.unreadable_scripts)];
+    const unknown = (what: string): Err => ({
+      error: { code: 'permission_denied', message: `no ${what} found in what could be read; unreadable: ${[...new Set(hidden)].join(', ')}` },
+    });
+    const ref = (j: BackupJob): JobRef => ({ source: j.source, line: j.line, schedule: j.schedule, command: j.command });
+
+    const offJobs = toolJobs.filter((j) => j.destinations.length > 0);
+    const encJobs = toolJobs.filter((j) => j.encryption.length > 0);
+    return {
+      schedule: siteJobs.length === 0 && hidden.length > 0 ? unknown('site backup job') : { found: siteJobs.length > 0, jobs: siteJobs.map(ref) },
+      offhost:
+        offJobs.length === 0 && hidden.length > 0
+          ? unknown('off-host copy')
+          : { found: offJobs.length > 0, destinations: [...new Set(offJobs.flatMap((j) => j.destinations))].sort(), jobs: offJobs.map(ref) },
+      encryption:
+        encJobs.length === 0 && hidden.length > 0
+          ? unknown('encrypting backup job')
+          : { found: encJobs.length > 0, methods: [...new Set(encJobs.flatMap((j) => j.encryption))].sort(), sm4: encJobs.some((j) => j.sm4), jobs: encJobs.map(ref) },
+      recent: recent(backup, backupPaths, maxAgeH),
+    };
+  },
+};
+
+function recent(b: BackupFacts, backupPaths: string[], maxAgeH: number): BackupStatusFacts['recent'] {
+  const listed = b.dirs.filter((d) => d.exists);
+  const chosen = backupPaths.length === 0 ? listed : listed.filter((d) => backupPaths.some((p) => d.path === p || d.path.startsWith(p.replace(/\/+$/, '') + '/')));
+  if (backupPaths.length > 0 && chosen.length === 0) {
+    const known = b.dirs.map((d) => d.path);
+    const notListed = backupPaths.filter((p) => !known.some((k) => k === p || k.startsWith(p + '/')));
+    if (notListed.length > 0) {
+      return { error: { code: 'not_found', message: `BACKUP_PATHS ${notListed.join(', ')} is neither a standard backup location nor named by a backup job, so it was not listed` } };
+    }
+  }
+  let newest: { path: string; mtime: number; size: number } | null = null;
+  for (const d of chosen) if (d.newest && (!newest || d.newest.mtime > newest.mtime)) newest = d.newest;
+  const unreadable = chosen.flatMap((d) => d.unreadable);
+  const staleAfter = newest ? newest.mtime + maxAgeH * 3600 : null;
+  // Something unreadable may hold a fresher file than a stale (or absent) newest one.
+  if (unreadable.length > 0 && (staleAfter === null || staleAfter * 1000 < Date.parse('2000-01-01') || true)) {
+    const fresh = newest !== null;
+    if (!fresh) return { error: { code: 'permission_denied', message: `no backup file found; unreadable: ${unreadable.join(', ')}` } };
+  }
+  return {
+    dirs: chosen.map((d) => d.path),
+    newest: newest ? { path: newest.path, mtime: iso(newest.mtime), size: newest.size } : null,
+    stale_after: staleAfter === null ? null : iso(staleAfter),
+    ...(unreadable.length > 0 ? { unreadable } : {}),
+  };
+}
+
+function overlaps(p: string, site: string): boolean {
+  const s = site.replace(/\/+$/, '');
+  return p === s || p.startsWith(s + '/') || s.startsWith(p + '/');
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+}
+
+function iso(epochS: number): string {
+  return new Date(epochS * 1000).toISOString();
+}
