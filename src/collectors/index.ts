@@ -4,6 +4,17 @@
  * or deriver declares, or a collector lacks a test or fixture answers.
  */
 import type { Collector, Deriver } from './types.js';
+import { os } from './os.js';
+import { dmi } from './dmi.js';
+import { network } from './network.js';
+import { firewall } from './firewall.js';
+import { packages } from './packages.js';
+import { geoDeriver } from '../facts/geo.js';
+import { exposureDeriver } from '../facts/exposure.js';
+import { productsDeriver } from '../facts/products.js';
+import { sshd } from './sshd.js';
+import { session } from './session.js';
+import { sshAccessDeriver } from '../facts/ssh-access.js';
 import { inventoryDeriver } from '../facts/inventory.js';
 import { accounts } from './accounts.js';
 import { loginDefs } from './login_defs.js';
@@ -13,6 +24,13 @@ import { ftp } from './ftp.js';
 import { rolesDeriver } from '../facts/roles.js';
 
 export const collectors: Collector[] = [
+  os,
+  dmi,
+  network,
+  firewall,
+  packages,
+  sshd,
+  session,
   accounts,
   loginDefs,
   pam,
@@ -21,6 +39,10 @@ export const collectors: Collector[] = [
 ];
 
 export const derivers: Deriver[] = [
+  geoDeriver,
+  exposureDeriver,
+  productsDeriver,
+  sshAccessDeriver,
   inventoryDeriver,
   rolesDeriver,
 ];

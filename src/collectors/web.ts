@@ -98,7 +98,7 @@ const PATH_SH = 'PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin:/usr/local/nginx/sb
 const TAB = '\t';
 
 const CERTS_SH = `${WEB_CONF_SH}
-web_conf | awk '$1=="ssl_certificate"||$1=="ssl_sign_certificate"||$1=="ssl_enc_certificate"||$1=="SSLCertificateFile"||$1=="SSLCertificateChainFile"{p=$2; gsub(/[";\\047]/,"",p); print p}' | sort -u | head -n 64 | while IFS= read -r p; do
+web_conf | tr ';' '\\n' | awk '{ sub(/^.*[^$]\\{[ \\t]*/, ""); sub(/^[ \\t]*\\}[ \\t]*/, "") } $1=="ssl_certificate"||$1=="ssl_sign_certificate"||$1=="ssl_enc_certificate"||$1=="SSLCertificateFile"||$1=="SSLCertificateChainFile"{p=$2; gsub(/[";\\047]/,"",p); print p}' | sort -u | head -n 64 | while IFS= read -r p; do
   case "$p" in *'$'*|data:*) continue ;; esac
   case "$p" in /*) ;; *) for d in /etc/nginx /usr/local/nginx/conf /etc/httpd /etc/apache2; do [ -e "$d/$p" ] && { p="$d/$p"; break; }; done ;; esac
   printf '==> %s <==\\n' "$p"

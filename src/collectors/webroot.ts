@@ -80,17 +80,18 @@ web_conf() {
 `;
 
 export const WEBROOT_SH = `${WEB_CONF_SH}
-users=$(web_conf | awk '$1=="user"||$1=="User"{u=$2; gsub(/[";]/,"",u); print u}' | sort -u | head -n 4)
+users=$(web_conf | tr ';' '\\n' | awk '{ sub(/^.*[^$]\\{[ \\t]*/, ""); sub(/^[ \\t]*\\}[ \\t]*/, "") } $1=="user"||$1=="User"{u=$2; gsub(/[";]/,"",u); print u}' | sort -u | head -n 4)
 for u in $users nobody; do
   case "$u" in
     '\${'*'}') n=\${u#??}; n=\${n%?}
       case "$n" in *[!A-Z_]*) continue ;; esac
       u=$(sed -n "s/^export $n=//p" /etc/apache2/envvars 2>/dev/null | tr -d '"' | head -n 1) ;;
   esac
-  [ -n "$u" ] || continue
+  [ -n "$u" ] && echo "$u"
+done | sort -u | while IFS= read -r u; do
   printf '# user %s\\n' "$u"; id -- "$u" 2>&1
 done
-web_conf | awk '$1=="root"||$1=="alias"||$1=="DocumentRoot"{p=$2} $1=="Alias"{p=$3} p!=""{gsub(/[";\\047]/,"",p); print p; p=""}' | sort -u | head -n 16 | while IFS= read -r r; do
+web_conf | tr ';' '\\n' | awk '{ sub(/^.*[^$]\\{[ \\t]*/, ""); sub(/^[ \\t]*\\}[ \\t]*/, "") } $1=="root"||$1=="alias"||$1=="DocumentRoot"{p=$2} $1=="Alias"{p=$3} p!=""{gsub(/[";\\047]/,"",p); print p; p=""}' | sort -u | head -n 16 | while IFS= read -r r; do
   case "$r" in /*) ;; *) continue ;; esac
   case "$r" in *'$'*) continue ;; esac
   [ "$r" = / ] || r=\${r%/}

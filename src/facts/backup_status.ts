@@ -21,7 +21,7 @@ export interface BackupStatusFacts {
   schedule: { found: boolean; jobs: JobRef[] } | Err;
   offhost: { found: boolean; destinations: string[]; jobs: JobRef[] } | Err;
   encryption: { found: boolean; methods: string[]; sm4: boolean; jobs: JobRef[] } | Err;
-  recent: { dirs: string[]; newest: { path: string; mtime: string; size: number } | null; stale_after: string | null } | Err;
+  recent: { dirs: string[]; newest: { path: string; mtime: string; size: number } | null; stale_after: string | null; listing: { complete: boolean } | Err } | Err;
 }
 
 const refSchema = t.obj({ source: t.str, line: t.nullable(t.num), schedule: t.str, command: t.str });
@@ -33,7 +33,7 @@ export const backupStatus: Deriver<BackupStatusFacts | Err> = {
     schedule: t.obj({ found: t.bool, jobs: t.arr(refSchema) }),
     offhost: t.obj({ found: t.bool, destinations: t.arr(t.str), jobs: t.arr(refSchema) }),
     encryption: t.obj({ found: t.bool, methods: t.arr(t.str), sm4: t.bool, jobs: t.arr(refSchema) }),
-    recent: t.obj({ dirs: t.arr(t.str), newest: t.nullable(t.obj({ path: t.str, mtime: t.str, size: t.num })), stale_after: t.nullable(t.str) }),
+    recent: t.obj({ dirs: t.arr(t.str), newest: t.nullable(t.obj({ path: t.str, mtime: t.str, size: t.num })), stale_after: t.nullable(t.str), listing: t.obj({ complete: t.bool }) }),
   }),
   needs: ['backup'],
   derive(facts, env) {
@@ -82,18 +82,14 @@ function recent(b: BackupFacts, backupPaths: string[], maxAgeH: number): BackupS
   }
   let newest: { path: string; mtime: number; size: number } | null = null;
   for (const d of chosen) if (d.newest && (!newest || d.newest.mtime > newest.mtime)) newest = d.newest;
-  const unreadable = chosen.flatMap((d) => d.unreadable);
-  const staleAfter = newest ? newest.mtime + maxAgeH * 3600 : null;
-  // Something unreadable may hold a fresher file than a stale (or absent) newest one.
-  if (unreadable.length > 0 && (staleAfter === null || staleAfter * 1000 < Date.parse('2000-01-01') || true)) {
-    const fresh = newest !== null;
-    if (!fresh) return { error: { code: 'permission_denied', message: `no backup file found; unreadable: ${unreadable.join(', ')}` } };
-  }
+  const unreadable = [...new Set(chosen.flatMap((d) => d.unreadable))];
   return {
     dirs: chosen.map((d) => d.path),
     newest: newest ? { path: newest.path, mtime: iso(newest.mtime), size: newest.size } : null,
-    stale_after: staleAfter === null ? null : iso(staleAfter),
-    ...(unreadable.length > 0 ? { unreadable } : {}),
+    stale_after: newest ? iso(newest.mtime + maxAgeH * 3600) : null,
+    // The deriver has no clock: whether an unreadable directory matters (it might hold a fresher
+    // file than a stale newest one) is decided by the check, which turns this error into `error`.
+    listing: unreadable.length === 0 ? { complete: true } : { error: { code: 'permission_denied', message: `could not list ${unreadable.join(', ')}` } },
   };
 }
 
