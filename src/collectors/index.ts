@@ -22,6 +22,13 @@ import { pam } from './pam.js';
 import { sudoers } from './sudoers.js';
 import { ftp } from './ftp.js';
 import { rolesDeriver } from '../facts/roles.js';
+import { backup } from './backup.js';
+import { logging } from './logging.js';
+import { timesync } from './timesync.js';
+import { agentStatus } from './agent_status.js';
+import { backupStatus } from '../facts/backup_status.js';
+import { retention } from '../facts/retention.js';
+import { logperms } from '../facts/logperms.js';
 
 export const collectors: Collector[] = [
   os,
@@ -36,6 +43,10 @@ export const collectors: Collector[] = [
   pam,
   sudoers,
   ftp,
+  backup,
+  logging,
+  timesync,
+  agentStatus,
 ];
 
 export const derivers: Deriver[] = [
@@ -45,4 +56,7 @@ export const derivers: Deriver[] = [
   sshAccessDeriver,
   inventoryDeriver,
   rolesDeriver,
+  backupStatus,
+  retention,
+  logperms,
 ];

@@ -1,6 +1,5 @@
 import { t } from '../model/schema.js';
 import type { Deriver } from '../collectors/types.js';
-import { isFactError } from '../model/errors.js';
 import type { BackupFacts, BackupJob } from '../collectors/backup.js';
 import { DB_DUMP_TOOLS } from '../parsers/backup.js';
 
@@ -38,7 +37,7 @@ export const backupStatus: Deriver<BackupStatusFacts | Err> = {
   needs: ['backup'],
   derive(facts, env) {
     const b = facts.backup;
-    if (isFactError(b)) return b;
+    if (isErr(b)) return b;
     if (!b || typeof b !== 'object') return { error: { code: 'not_found', message: 'backup facts were not collected' } };
     const backup = b as BackupFacts;
     const sitePaths = strings(env.variables.BACKUP_SITE_PATHS);
@@ -104,4 +103,8 @@ function strings(v: unknown): string[] {
 
 function iso(epochS: number): string {
   return new Date(epochS * 1000).toISOString();
+}
+
+function isErr(v: unknown): v is Err {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as Err).error?.code === 'string';
 }

@@ -26,7 +26,7 @@ export const geoDeriver: Deriver<GeoFacts | { error: unknown }> = {
   }),
   needs: ['network'],
   derive(facts, env) {
-    const net = facts.network as NetworkFacts | { error: unknown } | undefined;
+    const net = facts.network as NetworkFacts | undefined;
     if (!net) return { error: { code: 'not_found', message: 'network facts were not collected' } };
     if (isFactError(net)) return { error: net.error };
     if (isFactError(net.addresses)) return { error: net.addresses.error };

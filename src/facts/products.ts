@@ -55,10 +55,10 @@ export const productsDeriver: Deriver<ProductsFacts | { error: unknown }> = {
   schema: t.obj({ flaws: t.arr(finding), backported: t.arr(finding), checked: t.arr(t.str) }),
   needs: ['packages', 'os'],
   derive(facts, env) {
-    const pk = facts.packages as PackagesFacts | { error: unknown } | undefined;
+    const pk = facts.packages as PackagesFacts | undefined;
     if (!pk) return { error: { code: 'not_found', message: 'packages facts were not collected' } };
     if (isFactError(pk)) return { error: pk.error };
-    const os = facts.os as OsFacts | { error: unknown } | undefined;
+    const os = facts.os as OsFacts | undefined;
     const releaseKey = os && !isFactError(os) ? os.release_key : null;
     const table = (Array.isArray(env.variables.PRODUCT_FLAWS) ? env.variables.PRODUCT_FLAWS : []) as FlawEntry[];
     const flaws: FlawFinding[] = [];

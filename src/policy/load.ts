@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { z } from 'zod';
 import type { CaseFile, Check, Condition, Pack, VariableDecl } from '../model/check.js';
@@ -16,13 +16,10 @@ export function loadPack(dir: string): Pack {
   const errors: GwsecError[] = [];
   const packFile = join(dir, 'pack.yaml');
   let meta: z.infer<typeof packSchema> = { id: basename(dir), title: { zh: basename(dir), en: basename(dir) }, version: '0' };
+  if (!existsSync(packFile)) throw new GwsecError('policy_pack_error', 'not a policy pack: pack.yaml is missing', { file: packFile });
   const packYaml = readYaml(packFile, errors);
-  if (packYaml) {
-    const parsed = validate(packSchema, packYaml, errors);
-    if (parsed) meta = parsed;
-  } else if (errors.length === 0) {
-    errors.push(new GwsecError('policy_pack_error', 'not a policy pack: pack.yaml is missing', { file: packFile }));
-  }
+  const parsedMeta = packYaml ? validate(packSchema, packYaml, errors) : null;
+  if (parsedMeta) meta = parsedMeta;
 
   const variables: Record<string, VariableDecl> = {};
   const varOrigin = new Map<string, string>();
