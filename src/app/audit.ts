@@ -12,7 +12,7 @@ import { defaultPackDir } from '../util/paths.js';
 import { VERSION } from '../version.js';
 import { FixtureTransport } from '../transport/fixture.js';
 import { translator } from '../i18n/index.js';
-import { parseVarOverrides, targetsFrom, type TargetOptions } from './targets.js';
+import { assertSomethingToAudit, parseVarOverrides, targetsFrom, type TargetOptions } from './targets.js';
 import { writeFileAtomic, type Io } from './io.js';
 import { GwsecErrorList } from '../model/errors.js';
 
@@ -83,6 +83,7 @@ export function emit(pack: Pack, hosts: HostFacts[], o: AuditOptions, io: Io, ge
 }
 
 export async function auditRun(o: AuditOptions, io: Io): Promise<number> {
+  assertSomethingToAudit(o);
   const pack = preparePack(o.pack, o.checks);
   resolveVariables(pack, parseVarOverrides(o.vars)); // bad --var is a usage error before any host is touched
   const targets = targetsFrom(o);
@@ -91,6 +92,7 @@ export async function auditRun(o: AuditOptions, io: Io): Promise<number> {
 }
 
 export async function factsRun(o: AuditOptions & { save?: string }, io: Io): Promise<number> {
+  assertSomethingToAudit(o);
   const pack = preparePack(o.pack, o.checks);
   const hosts = await gatherAll(pack, targetsFrom(o), o, io);
   const file: FactsFile = { schemaVersion: 1, tool: { name: 'gwsec', version: VERSION }, hosts };

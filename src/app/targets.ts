@@ -13,14 +13,19 @@ export interface TargetOptions {
 
 /** --local and --fixture DIR (repeatable) become audit targets. SSH inventories come in a later issue. */
 export function targetsFrom(o: TargetOptions): AuditTarget[] {
+  assertSomethingToAudit(o);
   const targets: AuditTarget[] = [];
   if (o.local) targets.push({ name: hostname(), transport: new LocalTransport(), roles: o.roles ?? [], publicIps: o.publicIps ?? [] });
   for (const dir of o.fixture ?? []) {
     const t = FixtureTransport.fromDir(dir);
     targets.push({ name: t.id.slice('fixture:'.length), transport: t, roles: o.roles?.length ? o.roles : t.roles, publicIps: o.publicIps?.length ? o.publicIps : t.publicIp ? [t.publicIp] : [] });
   }
-  if (targets.length === 0) throw new GwsecError('usage_error', 'nothing to audit: give --local or --fixture DIR');
   return targets;
+}
+
+/** A usage error is reported before the pack is even read. */
+export function assertSomethingToAudit(o: TargetOptions): void {
+  if (!o.local && !o.fixture?.length) throw new GwsecError('usage_error', 'nothing to audit: give --local or --fixture DIR');
 }
 
 /** `--var NAME=VALUE`: VALUE is JSON when it parses as JSON (numbers, lists), else a string. */

@@ -44,7 +44,7 @@ export const pam: Collector<PamFacts> = {
         ucredit: t.num,
         lcredit: t.num,
         ocredit: t.num,
-        required_classes: t.num,
+        credit_classes: t.num,
         enforced: t.bool,
         control: t.str,
         sources: t.map(t.str),
@@ -101,7 +101,7 @@ export const pam: Collector<PamFacts> = {
 type Q = NonNullable<PamFacts['password_quality']>;
 function weakestQuality(qs: Q[]): Q {
   return qs.reduce((w, q) => {
-    const score = (x: Q) => [x.enforced ? 1 : 0, x.minlen, x.required_classes];
+    const score = (x: Q) => [x.enforced ? 1 : 0, x.minlen, Math.max(x.minclass, x.credit_classes)];
     const [a, b] = [score(w), score(q)];
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return b[i] < a[i] ? q : w;
     return w;

@@ -42,8 +42,8 @@ export interface PasswordQuality {
   ucredit: number;
   lcredit: number;
   ocredit: number;
-  /** Distinct character classes a new password is guaranteed to have: max(minclass, #negative credits). */
-  required_classes: number;
+  /** Classes demanded by negative credits (dcredit=-1 demands a digit, …): 0 to 4. */
+  credit_classes: number;
   /** The module rejects (not merely warns about) a weak password: enforcing != 0 and a blocking control. */
   enforced: boolean;
   control: string;
@@ -110,7 +110,7 @@ export function effectivePasswordQuality(
     ucredit: values.ucredit,
     lcredit: values.lcredit,
     ocredit: values.ocredit,
-    required_classes: Math.min(4, Math.max(values.minclass, negative)),
+    credit_classes: negative,
     enforced: values.enforcing !== 0 && isBlockingControl(entry.control),
     control: entry.control,
     sources,
