@@ -29,8 +29,11 @@ import { agentStatus } from './agent_status.js';
 import { backupStatus } from '../facts/backup_status.js';
 import { retention } from '../facts/retention.js';
 import { logperms } from '../facts/logperms.js';
+import { web } from './web.js';
+import { webAdminDeriver } from '../facts/web-admin.js';
 
 export const collectors: Collector[] = [
+  web,
   os,
   dmi,
   network,
@@ -50,6 +53,7 @@ export const collectors: Collector[] = [
 ];
 
 export const derivers: Deriver[] = [
+  webAdminDeriver,
   geoDeriver,
   exposureDeriver,
   productsDeriver,

@@ -95,7 +95,9 @@ export const webSchema: FactType = t.obj({
 });
 
 const PATH_SH = 'PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin:/usr/local/nginx/sbin"';
-const TAB = '\t';
+const TAB = '\t'; // a literal tab: the include regexes run in sed -E on hosts and in JS for fixtures
+const NGINX_INCLUDE = `^[ ${TAB}]*include[ ${TAB}]+["']?([^;"' ${TAB}#]+)["']?[ ${TAB}]*;.*$`;
+const APACHE_INCLUDE = `^[ ${TAB}]*[Ii][Nn][Cc][Ll][Uu][Dd][Ee][A-Za-z]*[ ${TAB}]+"?([^" ${TAB}]+)"?.*$`;
 
 const CERTS_SH = `${WEB_CONF_SH}
 web_conf | tr ';' '\\n' | awk '{ sub(/^.*[^$]\\{[ \\t]*/, ""); sub(/^[ \\t]*\\}[ \\t]*/, "") } $1=="ssl_certificate"||$1=="ssl_sign_certificate"||$1=="ssl_enc_certificate"||$1=="SSLCertificateFile"||$1=="SSLCertificateChainFile"{p=$2; gsub(/[";\\047]/,"",p); print p}' | sort -u | head -n 64 | while IFS= read -r p; do
@@ -187,10 +189,10 @@ export const web: Collector<WebFacts> = {
     { kind: 'cmd', name: 'web-certs', script: CERTS_SH, timeoutS: 30 },
     { kind: 'cmd', name: 'web-webroot', script: WEBROOT_SH, timeoutS: 30 },
     { kind: 'cmd', name: 'web-clock', script: 'date -u +%Y-%m-%dT%H:%M:%SZ' },
-    { kind: 'tree', path: '/etc/nginx/nginx.conf', include: `^[ ${TAB}]*include[ ${TAB}]+["']?([^;"'#]+)["']?[ ${TAB}]*;`, base: '/etc/nginx' },
-    { kind: 'tree', path: '/usr/local/nginx/conf/nginx.conf', include: `^[ ${TAB}]*include[ ${TAB}]+["']?([^;"'#]+)["']?[ ${TAB}]*;`, base: '/usr/local/nginx/conf' },
-    { kind: 'tree', path: '/etc/apache2/apache2.conf', include: `^[ ${TAB}]*[Ii][Nn][Cc][Ll][Uu][Dd][Ee][A-Za-z]*[ ${TAB}]+"?([^" ${TAB}]+)`, base: '/etc/apache2' },
-    { kind: 'tree', path: '/etc/httpd/conf/httpd.conf', include: `^[ ${TAB}]*[Ii][Nn][Cc][Ll][Uu][Dd][Ee][A-Za-z]*[ ${TAB}]+"?([^" ${TAB}]+)`, base: '/etc/httpd' },
+    { kind: 'tree', path: '/etc/nginx/nginx.conf', include: NGINX_INCLUDE, base: '/etc/nginx' },
+    { kind: 'tree', path: '/usr/local/nginx/conf/nginx.conf', include: NGINX_INCLUDE, base: '/usr/local/nginx/conf' },
+    { kind: 'tree', path: '/etc/apache2/apache2.conf', include: APACHE_INCLUDE, base: '/etc/apache2' },
+    { kind: 'tree', path: '/etc/httpd/conf/httpd.conf', include: APACHE_INCLUDE, base: '/etc/httpd' },
     { kind: 'file', path: '/etc/apache2/envvars' },
   ],
   parse(out) {

@@ -32,14 +32,18 @@ export interface FlawFinding {
 }
 
 export interface ProductsFacts {
-  /** Flaws the installed versions have (upstream range matched, no known backported fix installed). */
+  /** Flaws the installed versions have: upstream range matched and either no distro package (built
+   * from source) or a package older than the distro's known fix. */
   flaws: FlawFinding[];
+  /** Upstream range matched on a distro package, but the table has no fix version for this release:
+   * a person must check the vendor advisory (vendor_fix_confirmed stays null -> manual). */
+  unverified: Array<FlawFinding & { release_key: string | null; vendor_fix_confirmed: boolean | null }>;
   /** Upstream range matched, but the installed package is at or after the distro's fix. */
   backported: FlawFinding[];
   checked: string[]; // "openssl 1.0.2k (openssl-libs 1.0.2k-19.el7)"
 }
 
-const finding = t.obj({
+const findingFields = {
   component: t.str,
   id: t.str,
   cve: t.str,
@@ -47,12 +51,18 @@ const finding = t.obj({
   package: t.nullable(t.str),
   package_version: t.nullable(t.str),
   fixed_package: t.nullable(t.str),
-});
+};
+const finding = t.obj(findingFields);
 
 export const productsDeriver: Deriver<ProductsFacts | { error: unknown }> = {
   id: 'products',
   description: 'Known critical flaws (PRODUCT_FLAWS) in the installed OpenSSL and OpenSSH, net of distro backports',
-  schema: t.obj({ flaws: t.arr(finding), backported: t.arr(finding), checked: t.arr(t.str) }),
+  schema: t.obj({
+    flaws: t.arr(finding),
+    unverified: t.arr(t.obj({ ...findingFields, release_key: t.nullable(t.str), vendor_fix_confirmed: t.nullable(t.bool) })),
+    backported: t.arr(finding),
+    checked: t.arr(t.str),
+  }),
   needs: ['packages', 'os'],
   derive(facts, env) {
     const pk = facts.packages as PackagesFacts | undefined;
@@ -62,6 +72,7 @@ export const productsDeriver: Deriver<ProductsFacts | { error: unknown }> = {
     const releaseKey = os && !isFactError(os) ? os.release_key : null;
     const table = (Array.isArray(env.variables.PRODUCT_FLAWS) ? env.variables.PRODUCT_FLAWS : []) as FlawEntry[];
     const flaws: FlawFinding[] = [];
+    const unverified: ProductsFacts['unverified'] = [];
     const backported: FlawFinding[] = [];
     const checked: string[] = [];
     const products: Array<[FlawEntry['component'], ProductVersion]> = [
@@ -77,13 +88,20 @@ export const productsDeriver: Deriver<ProductsFacts | { error: unknown }> = {
         if (!f.ranges.some((r) => compareVersions(p.version!, r.from) >= 0 && compareVersions(p.version!, r.to) <= 0)) continue;
         const fixed = releaseKey ? (f.fixed_packages?.[releaseKey] ?? null) : null;
         const item: FlawFinding = { component, id: f.id, cve: f.cve, version: p.version, package: p.package, package_version: p.package_version, fixed_package: fixed };
-        const cmp = pk.manager === 'rpm' ? compareRpm : compareDpkg;
-        if (fixed && p.package_version && cmp(p.package_version, fixed) >= 0) backported.push(item);
+        if (!p.package_version) flaws.push(item); // built from source: the upstream number is the truth
+        else if (!fixed) unverified.push({ ...item, release_key: releaseKey, vendor_fix_confirmed: null });
+        else if (packageAtLeast(pk.manager, p.package_version, fixed)) backported.push(item);
         else flaws.push(item);
       }
     }
     // Without the OS release, a matched range cannot be checked against backports: undecidable.
-    if (flaws.length > 0 && os && isFactError(os)) return { error: os.error };
-    return { flaws, backported, checked };
+    if (unverified.length > 0 && os && isFactError(os)) return { error: os.error };
+    return { flaws, unverified, backported, checked };
   },
 };
+
+/** A table entry without an epoch compares on version-release only (tables are often written so). */
+function packageAtLeast(manager: PackagesFacts['manager'], installed: string, fixed: string): boolean {
+  const a = /^\d+:/.test(fixed) ? installed : installed.replace(/^\d+:/, '');
+  return (manager === 'rpm' ? compareRpm : compareDpkg)(a, fixed) >= 0;
+}
