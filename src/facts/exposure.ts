@@ -17,6 +17,8 @@ export interface ExposedListener {
   allowed: boolean;
   /** mysql, redis, … when the port or process is a known datastore. */
   datastore: string | null;
+  /** "tcp 0.0.0.0:3306 (mysqld)", for evidence. */
+  label: string;
 }
 
 export interface ExposureFacts {
@@ -65,6 +67,7 @@ export const exposureDeriver: Deriver<ExposureFacts | { error: unknown }> = {
       public: t.bool,
       allowed: t.bool,
       datastore: t.nullable(t.str),
+      label: t.str,
     });
     return t.obj({
       interface_public_addresses: t.arr(t.str),
@@ -96,6 +99,7 @@ export const exposureDeriver: Deriver<ExposureFacts | { error: unknown }> = {
       public: l.bind === 'global' || (l.bind === 'unspecified' && hasPublic),
       allowed: allowed.includes(`${l.port}/${l.proto}`),
       datastore: dsPorts.get(l.port) ?? (l.process ? (DATASTORE_PROCESSES[l.process] ?? null) : null),
+      label: `${l.proto} ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}${l.process ? ` (${l.process})` : ''}`,
     }));
     // One socket per family (0.0.0.0 and ::) is one exposure as far as a reader is concerned.
     const seen = new Set<string>();

@@ -1,0 +1,16 @@
+/**
+ * Benchmarks: `npm run bench -- <name>`. Each prints its figures and a ratio against a baseline
+ * measured in the same run (machines here are noisy). Never part of `npm test`.
+ */
+const benches: Record<string, () => Promise<void>> = {
+  'audit-local': async () => (await import('./audit-local.js')).run(),
+};
+
+const name = process.argv[2];
+const b = name ? benches[name] : undefined;
+if (!b) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join('|')}>\n`);
+  process.exitCode = 2;
+} else {
+  await b();
+}
