@@ -23,6 +23,7 @@ export interface WebFacts {
   apache: { version: string | null; openssl: string | null; config_source: 'files'; warnings: string[] } | null;
   collected_at: string | null; // host clock (UTC) when collected; certificate days_left is relative to it
   sites: WebSite[];
+  tls_site_count: number;
   certificates: CertFact[];
   worker: { users: string[]; identities: WorkerIdentity[] };
   webroots: Array<{ path: string; mode: string | null; owner: string | null; group: string | null; writable_by_worker: boolean | null; writable_entries: string[]; error?: { code: string; message: string } }>;
@@ -71,6 +72,7 @@ export const webSchema: FactType = t.obj({
   apache: t.nullable(t.obj({ version: t.nullable(t.str), openssl: t.nullable(t.str), config_source: t.str, warnings: t.arr(t.str) })),
   collected_at: t.nullable(t.str),
   sites: t.arr(siteSchema),
+  tls_site_count: t.num,
   certificates: t.arr(
     t.obj({
       path: t.str,
@@ -220,7 +222,7 @@ export const web: Collector<WebFacts> = {
     }
     const notRun: WebFacts['sm_probe'] = { status: 'not_run', confirmed: null, reason: 'the TLCP/RFC 8998 network probe runs only in audits over the network (not --local or fixture runs)', targets: [] };
     if (!servers.length) {
-      return { installed: false, servers_installed: [], nginx, apache, collected_at: null, sites: [], certificates: [], worker: { users: [], identities: [] }, webroots: [], sm_probe: notRun };
+      return { installed: false, servers_installed: [], nginx, apache, collected_at: null, sites: [], tls_site_count: 0, certificates: [], worker: { users: [], identities: [] }, webroots: [], sm_probe: notRun };
     }
 
     const clock = out.cmd('web-clock');
@@ -273,6 +275,7 @@ export const web: Collector<WebFacts> = {
       apache,
       collected_at: now,
       sites,
+      tls_site_count: sites.filter((s) => s.tls).length,
       certificates,
       worker: { users, identities },
       webroots,

@@ -135,7 +135,9 @@ export const webAdminDeriver: Deriver<WebAdminFacts | { error: unknown }> = {
         const vpnR = vpnOk(allow, denyAll);
         endpoints.push({ site: label, path, port, reason, client_cert_required: cc, vpn_restricted: vpnR, loopback_only: loopbackOnly, protected: cc || vpnR || loopbackOnly, file, line });
       };
-      if (backend) endpoint('/', null, 'backend_site', s.client_cert_required, s.allow, s.deny_all, s.file, s.line);
+      // a plain listener that only redirects to HTTPS (or refuses) serves nothing to administer
+      const servesNothing = s.tls === null && (s.redirects_to_https || s.refuses_plain);
+      if (backend && !servesNothing) endpoint('/', null, 'backend_site', s.client_cert_required, s.allow, s.deny_all, s.file, s.line);
       for (const l of s.listens) {
         if (!adminPorts.includes(l.port)) continue;
         if (!l.loopback) exposures.push({ site: label, kind: 'port', value: `${l.address}:${l.port}`, file: s.file, line: s.line });
