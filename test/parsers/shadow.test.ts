@@ -32,7 +32,7 @@ test('password status and algorithm per account, no hash kept', (t) => {
 });
 
 test('hash prefixes from crypt(5)', (t) => {
-  const table: Array<[string, string | null]> = [
+  const table: Array<[string, ReturnType<typeof hashAlgOf>]> = [
     ['$6$abc$def', 'sha512'],
     ['$5$abc$def', 'sha256'],
     ['$2b$12$abcdefghijklmnopqrstuu', 'bcrypt'],
