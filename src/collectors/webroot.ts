@@ -80,6 +80,7 @@ web_conf() {
 `;
 
 export const WEBROOT_SH = `${WEB_CONF_SH}
+command -v nginx >/dev/null 2>&1 || command -v apache2 >/dev/null 2>&1 || command -v httpd >/dev/null 2>&1 || exit 0
 users=$(web_conf | tr ';' '\\n' | awk '{ sub(/^.*[^$]\\{[ \\t]*/, ""); sub(/^[ \\t]*\\}[ \\t]*/, "") } $1=="user"||$1=="User"{u=$2; gsub(/[";]/,"",u); print u}' | sort -u | head -n 4)
 for u in $users nobody; do
   case "$u" in

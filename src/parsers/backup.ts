@@ -43,6 +43,7 @@ export function analyseJobText(text: string): JobAnalysis {
     for (const [name, re] of TOOL_RES) if (re.test(line)) tools.add(name);
     const remoteLine = REMOTE_TOOLS.exec(line)?.[1];
     for (const tok0 of tokens(line)) {
+      const repoVar = /^(RESTIC_REPOSITORY|BORG_REPO)=/.test(tok0);
       const tok = tok0.replace(/^[A-Za-z_][A-Za-z0-9_]*=/, '').replace(/^--?[A-Za-z-]+=/, '');
       if (tok.startsWith('/')) {
         const p = /^\/[A-Za-z0-9._/+@-]*/.exec(tok)?.[0];
@@ -50,10 +51,10 @@ export function analyseJobText(text: string): JobAnalysis {
         continue;
       }
       if (REMOTE_URL.test(tok) && !/^https?:\/\/(localhost|127\.)/.test(tok)) destinations.add(stripCreds(tok));
-      else if (remoteLine === 'restic' && RESTIC_REMOTE.test(tok)) destinations.add(stripCreds(tok));
+      else if ((remoteLine === 'restic' || repoVar) && RESTIC_REMOTE.test(tok)) destinations.add(stripCreds(tok));
       else {
         const m = HOST_PATH.exec(tok);
-        if (!m || /^(localhost|127\.0\.0\.1|\[::1\])$/.test(m[1]) || /^\d+$/.test(m[1])) continue;
+        if (!m || tok.includes('://') || /^(localhost|127\.0\.0\.1|\[::1\])$/.test(m[1]) || /^\d+$/.test(m[1])) continue;
         const userAtHostAbs = tok.includes('@') && /^[~/]/.test(m[2]);
         const onToolLine = remoteLine !== undefined && (/^[~/]/.test(m[2]) || m[2] === '' || tok.includes('::') || remoteLine === 'rclone');
         if (userAtHostAbs || onToolLine) destinations.add(stripCreds(tok));

@@ -45,8 +45,8 @@ export interface UnitFile {
 }
 
 /**
- * `systemctl cat` prints each fragment and drop-in prefixed by `# /path/to/file`. Keys are
- * accumulated per unit across its fragments by the caller (unitOf groups by the first path's name).
+ * `systemctl cat` prints each fragment and drop-in prefixed by `# /path/to/file`. Values are kept in
+ * order per file; an empty assignment is kept as '' (a reset), resolved by execStarts().
  */
 export function parseSystemctlCat(text: string): UnitFile[] {
   const files: UnitFile[] = [];
@@ -81,8 +81,8 @@ export function parseSystemctlCat(text: string): UnitFile[] {
     const kv = /^([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*)$/.exec(trimmed);
     if (!kv || !section) continue;
     const keys = (cur.sections[section] ??= {});
-    if (kv[2] === '') keys[kv[1]] = [];
-    else (keys[kv[1]] ??= []).push(kv[2]);
+    // An empty assignment resets the list; kept as '' so the reset survives merging fragments.
+    (keys[kv[1]] ??= []).push(kv[2]);
   }
   return files;
 }
@@ -103,7 +103,8 @@ export function execStarts(files: UnitFile[]): Map<string, string[]> {
     const unit = unitOf(f.path);
     const vals = f.sections.Service?.ExecStart;
     if (vals === undefined) continue;
-    const list = vals.length === 0 ? [] : [...(out.get(unit) ?? []), ...vals.map((v) => v.replace(/^[-@:+!]+/, ''))];
+    let list = out.get(unit) ?? [];
+    for (const v of vals) list = v === '' ? [] : [...list, v.replace(/^[-@:+!]+/, '')];
     out.set(unit, list);
   }
   return out;

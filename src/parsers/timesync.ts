@@ -14,12 +14,11 @@ export interface SyncReading {
 export function parseTimedatectl(text: string): SyncReading & { ntp_enabled: boolean | null } {
   const kv = (re: RegExp) => {
     const m = re.exec(text);
-    return m ? /^yes$/i.test(m[1].trim()) : null;
+    return m ? /^(yes|active)$/i.test(m[1].trim()) : null;
   };
   const synced = kv(/^NTPSynchronized=(\S+)/m) ?? kv(/^\s*(?:NTP|System clock) synchronized:\s*(\S+)/m);
   const ntp = kv(/^NTP=(\S+)/m) ?? kv(/^\s*(?:NTP enabled|NTP service):\s*(\S+)/m);
-  const enabled = ntp === null && /^\s*NTP service:\s*active/m.test(text) ? true : ntp;
-  return { synchronized: synced, ntp_enabled: enabled, detail: synced === null ? 'timedatectl: no synchronisation field' : `timedatectl: synchronized=${synced ? 'yes' : 'no'}` };
+  return { synchronized: synced, ntp_enabled: ntp, detail: synced === null ? 'timedatectl: no synchronisation field' : `timedatectl: synchronized=${synced ? 'yes' : 'no'}` };
 }
 
 export function parseChronycTracking(text: string): SyncReading {

@@ -1,4 +1,4 @@
-import type { Check, Condition, Pack } from '../model/check.js';
+import type { Condition, Pack } from '../model/check.js';
 import { GwsecError } from '../model/errors.js';
 import { baseKind, schemaAt, t, type FactType } from '../model/schema.js';
 import type { Collector, Deriver } from '../collectors/types.js';
