@@ -59,7 +59,9 @@ const NEWEST = [
   `{ printf '%s\\n' ${FIXED_DIRS.join(' ')}`,
   `  { ${JOB_LINES}; ${JOB_LINES} | ${DUMP_SCRIPTS.replace(/\n/g, '\n  ')}; } | grep -oiE '/[A-Za-z0-9._/+-]*(backup|bak)[A-Za-z0-9._/+-]*' | while IFS= read -r p; do`,
   '    case "$p" in /bin/*|/sbin/*|/usr/*|/etc/*|/lib/*|/proc/*|/dev/*|/sys/*|/run/*|/var/spool/*) continue;; esac',
-  '    p=${p%/}; [ -d "$p" ] || p=${p%/*}; [ -n "$p" ] && [ -d "$p" ] && printf \'%s\\n\' "$p"',
+  // A file's directory counts only if it still says backup (not /root for /root/.backup.pass).
+  '    p=${p%/}; [ -d "$p" ] || p=${p%/*}; case "$p" in *[Bb][Aa][Cc][Kk]*|*[Bb][Aa][Kk]*) ;; *) continue;; esac',
+  '    [ -d "$p" ] && printf \'%s\\n\' "$p"',
   '  done | sort -u | head -n 20',
   "} | awk '!seen[$0]++' | while IFS= read -r d; do",
   '  printf \'== %s\\n\' "$d"',

@@ -21,7 +21,7 @@ import { loginDefs } from './login_defs.js';
 import { pam } from './pam.js';
 import { sudoers } from './sudoers.js';
 import { ftp } from './ftp.js';
-import { rolesDeriver } from '../facts/roles.js';
+import { rolesDeriver, sudoRightsDeriver } from '../facts/roles.js';
 import { backup } from './backup.js';
 import { logging } from './logging.js';
 import { timesync } from './timesync.js';
@@ -60,6 +60,7 @@ export const derivers: Deriver[] = [
   sshAccessDeriver,
   inventoryDeriver,
   rolesDeriver,
+  sudoRightsDeriver,
   backupStatus,
   retention,
   logperms,

@@ -102,27 +102,35 @@ export function parseServerReply(buf: Buffer): ServerReply {
     if (all[0] !== 2) return { kind: 'unexpected', detail: `handshake type ${all[0]}` };
     const mlen = all.readUIntBE(1, 3);
     if (all.length < 4 + mlen) continue;
-    const m = all.subarray(4, 4 + mlen);
-    const version = m.readUInt16BE(0);
-    const random = m.subarray(2, 34).toString('hex');
-    const sidLen = m[34]!;
-    let p = 35 + sidLen;
-    const cipher = m.readUInt16BE(p);
-    p += 3; // cipher + compression
-    let selected: number | null = null;
-    if (p + 2 <= m.length) {
-      const end = p + 2 + m.readUInt16BE(p);
-      p += 2;
-      while (p + 4 <= end) {
-        const et = m.readUInt16BE(p);
-        const el = m.readUInt16BE(p + 2);
-        if (et === 0x002b && el === 2) selected = m.readUInt16BE(p + 4);
-        p += 4 + el;
-      }
+    try {
+      return readServerHello(all.subarray(4, 4 + mlen), recVer);
+    } catch {
+      return { kind: 'unexpected', detail: 'malformed ServerHello' };
     }
-    return { kind: 'server_hello', recordVersion: recVer, version, cipher, selectedVersion: selected, helloRetry: random === HRR_RANDOM };
   }
   return { kind: 'incomplete' };
+}
+
+function readServerHello(m: Buffer, recVer: number): ServerReply {
+  if (m.length < 38) throw new RangeError('short ServerHello');
+  const version = m.readUInt16BE(0);
+  const random = m.subarray(2, 34).toString('hex');
+  const sidLen = m[34]!;
+  let p = 35 + sidLen;
+  const cipher = m.readUInt16BE(p);
+  p += 3; // cipher + compression
+  let selected: number | null = null;
+  if (p + 2 <= m.length) {
+    const end = Math.min(m.length, p + 2 + m.readUInt16BE(p));
+    p += 2;
+    while (p + 4 <= end) {
+      const et = m.readUInt16BE(p);
+      const el = m.readUInt16BE(p + 2);
+      if (et === 0x002b && el === 2) selected = m.readUInt16BE(p + 4);
+      p += 4 + el;
+    }
+  }
+  return { kind: 'server_hello', recordVersion: recVer, version, cipher, selectedVersion: selected, helloRetry: random === HRR_RANDOM };
 }
 
 export interface SmProbeResult {
@@ -183,6 +191,7 @@ export interface SmProbeFact {
   confirmed: boolean | null;
   reason: string;
   targets: Array<{ port: number; mode: string; status: string; detail: string }>;
+  error?: { code: 'transport_error' | 'timeout'; message: string };
 }
 
 /** What to probe: the TLS ports of sites that configure SM, in the mode they configure. */
@@ -203,6 +212,7 @@ export async function runSmProbe(host: string, targets: Array<{ port: number; mo
   const results = await Promise.all(targets.map((t) => probeSm(host, t.port, t.mode, { timeoutMs: o.timeoutMs, serverName: t.serverName })));
   const rows = results.map((r) => ({ port: r.port, mode: r.mode, status: r.status, detail: r.detail }));
   if (results.some((r) => r.status === 'confirmed')) return { status: 'confirmed', confirmed: true, reason: `probed ${host}`, targets: rows };
-  if (results.every((r) => r.status === 'error')) return { status: 'error', confirmed: null, reason: `could not reach ${host}`, targets: rows };
+  // Unreachable is not a host state: the `error` key makes every check reading the fact `error`.
+  if (results.every((r) => r.status === 'error')) return { status: 'error', confirmed: null, reason: `could not reach ${host}`, targets: rows, error: { code: 'transport_error', message: `could not reach ${host}: ${rows.map((r) => `${r.port}/${r.mode} ${r.detail}`).join('; ')}` } };
   return { status: 'refused', confirmed: false, reason: `${host} answered without an SM suite`, targets: rows };
 }

@@ -2,6 +2,7 @@ import type { Check } from '../model/check.js';
 import type { HostFacts } from '../model/facts.js';
 import type { Result } from '../model/result.js';
 import { evaluateCheck, type EvalContext } from './evaluate.js';
+import { fleetSeparation } from '../facts/separation.js';
 
 /** What the inventory says about the site (domains and, once resolved by the auditor, their addresses). */
 export interface SiteFacts {
@@ -12,17 +13,14 @@ export interface SiteFacts {
 
 /** The facts root a `scope: fleet` check sees: every host's facts plus the site. */
 export function fleetRoot(hosts: HostFacts[], site: SiteFacts | undefined): Record<string, unknown> {
-  return {
-    fleet: {
-      hosts: hosts.map((h) => ({
-        name: h.host,
-        roles: h.roles,
-        publicIps: ((h.facts.inventory as { public_ips?: string[] } | undefined)?.public_ips) ?? [],
-        facts: h.facts,
-      })),
-      site: site ?? {},
-    },
-  };
+  const mapped = hosts.map((h) => ({
+    name: h.host,
+    roles: h.roles,
+    publicIps: ((h.facts.inventory as { public_ips?: string[] } | undefined)?.public_ips) ?? [],
+    facts: h.facts,
+  }));
+  // Fleet-level derived facts: relations between hosts that no per-host condition can express.
+  return { fleet: { hosts: mapped, site: site ?? {}, separation: fleetSeparation(mapped) } };
 }
 
 export function evaluateHostChecks(checks: Check[], host: HostFacts, ctx: Omit<EvalContext, 'host' | 'sources'>): Result[] {

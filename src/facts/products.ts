@@ -85,7 +85,8 @@ export const productsDeriver: Deriver<ProductsFacts | { error: unknown }> = {
       if (component === 'openssl' && p.flavor !== 'openssl') continue;
       checked.push(`${component} ${p.version}${p.package ? ` (${p.package} ${p.package_version})` : ''}`);
       for (const f of table.filter((x) => x.component === component)) {
-        if (!f.ranges.some((r) => compareVersions(p.version!, r.from) >= 0 && compareVersions(p.version!, r.to) <= 0)) continue;
+        // String(): a YAML table may hand over 1.0 as a number.
+        if (!f.ranges.some((r) => compareVersions(p.version!, String(r.from)) >= 0 && compareVersions(p.version!, String(r.to)) <= 0)) continue;
         const fixed = releaseKey ? (f.fixed_packages?.[releaseKey] ?? null) : null;
         const item: FlawFinding = { component, id: f.id, cve: f.cve, version: p.version, package: p.package, package_version: p.package_version, fixed_package: fixed };
         if (!p.package_version) flaws.push(item); // built from source: the upstream number is the truth

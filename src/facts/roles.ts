@@ -1,5 +1,4 @@
 import { t } from '../model/schema.js';
-import { isFactError, type FactError } from '../model/errors.js';
 import type { Deriver } from '../collectors/types.js';
 import type { AccountsFacts } from '../collectors/accounts.js';
 import type { SudoersFacts } from '../collectors/sudoers.js';
@@ -32,14 +31,14 @@ export interface RolesFacts {
   /** Roles whose group is missing or has no member. */
   missing_roles: Role[];
   multi_role_accounts: Array<{ user: string; roles: Role[] }>;
-  sudo:
-    | {
-        /** NOPASSWD grants of ALL (or a root shell) to anyone but root and the sysadmin role. */
-        blanket_nopasswd: SudoViolation[];
-        /** Any sudo grant that reaches an editor or auditor. */
-        editor_auditor_sudo: SudoViolation[];
-      }
-    | { error: FactError };
+}
+
+/** Separate family (needs sudoers, root only) so role membership stays decidable without root. */
+export interface SudoRightsFacts {
+  /** NOPASSWD grants of ALL (or a root shell) to anyone but root and the sysadmin role. */
+  blanket_nopasswd: SudoViolation[];
+  /** Any sudo grant that reaches an editor or auditor. */
+  editor_auditor_sudo: SudoViolation[];
 }
 
 const violation = t.obj({ user: t.str, role: t.nullable(t.enum(...ROLES)), principal: t.str, is_group: t.bool, file: t.str, line: t.num });
@@ -51,69 +50,66 @@ function groupNames(v: unknown): string[] {
   return [];
 }
 
-export const rolesDeriver: Deriver<RolesFacts | { error: FactError }> = {
+function computeRoles(accounts: AccountsFacts, variables: Record<string, unknown>): RolesFacts {
+  const cfg = (variables.ROLE_GROUPS ?? {}) as Record<string, unknown>;
+  const groupSet = new Set(accounts.groups.map((g) => g.name));
+  const roles = {} as Record<Role, RoleGroup>;
+  for (const r of ROLES) {
+    const groups = groupNames(cfg[r]);
+    const members = accounts.users.filter((u) => u.groups.some((g) => groups.includes(g))).map((u) => u.name);
+    roles[r] = { groups, existing: groups.filter((g) => groupSet.has(g)), members };
+  }
+  const missing_roles = ROLES.filter((r) => roles[r].members.length === 0);
+  const multi_role_accounts = accounts.users
+    .map((u) => ({ user: u.name, roles: ROLES.filter((r) => roles[r].members.includes(u.name)) }))
+    .filter((x) => x.roles.length > 1);
+  return { roles, missing_roles, multi_role_accounts };
+}
+
+export const rolesDeriver: Deriver<RolesFacts> = {
   id: 'roles',
-  description: 'Members of the sysadmin/editor/auditor role groups (ROLE_GROUPS), accounts holding two roles, and sudo grants that break the separation',
+  description: 'Members of the sysadmin/editor/auditor role groups (ROLE_GROUPS) and accounts holding two roles',
   schema: t.obj({
     roles: t.obj({ sysadmin: roleGroup, editor: roleGroup, auditor: roleGroup }),
     missing_roles: t.arr(t.enum(...ROLES)),
     multi_role_accounts: t.arr(t.obj({ user: t.str, roles: t.arr(t.enum(...ROLES)) })),
-    sudo: t.obj({ blanket_nopasswd: t.arr(violation), editor_auditor_sudo: t.arr(violation) }),
   }),
+  needs: ['accounts'],
+  derive(facts, env) {
+    return computeRoles(facts.accounts as AccountsFacts, env.variables);
+  },
+};
+
+export const sudoRightsDeriver: Deriver<SudoRightsFacts> = {
+  id: 'sudo_rights',
+  description: 'sudo grants that break the separation of rights: password-less ALL outside the sysadmin role, any sudo for editors and auditors',
+  schema: t.obj({ blanket_nopasswd: t.arr(violation), editor_auditor_sudo: t.arr(violation) }),
   needs: ['accounts', 'sudoers'],
   derive(facts, env) {
-    const acc = facts.accounts;
-    if (isFactError(acc)) return { error: acc.error };
-    if (!acc) return { error: { code: 'not_found', message: 'accounts facts are missing' } };
-    const accounts = acc as AccountsFacts;
-    const cfg = (env.variables.ROLE_GROUPS ?? {}) as Record<string, unknown>;
-    const groupSet = new Set(accounts.groups.map((g) => g.name));
-    const roles = {} as Record<Role, RoleGroup>;
-    for (const r of ROLES) {
-      const groups = groupNames(cfg[r]);
-      const members = accounts.users.filter((u) => u.groups.some((g) => groups.includes(g))).map((u) => u.name);
-      roles[r] = { groups, existing: groups.filter((g) => groupSet.has(g)), members };
-    }
-    const missing_roles = ROLES.filter((r) => roles[r].members.length === 0);
+    const accounts = facts.accounts as AccountsFacts;
+    const { roles } = computeRoles(accounts, env.variables);
     const roleOf = (user: string): Role[] => ROLES.filter((r) => roles[r].members.includes(user));
-    const multi_role_accounts = accounts.users
-      .map((u) => ({ user: u.name, roles: roleOf(u.name) }))
-      .filter((x) => x.roles.length > 1);
-
-    const sf = facts.sudoers;
-    let sudo: RolesFacts['sudo'];
-    if (isFactError(sf)) sudo = { error: sf.error };
-    else if (!sf) sudo = { error: { code: 'not_found', message: 'sudoers facts are missing' } };
-    else {
-      const grants = (sf as SudoersFacts).grants;
-      const holders = (principal: string, isGroup: boolean): string[] => {
-        if (!isGroup && principal === 'ALL') return accounts.users.map((u) => u.name);
-        if (isGroup) return accounts.users.filter((u) => u.groups.includes(principal)).map((u) => u.name);
-        if (principal.startsWith('#')) return accounts.users.filter((u) => `#${u.uid}` === principal).map((u) => u.name);
-        return [principal];
-      };
-      const sysadminGroups = roles.sysadmin.groups;
-      const blanket_nopasswd: SudoViolation[] = [];
-      const editor_auditor_sudo: SudoViolation[] = [];
-      for (const g of grants) {
-        const base = { principal: g.principal, is_group: g.is_group, file: g.file, line: g.line };
-        const users = holders(g.principal, g.is_group);
-        if (g.nopasswd && (g.all_commands || g.root_shell)) {
-          // A sysadmin group's own grant is allowed; otherwise judge every holder.
-          if (!(g.is_group && sysadminGroups.includes(g.principal))) {
-            const offenders = users.filter((u) => u !== 'root' && !roles.sysadmin.members.includes(u));
-            // A grant to a group or ALL with no current holder is still a standing grant.
-            if (offenders.length === 0 && users.length === 0 && g.principal !== 'root')
-              blanket_nopasswd.push({ user: g.is_group ? `%${g.principal}` : g.principal, role: null, ...base });
-            for (const u of offenders) blanket_nopasswd.push({ user: u, role: roleOf(u)[0] ?? null, ...base });
-          }
-        }
-        for (const u of users) {
-          for (const r of roleOf(u)) if (r === 'editor' || r === 'auditor') editor_auditor_sudo.push({ user: u, role: r, ...base });
-        }
+    const grants = (facts.sudoers as SudoersFacts).grants;
+    const holders = (principal: string, isGroup: boolean): string[] => {
+      if (!isGroup && principal === 'ALL') return accounts.users.map((u) => u.name);
+      if (isGroup) return accounts.users.filter((u) => u.groups.includes(principal)).map((u) => u.name);
+      if (principal.startsWith('#')) return accounts.users.filter((u) => `#${u.uid}` === principal).map((u) => u.name);
+      return [principal];
+    };
+    const blanket_nopasswd: SudoViolation[] = [];
+    const editor_auditor_sudo: SudoViolation[] = [];
+    for (const g of grants) {
+      const base = { principal: g.principal, is_group: g.is_group, file: g.file, line: g.line };
+      const users = holders(g.principal, g.is_group);
+      // A sysadmin group's own grant is allowed; otherwise judge every holder.
+      if (g.nopasswd && (g.all_commands || g.root_shell) && !(g.is_group && roles.sysadmin.groups.includes(g.principal))) {
+        const offenders = users.filter((u) => u !== 'root' && !roles.sysadmin.members.includes(u));
+        // A grant to a group (or ALL) with no current holder is still a standing grant.
+        if (users.length === 0 && g.principal !== 'root') blanket_nopasswd.push({ user: g.is_group ? `%${g.principal}` : g.principal, role: null, ...base });
+        for (const u of offenders) blanket_nopasswd.push({ user: u, role: roleOf(u)[0] ?? null, ...base });
       }
-      sudo = { blanket_nopasswd, editor_auditor_sudo };
+      for (const u of users) for (const r of roleOf(u)) if (r === 'editor' || r === 'auditor') editor_auditor_sudo.push({ user: u, role: r, ...base });
     }
-    return { roles, missing_roles, multi_role_accounts, sudo };
+    return { blanket_nopasswd, editor_auditor_sudo };
   },
 };

@@ -1,4 +1,5 @@
 import { isFactError } from '../model/errors.js';
+import { t } from '../model/schema.js';
 import { classifyAddress, normaliseIp } from '../geo/address.js';
 
 /**
@@ -14,6 +15,13 @@ export interface FleetSeparation {
   /** Hosts whose network facts could not be read (their addresses are unknown). */
   unknown_hosts: string[];
 }
+
+/** Schema of `fleet.separation`, for `gwsec policy lint`'s fleet root. */
+export const fleetSeparationSchema = t.obj({
+  dual_role_hosts: t.arr(t.str),
+  shared_addresses: t.arr(t.obj({ address: t.str, frontends: t.arr(t.str), backends: t.arr(t.str) })),
+  unknown_hosts: t.arr(t.str),
+});
 
 interface FleetHost {
   name: string;

@@ -60,6 +60,15 @@ export function analyseJobText(text: string): JobAnalysis {
         if (userAtHostAbs || onToolLine) destinations.add(stripCreds(tok));
       }
     }
+    // tar -C DIR a b: the members are relative to DIR.
+    const tarC = toolRe('tar').test(line) ? /\s(?:-C|--directory)[=\s]+(\/[A-Za-z0-9._/+@-]*)\s+(.*)$/.exec(line) : null;
+    if (tarC) {
+      const dir = tarC[1].replace(/\/+$/, '');
+      for (const rel of tarC[2].split(/\s+/)) {
+        if (/^[A-Za-z0-9_][A-Za-z0-9._/+@-]*$/.test(rel)) paths.add(`${dir}/${rel}`.replace(/\/+$/, ''));
+        else if (/^[|;&>]/.test(rel)) break;
+      }
+    }
     const enc = encryptionOn(line, tools);
     for (const e of enc) encryption.add(e);
     if (enc.some((e) => e.includes('SM4'))) sm4 = true;
@@ -72,7 +81,8 @@ function encryptionOn(line: string, tools: Set<string>): string[] {
   const has = (name: string) => toolRe(name).test(line);
   if ((has('gpg') || has('gpg2')) && /\s(-[a-zA-Z]*[ec][a-zA-Z]*|--encrypt|--symmetric|-r|--recipient)\b/.test(line) && !/\s(-d|--decrypt)\b/.test(line)) out.push('gpg');
   if (has('gpgtar') && /--(encrypt|symmetric)|\s-[ec]\b/.test(line)) out.push('gpgtar');
-  const ossl = /(?:^|[\s;|&('"`/])openssl\s+(enc|smime|cms|sm4[-\w]*|aes[-\w]*)\b([^|;&]*)/.exec(line);
+  // `openssl enc`, also through a variable such as $OPENSSL=/opt/tongsuo/bin/openssl.
+  const ossl = /(?:^|[\s;|&('"`/])(?:openssl|\$\{?\w*OPENSSL\w*\}?)["']?\s+(enc|smime|cms|sm4[-\w]*|aes[-\w]*)\b([^|;&]*)/.exec(line);
   if (ossl) {
     const args = ossl[2];
     const decrypt = /\s-d\b|\s-decrypt\b/.test(args);

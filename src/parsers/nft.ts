@@ -41,7 +41,7 @@ export function parseNftRuleset(text: string): NftRuleset {
     if (set) {
       set.buf += ' ' + line;
       depth += opens - closes;
-      if (depth <= 2) {
+      if (depth <= 1) {
         sets[set.key] = setElements(set.buf);
         set = null;
       }

@@ -26,6 +26,14 @@ interface Token {
   quoted: boolean;
 }
 
+/** nginx unescapes only \" \' \\ \t \r \n; any other backslash stays (regex locations need it). */
+function unescape(c: string): string {
+  if (c === 't') return '\t';
+  if (c === 'r') return '\r';
+  if (c === 'n') return '\n';
+  return c === '"' || c === "'" || c === '\\' ? c : '\\' + c;
+}
+
 /** nginx lexical rules: whitespace separates, `;` `{` `}` are tokens, `#` starts a comment, quotes group. */
 export function tokenizeNginx(src: string): Token[] {
   const out: Token[] = [];
@@ -50,7 +58,7 @@ export function tokenizeNginx(src: string): Token[] {
       i++;
       while (i < n && src[i] !== c) {
         if (src[i] === '\\' && i + 1 < n) {
-          s += src[i + 1];
+          s += unescape(src[i + 1]!);
           i += 2;
           continue;
         }
@@ -69,7 +77,7 @@ export function tokenizeNginx(src: string): Token[] {
         // `}` ends a word only at a word boundary; `${var}` keeps its brace
         if (d === '}' && !s.includes('${')) break;
         if (d === '\\' && i + 1 < n) {
-          s += src[i + 1];
+          s += unescape(src[i + 1]!);
           i += 2;
           continue;
         }

@@ -79,7 +79,7 @@ export function parseTmout(files: Array<{ path: string; content: string }>): Tmo
         if (!e) continue;
         const value = e.assign !== undefined ? numeric(e.assign) : null;
         st.assignments.push({ file: f.path, line: i + 1, value: e.assign !== undefined ? value : st.value, exported: e.exported, readonly: e.readonly, conditional: depth > 0 });
-        if (st.readonly) continue; // bash: "TMOUT: readonly variable"
+        if (st.readonly && e.assign !== undefined) continue; // bash: "TMOUT: readonly variable"
         if (e.assign !== undefined) {
           st.value = value;
           st.source = `${f.path}:${i + 1}`;

@@ -12,6 +12,7 @@
  *  - values are validated on every occurrence, even ones that lose or sit in a Match block: one bad
  *    value makes sshd refuse to start, reported as config_valid: false with sshd's message.
  */
+import { posix } from 'node:path';
 import {
   DEFAULT_CIPHERS, DEFAULT_HOSTKEY_ALGS, DEFAULT_KEX, DEFAULT_MACS, KNOWN_CIPHERS, KNOWN_KEX,
   KNOWN_KEY_ALGS, KNOWN_MACS, SSHD_ACCUMULATING, SSHD_ALIASES, SSHD_DEFAULTS, SSHD_KEYWORDS,
@@ -299,7 +300,7 @@ export function parseSshdConfig(files: ConfigFile[], mainPath = SSHD_MAIN_CONFIG
           continue;
         }
         for (const arg of tok.args) {
-          const pattern = arg.startsWith('/') ? arg : `${SSHDIR}/${arg}`;
+          const pattern = posix.normalize(arg.startsWith('/') ? arg : `${SSHDIR}/${arg}`);
           for (const f of globFiles(pattern, paths)) readFile(f, depth + 1, current);
         }
         continue;

@@ -293,13 +293,15 @@ export function evaluateCipherString(str: string, openssl: string | null): Ciphe
     }
   };
 
+  // SM (TLCP) suites exist only in Tongsuo/BabaSSL and only generic SM aliases reach them.
+  const pool = (term: string): Cipher[] => (/(^|\+)(SM2|SM3|SM4|ECC)(\+|$)/i.test(term) ? universe : universe.filter((c) => c.enc !== 'SM4'));
   const matcher = (term: string): Cipher[] => {
     const parts = term.split('+');
     if (parts.length === 1) {
       const named = universe.find((c) => c.name === term.toUpperCase()) ?? extra.find((c) => c.name === term.toUpperCase());
       if (named) return [named];
       const a = alias(term);
-      if (a) return universe.filter(a);
+      if (a) return pool(term).filter(a);
       const guessed = fromName(term);
       if (guessed) {
         extra.push(guessed);
@@ -309,7 +311,7 @@ export function evaluateCipherString(str: string, openssl: string | null): Ciphe
     }
     const preds = parts.map(alias);
     if (preds.some((p) => p === null)) return [];
-    return universe.filter((c) => preds.every((p) => p!(c)));
+    return pool(parts.join('+')).filter((c) => preds.every((p) => p!(c)));
   };
 
   for (const raw of str.split(/[:, ]+/).filter(Boolean)) {

@@ -28,13 +28,15 @@ export function parseUfwStatus(text: string): UfwStatus {
       continue;
     }
     if (!inTable || !raw.trim()) continue;
-    const cols = raw.trim().split(/\s{2,}/);
-    if (cols.length < 3) continue;
-    const [to, action, from] = [cols[0]!, cols[1]!, cols.slice(2).join(' ')];
-    if (!/^(ALLOW|LIMIT)(\s+IN)?$/i.test(action)) continue;
+    // "80,443/tcp (Apache Full (v6)) ALLOW IN    Anywhere (v6)": columns are not always 2 spaces apart.
+    const m = /^(.+?)\s+(ALLOW|DENY|REJECT|LIMIT)(?:\s+(IN|OUT|FWD))?\s+(.+)$/.exec(raw.trim());
+    if (!m) continue;
+    const [to, verb, dir, from] = [m[1]!, m[2]!, m[3] ?? 'IN', m[4]!.trim()];
+    if (!(verb === 'ALLOW' || verb === 'LIMIT') || dir !== 'IN') continue;
     if (/\/udp\b/.test(to)) continue;
     const target = to.replace(/\s*\(v6\)\s*$/, '').replace(/\s*\(.*\)$/, '').replace(/\/tcp$/, '');
-    const isSsh = /^OpenSSH$/i.test(target) || portsInclude22(target.replace(/\s+on\s+\S+$/, ''));
+    // "Anywhere" in the To column: every port, ssh included.
+    const isSsh = /^(OpenSSH|Anywhere)\b/i.test(target) || portsInclude22(target.replace(/\s+on\s+\S+$/, ''));
     if (!isSsh) continue;
     ssh.push({ sources: /^Anywhere/i.test(from) ? null : [from.replace(/\s*\(v6\)$/, '').replace(/\s+on\s+\S+$/, '')], rule: raw.trim() });
   }

@@ -3,6 +3,7 @@ import { GwsecError } from '../model/errors.js';
 import { baseKind, schemaAt, t, type FactType } from '../model/schema.js';
 import type { Collector, Deriver } from '../collectors/types.js';
 import { operators, type FactKind } from '../engine/operators.js';
+import { fleetSeparationSchema } from '../facts/separation.js';
 
 /**
  * Type-check every fact path of every check against the declared schemas of collectors and
@@ -21,6 +22,7 @@ export function lintPack(pack: Pack, collectors: Collector[], derivers: Deriver[
         domains: t.nullable(t.arr(t.str)),
         resolved: t.nullable(t.arr(t.obj({ domain: t.str, address: t.str, country: t.nullable(t.str) }))),
       }),
+      separation: fleetSeparationSchema,
     }),
   });
   const errors: GwsecError[] = [];

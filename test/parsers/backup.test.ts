@@ -53,6 +53,14 @@ test('encryption methods, and their absence', (t) => {
   t.is(analyseJobText('openssl sm4-cbc -in a -out b -k x').sm4, true);
 });
 
+test('tar -C DIR members and openssl behind a variable (Tongsuo builds)', (t) => {
+  const a = analyseJobText('OPENSSL=/opt/tongsuo/bin/openssl\ntar czf "$D/www.tgz" -C / var/www usr/local/nginx/conf\n"$OPENSSL" enc -sm4-cbc -pbkdf2 -in a -out a.enc');
+  t.true(a.paths.includes('/var/www'));
+  t.true(a.paths.includes('/usr/local/nginx/conf'));
+  t.deepEqual(a.encryption, ['openssl enc -sm4-cbc (SM4)']);
+  t.deepEqual(analyseJobText('tar czf /b/x.tgz -C /srv/www/cms uploads | tee log').paths, ['/b/x.tgz', '/srv/www/cms', '/srv/www/cms/uploads']);
+});
+
 test('tool names match words, not substrings', (t) => {
   t.deepEqual(analyseJobText('/usr/bin/tar czf /x.tgz /var/www').tools, ['tar']);
   t.deepEqual(analyseJobText('start-stop-daemon --start gzip-helper').tools, []);

@@ -1,0 +1,81 @@
+/**
+ * The agent's typed pipeline (after Vector's component model): sources are nouns that produce
+ * batches of lines, detectors are verbs that look at them (none ship yet: the slot is for the
+ * detection issue), sinks take the batch and acknowledge it. Sources advance their durable cursor
+ * only when every sink has acknowledged (see runner.ts).
+ */
+import type { Events } from './events.js';
+import type { LogFormat } from './config.js';
+import type { ParsedLine } from './formats/index.js';
+
+/** One line as it travels: the source name, the original text (without its "\n"), its format. */
+export interface LineRecord {
+  source: string;
+  line: string;
+}
+
+/** How far a batch moves one source (opaque to everyone but that source). */
+export interface SourcePart {
+  source: string;
+  lines: number;
+  /** JSON-serialisable: written to the intent log before the archive append. */
+  data: unknown;
+}
+
+export interface SourceBatch {
+  records: LineRecord[];
+  parts: SourcePart[];
+  bytes: number;
+}
+
+export interface SourceContext {
+  events: Events;
+  now: () => Date;
+  /** Wake the runner early (new data is likely there). */
+  wake: () => void;
+}
+
+export interface Source {
+  readonly name: string;
+  readonly kind: 'file' | 'journald';
+  readonly format: LogFormat;
+  /** Restore durable state (null: first start) and begin watching. */
+  start(state: unknown, ctx: SourceContext): Promise<void>;
+  /** Read up to maxBytes of complete lines from the committed position; never moves it. */
+  poll(maxBytes: number): Promise<SourceBatch | null>;
+  /** The archive holds the first `archived` lines of this part: move the committed position. */
+  commit(part: SourcePart, archived: number): void;
+  /** Durable state (cursors) as of the last commit. */
+  snapshot(): unknown;
+  status(): Promise<SourceStatus>;
+  stop(): Promise<void>;
+}
+
+export interface SourceStatus {
+  name: string;
+  kind: string;
+  available: boolean;
+  files?: Array<{ path: string; offset: number; size: number; lag: number; dev: number; ino: number }>;
+  cursor?: string;
+  lag: number;
+}
+
+/** A detector sees every parsed line before the sinks; it may raise events, never drop lines. */
+export interface Detector {
+  readonly name: string;
+  /** Formats it wants parsed (only those lines are parsed: parsing costs CPU). */
+  readonly formats: ReadonlyArray<LogFormat> | 'all';
+  observe(lines: ReadonlyArray<{ source: string; format: LogFormat; parsed: ParsedLine | null; line: string }>, events: Events): void;
+}
+
+/** A sink durably accepts a batch; `write` resolving is the acknowledgement. */
+export interface Sink {
+  readonly name: string;
+  open(): Promise<void>;
+  /** Returns how many records of the batch are durable (all of them unless it throws). */
+  write(records: LineRecord[]): Promise<void>;
+  /** After a failed write: reopen, and say how many records of that batch did become durable. */
+  recover(): Promise<number>;
+  healthcheck(): Promise<boolean>;
+  close(): Promise<void>;
+}

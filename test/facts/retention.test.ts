@@ -1,0 +1,44 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the assertions walk derived families (unions with {error}) loosely; every value is still checked */
+import test from 'ava';
+import { retention } from '../../src/facts/retention.js';
+import type { LoggingFacts } from '../../src/collectors/logging.js';
+
+const env = (variables: Record<string, unknown> = {}) => ({
+  variables: { BACKUP_PATHS: [], BACKUP_MAX_AGE_H: 26, BACKUP_SITE_PATHS: ['/var/www', '/var/lib/mysql'], ROLE_GROUPS: { editor: 'gw-editor' }, ...variables },
+  geo: () => null,
+  host: { name: 'h', roles: [], publicIps: [] },
+});
+const logging = (over: Partial<LoggingFacts> = {}): LoggingFacts => ({
+  logrotate: { installed: true, rules: [
+    { file: '/etc/logrotate.d/nginx', line: 1, patterns: ['/var/log/nginx/*.log'], rotate: 14, period: 'daily', maxage: null, size_triggered: false, retention_days: 14 },
+    { file: '/etc/logrotate.d/rsyslog', line: 1, patterns: ['/var/log/syslog', '/var/log/auth.log'], rotate: 4, period: 'weekly', maxage: null, size_triggered: false, retention_days: 28 },
+  ] },
+  journald: { configured: true, storage: 'auto', max_retention_sec: null, system_max_use_bytes: null, journal_dir: true, persistent: true },
+  services: { rsyslog: 'active', syslog_ng: 'inactive', auditd: 'active', journald: 'active' },
+  files: [
+    { path: '/var/log/nginx', mode: '775', owner: 'root', group: 'gw-editor' },
+    { path: '/var/log/nginx/access.log', mode: '640', owner: 'www-data', group: 'adm' },
+    { path: '/var/log/auth.log', mode: '640', owner: 'syslog', group: 'adm' },
+    { path: '/var/log/syslog', mode: '666', owner: 'syslog', group: 'adm' },
+  ],
+  unreadable_files: [],
+  ...over,
+});
+const agent = (unit: string, retention_days: number | null, log_paths: string[]) => ({ gwsec: { unit, status: { last_checkpoint: null } }, config: { present: retention_days !== null, retention_days, log_paths }, processes: [] });
+
+test('retention: each kind kept by its longest mechanism; a starved journal is not credited', (t) => {
+  const r = retention.derive({ logging: logging(), agent_status: agent('inactive', null, []) }, env()) as any;
+  t.deepEqual(r.categories.map((c: any) => [c.name, c.retention_days, c.unlimited]), [['web', 14, false], ['auth', 28, true], ['system', 28, true]]);
+  t.deepEqual(r.agent_archive, { configured: false, retention_days: null });
+  const starved = retention.derive({ logging: logging({ journald: { configured: true, storage: 'persistent', max_retention_sec: null, system_max_use_bytes: 256 * 1024 ** 2, journal_dir: true, persistent: true } }), agent_status: agent('active', 400, ['/var/log/nginx/access.log']) }, env()) as any;
+  t.deepEqual(starved.categories.map((c: any) => [c.name, c.retention_days, c.unlimited]), [['web', 400, false], ['auth', 28, false], ['system', 28, false]]);
+  t.deepEqual(starved.agent_archive, { configured: true, retention_days: 400 });
+});
+
+test('retention: a log no rule covers is never rotated; an unreadable logrotate config errs unless something else keeps it forever', (t) => {
+  const r = retention.derive({ logging: logging({ logrotate: { installed: true, rules: [] }, journald: { configured: true, storage: 'auto', max_retention_sec: 90 * 86400, system_max_use_bytes: null, journal_dir: true, persistent: true } }), agent_status: agent('inactive', null, []) }, env()) as any;
+  t.deepEqual(r.categories.map((c: any) => [c.name, c.unlimited]), [['web', true], ['auth', true], ['system', true]]);
+  const e = retention.derive({ logging: logging({ logrotate: { error: { code: 'permission_denied', message: 'x' } } }), agent_status: agent('inactive', null, []) }, env()) as any;
+  t.like(e.categories[0], { name: 'web', error: { code: 'permission_denied' } });
+  t.like(e.categories[1], { name: 'auth', unlimited: true });
+});
