@@ -18,8 +18,10 @@ export interface LineRecord {
 export interface SourcePart {
   source: string;
   lines: number;
-  /** JSON-serialisable: written to the intent log before the archive append. */
+  /** What commit() needs to move the position. */
   data: unknown;
+  /** The JSON form written to the intent log before the archive append (default: data). */
+  intent?: unknown;
 }
 
 export interface SourceBatch {

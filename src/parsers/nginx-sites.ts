@@ -181,7 +181,7 @@ function buildSite(s: NginxDirective, inherited: NginxDirective[], ctx: NginxCon
     allow: serverAccess.allow,
     deny_all: serverAccess.deny_all,
     locations,
-    roots: [...roots],
+    roots: [...roots].map((r) => (r.length > 1 ? r.replace(/\/+$/, '') : r)),
     file: s.file,
     line: s.line,
   };

@@ -111,7 +111,7 @@ test('sites: listens, redirect, TLS inheritance from http, defaults noted', (t) 
   t.deepEqual(tls!.tls!.certificates, ['/etc/nginx/ssl/www.crt']);
   t.true(tls!.listens[1]!.loopback);
   t.false(tls!.access_log_off, 'a location-level access_log off does not count');
-  t.deepEqual(tls!.roots, ['/var/www/html', '/srv/static/']);
+  t.deepEqual(tls!.roots, ['/var/www/html', '/srv/static']);
   t.deepEqual(old!.tls!.protocols, ['TLSv1', 'TLSv1.2']);
   t.deepEqual(old!.tls!.weak_ciphers, ['3DES', 'MD5', 'RC4']);
   t.true(old!.access_log_off);

@@ -1,0 +1,342 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import type { FileSourceConfig } from '../config.js';
+import type { Source, SourceBatch, SourceContext, SourcePart, SourceStatus, LineRecord } from '../pipeline.js';
+import { compileGlob, expandGlob } from './glob.js';
+import { FP_BYTES, TAIL_BYTES, fingerprintAt, hash, pread, sameContent, type Cursor } from './identity.js';
+
+interface Tracked extends Cursor {
+  fh?: FileHandle;
+  size: number;
+  mtimeMs: number;
+  /** Monotonic ms when a candidate path last showed this file. */
+  seenAt: number;
+  missed: number;
+  /** The file was truncated under us: look for its copy (copytruncate), else give it up. */
+  orphan?: boolean;
+  /** A last line without "\n": since when (monotonic ms) and at which size. */
+  partial?: { since: number; size: number };
+}
+
+interface Candidate {
+  path: string;
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface FileSourceState {
+  initialized: boolean;
+  cursors: Cursor[];
+}
+
+interface PartData {
+  key: string;
+  before: Cursor;
+  after: Cursor;
+}
+
+const GRACE_MS = 2000;
+const idOf = (x: { dev: number; ino: number }) => `${x.dev}:${x.ino}`;
+const cursorOf = (t: Cursor): Cursor => ({ key: t.key, path: t.path, dev: t.dev, ino: t.ino, offset: t.offset, skip: t.skip, fp: t.fp, fpLen: t.fpLen, tail: t.tail, tailLen: t.tailLen });
+
+/**
+ * Tails the files a glob matches. Rotation-safe by content identity (identity.ts): rename+create,
+ * copytruncate, inode reuse, truncation, late files. An open handle is kept on every tracked file,
+ * so a file rotated away (even deleted) is read to its end, and its inode cannot be reused meanwhile.
+ */
+export class FileSource implements Source {
+  readonly kind = 'file' as const;
+  readonly name: string;
+  readonly format;
+  private readonly glob;
+  private tracked = new Map<string, Tracked>();
+  private initialized = false;
+  private ctx!: SourceContext;
+  private watchers = new Map<string, FSWatcher>();
+  /** Unclaimed files already judged to be copies of tracked ones, while their size/mtime hold. */
+  private shadows = new Map<string, { size: number; mtimeMs: number }>();
+  private stopped = false;
+
+  constructor(private readonly cfg: FileSourceConfig) {
+    this.name = cfg.name;
+    this.format = cfg.format;
+    this.glob = compileGlob(cfg.path);
+  }
+
+  async start(state: unknown, ctx: SourceContext): Promise<void> {
+    this.ctx = ctx;
+    const s = state as FileSourceState | null;
+    this.initialized = Boolean(s?.initialized);
+    for (const c of s?.cursors ?? []) this.tracked.set(c.key, { ...c, skip: c.skip ?? 0, size: c.offset, mtimeMs: 0, seenAt: performance.now(), missed: 0 });
+    ctx.events.emit('SourceStarted', { source: this.name, kind: 'file', path: this.cfg.path, cursors: this.tracked.size });
+    await this.scan();
+    this.initialized = true;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+    for (const t of this.tracked.values()) await t.fh?.close().catch(() => undefined);
+  }
+
+  snapshot(): FileSourceState {
+    return { initialized: this.initialized, cursors: [...this.tracked.values()].filter((t) => !t.orphan).map(cursorOf) };
+  }
+
+  commit(part: SourcePart, archived: number): void {
+    const d = part.data as PartData;
+    const whole = archived >= part.lines;
+    const c = whole ? d.after : { ...d.before, skip: d.before.skip + archived };
+    const t = this.tracked.get(d.key);
+    if (t) Object.assign(t, cursorOf(c));
+    else this.tracked.set(d.key, { ...cursorOf(c), size: c.offset, mtimeMs: 0, seenAt: performance.now(), missed: 0 });
+  }
+
+  async status(): Promise<SourceStatus> {
+    const files = [];
+    let lag = 0;
+    for (const t of this.tracked.values()) {
+      if (t.orphan) continue;
+      let size = t.size;
+      if (t.fh) size = (await t.fh.stat().catch(() => ({ size: t.size }))).size;
+      const l = Math.max(0, size - t.offset);
+      lag += l;
+      files.push({ path: t.path, offset: t.offset, size, lag: l, dev: t.dev, ino: t.ino });
+    }
+    return { name: this.name, kind: 'file', available: true, files, lag };
+  }
+
+  async poll(maxBytes: number): Promise<SourceBatch | null> {
+    await this.scan();
+    const records: LineRecord[] = [];
+    const parts: SourcePart[] = [];
+    let budget = maxBytes;
+    let bytes = 0;
+    // Older files first: a rotated file's rest comes before the new file's first lines.
+    const live = [...this.tracked.values()].filter((t) => t.fh && !t.orphan && t.size > t.offset).sort((a, b) => a.mtimeMs - b.mtimeMs || a.ino - b.ino);
+    for (const t of live) {
+      if (budget <= 0) break;
+      const r = await this.readFrom(t, budget).catch((e: NodeJS.ErrnoException) => {
+        this.ctx.events.emit('FileReadError', { source: this.name, path: t.path, error_type: e.code ?? 'io', stage: 'receiving', message: e.message });
+        return null;
+      });
+      if (!r) continue;
+      for (const line of r.lines) records.push({ source: this.name, line });
+      parts.push({ source: this.name, lines: r.lines.length, data: { key: t.key, before: cursorOf(t), after: r.after } satisfies PartData });
+      budget -= r.consumed;
+      bytes += r.consumed;
+      this.ctx.events.emit('FileLinesRead', { source: this.name, path: t.path, lines: r.lines.length, bytes: r.consumed });
+    }
+    return parts.length ? { records, parts, bytes } : null;
+  }
+
+  /** Complete lines from t.offset (a partial last line waits), then re-check identity (copytruncate races). */
+  private async readFrom(t: Tracked, budget: number): Promise<{ lines: string[]; consumed: number; after: Cursor } | null> {
+    const fh = t.fh!;
+    const maxLine = this.cfg.max_line_bytes;
+    const want = Math.min(t.size - t.offset, Math.max(budget, maxLine + 1));
+    const buf = await pread(fh, t.offset, want);
+    if (buf.length === 0) return null;
+    const nl = buf.lastIndexOf(10);
+    let end: number;
+    let lines: string[];
+    if (nl >= 0) {
+      end = nl + 1;
+      lines = buf.toString('utf8', 0, nl).split('\n');
+      t.partial = undefined;
+    } else if (buf.length >= maxLine) {
+      end = maxLine;
+      lines = [buf.toString('utf8', 0, end)];
+      this.ctx.events.emit('LineTooLong', { source: this.name, path: t.path, bytes: end });
+    } else {
+      // A partial last line waits for its "\n" (or, if configured, for the file to go idle).
+      const now = performance.now();
+      if (!t.partial || t.partial.size !== t.size) t.partial = { since: now, size: t.size };
+      const after = this.cfg.flush_partial_after_s;
+      if (after === undefined || now - t.partial.since < after * 1000) return null;
+      end = buf.length;
+      lines = [buf.toString('utf8', 0, end)];
+      t.partial = undefined;
+      this.ctx.events.emit('PartialLineFlushed', { source: this.name, path: t.path, bytes: end });
+    }
+    // If the file was truncated and rewritten while we read, what we read is not this file's: drop it.
+    if (!(await sameContent(fh, t))) {
+      t.orphan = true;
+      return null;
+    }
+    const dropped = Math.min(t.skip, lines.length);
+    if (dropped) {
+      lines = lines.slice(dropped);
+      this.ctx.events.count('DuplicateLinesDropped', dropped);
+    }
+    const offset = t.offset + end;
+    const tailLen = Math.min(TAIL_BYTES, offset);
+    const tail = tailLen <= end ? buf.subarray(end - tailLen, end) : await pread(fh, offset - tailLen, tailLen);
+    let fp = t.fp;
+    let fpLen = t.fpLen;
+    if (fpLen < FP_BYTES) {
+      fpLen = Math.min(FP_BYTES, offset);
+      fp = hash(t.offset === 0 ? buf.subarray(0, fpLen) : await pread(fh, 0, fpLen));
+    }
+    const after: Cursor = { ...cursorOf(t), offset, skip: t.skip - dropped, fp, fpLen, tail: hash(tail), tailLen };
+    return { lines, consumed: end, after };
+  }
+
+  /** Match what the glob shows now against the tracked files. */
+  private async scan(): Promise<void> {
+    const now = performance.now();
+    const { files, dirs } = await expandGlob(this.glob);
+    this.watchDirs(dirs);
+    const cands: Candidate[] = [];
+    for (const f of files) {
+      try {
+        const st = await stat(f.path);
+        if (st.isFile()) cands.push({ path: f.path, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs });
+      } catch {
+        /* vanished between readdir and stat: next scan */
+      }
+    }
+    const byId = new Map<string, Candidate>();
+    for (const c of cands) if (!byId.has(idOf(c))) byId.set(idOf(c), c);
+    const held = new Set<string>();
+
+    // 1. Files we hold open: follow renames by inode (it cannot be reused while open), spot truncation.
+    for (const t of this.tracked.values()) {
+      if (!t.fh) continue;
+      const st = await t.fh.stat();
+      const grown = st.size !== t.size;
+      t.size = st.size;
+      t.mtimeMs = st.mtimeMs;
+      const c = byId.get(idOf(t));
+      if (c) {
+        t.path = c.path;
+        t.seenAt = now;
+        t.missed = 0;
+        held.add(idOf(t));
+      } else t.missed++;
+      if (t.orphan || st.size < t.offset || (grown && !(await sameContent(t.fh, t, st.size)))) {
+        // Truncated (copytruncate, `> file`) or rewritten: this content lives on only in a copy, if any.
+        t.orphan = true;
+        held.delete(idOf(t));
+        await t.fh.close().catch(() => undefined);
+        t.fh = undefined;
+      } else if (!c && t.offset >= t.size && t.missed >= 3 && now - t.seenAt > GRACE_MS) {
+        // Rotated out of the glob (or deleted) and read to its end.
+        await t.fh.close().catch(() => undefined);
+        this.tracked.delete(t.key);
+      }
+    }
+
+    // 2. Files known by cursor only (restart, or truncated): find the file that continues them.
+    const claimed = new Set<string>(held);
+    const seekers = [...this.tracked.values()].filter((t) => !t.fh).sort((a, b) => b.offset - a.offset);
+    for (const t of seekers) {
+      const options = cands.filter((c) => !claimed.has(idOf(c)) && c.size >= t.offset && (t.offset > 0 || idOf(c) === idOf(t)));
+      options.sort((a, b) => Number(idOf(b) === idOf(t)) - Number(idOf(a) === idOf(t)));
+      let adopted = false;
+      for (const c of options) {
+        const fh = await this.openVerified(c);
+        if (!fh) continue;
+        if (await sameContent(fh, t, c.size)) {
+          const how = t.orphan ? 'copytruncate' : idOf(c) === idOf(t) ? (c.path === t.path ? 'resumed' : 'renamed') : 'copy';
+          Object.assign(t, { fh, path: c.path, dev: c.dev, ino: c.ino, size: c.size, mtimeMs: c.mtimeMs, seenAt: now, missed: 0, orphan: false });
+          claimed.add(idOf(c));
+          if (how !== 'resumed') this.ctx.events.emit('FileRotated', { source: this.name, path: c.path, how, offset: t.offset });
+          adopted = true;
+          break;
+        }
+        await fh.close();
+      }
+      if (adopted) continue;
+      if (t.orphan) {
+        this.ctx.events.emit('FileTruncated', { source: this.name, path: t.path, offset: t.offset });
+        this.tracked.delete(t.key);
+      } else if (++t.missed >= 3 && now - t.seenAt > GRACE_MS) this.tracked.delete(t.key);
+    }
+
+    // 3. Everything else is a copy of a tracked file (skip it) or a new file.
+    const withFp = [...this.tracked.values()].filter((t) => t.fpLen > 0);
+    for (const c of cands) {
+      const id = idOf(c);
+      if (claimed.has(id)) continue;
+      claimed.add(id);
+      const sh = this.shadows.get(id);
+      if (sh && sh.size === c.size && sh.mtimeMs === c.mtimeMs) continue;
+      this.shadows.delete(id);
+      const fh = await this.openVerified(c);
+      if (!fh) continue;
+      if (await this.isCopy(fh, c, withFp)) {
+        this.shadows.set(id, { size: c.size, mtimeMs: c.mtimeMs });
+        await fh.close();
+        continue;
+      }
+      const fromEnd = !this.initialized && this.cfg.start_at === 'end';
+      const offset = fromEnd ? c.size - (await trailingPartial(fh, c.size)) : 0;
+      const fpr = await fingerprintAt(fh, offset);
+      const t: Tracked = { key: newKey(c), path: c.path, dev: c.dev, ino: c.ino, offset, skip: 0, ...fpr, fh, size: c.size, mtimeMs: c.mtimeMs, seenAt: now, missed: 0 };
+      this.tracked.set(t.key, t);
+      this.ctx.events.emit('FileDiscovered', { source: this.name, path: c.path, size: c.size, offset });
+    }
+    for (const id of this.shadows.keys()) if (!byId.has(id)) this.shadows.delete(id);
+  }
+
+  /** A candidate whose head matches a tracked file and that holds nothing past it is a copy of it. */
+  private async isCopy(fh: FileHandle, c: Candidate, tracked: Tracked[]): Promise<boolean> {
+    if (tracked.length === 0) return false;
+    const head = await pread(fh, 0, Math.min(FP_BYTES, c.size));
+    for (const t of tracked) {
+      if (head.length < t.fpLen || hash(head.subarray(0, t.fpLen)) !== t.fp) continue;
+      if (c.size < t.offset) return true; // a shorter copy (older, or still being copied)
+      if (await sameContent(fh, t, c.size)) return true; // a copy of what we are reading elsewhere
+    }
+    return false;
+  }
+
+  private async openVerified(c: Candidate): Promise<FileHandle | null> {
+    let fh: FileHandle;
+    try {
+      fh = await open(c.path, 'r');
+    } catch {
+      return null;
+    }
+    const st = await fh.stat();
+    if (st.dev !== c.dev || st.ino !== c.ino) {
+      await fh.close();
+      return null; // renamed in between: the next scan sees it where it went
+    }
+    return fh;
+  }
+
+  private watchDirs(dirs: string[]): void {
+    if (this.stopped) return;
+    for (const d of new Set(dirs)) {
+      if (this.watchers.has(d)) continue;
+      try {
+        const w = watch(d, { persistent: false }, () => this.ctx.wake());
+        w.on('error', () => {
+          w.close();
+          this.watchers.delete(d);
+        });
+        this.watchers.set(d, w);
+      } catch {
+        /* the directory does not exist yet: polling finds it */
+      }
+    }
+  }
+}
+
+function newKey(c: Candidate): string {
+  return `${c.ino.toString(36)}-${randomBytes(6).toString('hex')}`;
+}
+
+/** Bytes after the last "\n" (start_at: end begins at a line boundary). */
+async function trailingPartial(fh: FileHandle, size: number): Promise<number> {
+  const n = Math.min(size, 64 * 1024);
+  const b = await pread(fh, size - n, n);
+  const nl = b.lastIndexOf(10);
+  return nl < 0 ? (n === size ? size : 0) : b.length - nl - 1;
+}
