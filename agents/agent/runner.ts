@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { statfsSync } from 'node:fs';
 import type { AgentConfig } from './config.js';
 import { createEvents, type Events } from './events.js';
 import type { Detector, LineRecord, Source, SourceBatch, SourcePart } from './pipeline.js';
@@ -292,19 +291,4 @@ function runDetectors(detectors: Detector[], batch: SourceBatch, sources: Source
       events.emit('DetectorError', { detector: d.name, stage: 'processing', error_type: 'exception', message: (e as Error).message });
     }
   }
-}
-
-/** Load the agent's SM2 key pair, generating it (private key 0600) on first start. */
-export async function loadOrCreateKey(cfg: AgentConfig): Promise<{ keyId: string; privateKeyPem: string; publicKeyPem: string }> {
-  const { generateSm2KeyPair, sm3 } = await import('../../src/crypto/index.js');
-  if (!existsSync(cfg.key.private)) {
-    const kp = generateSm2KeyPair();
-    mkdirSync(dirname(cfg.key.private), { recursive: true, mode: 0o700 });
-    mkdirSync(dirname(cfg.key.public), { recursive: true, mode: 0o700 });
-    writeFileSync(cfg.key.private, kp.privateKeyPem, { mode: 0o600 });
-    writeFileSync(cfg.key.public, kp.publicKeyPem, { mode: 0o644 });
-  }
-  const privateKeyPem = readFileSync(cfg.key.private, 'utf8');
-  const publicKeyPem = readFileSync(cfg.key.public, 'utf8');
-  return { keyId: sm3(Buffer.from(publicKeyPem)).toString('hex').slice(0, 16), privateKeyPem, publicKeyPem };
 }

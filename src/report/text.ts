@@ -45,9 +45,12 @@ export function formatText(report: Report, o: TextOptions): string {
         const label = tr(`status.${r.status}`).padEnd(o.lang === 'zh' ? 4 : 7);
         const sev = tr(`severity.${r.severity}`);
         lines.push(`    ${paint(r.status, label)} ${sev.padEnd(o.lang === 'zh' ? 2 : 8)} ${r.check}  ${r.title[o.lang]}`);
-        if (r.status !== 'pass' && r.status !== 'not_applicable' || o.verbose) {
-          for (const e of r.evidence.slice(0, 8)) lines.push(`           ${formatEvidence(e, tr)}`);
-          if (r.evidence.length > 8) lines.push(`           … +${r.evidence.length - 8}`);
+        if ((r.status !== 'pass' && r.status !== 'not_applicable') || o.verbose) {
+          // For a finding, the leaves that decided it; passing leaves only add noise (JSON keeps all).
+          const decisive = o.verbose ? r.evidence : r.evidence.filter((e) => e.status !== 'pass');
+          const shown = decisive.length ? decisive : r.evidence;
+          for (const e of shown.slice(0, 8)) lines.push(`           ${formatEvidence(e, tr)}`);
+          if (shown.length > 8) lines.push(`           … +${shown.length - 8}`);
         }
         const fix = o.checks?.get(r.check)?.remediation[o.lang];
         if (r.status === 'fail' && fix) lines.push(`           ${tr('report.remediation')}: ${fix.trim().split('\n')[0]}`);

@@ -1,0 +1,86 @@
+import type { AgentConfig } from './config.js';
+import type { Events } from './events.js';
+import type { LineRecord, Sink } from './pipeline.js';
+import { Journal, prune } from '../../src/journal/index.js';
+import { loadOrCreateKey } from './key.js';
+
+/**
+ * The archive sink: the tamper-evident journal (segments, gzip, SM3 chain, SM2-signed checkpoints).
+ * `write` resolving means fsync'd: only then do sources commit.
+ */
+export class ArchiveSink implements Sink {
+  readonly name = 'archive';
+  private journal?: Journal;
+
+  constructor(
+    private readonly cfg: AgentConfig,
+    private readonly now: () => Date,
+    private readonly events: Events,
+  ) {}
+
+  async open(): Promise<void> {
+    const signer = loadOrCreateKey(this.cfg);
+    this.journal = await Journal.open(this.cfg.archive.dir, {
+      segmentMaxBytes: this.cfg.archive.segment_max_bytes,
+      segmentMaxAgeMs: this.cfg.archive.segment_max_age_s * 1000,
+      signer,
+      now: this.now,
+    });
+  }
+
+  get headSeq(): number {
+    return this.journal?.head.seq ?? 0;
+  }
+
+  get headHash(): string {
+    return this.journal?.head.hash ?? '';
+  }
+
+  async write(records: LineRecord[]): Promise<void> {
+    if (!this.journal) throw Object.assign(new Error('archive is not open'), { code: 'ECLOSED' });
+    await this.journal.append(records);
+  }
+
+  /** After a failed append: reopen (the journal recovers its own tail) until it works; the durable head. */
+  async recover(stop: () => boolean = () => false): Promise<number> {
+    await this.journal?.close().catch(() => undefined);
+    this.journal = undefined;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.open();
+        return this.headSeq;
+      } catch (e) {
+        if (stop() && attempt > 0) throw e;
+        this.events.emit('ArchiveWriteError', { stage: 'reopen', error_type: (e as NodeJS.ErrnoException).code ?? 'io', message: (e as Error).message });
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
+      }
+    }
+  }
+
+  async checkpoint(): Promise<Record<string, string | number>> {
+    if (!this.journal) throw Object.assign(new Error('archive is not open'), { code: 'ECLOSED' });
+    const cp = (await this.journal.checkpoint()) as unknown as Record<string, unknown>;
+    const out: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(cp ?? {})) if (typeof v === 'string' || typeof v === 'number') out[k] = k === 'signature' ? String(v).slice(0, 16) : v;
+    return out;
+  }
+
+  async prune(retentionDays: number, now: Date): Promise<void> {
+    try {
+      const r = (await prune(this.cfg.archive.dir, { retentionDays, now })) as unknown;
+      const removed = Array.isArray(r) ? r.length : typeof r === 'object' && r && 'removed' in r ? Number((r as { removed: unknown[] | number }).removed instanceof Array ? (r as { removed: unknown[] }).removed.length : (r as { removed: number }).removed) : 0;
+      if (removed) this.events.emit('SegmentsPruned', { removed, retention_days: retentionDays });
+    } catch (e) {
+      this.events.emit('PruneSkipped', { error_type: (e as NodeJS.ErrnoException).code ?? 'io', message: (e as Error).message });
+    }
+  }
+
+  async healthcheck(): Promise<boolean> {
+    return this.journal !== undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.journal?.close();
+    this.journal = undefined;
+  }
+}

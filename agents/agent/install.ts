@@ -1,0 +1,111 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/util/paths.js';
+import { writeFileAtomic } from '../../src/app/io.js';
+import { loadConfig } from './config.js';
+
+export const UNIT_NAME = 'gwsec-agent.service';
+/** V8 heap cap and the cgroup cap above it (heap + code + buffers + journalctl). */
+export const HEAP_MB = 96;
+export const MEMORY_MAX_MB = 256;
+
+/**
+ * The hardened unit. No MemoryDenyWriteExecute: V8's JIT needs writable+executable pages.
+ * Runs as root for reading logs, but with only CAP_DAC_READ_SEARCH left in its bounding set.
+ */
+export function renderUnit(o: { node: string; bin: string; config: string; writable: string[] }): string {
+  const rw = [...new Set(o.writable)].join(' ');
+  return `[Unit]
+Description=gwsec agent: tamper-evident log archive (Article 41) / gwsec 日志留存代理
+Documentation=https://github.com/gwsec/gwsec
+After=network-online.target systemd-journald.service
+Wants=network-online.target
+
+[Service]
+Type=simple
+ExecStart=${o.node} ${o.bin} agent run -c ${o.config}
+Environment=NODE_OPTIONS=--max-old-space-size=${HEAP_MB}
+Environment=LANG=C.UTF-8
+KillSignal=SIGTERM
+TimeoutStopSec=30
+Restart=on-failure
+RestartSec=2
+UMask=0077
+MemoryMax=${MEMORY_MAX_MB}M
+CPUWeight=50
+IOWeight=50
+NoNewPrivileges=yes
+ProtectSystem=strict
+ReadWritePaths=${rw}
+ProtectHome=yes
+PrivateTmp=yes
+PrivateDevices=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectKernelLogs=yes
+ProtectControlGroups=yes
+ProtectClock=yes
+ProtectHostname=yes
+RestrictNamespaces=yes
+RestrictRealtime=yes
+RestrictSUIDSGID=yes
+LockPersonality=yes
+RemoveIPC=yes
+SystemCallArchitectures=native
+SystemCallFilter=@system-service
+SystemCallErrorNumber=EPERM
+RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
+CapabilityBoundingSet=CAP_DAC_READ_SEARCH
+AmbientCapabilities=
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
+
+export const DEFAULT_CONFIG = `# gwsec agent — see examples/agent.yaml for every key / 完整示例见 examples/agent.yaml
+archive:
+  dir: /var/lib/gwsec/archive
+# Article 41(三): at least 180 days / 第四十一条（三）：不少于 180 天
+retention_days: 180
+checkpoint_interval_s: 300
+state_dir: /var/lib/gwsec/agent-state
+sources:
+  - { type: file, name: nginx_access, path: /var/log/nginx/access.log*, format: nginx }
+  - { type: file, name: nginx_error, path: /var/log/nginx/error.log*, format: nginx }
+  - { type: file, name: auth, path: /var/log/auth.log*, format: auth }
+  - { type: file, name: secure, path: /var/log/secure*, format: auth }
+  - { type: file, name: syslog, path: /var/log/syslog*, format: syslog }
+  - { type: file, name: messages, path: /var/log/messages*, format: syslog }
+  - { type: journald }
+`;
+
+export interface InstallResult {
+  unitPath: string;
+  configPath: string;
+  configWritten: boolean;
+  verify?: { ran: boolean; ok: boolean; output: string };
+}
+
+/** Write the unit (always) and a default config (only when there is none). */
+export function installAgent(o: { configDir: string; unitDir: string; node?: string }): InstallResult {
+  mkdirSync(o.configDir, { recursive: true, mode: 0o755 });
+  mkdirSync(o.unitDir, { recursive: true, mode: 0o755 });
+  const configPath = join(o.configDir, 'agent.yaml');
+  let configWritten = false;
+  if (!existsSync(configPath)) {
+    writeFileAtomic(configPath, DEFAULT_CONFIG);
+    configWritten = true;
+  }
+  // The config says where the archive and state live: those are the only writable paths.
+  const cfg = loadConfig(configPath);
+  for (const d of [cfg.archive.dir, cfg.state_dir]) mkdirSync(d, { recursive: true, mode: 0o700 });
+  const unit = renderUnit({ node: o.node ?? process.execPath, bin: join(packageRoot(), 'bin', 'gwsec.js'), config: configPath, writable: [cfg.archive.dir, cfg.state_dir] });
+  const unitPath = join(o.unitDir, UNIT_NAME);
+  writeFileAtomic(unitPath, unit);
+  return { unitPath, configPath, configWritten };
+}
+
+export function readUnit(path: string): string {
+  return readFileSync(path, 'utf8');
+}
