@@ -5,6 +5,7 @@ import { auditCommand } from './commands/audit.js';
 import { factsCommand } from './commands/facts.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { policyCommand } from './commands/policy.js';
+import { agentCommand } from './commands/agent.js';
 
 /** A command: its yargs builder plus a run that returns the exit code. */
 export interface Command {
@@ -15,7 +16,7 @@ export interface Command {
 }
 
 /** The explicit command registry (parity with docs/ tested). */
-export const commands: Command[] = [auditCommand, factsCommand, evaluateCommand, policyCommand];
+export const commands: Command[] = [auditCommand, factsCommand, evaluateCommand, policyCommand, agentCommand];
 
 const EPILOG = `Exit codes / 退出码: 0 no failures 无不通过项; 1 failures found 发现不通过项; 2 usage, policy or inventory error 用法、策略或清单错误; 3 internal error 内部错误`;
 

@@ -1,5 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { FileSourceConfig } from '../config.js';
 import type { Source, SourceBatch, SourceContext, SourcePart, SourceStatus, LineRecord } from '../pipeline.js';
@@ -7,7 +6,8 @@ import { compileGlob, expandGlob } from './glob.js';
 import { FP_BYTES, TAIL_BYTES, fingerprintAt, hash, pread, sameContent, type Cursor } from './identity.js';
 
 interface Tracked extends Cursor {
-  fh?: FileHandle;
+  /** Open descriptor (sync I/O: metadata calls are microseconds; see identity.ts). */
+  fh?: number;
   size: number;
   mtimeMs: number;
   /** Monotonic ms when a candidate path last showed this file. */
@@ -80,7 +80,7 @@ export class FileSource implements Source {
     this.stopped = true;
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
-    for (const t of this.tracked.values()) await t.fh?.close().catch(() => undefined);
+    for (const t of this.tracked.values()) if (t.fh !== undefined) safeClose(t.fh);
   }
 
   snapshot(): FileSourceState {
@@ -102,7 +102,13 @@ export class FileSource implements Source {
     for (const t of this.tracked.values()) {
       if (t.orphan) continue;
       let size = t.size;
-      if (t.fh) size = (await t.fh.stat().catch(() => ({ size: t.size }))).size;
+      if (t.fh !== undefined) {
+        try {
+          size = fstatSync(t.fh).size;
+        } catch {
+          /* closed meanwhile */
+        }
+      }
       const l = Math.max(0, size - t.offset);
       lag += l;
       files.push({ path: t.path, offset: t.offset, size, lag: l, dev: t.dev, ino: t.ino });
@@ -117,13 +123,16 @@ export class FileSource implements Source {
     let budget = maxBytes;
     let bytes = 0;
     // Older files first: a rotated file's rest comes before the new file's first lines.
-    const live = [...this.tracked.values()].filter((t) => t.fh && !t.orphan && t.size > t.offset).sort((a, b) => a.mtimeMs - b.mtimeMs || a.ino - b.ino);
+    const live = [...this.tracked.values()].filter((t) => t.fh !== undefined && !t.orphan && t.size > t.offset).sort((a, b) => a.mtimeMs - b.mtimeMs || a.ino - b.ino);
     for (const t of live) {
       if (budget <= 0) break;
-      const r = await this.readFrom(t, budget).catch((e: NodeJS.ErrnoException) => {
-        this.ctx.events.emit('FileReadError', { source: this.name, path: t.path, error_type: e.code ?? 'io', stage: 'receiving', message: e.message });
-        return null;
-      });
+      let r: ReturnType<FileSource['readFrom']> = null;
+      try {
+        r = this.readFrom(t, budget);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        this.ctx.events.emit('FileReadError', { source: this.name, path: t.path, error_type: err.code ?? 'io', stage: 'receiving', message: err.message });
+      }
       if (!r) continue;
       for (const line of r.lines) records.push({ source: this.name, line });
       parts.push({ source: this.name, lines: r.lines.length, data: { key: t.key, before: cursorOf(t), after: r.after } satisfies PartData });
@@ -135,11 +144,11 @@ export class FileSource implements Source {
   }
 
   /** Complete lines from t.offset (a partial last line waits), then re-check identity (copytruncate races). */
-  private async readFrom(t: Tracked, budget: number): Promise<{ lines: string[]; consumed: number; after: Cursor } | null> {
+  private readFrom(t: Tracked, budget: number): { lines: string[]; consumed: number; after: Cursor } | null {
     const fh = t.fh!;
     const maxLine = this.cfg.max_line_bytes;
     const want = Math.min(t.size - t.offset, Math.max(budget, maxLine + 1));
-    const buf = await pread(fh, t.offset, want);
+    const buf = pread(fh, t.offset, want);
     if (buf.length === 0) return null;
     const nl = buf.lastIndexOf(10);
     let end: number;
@@ -164,7 +173,7 @@ export class FileSource implements Source {
       this.ctx.events.emit('PartialLineFlushed', { source: this.name, path: t.path, bytes: end });
     }
     // If the file was truncated and rewritten while we read, what we read is not this file's: drop it.
-    if (!(await sameContent(fh, t))) {
+    if (!sameContent(fh, t)) {
       t.orphan = true;
       return null;
     }
@@ -175,12 +184,12 @@ export class FileSource implements Source {
     }
     const offset = t.offset + end;
     const tailLen = Math.min(TAIL_BYTES, offset);
-    const tail = tailLen <= end ? buf.subarray(end - tailLen, end) : await pread(fh, offset - tailLen, tailLen);
+    const tail = tailLen <= end ? buf.subarray(end - tailLen, end) : pread(fh, offset - tailLen, tailLen);
     let fp = t.fp;
     let fpLen = t.fpLen;
     if (fpLen < FP_BYTES) {
       fpLen = Math.min(FP_BYTES, offset);
-      fp = hash(t.offset === 0 ? buf.subarray(0, fpLen) : await pread(fh, 0, fpLen));
+      fp = hash(t.offset === 0 ? buf.subarray(0, fpLen) : pread(fh, 0, fpLen));
     }
     const after: Cursor = { ...cursorOf(t), offset, skip: t.skip - dropped, fp, fpLen, tail: hash(tail), tailLen };
     return { lines, consumed: end, after };
@@ -189,12 +198,12 @@ export class FileSource implements Source {
   /** Match what the glob shows now against the tracked files. */
   private async scan(): Promise<void> {
     const now = performance.now();
-    const { files, dirs } = await expandGlob(this.glob);
+    const { files, dirs } = expandGlob(this.glob);
     this.watchDirs(dirs);
     const cands: Candidate[] = [];
     for (const f of files) {
       try {
-        const st = await stat(f.path);
+        const st = statSync(f.path);
         if (st.isFile()) cands.push({ path: f.path, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs });
       } catch {
         /* vanished between readdir and stat: next scan */
@@ -206,8 +215,8 @@ export class FileSource implements Source {
 
     // 1. Files we hold open: follow renames by inode (it cannot be reused while open), spot truncation.
     for (const t of this.tracked.values()) {
-      if (!t.fh) continue;
-      const st = await t.fh.stat();
+      if (t.fh === undefined) continue;
+      const st = fstatSync(t.fh);
       const grown = st.size !== t.size;
       t.size = st.size;
       t.mtimeMs = st.mtimeMs;
@@ -218,30 +227,30 @@ export class FileSource implements Source {
         t.missed = 0;
         held.add(idOf(t));
       } else t.missed++;
-      if (t.orphan || st.size < t.offset || (grown && !(await sameContent(t.fh, t, st.size)))) {
+      if (t.orphan || st.size < t.offset || (grown && !sameContent(t.fh, t, st.size))) {
         // Truncated (copytruncate, `> file`) or rewritten: this content lives on only in a copy, if any.
         t.orphan = true;
         held.delete(idOf(t));
-        await t.fh.close().catch(() => undefined);
+        safeClose(t.fh);
         t.fh = undefined;
       } else if (!c && t.offset >= t.size && t.missed >= 3 && now - t.seenAt > GRACE_MS) {
         // Rotated out of the glob (or deleted) and read to its end.
-        await t.fh.close().catch(() => undefined);
+        safeClose(t.fh);
         this.tracked.delete(t.key);
       }
     }
 
     // 2. Files known by cursor only (restart, or truncated): find the file that continues them.
     const claimed = new Set<string>(held);
-    const seekers = [...this.tracked.values()].filter((t) => !t.fh).sort((a, b) => b.offset - a.offset);
+    const seekers = [...this.tracked.values()].filter((t) => t.fh === undefined).sort((a, b) => b.offset - a.offset);
     for (const t of seekers) {
       const options = cands.filter((c) => !claimed.has(idOf(c)) && c.size >= t.offset && (t.offset > 0 || idOf(c) === idOf(t)));
       options.sort((a, b) => Number(idOf(b) === idOf(t)) - Number(idOf(a) === idOf(t)));
       let adopted = false;
       for (const c of options) {
-        const fh = await this.openVerified(c);
-        if (!fh) continue;
-        if (await sameContent(fh, t, c.size)) {
+        const fh = this.openVerified(c);
+        if (fh === null) continue;
+        if (sameContent(fh, t, c.size)) {
           const how = t.orphan ? 'copytruncate' : idOf(c) === idOf(t) ? (c.path === t.path ? 'resumed' : 'renamed') : 'copy';
           Object.assign(t, { fh, path: c.path, dev: c.dev, ino: c.ino, size: c.size, mtimeMs: c.mtimeMs, seenAt: now, missed: 0, orphan: false });
           claimed.add(idOf(c));
@@ -249,7 +258,7 @@ export class FileSource implements Source {
           adopted = true;
           break;
         }
-        await fh.close();
+        safeClose(fh);
       }
       if (adopted) continue;
       if (t.orphan) {
@@ -267,16 +276,16 @@ export class FileSource implements Source {
       const sh = this.shadows.get(id);
       if (sh && sh.size === c.size && sh.mtimeMs === c.mtimeMs) continue;
       this.shadows.delete(id);
-      const fh = await this.openVerified(c);
-      if (!fh) continue;
-      if (await this.isCopy(fh, c, withFp)) {
+      const fh = this.openVerified(c);
+      if (fh === null) continue;
+      if (this.isCopy(fh, c, withFp)) {
         this.shadows.set(id, { size: c.size, mtimeMs: c.mtimeMs });
-        await fh.close();
+        safeClose(fh);
         continue;
       }
       const fromEnd = !this.initialized && this.cfg.start_at === 'end';
-      const offset = fromEnd ? c.size - (await trailingPartial(fh, c.size)) : 0;
-      const fpr = await fingerprintAt(fh, offset);
+      const offset = fromEnd ? c.size - trailingPartial(fh, c.size) : 0;
+      const fpr = fingerprintAt(fh, offset);
       const t: Tracked = { key: newKey(c), path: c.path, dev: c.dev, ino: c.ino, offset, skip: 0, ...fpr, fh, size: c.size, mtimeMs: c.mtimeMs, seenAt: now, missed: 0 };
       this.tracked.set(t.key, t);
       this.ctx.events.emit('FileDiscovered', { source: this.name, path: c.path, size: c.size, offset });
@@ -285,30 +294,30 @@ export class FileSource implements Source {
   }
 
   /** A candidate whose head matches a tracked file and that holds nothing past it is a copy of it. */
-  private async isCopy(fh: FileHandle, c: Candidate, tracked: Tracked[]): Promise<boolean> {
+  private isCopy(fh: number, c: Candidate, tracked: Tracked[]): boolean {
     if (tracked.length === 0) return false;
-    const head = await pread(fh, 0, Math.min(FP_BYTES, c.size));
+    const head = pread(fh, 0, Math.min(FP_BYTES, c.size));
     for (const t of tracked) {
       if (head.length < t.fpLen || hash(head.subarray(0, t.fpLen)) !== t.fp) continue;
       if (c.size < t.offset) return true; // a shorter copy (older, or still being copied)
-      if (await sameContent(fh, t, c.size)) return true; // a copy of what we are reading elsewhere
+      if (sameContent(fh, t, c.size)) return true; // a copy of what we are reading elsewhere
     }
     return false;
   }
 
-  private async openVerified(c: Candidate): Promise<FileHandle | null> {
-    let fh: FileHandle;
+  private openVerified(c: Candidate): number | null {
+    let fd: number;
     try {
-      fh = await open(c.path, 'r');
+      fd = openSync(c.path, 'r');
     } catch {
       return null;
     }
-    const st = await fh.stat();
+    const st = fstatSync(fd);
     if (st.dev !== c.dev || st.ino !== c.ino) {
-      await fh.close();
+      safeClose(fd);
       return null; // renamed in between: the next scan sees it where it went
     }
-    return fh;
+    return fd;
   }
 
   private watchDirs(dirs: string[]): void {
@@ -334,9 +343,17 @@ function newKey(c: Candidate): string {
 }
 
 /** Bytes after the last "\n" (start_at: end begins at a line boundary). */
-async function trailingPartial(fh: FileHandle, size: number): Promise<number> {
+function trailingPartial(fd: number, size: number): number {
   const n = Math.min(size, 64 * 1024);
-  const b = await pread(fh, size - n, n);
+  const b = pread(fd, size - n, n);
   const nl = b.lastIndexOf(10);
   return nl < 0 ? (n === size ? size : 0) : b.length - nl - 1;
+}
+
+function safeClose(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    /* already closed */
+  }
 }

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 
 /** Rotations compressed by logrotate hold lines already read from the plain file: never tail them. */
@@ -41,11 +41,11 @@ export interface GlobHit {
   dir: string;
 }
 
-/** Expand a compiled glob against the file system now. Missing directories are simply empty. */
-export async function expandGlob(g: { base: string; parts: Array<string | RegExp> }): Promise<{ files: GlobHit[]; dirs: string[] }> {
+/** Expand a compiled glob against the file system now (sync: a directory listing is microseconds). Missing directories are simply empty. */
+export function expandGlob(g: { base: string; parts: Array<string | RegExp> }): { files: GlobHit[]; dirs: string[] } {
   const files: GlobHit[] = [];
   const dirs: string[] = [];
-  const walk = async (dir: string, k: number): Promise<void> => {
+  const walk = (dir: string, k: number): void => {
     const p = g.parts[k]!;
     const last = k === g.parts.length - 1;
     if (typeof p === 'string') {
@@ -53,12 +53,12 @@ export async function expandGlob(g: { base: string; parts: Array<string | RegExp
       if (last) {
         dirs.push(dir);
         files.push({ path: full, dir });
-      } else await walk(full, k + 1);
+      } else walk(full, k + 1);
       return;
     }
     let names: string[];
     try {
-      names = await readdir(dir);
+      names = readdirSync(dir);
     } catch {
       return;
     }
@@ -69,13 +69,13 @@ export async function expandGlob(g: { base: string; parts: Array<string | RegExp
       if (last) files.push({ path: full, dir });
       else {
         try {
-          if ((await stat(full)).isDirectory()) await walk(full, k + 1);
+          if (statSync(full).isDirectory()) walk(full, k + 1);
         } catch {
           /* vanished */
         }
       }
     }
   };
-  await walk(g.base, 0);
+  walk(g.base, 0);
   return { files: files.filter((f) => !COMPRESSED.test(f.path)), dirs };
 }

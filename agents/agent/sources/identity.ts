@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
+import { readSync } from 'node:fs';
 
 /**
  * A file's identity is its content, not its path or inode (Vector's fingerprinter): the hash of the
@@ -26,32 +26,33 @@ export interface Cursor {
 
 export const hash = (b: Buffer): string => createHash('sha256').update(b).digest('hex').slice(0, 32);
 
-export async function pread(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
+/** Synchronous on purpose: small reads from the page cache cost microseconds, a thread-pool round trip more. */
+export function pread(fd: number, pos: number, len: number): Buffer {
   const buf = Buffer.allocUnsafe(len);
   let got = 0;
   while (got < len) {
-    const { bytesRead } = await fh.read(buf, got, len - got, pos + got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
+    const n = readSync(fd, buf, got, len - got, pos + got);
+    if (n === 0) break;
+    got += n;
   }
   return got === len ? buf : buf.subarray(0, got);
 }
 
 /** Does this open file still hold the bytes the cursor was taken over (head and tail)? */
-export async function sameContent(fh: FileHandle, c: Pick<Cursor, 'offset' | 'fp' | 'fpLen' | 'tail' | 'tailLen'>, size?: number): Promise<boolean> {
+export function sameContent(fd: number, c: Pick<Cursor, 'offset' | 'fp' | 'fpLen' | 'tail' | 'tailLen'>, size?: number): boolean {
   if (c.offset === 0) return true;
   if (size !== undefined && size < c.offset) return false;
-  const head = await pread(fh, 0, c.fpLen);
+  const head = pread(fd, 0, c.fpLen);
   if (head.length !== c.fpLen || hash(head) !== c.fp) return false;
-  const tail = await pread(fh, c.offset - c.tailLen, c.tailLen);
+  const tail = pread(fd, c.offset - c.tailLen, c.tailLen);
   return tail.length === c.tailLen && hash(tail) === c.tail;
 }
 
 /** Head and tail fingerprints of a file position (read from the file). */
-export async function fingerprintAt(fh: FileHandle, offset: number): Promise<Pick<Cursor, 'fp' | 'fpLen' | 'tail' | 'tailLen'>> {
+export function fingerprintAt(fd: number, offset: number): Pick<Cursor, 'fp' | 'fpLen' | 'tail' | 'tailLen'> {
   const fpLen = Math.min(FP_BYTES, offset);
   const tailLen = Math.min(TAIL_BYTES, offset);
-  const head = await pread(fh, 0, fpLen);
-  const tail = await pread(fh, offset - tailLen, tailLen);
+  const head = pread(fd, 0, fpLen);
+  const tail = pread(fd, offset - tailLen, tailLen);
   return { fp: hash(head), fpLen: head.length, tail: hash(tail), tailLen: tail.length };
 }

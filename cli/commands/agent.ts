@@ -1,0 +1,46 @@
+import type { Command } from '../cli.js';
+import { str } from './common.js';
+
+export const agentCommand: Command = {
+  command: 'agent <action>',
+  describe: 'run, install, inspect the log-keeping agent; verify or export its archive / 日志留存代理：运行、安装、状态、校验、导出',
+  builder: (y) =>
+    y
+      .positional('action', { choices: ['run', 'install', 'status', 'verify', 'export'] as const, describe: 'run | install | status | verify | export' })
+      .option('config', { alias: 'c', type: 'string', describe: 'agent config (run, status) / 代理配置文件' })
+      .option('config-dir', { type: 'string', default: '/etc/gwsec', describe: 'install: where agent.yaml goes / 配置目录' })
+      .option('unit-dir', { type: 'string', default: '/etc/systemd/system', describe: 'install: where the systemd unit goes / systemd 单元目录' })
+      .option('archive', { type: 'string', describe: 'verify, export: archive directory / 归档目录' })
+      .option('anchors', { type: 'string', describe: 'verify, export: off-host anchor file / 异地锚点文件' })
+      .option('public-key', { type: 'string', describe: "verify, export: the agent's SM2 public key (PEM) / 代理 SM2 公钥" })
+      .option('from', { type: 'string', describe: 'export: from this time / 起始时间' })
+      .option('to', { type: 'string', describe: 'export: up to this time / 截止时间' })
+      .option('source', { type: 'string', describe: 'export: only this source / 仅此来源' })
+      .option('format', { type: 'string', default: 'text', choices: ['text', 'json'] })
+      .example('$0 agent run -c /etc/gwsec/agent.yaml', 'foreground, for systemd / 前台运行')
+      .example('$0 agent verify --archive /var/lib/gwsec/archive --anchors anchors.jsonl', 'exit 0 intact, 1 tampered / 0 完整，1 被篡改'),
+  run: async (a) => {
+    const app = await import('../../agents/agent/commands.js');
+    const { processIo } = await import('../../src/app/io.js');
+    const { GwsecError } = await import('../../src/model/errors.js');
+    const need = (k: string, what: string) => {
+      const v = str(a[k]);
+      if (!v) throw new GwsecError('usage_error', `agent ${String(a.action)} needs --${k} ${what} / 需要 --${k}`);
+      return v;
+    };
+    const format = (str(a.format) ?? 'text') as 'text' | 'json';
+    const archive = () => ({ archive: need('archive', 'DIR'), anchors: str(a.anchors), publicKey: str(a['public-key']) });
+    switch (a.action) {
+      case 'run':
+        return app.agentRun({ config: need('config', 'FILE') }, processIo);
+      case 'install':
+        return app.agentInstall({ configDir: str(a['config-dir']) ?? '/etc/gwsec', unitDir: str(a['unit-dir']) ?? '/etc/systemd/system' }, processIo);
+      case 'status':
+        return app.agentStatus({ config: need('config', 'FILE'), format }, processIo);
+      case 'verify':
+        return app.agentVerify({ ...archive(), format }, processIo);
+      default:
+        return app.agentExport({ ...archive(), from: str(a.from), to: str(a.to), source: str(a.source) }, processIo);
+    }
+  },
+};
