@@ -25,6 +25,7 @@ export class ArchiveSink implements Sink {
       segmentMaxAgeMs: this.cfg.archive.segment_max_age_s * 1000,
       signer,
       now: this.now,
+      anchorsPath: this.cfg.archive.anchors_file,
     });
   }
 
@@ -67,9 +68,8 @@ export class ArchiveSink implements Sink {
 
   async prune(retentionDays: number, now: Date): Promise<void> {
     try {
-      const r = (await prune(this.cfg.archive.dir, { retentionDays, now })) as unknown;
-      const removed = Array.isArray(r) ? r.length : typeof r === 'object' && r && 'removed' in r ? Number((r as { removed: unknown[] | number }).removed instanceof Array ? (r as { removed: unknown[] }).removed.length : (r as { removed: number }).removed) : 0;
-      if (removed) this.events.emit('SegmentsPruned', { removed, retention_days: retentionDays });
+      const r = await prune(this.cfg.archive.dir, { retentionDays, now });
+      if (r.deleted.length) this.events.emit('SegmentsPruned', { removed: r.deleted.length, oldest: r.deleted[0], retention_days: retentionDays });
     } catch (e) {
       this.events.emit('PruneSkipped', { error_type: (e as NodeJS.ErrnoException).code ?? 'io', message: (e as Error).message });
     }

@@ -60,7 +60,7 @@ function publicKey(path: string | undefined): string | undefined {
 
 async function verify(o: { archive: string; anchors?: string; publicKey?: string }) {
   const { verifyArchive } = await import('../../src/journal/index.js');
-  return verifyArchive(resolve(o.archive), { anchors: o.anchors ? resolve(o.anchors) : undefined, publicKeyPem: publicKey(o.publicKey) } as Parameters<typeof verifyArchive>[1]);
+  return verifyArchive(resolve(o.archive), { anchors: o.anchors ? resolve(o.anchors) : undefined, publicKeyPem: publicKey(o.publicKey) });
 }
 
 /** Exit 0 intact, 1 tampered (each problem named with where it is). */
@@ -90,7 +90,7 @@ export async function agentExport(o: { archive: string; from?: string; to?: stri
   let first: string | undefined;
   let last: string | undefined;
   let buf = '';
-  for await (const r of readRecords(resolve(o.archive), { from, to, source: o.source } as Parameters<typeof readRecords>[1])) {
+  for await (const r of readRecords(resolve(o.archive), { from, to, source: o.source })) {
     buf += r.line + '\n';
     if (buf.length > 1 << 16) {
       io.out(buf);

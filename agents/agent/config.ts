@@ -37,6 +37,8 @@ export const configSchema = z.strictObject({
     dir: z.string().min(1),
     segment_max_bytes: z.number().int().min(64 * 1024).default(64 * 1024 * 1024),
     segment_max_age_s: z.number().int().min(60).default(86400),
+    /** Checkpoints are also appended here, for shipping off-host (default: <dir>/anchors.jsonl). */
+    anchors_file: z.string().optional(),
   }),
   retention_days: z.number().int(),
   checkpoint_interval_s: z.number().int().min(1).max(86400).default(300),
@@ -46,6 +48,8 @@ export const configSchema = z.strictObject({
   /** Bytes read per source per batch (bounded buffers: this caps memory). */
   batch_max_bytes: z.number().int().min(4096).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
   status_interval_s: z.number().min(0.1).default(5),
+  /** How often segments past retention_days (and covered by a checkpoint) are pruned. */
+  prune_interval_s: z.number().min(1).default(6 * 3600),
   log_level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   /** The agent's SM2 key pair (PEM) signing checkpoints; generated in state_dir when absent. */
   key: z.strictObject({ private: z.string(), public: z.string() }).optional(),
@@ -98,7 +102,7 @@ export function parseConfig(file: string, text: string): AgentConfig {
   return {
     ...d,
     file,
-    archive: { ...d.archive, dir: archiveDir },
+    archive: { ...d.archive, dir: archiveDir, anchors_file: d.archive.anchors_file ? abs(d.archive.anchors_file) : undefined },
     state_dir: stateDir,
     key: d.key ? { private: abs(d.key.private), public: abs(d.key.public) } : { private: join(stateDir, 'agent-sm2.key'), public: join(stateDir, 'agent-sm2.pub') },
     sources: d.sources.map((s) => (s.type === 'file' ? { ...s, path: abs(s.path), name: s.name ?? defaultSourceName(s) } : { ...s, name: s.name ?? defaultSourceName(s) })),

@@ -20,7 +20,6 @@ export interface RunOptions {
 }
 
 const SNAPSHOT_EVERY_MS = 1000;
-const PRUNE_EVERY_MS = 6 * 3600 * 1000;
 const DISK_LOW_FRACTION = 0.05;
 
 export function buildSources(cfg: AgentConfig): Source[] {
@@ -182,7 +181,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
       }
       if (t - lastCheckpoint >= cfg.checkpoint_interval_s * 1000) await checkpoint();
       if (t - lastStatus >= cfg.status_interval_s * 1000) await status();
-      if (t - lastPrune >= PRUNE_EVERY_MS) {
+      if (t - lastPrune >= cfg.prune_interval_s * 1000) {
         lastPrune = t;
         // Never prune on a clock that ran ahead of the monotonic one (a jump forward must not delete).
         const pruneNow = new Date(Math.min(now().getTime(), started.getTime() + (t - mono0)));

@@ -5,10 +5,21 @@ export function targetOptions(y: Argv): Argv {
   return y
     .option('local', { type: 'boolean', describe: 'audit this machine / 核查本机' })
     .option('fixture', { type: 'string', array: true, describe: 'audit a recorded host folder (tests, demos) / 核查录制的样本主机' })
+    .option('inventory', { alias: 'i', type: 'string', describe: 'audit the hosts of an inventory over SSH / 通过 SSH 核查清单中的主机' })
+    .option('hosts', { type: 'string', array: true, describe: 'only inventory hosts matching these globs (web-*) / 仅匹配的主机' })
+    .option('tags', { type: 'string', array: true, describe: 'only inventory hosts with one of these tags / 仅带这些标签的主机' })
+    .option('shard', { type: 'string', describe: 'audit part i of n of the inventory (i/n); combine with gwsec merge / 分片' })
+    .option('concurrency', { type: 'number', default: 32, describe: 'hosts audited at once / 并发主机数' })
+    .option('ssh-config', { type: 'string', describe: 'ssh_config file (default ~/.ssh/config) / SSH 配置文件' })
+    .option('known-hosts', { type: 'string', describe: 'known_hosts file for strict host-key checking (default ~/.ssh/known_hosts) / 主机密钥文件' })
+    .option('accept-new-host-keys', { type: 'boolean', describe: 'record unknown host keys (changed keys are always refused) / 记录新主机密钥' })
+    .option('connect-timeout', { type: 'number', default: 10, describe: 'seconds to connect and authenticate / 连接超时（秒）' })
+    .option('sudo-askpass', { type: 'string', describe: 'command printing the sudo password (else GWSEC_SUDO_PASSWORD, else a prompt) / 输出 sudo 密码的命令' })
+    .option('naive', { type: 'boolean', hidden: true, describe: 'one exec per request (benchmark baseline only)' })
     .option('role', { type: 'string', array: true, describe: 'inventory role of the host: frontend, backend … / 主机角色' })
     .option('public-ip', { type: 'string', array: true, describe: 'declared public/NAT address of the host / 声明的公网地址' })
     .option('sudo', { type: 'boolean', describe: 'collect with sudo -n (never prompts) / 以 sudo 采集' })
-    .option('timeout', { type: 'number', default: 120, describe: 'seconds for the whole collection per host / 每台主机采集超时（秒）' });
+    .option('timeout', { type: 'number', default: 120, describe: 'seconds for the whole collection per host (deadline) / 每台主机采集超时（秒）' });
 }
 
 export function evalOptions(y: Argv): Argv {
@@ -30,6 +41,17 @@ export function auditOptionsFrom(a: Record<string, unknown>) {
   return {
     local: a.local === true,
     fixture: strs(a.fixture),
+    inventory: str(a.inventory),
+    hosts: strs(a.hosts),
+    tags: strs(a.tags),
+    shard: str(a.shard),
+    concurrency: typeof a.concurrency === 'number' ? a.concurrency : undefined,
+    sshConfig: str(a['ssh-config']),
+    knownHosts: str(a['known-hosts']),
+    acceptNewHostKeys: a['accept-new-host-keys'] === true,
+    connectTimeoutS: typeof a['connect-timeout'] === 'number' ? a['connect-timeout'] : undefined,
+    sudoAskpass: str(a['sudo-askpass']),
+    naive: a.naive === true,
     roles: strs(a.role),
     publicIps: strs(a['public-ip']),
     sudo: a.sudo === true,

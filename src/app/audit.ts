@@ -1,20 +1,24 @@
 import { readFileSync } from 'node:fs';
 import type { Pack } from '../model/check.js';
 import type { FactsFile, HostFacts } from '../model/facts.js';
-import { GwsecError } from '../model/errors.js';
+import type { Report } from '../model/result.js';
+import { GwsecError, GwsecErrorList } from '../model/errors.js';
 import { loadPack, resolveVariables } from '../policy/load.js';
 import { lintPack } from '../policy/lint.js';
 import { collectors, derivers } from '../collectors/index.js';
-import { buildReport, evaluateHosts, gatherHost, type AuditTarget } from '../audit/audit.js';
+import { buildReport, evaluateHosts, gatherAll, type AuditTarget } from '../audit/audit.js';
 import { formatters } from '../report/index.js';
-import { detectLang } from '../i18n/index.js';
+import { detectLang, translator } from '../i18n/index.js';
 import { defaultPackDir } from '../util/paths.js';
 import { VERSION } from '../version.js';
 import { FixtureTransport } from '../transport/fixture.js';
-import { translator } from '../i18n/index.js';
+import { loadInventory } from '../inventory/load.js';
+import type { Inventory } from '../inventory/schema.js';
+import { resolveSite } from '../audit/site.js';
+import type { SiteFacts } from '../engine/fleet.js';
 import { assertSomethingToAudit, parseVarOverrides, targetsFrom, type TargetOptions } from './targets.js';
+import { progressReporter } from './progress.js';
 import { writeFileAtomic, type Io } from './io.js';
-import { GwsecErrorList } from '../model/errors.js';
 
 export interface AuditOptions extends TargetOptions {
   pack?: string;
@@ -25,6 +29,8 @@ export interface AuditOptions extends TargetOptions {
   vars?: string[];
   sudo?: boolean;
   timeoutS?: number;
+  concurrency?: number;
+  naive?: boolean;
   checks?: string[];
   verbose?: boolean;
 }
@@ -49,52 +55,80 @@ async function loadGeo(): Promise<(ip: string) => string | null> {
   return (ip) => (lookup ??= geo.geoLookup())(ip);
 }
 
-export async function gatherAll(pack: Pack, targets: AuditTarget[], o: AuditOptions, io: Io): Promise<HostFacts[]> {
-  const hosts: HostFacts[] = [];
-  for (const t of targets) {
-    try {
-      hosts.push(await gatherHost(t, pack.checks, { sudo: o.sudo, timeoutMs: (o.timeoutS ?? 120) * 1000 }));
+/** Everything that can be wrong with the input is found before any host is touched. */
+async function prepare(o: AuditOptions): Promise<{ pack: Pack; inventory?: Inventory; cliVars: Record<string, unknown> }> {
+  assertSomethingToAudit(o);
+  const pack = preparePack(o.pack, o.checks);
+  const cliVars = parseVarOverrides(o.vars);
+  resolveVariables(pack, cliVars);
+  const inventory = o.inventory ? await loadInventory(o.inventory) : undefined;
+  for (const h of inventory?.hosts ?? []) resolveVariables(pack, h.vars, { file: `${inventory!.file}:${h.line} (host ${h.name})` });
+  return { pack, inventory, cliVars };
+}
+
+async function gather(pack: Pack, targets: AuditTarget[], o: AuditOptions, io: Io): Promise<HostFacts[]> {
+  const progress = progressReporter(io, targets.length);
+  try {
+    const hosts = await gatherAll(targets, pack.checks, {
+      timeoutMs: (o.timeoutS ?? 120) * 1000,
+      sudo: o.sudo,
+      naive: o.naive,
+      concurrency: o.concurrency,
+      onHostDone: (h, done, total) => progress.hostDone(h, done, total),
+    });
+    for (const t of targets) {
       if (t.transport instanceof FixtureTransport && t.transport.unrecorded().length) {
         io.err(translator(detectLang(o.lang, io.env))('cli.unrecorded', { host: t.name, what: t.transport.unrecorded().join(', ') }) + '\n');
       }
-    } finally {
-      await t.transport.close();
     }
+    return hosts;
+  } finally {
+    progress.stop();
   }
-  return hosts;
 }
 
-export function emit(pack: Pack, hosts: HostFacts[], o: AuditOptions, io: Io, geo: (ip: string) => string | null): number {
-  const now = io.now();
-  const variables = resolveVariables(pack, parseVarOverrides(o.vars));
-  const results = evaluateHosts(pack, hosts, { now, variables, geo });
-  const report = buildReport(pack, hosts, results, now);
+export function emit(report: Report, pack: Pack | undefined, o: AuditOptions, io: Io): number {
   const fmt = formatters[o.format];
   if (!fmt) throw new GwsecError('usage_error', `unknown format ${o.format} (known: ${Object.keys(formatters).join(', ')})`);
   const text = fmt(report, {
     lang: detectLang(o.lang, io.env),
     color: o.color ?? (io.isTTY && !o.output && !io.env.NO_COLOR),
     verbose: o.verbose,
-    checks: new Map(pack.checks.map((c) => [c.id, c])),
+    checks: pack ? new Map(pack.checks.map((c) => [c.id, c])) : undefined,
   });
   if (o.output) writeFileAtomic(o.output, text);
   else io.out(text);
   return report.summary.fail > 0 ? 1 : 0;
 }
 
+function evaluateAndReport(pack: Pack, hosts: HostFacts[], cliVars: Record<string, unknown>, site: SiteFacts | undefined, geo: (ip: string) => string | null, o: AuditOptions, io: Io): Report {
+  const now = io.now();
+  const results = evaluateHosts(pack, hosts, {
+    now,
+    variables: resolveVariables(pack, cliVars),
+    hostVariables: (h) => resolveVariables(pack, { ...(h.vars ?? {}), ...cliVars }),
+    geo,
+    site,
+  });
+  // A shard cannot judge the whole fleet: its fleet results are left to `gwsec merge`.
+  const kept = o.shard ? results.filter((r) => r.host !== '*') : results;
+  const report = buildReport(pack, hosts, kept, now);
+  if (o.shard) report.fleetInput = { hosts: hosts.map((h) => ({ ...h, facts: h.facts })), site };
+  return report;
+}
+
 export async function auditRun(o: AuditOptions, io: Io): Promise<number> {
-  assertSomethingToAudit(o);
-  const pack = preparePack(o.pack, o.checks);
-  resolveVariables(pack, parseVarOverrides(o.vars)); // bad --var is a usage error before any host is touched
-  const targets = targetsFrom(o);
-  const hosts = await gatherAll(pack, targets, o, io);
-  return emit(pack, hosts, o, io, await loadGeo());
+  const { pack, inventory, cliVars } = await prepare(o);
+  const geo = await loadGeo();
+  const targets = await targetsFrom(o, io, inventory);
+  const site = inventory ? await resolveSite(inventory.site, geo) : undefined;
+  const hosts = await gather(pack, targets, o, io);
+  return emit(evaluateAndReport(pack, hosts, cliVars, site, geo, o, io), pack, o, io);
 }
 
 export async function factsRun(o: AuditOptions & { save?: string }, io: Io): Promise<number> {
-  assertSomethingToAudit(o);
-  const pack = preparePack(o.pack, o.checks);
-  const hosts = await gatherAll(pack, targetsFrom(o), o, io);
+  const { pack, inventory } = await prepare(o);
+  const hosts = await gather(pack, await targetsFrom(o, io, inventory), o, io);
   const file: FactsFile = { schemaVersion: 1, tool: { name: 'gwsec', version: VERSION }, hosts };
   const text = JSON.stringify(file, null, 2) + '\n';
   if (o.save) writeFileAtomic(o.save, text);
@@ -104,18 +138,46 @@ export async function factsRun(o: AuditOptions & { save?: string }, io: Io): Pro
 
 export async function evaluateRun(o: AuditOptions & { files: string[] }, io: Io): Promise<number> {
   const pack = preparePack(o.pack, o.checks);
-  const hosts = o.files.flatMap((f) => readFactsFile(f).hosts);
-  return emit(pack, hosts, o, io, await loadGeo());
+  const cliVars = parseVarOverrides(o.vars);
+  const hosts = o.files.flatMap((f) => readJson<FactsFile>(f, (d) => d?.schemaVersion === 1 && Array.isArray(d.hosts), 'a gwsec facts file').hosts);
+  const geo = await loadGeo();
+  return emit(evaluateAndReport(pack, hosts, cliVars, undefined, geo, o, io), pack, o, io);
 }
 
-function readFactsFile(file: string): FactsFile {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new GwsecError('facts_file_error', `cannot read facts: ${(e as Error).message}`, { file });
+/**
+ * Combine sharded JSON reports: host results are concatenated (a host in two shards is an error),
+ * and fleet checks, which no shard could judge alone, are evaluated over every shard's hosts.
+ */
+export async function mergeRun(o: AuditOptions & { files: string[] }, io: Io): Promise<number> {
+  const pack = preparePack(o.pack, o.checks);
+  const reports = o.files.map((f) => readJson<Report>(f, (d) => d?.schemaVersion === 1 && Array.isArray(d.results), 'a gwsec JSON report'));
+  const seen = new Map<string, string>();
+  for (const [i, r] of reports.entries()) {
+    for (const h of r.hosts) {
+      if (seen.has(h.name)) throw new GwsecError('merge_duplicate_host', `host ${h.name} is in both ${seen.get(h.name)} and ${o.files[i]}`);
+      seen.set(h.name, o.files[i]!);
+    }
   }
-  const f = data as FactsFile;
-  if (f?.schemaVersion !== 1 || !Array.isArray(f.hosts)) throw new GwsecError('facts_file_error', 'not a gwsec facts file (schemaVersion 1 with hosts[])', { file });
-  return f;
+  const hostResults = reports.flatMap((r) => r.results.filter((x) => x.host !== '*'));
+  const fleetHosts = reports.flatMap((r) => r.fleetInput?.hosts ?? []);
+  const site = reports.find((r) => r.fleetInput?.site)?.fleetInput?.site;
+  const geo = await loadGeo();
+  const fleetPack = { ...pack, checks: pack.checks.filter((c) => c.scope === 'fleet') };
+  const fleetResults = fleetHosts.length
+    ? evaluateHosts(fleetPack, fleetHosts, { now: io.now(), variables: resolveVariables(pack, parseVarOverrides(o.vars)), geo, site }).filter((r) => r.host === '*')
+    : [];
+  const merged = buildReport(pack, [], [...hostResults, ...fleetResults], io.now());
+  merged.hosts = reports.flatMap((r) => r.hosts);
+  return emit(merged, pack, o, io);
+}
+
+function readJson<T>(file: string, ok: (d: T) => boolean, what: string): T {
+  let data: T;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (e) {
+    throw new GwsecError('input_file_error', `cannot read: ${(e as Error).message}`, { file });
+  }
+  if (!ok(data)) throw new GwsecError('input_file_error', `not ${what}`, { file });
+  return data;
 }

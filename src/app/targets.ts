@@ -1,18 +1,41 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { LocalTransport } from '../transport/local.js';
 import { FixtureTransport } from '../transport/fixture.js';
+import { SshTransport, type SshEndpoint } from '../transport/ssh.js';
 import { GwsecError } from '../model/errors.js';
 import type { AuditTarget } from '../audit/audit.js';
+import { loadInventory, selectHosts } from '../inventory/load.js';
+import type { Inventory, InventoryHost } from '../inventory/schema.js';
+import { loadSshConfig, resolveHost } from '../inventory/ssh-config.js';
+import { promptSecret } from './prompt.js';
+import type { Io } from './io.js';
 
 export interface TargetOptions {
   local?: boolean;
   fixture?: string[];
+  inventory?: string;
   roles?: string[];
   publicIps?: string[];
+  hosts?: string[];
+  tags?: string[];
+  shard?: string;
+  sshConfig?: string;
+  knownHosts?: string;
+  acceptNewHostKeys?: boolean;
+  connectTimeoutS?: number;
+  sudoAskpass?: string;
 }
 
-/** --local and --fixture DIR (repeatable) become audit targets. SSH inventories come in a later issue. */
-export function targetsFrom(o: TargetOptions): AuditTarget[] {
+/** A usage error is reported before the pack is even read. */
+export function assertSomethingToAudit(o: TargetOptions): void {
+  if (!o.local && !o.fixture?.length && !o.inventory) throw new GwsecError('usage_error', 'nothing to audit: give --local, -i INVENTORY or --fixture DIR');
+}
+
+/** --local, --fixture DIR (repeatable) and -i INVENTORY become audit targets. */
+export async function targetsFrom(o: TargetOptions, io: Io, inventory?: Inventory): Promise<AuditTarget[]> {
   assertSomethingToAudit(o);
   const targets: AuditTarget[] = [];
   if (o.local) targets.push({ name: hostname(), transport: new LocalTransport(), roles: o.roles ?? [], publicIps: o.publicIps ?? [] });
@@ -20,12 +43,69 @@ export function targetsFrom(o: TargetOptions): AuditTarget[] {
     const t = FixtureTransport.fromDir(dir);
     targets.push({ name: t.id.slice('fixture:'.length), transport: t, roles: o.roles?.length ? o.roles : t.roles, publicIps: o.publicIps?.length ? o.publicIps : t.publicIp ? [t.publicIp] : [] });
   }
+  if (inventory) targets.push(...(await sshTargets(inventory, o, io)));
   return targets;
 }
 
-/** A usage error is reported before the pack is even read. */
-export function assertSomethingToAudit(o: TargetOptions): void {
-  if (!o.local && !o.fixture?.length) throw new GwsecError('usage_error', 'nothing to audit: give --local or --fixture DIR');
+async function sshTargets(inv: Inventory, o: TargetOptions, io: Io): Promise<AuditTarget[]> {
+  const hosts = selectHosts(inv.hosts, o);
+  if (hosts.length === 0) throw new GwsecError('usage_error', 'no inventory host matches --hosts/--tags/--shard');
+  const sshConfig = loadSshConfig(o.sshConfig);
+  const knownHostsFile = o.knownHosts ?? join(homedir(), '.ssh', 'known_hosts');
+  const sudoPassword = hosts.some((h) => h.sudo === 'password') ? await sudoPasswordFrom(o, io) : undefined;
+  const password = io.env.GWSEC_SSH_PASSWORD || undefined;
+  const endpoint = (name: string, h?: InventoryHost): SshEndpoint => {
+    // ssh_config first-value-wins applies to what the inventory leaves unsaid.
+    const c = resolveHost(sshConfig, h?.address ?? name);
+    const target = parseUserHostPort(h?.address ?? name);
+    return {
+      name: h?.name ?? name,
+      host: c.hostName ?? target.host,
+      port: h?.port ?? target.port ?? c.port ?? 22,
+      user: h?.user ?? target.user ?? c.user ?? io.env.USER ?? 'root',
+      identityFiles: [...(h?.identityFile ? [h.identityFile] : []), ...c.identityFiles, ...defaultKeys()],
+    };
+  };
+  return hosts.map((h) => {
+    const proxy = h.proxyJump ?? resolveHost(sshConfig, h.address).proxyJump;
+    const jumps = proxy ? proxy.split(',').map((j) => endpoint(j.trim(), inv.hosts.find((x) => x.name === j.trim()))) : [];
+    return {
+      name: h.name,
+      roles: h.roles,
+      publicIps: h.publicIps,
+      attestations: h.attestations as Record<string, unknown>,
+      vars: h.vars,
+      sudo: h.sudo !== false,
+      transport: () =>
+        SshTransport.connect(
+          endpoint(h.name, h),
+          { knownHostsFile, acceptNewHostKeys: o.acceptNewHostKeys, connectTimeoutMs: (o.connectTimeoutS ?? 10) * 1000, password, jumps },
+          h.sudo === false ? undefined : { mode: h.sudo, password: sudoPassword },
+        ),
+    };
+  });
+}
+
+function defaultKeys(): string[] {
+  return ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((k) => join(homedir(), '.ssh', k));
+}
+
+function parseUserHostPort(s: string): { user?: string; host: string; port?: number } {
+  const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(s);
+  if (!m) return { host: s };
+  return { user: m[1], host: m[2]!.replace(/^\[|\]$/g, ''), port: m[3] ? Number(m[3]) : undefined };
+}
+
+/** GWSEC_SUDO_PASSWORD, else an askpass command's output, else one prompt on the terminal. Never argv. */
+async function sudoPasswordFrom(o: TargetOptions, io: Io): Promise<string | undefined> {
+  if (io.env.GWSEC_SUDO_PASSWORD) return io.env.GWSEC_SUDO_PASSWORD;
+  if (o.sudoAskpass) {
+    const r = spawnSync('/bin/sh', ['-c', o.sudoAskpass], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new GwsecError('usage_error', `--sudo-askpass command failed (exit ${r.status})`);
+    return r.stdout.replace(/\r?\n$/, '');
+  }
+  if (process.stdin.isTTY) return promptSecret('sudo password / sudo 密码: ');
+  return undefined; // hosts that need it report a clear sudo error
 }
 
 /** `--var NAME=VALUE`: VALUE is JSON when it parses as JSON (numbers, lists), else a string. */

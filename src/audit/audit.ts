@@ -14,10 +14,15 @@ import { VERSION } from '../version.js';
 /** One host to audit: how to reach it and what the inventory says about it. */
 export interface AuditTarget {
   name: string;
-  transport: Transport;
+  /** A transport, or how to open one: connecting is part of the host's own work (and failure). */
+  transport: Transport | (() => Promise<Transport>);
   roles: string[];
   publicIps: string[];
   attestations?: Record<string, unknown>;
+  /** Collect with sudo on this host (SSH: as the inventory says; local: --sudo). */
+  sudo?: boolean;
+  /** Pack variable overrides from the inventory (defaults < roles < host). */
+  vars?: Record<string, unknown>;
 }
 
 export interface AuditOptions extends CollectOptions {
@@ -36,21 +41,29 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
   let facts: Record<string, unknown>;
   let sources: Record<string, string[]>;
   let durationMs: number;
+  let execs = 0;
+  let transportId = typeof target.transport === 'function' ? `ssh:${target.name}` : target.transport.id;
+  let transport: Transport | undefined;
   try {
-    const c = await collect(target.transport, p.collectors, o);
-    ({ facts, sources, durationMs } = c);
+    transport = typeof target.transport === 'function' ? await target.transport() : target.transport;
+    transportId = transport.id;
+    const c = await collect(transport, p.collectors, { ...o, sudo: target.sudo ?? o.sudo });
+    ({ facts, sources, durationMs, execs } = c);
   } catch (e) {
     // The transport itself failed (unreachable, auth): every family is an error for this host.
     const error = { code: (e as { code?: string }).code ?? 'transport_error', message: (e as Error).message };
     facts = Object.fromEntries(p.collectors.map((c) => [c.id, { error }]));
     sources = {};
     durationMs = Date.now() - started.getTime();
+  } finally {
+    await transport?.close();
   }
   facts.inventory = { roles: target.roles, public_ips: target.publicIps, attestations: target.attestations ?? {} };
   return {
     schemaVersion: 1,
     host: target.name,
-    transport: target.transport.id,
+    transport: transportId,
+    execs,
     collectedAt: started.toISOString(),
     durationMs: Math.round(durationMs),
     roles: target.roles,
@@ -59,20 +72,30 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
   };
 }
 
-/** Derive + evaluate over gathered facts. Pure given its inputs (the clock is `o.now`). */
-export function evaluateHosts(pack: Pack, hosts: HostFacts[], o: Pick<AuditOptions, 'now' | 'variables' | 'geo' | 'site' | 'derivers'>): Result[] {
+/**
+ * Derive + evaluate over gathered facts. Pure given its inputs (the clock is `o.now`). Variables per
+ * host: `hostVariables(h)` (pack defaults < inventory < command line), else `o.variables`.
+ */
+export function evaluateHosts(
+  pack: Pack,
+  hosts: HostFacts[],
+  o: Pick<AuditOptions, 'now' | 'variables' | 'geo' | 'site' | 'derivers'> & { hostVariables?: (h: HostFacts) => Record<string, unknown> },
+): Result[] {
   const derivers = plan(pack.checks, [], o.derivers ?? allDerivers).derivers;
+  const varsOf = (h: HostFacts) => o.hostVariables?.(h) ?? o.variables;
   const derived = hosts.map((h) => {
     const inv = (h.facts.inventory ?? {}) as { public_ips?: string[]; attestations?: Record<string, unknown> };
     const facts = deriveAll(h.facts, derivers, {
-      variables: o.variables,
+      variables: varsOf(h),
       geo: o.geo,
       host: { name: h.host, roles: h.roles, publicIps: inv.public_ips ?? [], attestations: inv.attestations },
     });
     return { ...h, facts };
   });
-  const ctx = { now: o.now, variables: o.variables };
-  return [...derived.flatMap((h) => evaluateHostChecks(pack.checks, h, ctx)), ...evaluateFleetChecks(pack.checks, derived, o.site, ctx)];
+  return [
+    ...derived.flatMap((h) => evaluateHostChecks(pack.checks, h, { now: o.now, variables: varsOf(h) })),
+    ...evaluateFleetChecks(pack.checks, derived, o.site, { now: o.now, variables: o.variables }),
+  ];
 }
 
 export function buildReport(pack: Pack, hosts: HostFacts[], results: Result[], now: Date): Report {
@@ -101,15 +124,25 @@ function hostRecord(h: HostFacts): HostRecord {
   };
 }
 
-export async function runAudit(pack: Pack, targets: AuditTarget[], o: AuditOptions): Promise<{ hosts: HostFacts[]; results: Result[]; report: Report }> {
-  const hosts: HostFacts[] = [];
-  for (const t of targets) {
-    try {
-      hosts.push(await gatherHost(t, pack.checks, o));
-    } finally {
-      await t.transport.close();
+/**
+ * Gather every target with at most `concurrency` hosts in flight; a host that fails or hangs ends as
+ * error facts and never stops the others. Results come back in inventory order.
+ */
+export async function gatherAll(
+  targets: AuditTarget[],
+  checks: Check[],
+  o: Omit<AuditOptions, 'variables' | 'now' | 'geo'> & { concurrency?: number; onHostDone?: (h: HostFacts, done: number, total: number) => void },
+): Promise<HostFacts[]> {
+  const out: HostFacts[] = new Array(targets.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < targets.length) {
+      const i = next++;
+      out[i] = await gatherHost(targets[i]!, checks, o);
+      o.onHostDone?.(out[i]!, ++done, targets.length);
     }
-  }
-  const results = evaluateHosts(pack, hosts, o);
-  return { hosts, results, report: buildReport(pack, hosts, results, o.now) };
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency ?? 32, targets.length)) }, worker));
+  return out;
 }

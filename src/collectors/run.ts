@@ -1,15 +1,17 @@
 import { CollectError, GwsecError, type FactError } from '../model/errors.js';
 import type { Transport } from '../transport/types.js';
 import { FixtureTransport } from '../transport/fixture.js';
-import { outputFor, type RawAnswers } from './answers.js';
+import { emptyAnswers, outputFor, type RawAnswers } from './answers.js';
 import { buildScript, parseSections } from './script.js';
-import type { Collector } from './types.js';
+import type { Collector, Request } from './types.js';
 
 export interface CollectOptions {
   sudo?: boolean;
   timeoutMs?: number;
   /** Per-section cap in bytes (default 4 MiB). */
   maxBytes?: number;
+  /** One exec per request, as InSpec does: only for measuring what one script saves (bench fleet). */
+  naive?: boolean;
 }
 
 export interface Collected {
@@ -26,35 +28,48 @@ export interface Collected {
  */
 export async function collect(transport: Transport, collectors: Collector[], o: CollectOptions = {}): Promise<Collected> {
   const started = performance.now();
-  const requests = collectors.flatMap((c) => c.requests);
-  let answers: RawAnswers;
-  let execs = 0;
-  if (transport instanceof FixtureTransport) {
-    answers = transport.answer(requests);
-  } else {
-    const { script, marker } = buildScript(requests, { maxBytes: o.maxBytes });
-    const r = await transport.run(script, { sudo: o.sudo, timeoutMs: o.timeoutMs });
-    execs = 1;
-    answers = parseSections(r.stdout, marker);
-    if (r.exitCode !== 0 && answers.cmds.size + answers.files.size === 0) {
-      // Nothing came back: the whole run failed (sudo refused, shell missing, timeout).
-      const why = r.exitCode === 124 ? 'timeout' : 'transport_error';
-      const msg = r.exitCode === 124 ? 'collection timed out' : `collection script failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0] ?? ''}`;
-      return failAll(collectors, { code: why, message: msg }, performance.now() - started, execs);
-    }
-  }
+  const raw = await collectRaw(transport, collectors.flatMap((c) => c.requests), o);
+  if (raw.failure) return failAll(collectors, raw.failure, performance.now() - started, raw.execs);
   const facts: Record<string, unknown> = {};
   const sources: Record<string, string[]> = {};
   for (const c of collectors) {
     const used = new Set<string>();
     try {
-      facts[c.id] = c.parse(outputFor(answers, used, transport.id));
+      facts[c.id] = c.parse(outputFor(raw.answers, used, transport.id));
     } catch (e) {
       facts[c.id] = { error: toFactError(e, c.id) };
     }
     sources[c.id] = [...used];
   }
-  return { facts, sources, durationMs: performance.now() - started, execs };
+  return { facts, sources, durationMs: performance.now() - started, execs: raw.execs };
+}
+
+/** The host's raw answers to the requests (what `gwsec fixture record` writes down). */
+export async function collectRaw(transport: Transport, requests: Request[], o: CollectOptions = {}): Promise<{ answers: RawAnswers; execs: number; failure?: FactError }> {
+  if (transport instanceof FixtureTransport) return { answers: transport.answer(requests), execs: 0 };
+  if (o.naive) {
+    const answers = emptyAnswers();
+    let execs = 0;
+    for (const req of requests) {
+      const { script, marker } = buildScript([req], { maxBytes: o.maxBytes });
+      const r = await transport.run(script, { sudo: o.sudo, timeoutMs: o.timeoutMs });
+      execs++;
+      mergeAnswers(answers, parseSections(r.stdout, marker));
+    }
+    return { answers, execs };
+  }
+  const { script, marker } = buildScript(requests, { maxBytes: o.maxBytes });
+  const r = await transport.run(script, { sudo: o.sudo, timeoutMs: o.timeoutMs });
+  const answers = parseSections(r.stdout, marker);
+  if (r.exitCode !== 0 && answers.cmds.size + answers.files.size === 0) {
+    // Nothing came back: the whole run failed (sudo refused, shell missing, timeout).
+    const failure: FactError =
+      r.exitCode === 124
+        ? { code: 'timeout', message: 'collection timed out' }
+        : { code: 'transport_error', message: `collection script failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0] ?? ''}` };
+    return { answers, execs: 1, failure };
+  }
+  return { answers, execs: 1 };
 }
 
 function failAll(collectors: Collector[], error: FactError, durationMs: number, execs: number): Collected {
@@ -68,4 +83,10 @@ function toFactError(e: unknown, id: string): FactError {
   if (e instanceof CollectError) return { code: e.code, message: e.message };
   if (e instanceof GwsecError) return { code: 'transport_error', message: e.message };
   return { code: 'parse_error', message: `collector ${id} failed: ${(e as Error)?.stack ?? String(e)}` };
+}
+
+function mergeAnswers(into: RawAnswers, from: RawAnswers): void {
+  for (const k of ['cmds', 'files', 'globs', 'trees'] as const) {
+    for (const [key, v] of from[k] as Map<string, never>) (into[k] as Map<string, never>).set(key, v);
+  }
 }

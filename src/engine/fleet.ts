@@ -4,12 +4,8 @@ import type { Result } from '../model/result.js';
 import { evaluateCheck, type EvalContext } from './evaluate.js';
 import { fleetSeparation } from '../facts/separation.js';
 
-/** What the inventory says about the site (domains and, once resolved by the auditor, their addresses). */
-export interface SiteFacts {
-  name?: string;
-  domains?: string[];
-  resolved?: Array<{ domain: string; address: string; country: string | null }> | { error: { code: string; message: string } };
-}
+export type { SiteFacts } from '../model/facts.js';
+import type { SiteFacts } from '../model/facts.js';
 
 /** The facts root a `scope: fleet` check sees: every host's facts plus the site. */
 export function fleetRoot(hosts: HostFacts[], site: SiteFacts | undefined): Record<string, unknown> {

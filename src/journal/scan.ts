@@ -29,7 +29,7 @@ export function segmentStream(path: string): AsyncIterable<Buffer> & { done: Pro
 }
 
 export async function* scanBlocks(source: AsyncIterable<Buffer>): AsyncGenerator<ScanEvent> {
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   let base = 0;
   let garbageAt = -1;
   const frame = function* (final: boolean): Generator<ScanEvent> {

@@ -8,7 +8,11 @@ export interface HostFacts {
   transport: string;
   collectedAt: string; // ISO time
   durationMs: number;
+  /** Exec round trips used to collect (1 normally; one per request in --naive mode). */
+  execs?: number;
   roles: string[];
+  /** Pack variable overrides the inventory sets for this host. */
+  vars?: Record<string, unknown>;
   facts: Record<string, unknown>;
   sources: Record<string, string[]>;
 }
@@ -17,4 +21,11 @@ export interface FactsFile {
   schemaVersion: 1;
   tool: { name: 'gwsec'; version: string };
   hosts: HostFacts[];
+}
+
+/** What the inventory says about the site (domains and, once resolved by the auditor, their addresses). */
+export interface SiteFacts {
+  name?: string;
+  domains?: string[];
+  resolved?: Array<{ domain: string; address: string; country: string | null }> | { error: { code: string; message: string } };
 }

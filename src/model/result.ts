@@ -1,3 +1,4 @@
+import type { HostFacts, SiteFacts } from './facts.js';
 import type { Bilingual, Severity, Status, Summary } from './status.js';
 
 /** One observation behind a result: which fact, what it was, what was expected, where it came from. */
@@ -40,4 +41,6 @@ export interface Report {
   hosts: HostRecord[];
   results: Result[];
   summary: Summary;
+  /** Only in a sharded run (--shard i/n): the facts `gwsec merge` needs to judge the fleet. */
+  fleetInput?: { hosts: HostFacts[]; site?: SiteFacts };
 }

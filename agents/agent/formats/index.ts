@@ -33,7 +33,7 @@ const NGINX_ERROR = /^(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(\w+)\] (\d+)#\d+: (.
 // [Sun Dec 04 04:47:44 2005] [error] [client 1.2.3.4] message   (Apache 2.2; 2.4 adds [module:level] [pid N])
 const APACHE_ERROR = /^\[([^\]]+)\] \[(?:[\w-]+:)?(\w+)\](?: \[pid (\d+)(?::tid \d+)?\])?(?: \[client ([^\]]+)\])? ?(.*)$/;
 // Jun 14 15:16:01 combo sshd(pam_unix)[19939]: message   |  2024-01-02T03:04:05.123+08:00 host prog[1]: message
-const SYSLOG = /^((?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)|(?:\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)) (\S+) ([^\s[:]+(?:\([^)]*\))?)(?:\[(\d+)\])?: ?(.*)$/;
+const SYSLOG = /^((?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)|(?:\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)) (\S+) ([^\s[:]+(?:\([^)]*\))?(?: [^\s[:]+)?)(?:\[(\d+)\])?: ?(.*)$/;
 // <34>1 2003-10-11T22:14:15.003Z host app procid msgid [sd] message
 const RFC5424 = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|\[.*?\])(?: (.*))?$/;
 
@@ -80,9 +80,9 @@ function parseSyslog(l: string): ParsedLine | null {
   return { time: r[2], host: r[3], program: r[4], pid: Number.isFinite(pid) ? pid : undefined, message: r[8] ?? '', fields: { pri: Number(r[1]) } };
 }
 
-const FAILED = /Failed (?:password|publickey|none|keyboard-interactive\/pam) for (invalid user )?(\S*) from (\S+)/;
+const FAILED = /Failed (?:password|publickey|none|keyboard-interactive\/pam) for (invalid user )?(.*?) from (\S+)/;
 const ACCEPTED = /Accepted \S+ for (\S+) from (\S+)/;
-const INVALID = /Invalid user (\S*) from (\S+)/;
+const INVALID = /Invalid user (.*?) from (\S+)/;
 const PAM_FAIL = /authentication failure;.*?rhost=(\S*)(?:\s+user=(\S+))?/;
 const REPEATED = /message repeated (\d+) times: \[/;
 

@@ -217,7 +217,8 @@ export class FileSource implements Source {
     for (const t of this.tracked.values()) {
       if (t.fh === undefined) continue;
       const st = fstatSync(t.fh);
-      const grown = st.size !== t.size;
+      // Any write (size or mtime moved) may be a truncate-and-rewrite to the same size: check content.
+      const grown = st.size !== t.size || st.mtimeMs !== t.mtimeMs;
       t.size = st.size;
       t.mtimeMs = st.mtimeMs;
       const c = byId.get(idOf(t));

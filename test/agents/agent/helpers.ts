@@ -1,4 +1,6 @@
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { BIN } from '../../helpers/cli.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvents, type Events } from '../../../agents/agent/events.js';
@@ -88,3 +90,55 @@ export class RotatingWriter {
 
 export const rm = (d: string) => rmSync(d, { recursive: true, force: true });
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+
+/** Write an agent config (YAML) into dir and return its path. */
+export function writeConfig(dir: string, body: Record<string, unknown>): string {
+  const f = join(dir, 'agent.yaml');
+  writeFileSync(f, JSON.stringify({ retention_days: 180, checkpoint_interval_s: 2, status_interval_s: 0.2, poll_interval_ms: 100, ...body }, null, 1));
+  return f;
+}
+
+/** The real agent, as systemd runs it: `gwsec agent run -c FILE` in its own process. */
+export function spawnAgent(config: string): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, 'agent', 'run', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code, sig) => r(sig ? -1 : code)));
+  return { child, out: () => out, exited };
+}
+
+export function events(out: string): Array<Record<string, unknown>> {
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+export function readStatusFile(stateDir: string): { counters: Record<string, number>; archive: { headSeq: number } } | null {
+  try {
+    return JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8')) as { counters: Record<string, number>; archive: { headSeq: number } };
+  } catch {
+    return null;
+  }
+}
+
+/** Wait until the archive head reaches n records (from the agent's status file). */
+export async function waitForHead(stateDir: string, n: number, timeoutMs = 30000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  let head = -1;
+  while (Date.now() < until) {
+    head = readStatusFile(stateDir)?.archive.headSeq ?? -1;
+    if (head >= n) return head;
+    await sleep(50);
+  }
+  return head;
+}
+
+export async function archivedLines(archive: string, source?: string): Promise<string[]> {
+  const { readRecords } = await import('../../../src/journal/index.js');
+  const out: string[] = [];
+  for await (const r of readRecords(archive, { source })) out.push(r.line);
+  return out;
+}

@@ -1,0 +1,46 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
+import { collectors } from '../collectors/index.js';
+import { collectRaw } from '../collectors/run.js';
+import { GwsecError } from '../model/errors.js';
+import type { Transport } from '../transport/types.js';
+import { targetsFrom, type TargetOptions } from './targets.js';
+import type { Io } from './io.js';
+
+/**
+ * `gwsec fixture record DIR`: run every collector's requests once on a host and write the answers as
+ * a fixture folder (host.yaml, files/, cmd/) that the fixture transport replays. Unreadable files go
+ * to host.yaml `denied:`. Everything collected is written: do not record hosts whose files you may
+ * not share (the collectors never request private keys; /etc/shadow is requested as root).
+ */
+export async function fixtureRecord(o: TargetOptions & { dir: string; sudo?: boolean; timeoutS?: number }, io: Io): Promise<number> {
+  const targets = await targetsFrom(o, io, o.inventory ? await (await import('../inventory/load.js')).loadInventory(o.inventory) : undefined);
+  if (targets.length !== 1) throw new GwsecError('usage_error', `fixture record takes exactly one host (got ${targets.length}); use --hosts NAME with an inventory`);
+  const t = targets[0]!;
+  const transport: Transport = typeof t.transport === 'function' ? await t.transport() : t.transport;
+  try {
+    const raw = await collectRaw(transport, collectors.flatMap((c) => c.requests), { sudo: t.sudo ?? o.sudo, timeoutMs: (o.timeoutS ?? 120) * 1000 });
+    if (raw.failure) throw new GwsecError('fixture_record_error', `${t.name}: ${raw.failure.message}`);
+    const denied: string[] = [];
+    for (const [path, f] of raw.answers.files) {
+      if (f.status === 'denied') denied.push(path);
+      if (f.status !== 'ok') continue;
+      const dest = join(o.dir, 'files', path);
+      mkdirSync(dirname(dest), { recursive: true });
+      writeFileSync(dest, f.content);
+    }
+    mkdirSync(join(o.dir, 'cmd'), { recursive: true });
+    for (const [name, c] of raw.answers.cmds) {
+      writeFileSync(join(o.dir, 'cmd', `${name}.txt`), c.stdout);
+      if (c.exitCode !== 0) writeFileSync(join(o.dir, 'cmd', `${name}.rc`), `${c.exitCode}\n`);
+      if (c.stderr) writeFileSync(join(o.dir, 'cmd', `${name}.err`), c.stderr);
+    }
+    const meta = { name: t.name, description: { en: `recorded from ${transport.id}`, zh: `录制自 ${transport.id}` }, roles: t.roles, public_ip: t.publicIps[0] ?? null, denied };
+    writeFileSync(join(o.dir, 'host.yaml'), stringify(meta));
+    io.out(`${o.dir}: ${raw.answers.cmds.size} commands, ${[...raw.answers.files.values()].filter((f) => f.status === 'ok').length} files, ${denied.length} denied\n`);
+    return 0;
+  } finally {
+    await transport.close();
+  }
+}

@@ -1,0 +1,41 @@
+/** Export: the original lines, in seq order, optionally filtered by receive time and source. */
+import { join } from 'node:path';
+import { listSegments } from './files.js';
+import { BlockType, decodeRecords } from './format.js';
+import { scanFile } from './scan.js';
+
+export interface JournalRecord {
+  seq: number;
+  /** Receive time, ISO 8601. */
+  time: string;
+  source: string;
+  line: string;
+}
+
+export interface ReadFilter {
+  from?: Date;
+  to?: Date;
+  source?: string;
+}
+
+/** Reads what can be framed; damage is verifyArchive's to report. `to` is exclusive. */
+export async function* readRecords(dir: string, filter: ReadFilter = {}): AsyncGenerator<JournalRecord> {
+  const from = filter.from?.getTime() ?? -Infinity;
+  const to = filter.to?.getTime() ?? Infinity;
+  for (const seg of await listSegments(dir)) {
+    for await (const ev of scanFile(join(dir, seg.name))) {
+      if (ev.kind !== 'block' || ev.header.type !== BlockType.Data) continue;
+      let recs;
+      try {
+        recs = decodeRecords(ev.header, ev.payload);
+      } catch {
+        continue;
+      }
+      for (const [i, r] of recs.entries()) {
+        if (r.time < from || r.time >= to) continue;
+        if (filter.source !== undefined && r.source !== filter.source) continue;
+        yield { seq: ev.header.seq + i, time: new Date(r.time).toISOString(), source: r.source, line: r.line };
+      }
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { stringify } from 'yaml';
+
+/** One `hosts:` entry of a gwsec inventory (the fields the harness knows; extra keys pass through). */
+export interface InventoryHost {
+  name: string;
+  address: string;
+  port: number;
+  roles: string[];
+  tags: string[];
+  public_ip: string | null;
+  proxy_jump: string | null;
+  sudo: boolean;
+  [key: string]: unknown;
+}
+
+export interface InventoryDoc {
+  site: { name: string; domains: string[] };
+  operator: { unit: string; class: 'cii' | 'state_organ' | 'other' };
+  defaults: { user: string; port: number; identity_file?: string; sudo: boolean; [key: string]: unknown };
+  hosts: InventoryHost[];
+  [key: string]: unknown;
+}
+
+export function inventoryYaml(doc: InventoryDoc): string {
+  return '# written by the gwsec test harness\n' + stringify(doc, { lineWidth: 0 });
+}

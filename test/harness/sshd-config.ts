@@ -1,0 +1,58 @@
+/** Text of a test host's sshd_config and of the script that sets up its mount namespace. Pure. */
+
+export interface SshdConfigInput {
+  port: number;
+  address: string;
+  hostKey: string;
+  pidFile: string;
+  authorizedKeys: string;
+  forwarding: boolean;
+  /** replaces every command (hang tests); the client's command stays in $SSH_ORIGINAL_COMMAND */
+  forceCommand?: string;
+}
+
+export function sshdConfig(c: SshdConfigInput): string {
+  return [
+    '# gwsec test host (written by test/harness)',
+    `Port ${c.port}`,
+    `ListenAddress ${c.address}`,
+    `HostKey ${c.hostKey}`,
+    `PidFile ${c.pidFile}`,
+    // no PAM: the host's /etc may come from another distribution whose PAM modules this machine lacks
+    'UsePAM no',
+    // home and key files live in the harness temp dir
+    'StrictModes no',
+    `AuthorizedKeysFile ${c.authorizedKeys}`,
+    'PubkeyAuthentication yes',
+    'PasswordAuthentication yes',
+    'KbdInteractiveAuthentication no',
+    'PermitRootLogin no',
+    `AllowTcpForwarding ${c.forwarding ? 'yes' : 'no'}`,
+    'X11Forwarding no',
+    'PrintMotd no',
+    'PrintLastLog no',
+    'UseDNS no',
+    'LogLevel VERBOSE',
+    // a fleet test may open many connections at once to one host
+    'MaxStartups 100:30:200',
+    ...(c.forceCommand ? [`ForceCommand ${c.forceCommand}`] : []),
+    '',
+  ].join('\n');
+}
+
+/**
+ * Runs as `unshare --mount --propagation private /bin/sh <this>`: overlays the host's layers on
+ * /etc, /usr and /var inside the new mount namespace (so only this sshd and its sessions see them),
+ * gives sudo private state dirs, then execs sshd in place (same PID as unshare).
+ */
+export function startScript(o: { overlays: Array<{ target: string; lower: string; upper: string; work: string }>; privateDirs: string[]; sshdConfig: string }): string {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const out = ['set -e'];
+  for (const m of o.overlays) {
+    out.push(`mkdir -p ${q(m.upper)} ${q(m.work)}`);
+    out.push(`mount -t overlay gwsec-test -o ${q(`lowerdir=${m.lower}:${m.target},upperdir=${m.upper},workdir=${m.work}`)} ${q(m.target)}`);
+  }
+  for (const d of o.privateDirs) out.push(`mkdir -p ${q(d)}`, `mount -t tmpfs -o mode=0711 gwsec-test ${q(d)}`);
+  out.push(`exec /usr/sbin/sshd -D -e -f ${q(o.sshdConfig)}`);
+  return out.join('\n') + '\n';
+}
