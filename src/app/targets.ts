@@ -7,7 +7,7 @@ import { FixtureTransport } from '../transport/fixture.js';
 import { SshTransport, type SshEndpoint } from '../transport/ssh.js';
 import { GwsecError } from '../model/errors.js';
 import type { AuditTarget } from '../audit/audit.js';
-import { loadInventory, selectHosts } from '../inventory/load.js';
+import { selectHosts } from '../inventory/load.js';
 import type { Inventory, InventoryHost } from '../inventory/schema.js';
 import { loadSshConfig, resolveHost } from '../inventory/ssh-config.js';
 import { promptSecret } from './prompt.js';
