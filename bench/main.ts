@@ -4,6 +4,8 @@
  */
 const benches: Record<string, () => Promise<void>> = {
   'audit-local': async () => (await import('./audit-local.js')).run(),
+  crypto: async () => (await import('./crypto.js')).run(),
+  verify: async () => (await import('./verify.js')).run(),
 };
 
 const name = process.argv[2];

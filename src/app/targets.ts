@@ -9,7 +9,7 @@ import { GwsecError } from '../model/errors.js';
 import type { AuditTarget } from '../audit/audit.js';
 import { selectHosts } from '../inventory/load.js';
 import type { Inventory, InventoryHost } from '../inventory/schema.js';
-import { loadSshConfig, resolveHost } from '../inventory/ssh-config.js';
+import { expandTilde, loadSshConfig, resolveHost } from '../inventory/ssh-config.js';
 import { promptSecret } from './prompt.js';
 import type { Io } from './io.js';
 
@@ -63,7 +63,7 @@ async function sshTargets(inv: Inventory, o: TargetOptions, io: Io): Promise<Aud
       host: c.hostName ?? target.host,
       port: h?.port ?? target.port ?? c.port ?? 22,
       user: h?.user ?? target.user ?? c.user ?? io.env.USER ?? 'root',
-      identityFiles: [...(h?.identityFile ? [h.identityFile] : []), ...c.identityFiles, ...defaultKeys()],
+      identityFiles: [...(h?.identityFile ? [expandTilde(h.identityFile)] : []), ...c.identityFiles, ...defaultKeys()],
     };
   };
   return hosts.map((h) => {

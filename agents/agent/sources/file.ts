@@ -270,7 +270,6 @@ export class FileSource implements Source {
 
     // 3. Everything else is a copy of a tracked file (skip it) or a new file.
     const withFp = [...this.tracked.values()].filter((t) => t.fpLen > 0);
-    if (process.env.GWSEC_TRACE) process.stderr.write(`SCAN files=${files.length} cands=${cands.map((c) => c.path.split('.').pop() + '#' + c.ino + ':' + c.size).join(',')} claimed=${[...claimed].join(',')}\n`);
     for (const c of cands) {
       const id = idOf(c);
       if (claimed.has(id)) continue;
@@ -280,7 +279,6 @@ export class FileSource implements Source {
       this.shadows.delete(id);
       const fh = this.openVerified(c);
       if (fh === null) continue;
-      if (process.env.GWSEC_TRACE) process.stderr.write(`CAND ${c.path} ${c.ino} copy=${this.isCopy(fh, c, withFp)}\n`);
       if (this.isCopy(fh, c, withFp)) {
         this.shadows.set(id, { size: c.size, mtimeMs: c.mtimeMs });
         safeClose(fh);
