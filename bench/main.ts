@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<void>> = {
   'audit-local': async () => (await import('./audit-local.js')).run(),
   crypto: async () => (await import('./crypto.js')).run(),
   verify: async () => (await import('./verify.js')).run(),
+  fleet: async () => (await import('./fleet.js')).run(),
 };
 
 const name = process.argv[2];

@@ -9,6 +9,8 @@ import { mergeCommand } from './commands/merge.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { fixtureCommand } from './commands/fixture.js';
 import { agentCommand } from './commands/agent.js';
+import { playbookCommand } from './commands/playbook.js';
+import { incidentCommand } from './commands/incident.js';
 
 /** A command: its yargs builder plus a run that returns the exit code. */
 export interface Command {
@@ -19,7 +21,7 @@ export interface Command {
 }
 
 /** The explicit command registry (parity with docs/ tested). */
-export const commands: Command[] = [auditCommand, factsCommand, evaluateCommand, mergeCommand, policyCommand, inventoryCommand, fixtureCommand, agentCommand];
+export const commands: Command[] = [auditCommand, factsCommand, evaluateCommand, mergeCommand, policyCommand, inventoryCommand, fixtureCommand, agentCommand, playbookCommand, incidentCommand];
 
 const EPILOG = `Exit codes / 退出码: 0 no failures 无不通过项; 1 failures found 发现不通过项; 2 usage, policy or inventory error 用法、策略或清单错误; 3 internal error 内部错误`;
 

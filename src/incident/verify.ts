@@ -12,7 +12,7 @@ import { verifyArchive } from '../journal/index.js';
 import type { IncidentStore } from './store.js';
 
 export interface IncidentProblem {
-  kind: 'journal' | 'evidence_modified' | 'evidence_missing' | 'evidence_unrecorded' | 'report_modified' | 'playbook_modified' | 'unreadable';
+  kind: 'journal' | 'journal_tail' | 'evidence_modified' | 'evidence_missing' | 'evidence_unrecorded' | 'report_modified' | 'playbook_modified' | 'unreadable';
   detail: string;
 }
 
@@ -29,6 +29,10 @@ export interface IncidentVerifyResult {
 export async function verifyIncident(store: IncidentStore, id: string): Promise<IncidentVerifyResult> {
   const problems: IncidentProblem[] = [];
   const jr = await verifyArchive(store.journalDir(id));
+  // Every incident event is fsync'd before the runner moves on, so bytes after the last valid
+  // record are either a write cut by a crash (resume cuts and quarantines them) or an insertion:
+  // either way, not something to call intact.
+  for (const n of jr.notes) if (/torn tail/.test(n)) problems.push({ kind: 'journal_tail', detail: n });
   for (const p of jr.problems) problems.push({ kind: 'journal', detail: `${p.kind}${p.segment ? ` in ${p.segment}` : ''}${p.seq !== undefined ? ` at seq ${p.seq}` : ''}: ${p.detail}` });
   let evidenceChecked = 0;
   let reportsChecked = 0;

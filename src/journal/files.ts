@@ -10,7 +10,7 @@
  *   quarantine/                         torn tails cut off on reopen, kept for inspection
  */
 import { open, readdir, readFile, rename, rm, stat, truncate } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const META = 'meta.json';
 export const CHECKPOINTS = 'checkpoints.jsonl';
@@ -72,12 +72,15 @@ export async function writeFileDurable(dir: string, name: string, data: string):
 /** Appends whole lines and fsyncs before returning. */
 export async function appendDurable(path: string, data: string): Promise<void> {
   const fh = await open(path, 'a', 0o600);
+  let created: boolean;
   try {
     await fh.write(data);
     await fh.datasync();
+    created = (await fh.stat()).size === Buffer.byteLength(data);
   } finally {
     await fh.close();
   }
+  if (created) await fsyncDir(dirname(path)); // a new file's name must survive a crash too
 }
 
 /** Cuts a torn last line (a crash mid-append) so the next append starts on a line boundary. */

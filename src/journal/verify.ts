@@ -111,7 +111,7 @@ export async function verifyArchive(dir: string, opts: VerifyOptions = {}): Prom
       const h = ev.header;
       if (!blockHash(ev.headerBytes, ev.payload).equals(h.hash)) {
         const what = h.type === BlockType.Data ? `records ${h.seq}–${h.seq + h.count - 1}` : h.type === BlockType.Head ? 'segment header' : 'segment seal';
-        add('modified', `${what} at offset ${ev.offset} do not match their SM3 hash`, seg.name, h.type === BlockType.Data ? h.seq : undefined);
+        add('modified', `${what} at offset ${ev.offset}: content does not match its SM3 hash`, seg.name, h.type === BlockType.Data ? h.seq : undefined);
       }
       if (sealed) add('modified', `block at offset ${ev.offset} follows the segment's seal`, seg.name);
       if (h.type === BlockType.Head) {

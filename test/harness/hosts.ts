@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { packageRoot } from '../../src/util/paths.js';
 import { freeIds, mergeAccounts, pamSudo, sudoersFor, type Account, type AccountFiles, type TestUser } from './accounts.js';
-import { inventoryYaml, type InventoryDoc, type InventoryHost } from './inventory.js';
+import { inventoryYaml, type InventoryDoc, type InventoryHost, type InventorySudo } from './inventory.js';
 import { hostPattern, knownHostsLines, publicKeyOf } from './known-hosts.js';
 import { killAll, mountNsOf, pidsInMountNamespaces } from './procs.js';
 import { sshdConfig, startScript } from './sshd-config.js';
@@ -68,7 +68,8 @@ export interface InventoryFileOptions {
   /** which fleet hosts, in this order (default all) */
   hosts?: string[];
   user?: string;
-  sudo?: boolean;
+  /** default false; true means 'password' to gwsec */
+  sudo?: InventorySudo;
   /** default the fleet's client key; null leaves it out (password auth) */
   identityFile?: string | null;
   site?: InventoryDoc['site'];
@@ -112,7 +113,7 @@ const OVERLAID = ['etc', 'usr', 'var'];
 const PRIVATE_DIRS = ['/run/sudo', '/var/lib/sudo'];
 const START_CONCURRENCY = 16;
 const READY_TIMEOUT_MS = 15_000;
-const LOG_CAP = 256 * 1024;
+const LOG_CAP = 1024 * 1024;
 
 interface Running {
   spec: TestHostSpec;
@@ -315,11 +316,11 @@ class Fleet implements TestFleet {
           publicIp: spec.publicIp !== undefined ? spec.publicIp : (meta.publicIp ?? null),
         },
       };
-      const onData = (b: Buffer) => {
-        r.log = (r.log + b.toString()).slice(-LOG_CAP);
+      const onData = (s: string) => {
+        r.log = (r.log + s).slice(-LOG_CAP);
       };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
+      child.stdout!.setEncoding('utf8').on('data', onData);
+      child.stderr!.setEncoding('utf8').on('data', onData);
       const ok = await ready(r, port);
       if (ok === true) {
         const ns = mountNsOf(child.pid!);
@@ -474,14 +475,14 @@ function keygen(file: string, comment: string): Promise<string> {
 
 function run(cmd: string, args: string[], stdin = ''): Promise<string> {
   return new Promise((resolve, reject) => {
-    const c = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const c = spawn(cmd, args, { stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    c.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    c.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    c.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
+    c.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
     c.on('error', reject);
     c.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${err}`))));
-    c.stdin.end(stdin);
+    c.stdin?.on('error', () => {}).end(stdin); // it may exit without reading: the exit code says how it went
   });
 }
 

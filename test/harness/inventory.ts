@@ -1,5 +1,7 @@
 import { stringify } from 'yaml';
 
+export type InventorySudo = boolean | 'nopasswd' | 'password';
+
 /** One `hosts:` entry of a gwsec inventory (the fields the harness knows; extra keys pass through). */
 export interface InventoryHost {
   name: string;
@@ -9,14 +11,15 @@ export interface InventoryHost {
   tags: string[];
   public_ip: string | null;
   proxy_jump: string | null;
-  sudo: boolean;
+  /** true means 'password' to gwsec */
+  sudo: InventorySudo;
   [key: string]: unknown;
 }
 
 export interface InventoryDoc {
   site: { name: string; domains: string[] };
   operator: { unit: string; class: 'cii' | 'state_organ' | 'other' };
-  defaults: { user: string; port: number; identity_file?: string; sudo: boolean; [key: string]: unknown };
+  defaults: { user: string; port: number; identity_file?: string; sudo: InventorySudo; [key: string]: unknown };
   hosts: InventoryHost[];
   [key: string]: unknown;
 }

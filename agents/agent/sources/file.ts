@@ -84,7 +84,7 @@ export class FileSource implements Source {
   }
 
   snapshot(): FileSourceState {
-    return { initialized: this.initialized, cursors: [...this.tracked.values()].filter((t) => !t.orphan).map(cursorOf) };
+    return { initialized: this.initialized, cursors: [...this.tracked.values()].map(cursorOf) };
   }
 
   commit(part: SourcePart, archived: number): void {
@@ -138,7 +138,7 @@ export class FileSource implements Source {
       parts.push({ source: this.name, lines: r.lines.length, data: { key: t.key, before: cursorOf(t), after: r.after } satisfies PartData });
       budget -= r.consumed;
       bytes += r.consumed;
-      this.ctx.events.emit('FileLinesRead', { source: this.name, path: t.path, lines: r.lines.length, bytes: r.consumed });
+      this.ctx.events.emit('FileLinesRead', { source: this.name, path: t.path, ino: t.ino, lines: r.lines.length, bytes: r.consumed });
     }
     return parts.length ? { records, parts, bytes } : null;
   }
@@ -198,17 +198,7 @@ export class FileSource implements Source {
   /** Match what the glob shows now against the tracked files. */
   private async scan(): Promise<void> {
     const now = performance.now();
-    const { files, dirs } = expandGlob(this.glob);
-    this.watchDirs(dirs);
-    const cands: Candidate[] = [];
-    for (const f of files) {
-      try {
-        const st = statSync(f.path);
-        if (st.isFile()) cands.push({ path: f.path, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs });
-      } catch {
-        /* vanished between readdir and stat: next scan */
-      }
-    }
+    const cands = this.list();
     const byId = new Map<string, Candidate>();
     for (const c of cands) if (!byId.has(idOf(c))) byId.set(idOf(c), c);
     const held = new Set<string>();
@@ -231,6 +221,8 @@ export class FileSource implements Source {
       if (t.orphan || st.size < t.offset || (grown && !sameContent(t.fh, t, st.size))) {
         // Truncated (copytruncate, `> file`) or rewritten: this content lives on only in a copy, if any.
         t.orphan = true;
+        t.seenAt = now;
+        t.missed = 0;
         held.delete(idOf(t));
         safeClose(t.fh);
         t.fh = undefined;
@@ -248,77 +240,120 @@ export class FileSource implements Source {
       const options = cands.filter((c) => !claimed.has(idOf(c)) && c.size >= t.offset && (t.offset > 0 || idOf(c) === idOf(t)));
       options.sort((a, b) => Number(idOf(b) === idOf(t)) - Number(idOf(a) === idOf(t)));
       let adopted = false;
-      for (const c of options) {
-        const fh = this.openVerified(c);
-        if (fh === null) continue;
-        if (sameContent(fh, t, c.size)) {
-          const how = t.orphan ? 'copytruncate' : idOf(c) === idOf(t) ? (c.path === t.path ? 'resumed' : 'renamed') : 'copy';
-          Object.assign(t, { fh, path: c.path, dev: c.dev, ino: c.ino, size: c.size, mtimeMs: c.mtimeMs, seenAt: now, missed: 0, orphan: false });
-          claimed.add(idOf(c));
-          if (how !== 'resumed') this.ctx.events.emit('FileRotated', { source: this.name, path: c.path, how, offset: t.offset });
-          adopted = true;
-          break;
+      for (const opt of options) {
+        // Identity comes from the open descriptor, not the earlier stat: the path may hold another file by now.
+        const o = this.openCandidate(opt.path);
+        if (!o) continue;
+        const c = o.c;
+        if (claimed.has(idOf(c)) || c.size < t.offset || (t.offset === 0 && idOf(c) !== idOf(t)) || !sameContent(o.fd, t, c.size)) {
+          safeClose(o.fd);
+          continue;
         }
-        safeClose(fh);
+        const how = t.orphan ? 'copytruncate' : idOf(c) === idOf(t) ? (c.path === t.path ? 'resumed' : 'renamed') : 'copy';
+        Object.assign(t, { fh: o.fd, path: c.path, dev: c.dev, ino: c.ino, size: c.size, mtimeMs: c.mtimeMs, seenAt: now, missed: 0, orphan: false });
+        claimed.add(idOf(c));
+        if (how !== 'resumed') this.ctx.events.emit('FileRotated', { source: this.name, path: c.path, ino: c.ino, how, offset: t.offset });
+        adopted = true;
+        break;
       }
       if (adopted) continue;
-      if (t.orphan) {
-        this.ctx.events.emit('FileTruncated', { source: this.name, path: t.path, offset: t.offset });
+      // Kept a while: the copy may be in the middle of a rename now (it is then skipped as a copy of t).
+      if (++t.missed >= 3 && now - t.seenAt > GRACE_MS) {
+        if (t.orphan) this.ctx.events.emit('FileTruncated', { source: this.name, path: t.path, ino: t.ino, offset: t.offset });
         this.tracked.delete(t.key);
-      } else if (++t.missed >= 3 && now - t.seenAt > GRACE_MS) this.tracked.delete(t.key);
+      }
     }
 
     // 3. Everything else is a copy of a tracked file (skip it) or a new file.
-    const withFp = [...this.tracked.values()].filter((t) => t.fpLen > 0);
-    for (const c of cands) {
-      const id = idOf(c);
-      if (claimed.has(id)) continue;
-      claimed.add(id);
-      const sh = this.shadows.get(id);
-      if (sh && sh.size === c.size && sh.mtimeMs === c.mtimeMs) continue;
-      this.shadows.delete(id);
-      const fh = this.openVerified(c);
-      if (fh === null) continue;
-      if (this.isCopy(fh, c, withFp)) {
-        this.shadows.set(id, { size: c.size, mtimeMs: c.mtimeMs });
-        safeClose(fh);
-        continue;
+    const known = [...this.tracked.values()];
+    // A rotation during the scan moves files to names the listing did not have (the oldest file
+    // always does): list again until a pass shows nothing unclaimed.
+    for (let round = 0, pass = cands; round < 4 && pass.length; round++, pass = this.list().filter((c) => !claimed.has(idOf(c)))) {
+      for (const seen of pass) {
+        if (claimed.has(idOf(seen))) continue;
+        const o = this.openCandidate(seen.path);
+        if (!o) continue;
+        const c = o.c;
+        const fh = o.fd;
+        const id = idOf(c);
+        const sh = this.shadows.get(id);
+        if (claimed.has(id) || (sh && sh.size === c.size && sh.mtimeMs === c.mtimeMs)) {
+          claimed.add(id);
+          safeClose(fh);
+          continue;
+        }
+        claimed.add(id);
+        this.shadows.delete(id);
+        const verdict = c.size === 0 ? 'wait' : this.classify(fh, c, known);
+        if (verdict !== 'new') {
+          // An empty file has nothing to read yet; a copy (or a copy still being written) is not new.
+          if (verdict === 'copy') this.shadows.set(id, { size: c.size, mtimeMs: c.mtimeMs });
+          else claimed.delete(id);
+          safeClose(fh);
+          continue;
+        }
+        const fromEnd = !this.initialized && this.cfg.start_at === 'end';
+        const offset = fromEnd ? c.size - trailingPartial(fh, c.size) : 0;
+        const fpr = fingerprintAt(fh, offset);
+        const t: Tracked = { key: newKey(c), path: c.path, dev: c.dev, ino: c.ino, offset, skip: 0, ...fpr, fh, size: c.size, mtimeMs: c.mtimeMs, seenAt: now, missed: 0 };
+        this.tracked.set(t.key, t);
+        this.ctx.events.emit('FileDiscovered', { source: this.name, path: c.path, ino: c.ino, size: c.size, offset });
       }
-      const fromEnd = !this.initialized && this.cfg.start_at === 'end';
-      const offset = fromEnd ? c.size - trailingPartial(fh, c.size) : 0;
-      const fpr = fingerprintAt(fh, offset);
-      const t: Tracked = { key: newKey(c), path: c.path, dev: c.dev, ino: c.ino, offset, skip: 0, ...fpr, fh, size: c.size, mtimeMs: c.mtimeMs, seenAt: now, missed: 0 };
-      this.tracked.set(t.key, t);
-      this.ctx.events.emit('FileDiscovered', { source: this.name, path: c.path, size: c.size, offset });
     }
     for (const id of this.shadows.keys()) if (!byId.has(id)) this.shadows.delete(id);
   }
 
-  /** A candidate whose head matches a tracked file and that holds nothing past it is a copy of it. */
-  private isCopy(fh: number, c: Candidate, tracked: Tracked[]): boolean {
-    if (tracked.length === 0) return false;
-    const head = pread(fh, 0, Math.min(FP_BYTES, c.size));
+  /**
+   * Is an untracked file new, or a copy of a tracked one (copytruncate)? `copy`: it holds what a
+   * tracked file already gave us. `wait`: its bytes so far are the start of a file we hold open
+   * (a copy in progress, or of lines not read yet): the holder reads them; look again next scan.
+   */
+  private classify(fd: number, c: Candidate, tracked: Tracked[]): 'new' | 'copy' | 'wait' {
+    const head = pread(fd, 0, Math.min(FP_BYTES, c.size));
     for (const t of tracked) {
-      if (head.length < t.fpLen || hash(head.subarray(0, t.fpLen)) !== t.fp) continue;
-      if (c.size < t.offset) return true; // a shorter copy (older, or still being copied)
-      if (sameContent(fh, t, c.size)) return true; // a copy of what we are reading elsewhere
+      if (t.fpLen > 0 && head.length >= t.fpLen && hash(head.subarray(0, t.fpLen)) === t.fp) {
+        if (c.size < t.offset) return 'copy'; // shorter: an older copy, or one being written (re-judged when it grows)
+        if (sameContent(fd, t, c.size)) return 'copy';
+      }
+      if (t.fh !== undefined && !t.orphan && t.size > 0) {
+        const n = Math.min(head.length, t.size);
+        if (n > 0 && pread(t.fh, 0, n).equals(head.subarray(0, n)) && (head.length <= t.size || t.offset === 0)) return 'wait';
+      }
     }
-    return false;
+    return 'new';
   }
 
-  private openVerified(c: Candidate): number | null {
+  private list(): Candidate[] {
+    const { files, dirs } = expandGlob(this.glob);
+    this.watchDirs(dirs);
+    const cands: Candidate[] = [];
+    for (const f of files) {
+      try {
+        const st = statSync(f.path);
+        if (st.isFile()) cands.push({ path: f.path, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs });
+      } catch {
+        /* vanished between readdir and stat */
+      }
+    }
+    return cands;
+  }
+
+  /** Open a path and take the identity of what was opened (a rename after this no longer matters). */
+  private openCandidate(path: string): { fd: number; c: Candidate } | null {
     let fd: number;
     try {
-      fd = openSync(c.path, 'r');
+      fd = openSync(path, 'r');
     } catch {
       return null;
     }
-    const st = fstatSync(fd);
-    if (st.dev !== c.dev || st.ino !== c.ino) {
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw new Error('not a regular file');
+      return { fd, c: { path, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs } };
+    } catch {
       safeClose(fd);
-      return null; // renamed in between: the next scan sees it where it went
+      return null;
     }
-    return fd;
   }
 
   private watchDirs(dirs: string[]): void {

@@ -1,0 +1,132 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../src/util/paths.js';
+import { startFleet, type TestFleet, type TestHostSpec } from '../test/harness/hosts.js';
+import { median } from './stats.js';
+
+/**
+ * `gwsec audit -i` over 100 real sshd test hosts (test/harness), full Article 40 pack, against
+ * `--naive` (one exec per request, as InSpec does) on the same hosts in the same run.
+ * Targets (issue 4, 2 cores): ≤ 20 s for 100 hosts, ratio ≥ 10, gwsec peak RSS ≤ 300 MB.
+ * Exec round trips are counted on the server side, from each sshd's "Starting session" log lines.
+ */
+export async function run(): Promise<void> {
+  const n = Number(process.env.GWSEC_BENCH_HOSTS ?? 100);
+  const runs = Number(process.env.GWSEC_BENCH_RUNS ?? 3);
+  const naiveRuns = Number(process.env.GWSEC_BENCH_NAIVE_RUNS ?? 1);
+  const fixtures = readdirSync(join(packageRoot(), 'test', 'fixtures', 'hosts')).sort();
+  // the recorded hosts round robin, plus hosts showing this machine's own /etc
+  const kinds = [...fixtures, undefined];
+  const specs: TestHostSpec[] = Array.from({ length: n }, (_, i) => ({ name: `web-${String(i + 1).padStart(3, '0')}`, fixture: kinds[i % kinds.length] }));
+  const t0 = performance.now();
+  const fleet = await startFleet(specs);
+  const startMs = performance.now() - t0;
+  try {
+    const inv = fleet.inventoryFile({ sudo: 'nopasswd' });
+    const base = ['audit', '-i', inv, '--known-hosts', fleet.knownHostsFile, '--format', 'json'];
+    const gw: Sample[] = [];
+    const naive: Sample[] = [];
+    await measure(fleet, base); // warm-up: page cache, sshd's first re-execs
+    for (let i = 0; i < Math.max(runs, naiveRuns); i++) {
+      if (i < runs) gw.push(await measure(fleet, base));
+      if (i < naiveRuns) naive.push(await measure(fleet, [...base, '--naive']));
+    }
+    const g = pickMedian(gw);
+    const nv = pickMedian(naive);
+    const lines = [
+      `fleet: ${n} real sshd hosts (${fixtures.length} recorded fixtures + plain, round robin) started in ${(startMs / 1000).toFixed(1)} s`,
+      `gwsec audit -i     wall median ${s(g.wallMs)} over ${gw.length} runs (min ${s(Math.min(...gw.map((x) => x.wallMs)))}, max ${s(Math.max(...gw.map((x) => x.wallMs)))})   (target ≤ 20 s)`,
+      `  per host         p50 ${s(g.p50)}  p95 ${s(g.p95)}  (connect to results, at --concurrency 32)`,
+      `  exec round trips ${g.execsPerHost.toFixed(1)} per host, ${g.connsPerHost.toFixed(1)} connections per host`,
+      `  peak RSS         ${g.rssMb.toFixed(0)} MB (VmHWM)   (target ≤ 300 MB)`,
+      `  hosts            ${g.okHosts}/${n} collected without a transport error`,
+      `  CPU              gwsec ${g.cliCpuS.toFixed(1)} s, test hosts (sshd, sudo, collection scripts) ${g.otherCpuS.toFixed(1)} s on ${cpus().length} cores`,
+      `gwsec --naive      wall median ${s(nv.wallMs)} over ${naive.length} runs; ${nv.execsPerHost.toFixed(1)} execs per host; p50 ${s(nv.p50)} p95 ${s(nv.p95)}; RSS ${nv.rssMb.toFixed(0)} MB; CPU gwsec ${nv.cliCpuS.toFixed(1)} s, hosts ${nv.otherCpuS.toFixed(1)} s`,
+      `ratio naive / gwsec ${(nv.wallMs / g.wallMs).toFixed(1)}x   (target ≥ 10x)`,
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  } finally {
+    await fleet.stop();
+  }
+}
+
+interface Sample {
+  wallMs: number;
+  p50: number;
+  p95: number;
+  rssMb: number;
+  execsPerHost: number;
+  connsPerHost: number;
+  okHosts: number;
+  /** CPU seconds of the gwsec process, and of everything else (sshd, sudo, the collection scripts) */
+  cliCpuS: number;
+  otherCpuS: number;
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function pickMedian(xs: Sample[]): Sample {
+  const m = median(xs.map((x) => x.wallMs));
+  return xs.reduce((a, b) => (Math.abs(b.wallMs - m) < Math.abs(a.wallMs - m) ? b : a));
+}
+
+function percentile(xs: number[], p: number): number {
+  const v = [...xs].sort((a, b) => a - b);
+  return v[Math.min(v.length - 1, Math.ceil((p / 100) * v.length) - 1)] ?? NaN;
+}
+
+const count = (text: string, re: RegExp) => (text.match(re) ?? []).length;
+
+/** One CLI run: wall time, peak RSS polled from /proc, per-host durations, server-side exec count. */
+async function measure(fleet: TestFleet, args: string[]): Promise<Sample> {
+  const before = fleet.hosts.map((h) => fleet.log(h.name));
+  const busy0 = machineBusyTicks();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'gwsec.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C', NO_COLOR: '1' } });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (x: string) => (out += x));
+  child.stderr.setEncoding('utf8').on('data', (x: string) => (err += x));
+  let hwmKb = 0;
+  let cliTicks = 0;
+  const poll = setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) hwmKb = Math.max(hwmKb, Number(m[1]));
+      // utime + stime (fields 14, 15), after the ")" that ends the command name
+      const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      cliTicks = Math.max(cliTicks, Number(f[11]) + Number(f[12]));
+    } catch {
+      /* exited */
+    }
+  }, 20);
+  const code = await new Promise<number>((res) => child.on('close', (c) => res(c ?? -1)));
+  const wallMs = performance.now() - t0;
+  const busyS = (machineBusyTicks() - busy0) / TICKS;
+  clearInterval(poll);
+  if (code !== 0 && code !== 1) throw new Error(`gwsec exited ${code}:\n${err.slice(-3000)}`);
+  // let the sshds' last log lines arrive
+  await new Promise((r) => setTimeout(r, 300));
+  const report = JSON.parse(out) as { hosts: Array<{ name: string; durationMs: number }>; results: Array<{ host: string; evidence: Array<{ message?: string }> }> };
+  const durations = report.hosts.map((h) => h.durationMs);
+  const failed = new Set(report.results.filter((r) => r.evidence.some((e) => e.message?.startsWith('transport_'))).map((r) => r.host));
+  let execs = 0;
+  let conns = 0;
+  fleet.hosts.forEach((h, i) => {
+    const delta = fleet.log(h.name).slice(before[i]!.length);
+    execs += count(delta, /Starting session: command/g);
+    conns += count(delta, /Accepted publickey for/g);
+  });
+  const n = fleet.hosts.length;
+  return { wallMs, p50: percentile(durations, 50), p95: percentile(durations, 95), rssMb: hwmKb / 1024, execsPerHost: execs / n, connsPerHost: conns / n, okHosts: n - failed.size, cliCpuS: cliTicks / TICKS, otherCpuS: busyS - cliTicks / TICKS };
+}
+
+const TICKS = 100; // USER_HZ on Linux
+
+/** CPU ticks spent by the whole machine so far (user, nice, system, irq, softirq, steal) */
+function machineBusyTicks(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!;
+}

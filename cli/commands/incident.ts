@@ -1,0 +1,75 @@
+import type { Command } from '../cli.js';
+import { str, strs } from './common.js';
+
+export const incidentCommand: Command = {
+  command: 'incident <action> [args..]',
+  describe: 'open, list, show, timeline, verify, close incidents; reports, evidence, discovery-time corrections / 安全事件：登记、列出、查看、时间线、校验、关闭、报告、证据',
+  builder: (y) =>
+    y
+      .positional('action', { choices: ['open', 'list', 'show', 'timeline', 'verify', 'close', 'report', 'evidence', 'correct'] as const })
+      .positional('args', { type: 'string', array: true, describe: 'incident id (and evidence item) / 事件编号' })
+      .option('incidents', { type: 'string', describe: 'incidents directory (default $GWSEC_INCIDENTS or ./incidents) / 事件目录' })
+      .option('inventory', { alias: 'i', type: 'string', describe: 'inventory: operator class, unit, site / 资产清单' })
+      .option('unit', { type: 'string', describe: 'operating unit / 运营单位' })
+      .option('operator-class', { type: 'string', choices: ['cii', 'state_organ', 'other'], describe: 'operator class / 运营者类别' })
+      .option('contact', { type: 'string', describe: 'contact / 联系人' })
+      .option('site', { type: 'string', describe: 'website name / 网站名称' })
+      .option('title', { type: 'string', describe: 'open: incident title / 事件标题' })
+      .option('type', { type: 'string', array: true, describe: 'open: incident type(s) / 事件类型' })
+      .option('drill', { type: 'boolean', describe: 'open: a drill (演练) / 演练' })
+      .option('discovered', { type: 'string', describe: 'open/correct: discovery time ("2025-11-03 14:05" in --tz, ISO, now, -15m) / 发现时间' })
+      .option('occurred', { type: 'string', describe: 'open: time of occurrence / 发生时间' })
+      .option('reason', { type: 'string', describe: 'correct: why the discovery time changes / 更正理由' })
+      .option('summary', { type: 'string', describe: 'close: closing summary / 关闭说明' })
+      .option('kind', { type: 'string', default: 'initial', choices: ['initial', 'followup', 'final', 'shutdown', 'timeline', 'evidence'], describe: 'report kind / 报告类型' })
+      .option('report-format', { type: 'string', default: 'md', choices: ['md', 'html'], describe: 'report: md | html' })
+      .option('stdout', { type: 'boolean', default: true, describe: 'report: also print it / 输出到终端' })
+      .option('export', { type: 'string', describe: 'evidence: copy items to this directory (custody recorded) / 导出证据' })
+      .option('tz', { type: 'string', describe: 'display/input time zone (Asia/Shanghai, Asia/Urumqi) / 时区' })
+      .option('responder', { type: 'string', describe: 'your name, journaled (default $USER) / 处置人' })
+      .option('format', { type: 'string', default: 'text', choices: ['text', 'json', 'md', 'html'], describe: 'output format (report: md | html) / 输出格式' }),
+  run: async (a) => {
+    const app = await import('../../src/incident/app.js');
+    const { processIo: io } = await import('../../src/app/io.js');
+    const { detectLang } = await import('../../src/i18n/index.js');
+    const { GwsecError } = await import('../../src/model/errors.js');
+    const lang = detectLang(str(a.lang));
+    const args = strs(a.args) ?? [];
+    const fmt = str(a.format) ?? 'text';
+    const common = { incidents: str(a.incidents), lang, tz: str(a.tz), responder: str(a.responder), format: (fmt === 'json' ? 'json' : 'text') as 'text' | 'json' };
+    const id = (): string => {
+      if (!args[0]) throw new GwsecError('usage_error', 'give the incident id (gwsec incident list)');
+      return args[0];
+    };
+    const need = (name: string): string => {
+      const v = str(a[name]);
+      if (!v) throw new GwsecError('usage_error', `--${name} is required here`);
+      return v;
+    };
+    switch (a.action) {
+      case 'open':
+        return app.incidentOpen({
+          ...common, inventory: str(a.inventory), unit: str(a.unit), operatorClass: str(a['operator-class']), contact: str(a.contact), site: str(a.site),
+          title: need('title'), types: strs(a.type) ?? ['unspecified'], drill: a.drill === true, discovered: str(a.discovered), occurred: str(a.occurred),
+        }, io);
+      case 'list':
+        return app.incidentList(common, io);
+      case 'show':
+        return app.incidentShow({ ...common, id: id() }, io);
+      case 'timeline':
+        return app.incidentTimeline({ ...common, id: id() }, io);
+      case 'verify':
+        return app.incidentVerify({ ...common, ids: args }, io);
+      case 'close':
+        return app.incidentClose({ ...common, id: id(), summary: need('summary') }, io);
+      case 'correct':
+        return app.incidentCorrect({ ...common, id: id(), discovered: need('discovered'), reason: need('reason') }, io);
+      case 'report': {
+        const rf = fmt === 'html' || fmt === 'md' ? fmt : (str(a['report-format']) ?? 'md');
+        return app.incidentReport({ ...common, id: id(), kind: str(a.kind) as never, reportLang: str(a.lang) === 'en' ? 'en' : 'zh', reportFormat: rf as 'md' | 'html', stdout: a.stdout !== false }, io);
+      }
+      default:
+        return app.incidentEvidence({ ...common, id: id(), item: args[1], export: str(a.export) }, io);
+    }
+  },
+};

@@ -1,0 +1,197 @@
+/** `gwsec incident …`: thin functions over the store, returning exit codes; output through Io. */
+import type { Io } from '../app/io.js';
+import { GwsecError } from '../model/errors.js';
+import { GRADE_TEXT, OPERATOR_CLASS_TEXT, countdownLines, deadlineStatus, type Lang, type OperatorClass } from '../playbook/clock.js';
+import { REPORT_KINDS, describeEvent, renderReport, timeText, writeReport, type ReportKindAll } from '../playbook/report.js';
+import { OFFICIAL_TZ, formatInZone, parseTime } from '../playbook/time.js';
+import type { Operator } from './events.js';
+import { closeIncident, correctDiscovery, openIncident, recordMissed } from './lifecycle.js';
+import { deadlineList, type IncidentState } from './state.js';
+import { IncidentStore, incidentsRoot } from './store.js';
+import { verifyIncident } from './verify.js';
+
+export interface IncidentCommon {
+  incidents?: string;
+  lang: Lang;
+  tz?: string;
+  responder?: string;
+  format?: 'text' | 'json';
+}
+
+export function storeFor(o: IncidentCommon, io: Io): IncidentStore {
+  return new IncidentStore(incidentsRoot(o.incidents, io.env), o.responder || io.env.SUDO_USER || io.env.USER || 'unknown', () => io.now());
+}
+
+export interface ContextOptions {
+  inventory?: string;
+  unit?: string;
+  operatorClass?: string;
+  contact?: string;
+  site?: string;
+  domains?: string[];
+}
+
+/** Operator and site from the inventory, overridden by flags (or the answers file, via the caller). */
+export async function incidentContext(o: ContextOptions, fallback?: { operator?: Partial<Operator>; site?: { name: string; domains?: string[] } }): Promise<{
+  operator: Operator;
+  site: { name: string; domains: string[] };
+  inventory?: import('../inventory/schema.js').Inventory;
+}> {
+  let inv;
+  if (o.inventory) {
+    const { loadInventory } = await import('../inventory/load.js');
+    inv = await loadInventory(o.inventory);
+  }
+  const cls = (o.operatorClass ?? inv?.operator.class ?? fallback?.operator?.class) as OperatorClass | undefined;
+  const unit = o.unit ?? inv?.operator.unit ?? fallback?.operator?.unit;
+  if (!cls || !unit) throw new GwsecError('usage_error', 'who operates the site? give --inventory FILE, or --unit NAME and --operator-class cii|state_organ|other');
+  if (!['cii', 'state_organ', 'other'].includes(cls)) throw new GwsecError('usage_error', `--operator-class must be cii, state_organ or other (got ${cls})`);
+  const siteName = o.site ?? inv?.site.name ?? fallback?.site?.name ?? unit;
+  return {
+    operator: { unit, class: cls, contact: o.contact ?? inv?.operator.contact ?? fallback?.operator?.contact, phone: inv?.operator.phone ?? fallback?.operator?.phone },
+    site: { name: siteName, domains: o.domains ?? inv?.site.domains ?? fallback?.site?.domains ?? [] },
+    inventory: inv,
+  };
+}
+
+export async function incidentOpen(
+  o: IncidentCommon & ContextOptions & { title: string; types: string[]; drill: boolean; discovered?: string; occurred?: string },
+  io: Io,
+): Promise<number> {
+  const tz = o.tz ?? OFFICIAL_TZ;
+  const ctx = await incidentContext(o);
+  const store = storeFor(o, io);
+  const s = await openIncident(store, {
+    title: o.title, types: o.types, drill: o.drill, discovered: parseTime(o.discovered ?? 'now', tz, io.now()), occurred: o.occurred ? parseTime(o.occurred, tz, io.now()) : undefined,
+    site: ctx.site, operator: ctx.operator, tz, hosts: ctx.inventory?.hosts.map((h) => h.name) ?? [],
+  });
+  if (o.format === 'json') io.out(JSON.stringify({ id: s.id, dir: store.dir(s.id) }) + '\n');
+  else io.out(`${s.id}\n${showText(s, o.lang, io.now(), o.tz)}`);
+  return 0;
+}
+
+export async function incidentList(o: IncidentCommon, io: Io): Promise<number> {
+  const all = await storeFor(o, io).list();
+  if (o.format === 'json') {
+    io.out(JSON.stringify(all.map((s) => summary(s, io.now())), null, 2) + '\n');
+    return 0;
+  }
+  if (!all.length) io.out(o.lang === 'zh' ? '没有事件\n' : 'no incidents\n');
+  for (const s of all) {
+    const sm = summary(s, io.now());
+    io.out(`${s.id}  ${s.closed ? (o.lang === 'zh' ? '已关闭' : 'closed') : o.lang === 'zh' ? '处置中' : 'open  '}  ${s.grade ? GRADE_TEXT[s.grade][o.lang] : '-'}  ${sm.overdue.length ? `⚠${sm.overdue.join(',')} ` : ''}${s.title}\n`);
+  }
+  return 0;
+}
+
+function summary(s: IncidentState, now: Date) {
+  return {
+    id: s.id, title: s.title, drill: s.drill, types: s.types, grade: s.grade, discoveredAt: s.discoveredAt, closedAt: s.closed?.at,
+    playbook: s.playbook?.id, finished: s.finished, cursor: s.cursor,
+    overdue: deadlineList(s).filter((d) => deadlineStatus(d, now) === 'overdue' && !d.provisional).map((d) => d.id),
+    deadlines: deadlineList(s).map((d) => ({ id: d.id, due: d.due, status: deadlineStatus(d, now), provisional: d.provisional ?? false, missedAt: d.missedAt })),
+    evidence: s.evidence.length, reports: s.reports.map((r) => r.file),
+  };
+}
+
+export function showText(s: IncidentState, lang: Lang, now: Date, tz?: string): string {
+  const zh = lang === 'zh';
+  const z = tz ?? s.tz;
+  const lines = [
+    `${s.drill ? (zh ? '【演练】' : '[DRILL] ') : ''}${s.id}  ${s.title}`,
+    `${zh ? '运营单位' : 'Operator'}: ${s.operator.unit} (${OPERATOR_CLASS_TEXT[s.operator.class][lang]})  ${zh ? '网站' : 'Site'}: ${s.site.name}`,
+    `${zh ? '发现时间' : 'Discovered'}: ${formatInZone(new Date(s.discoveredAt), z)} ${z}`,
+    `${zh ? '级别' : 'Grade'}: ${s.grade ? GRADE_TEXT[s.grade][lang] : zh ? '尚未定级' : 'not graded'}`,
+    `${zh ? '预案' : 'Playbook'}: ${s.playbook ? `${s.playbook.id} (${s.finished ?? (zh ? `进行中，下一步 ${s.cursor ?? '-'}` : `running, next ${s.cursor ?? '-'}`)})` : '-'}`,
+    `${zh ? '证据' : 'Evidence'}: ${s.evidence.length}  ${zh ? '报告' : 'Reports'}: ${s.reports.length}  ${zh ? '状态' : 'Status'}: ${s.closed ? (zh ? `已关闭 ${formatInZone(new Date(s.closed.at), z)}` : `closed ${formatInZone(new Date(s.closed.at), z)}`) : zh ? '处置中' : 'open'}`,
+    ...countdownLines(deadlineList(s), now, z, lang),
+    ...deadlineList(s).filter((d) => d.missedAt).map((d) => (zh ? `⚠ 已记录超时：${d.title.zh}` : `⚠ miss recorded: ${d.title.en}`)),
+    ...s.violations.map((v) => `✗ ${v.message[lang]}`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+export async function incidentShow(o: IncidentCommon & { id: string }, io: Io): Promise<number> {
+  const s = await storeFor(o, io).load(o.id);
+  io.out(o.format === 'json' ? JSON.stringify(summary(s, io.now()), null, 2) + '\n' : showText(s, o.lang, io.now(), o.tz));
+  return 0;
+}
+
+export async function incidentTimeline(o: IncidentCommon & { id: string }, io: Io): Promise<number> {
+  const s = await storeFor(o, io).load(o.id);
+  const tz = o.tz ?? s.tz;
+  if (o.format === 'json') {
+    io.out(JSON.stringify(s.events, null, 2) + '\n');
+    return 0;
+  }
+  for (const { seq, event } of s.events) io.out(`${String(seq).padStart(4)}  ${formatInZone(new Date(event.at), tz, { short: true })}  ${event.by ?? ''}  ${describeEvent(event, o.lang)}\n`);
+  return 0;
+}
+
+export async function incidentVerify(o: IncidentCommon & { ids: string[] }, io: Io): Promise<number> {
+  const store = storeFor(o, io);
+  const ids = o.ids.length ? o.ids : (await store.list()).map((s) => s.id);
+  let bad = 0;
+  const results = [];
+  for (const id of ids) {
+    const r = await verifyIncident(store, id);
+    results.push(r);
+    if (!r.ok) bad++;
+    if (o.format !== 'json') {
+      io.out(`${id}: ${r.ok ? 'OK' : o.lang === 'zh' ? '发现篡改或损坏' : 'TAMPERED OR DAMAGED'} (${r.records} ${o.lang === 'zh' ? '条日志' : 'records'}, ${r.evidenceChecked} ${o.lang === 'zh' ? '项证据' : 'evidence'}, ${r.reportsChecked} ${o.lang === 'zh' ? '份报告' : 'reports'})\n`);
+      for (const p of r.problems) io.out(`  ✗ ${p.kind}: ${p.detail}\n`);
+    }
+  }
+  if (o.format === 'json') io.out(JSON.stringify(results, null, 2) + '\n');
+  return bad ? 1 : 0;
+}
+
+export async function incidentClose(o: IncidentCommon & { id: string; summary: string }, io: Io): Promise<number> {
+  const s = await closeIncident(storeFor(o, io), o.id, o.summary);
+  io.out(showText(s, o.lang, io.now(), o.tz));
+  return 0;
+}
+
+export async function incidentCorrect(o: IncidentCommon & { id: string; discovered: string; reason: string }, io: Io): Promise<number> {
+  const store = storeFor(o, io);
+  const cur = await store.load(o.id);
+  const s = await correctDiscovery(store, o.id, parseTime(o.discovered, o.tz ?? cur.tz, io.now()), o.reason);
+  io.out(showText(s, o.lang, io.now(), o.tz));
+  return 0;
+}
+
+export async function incidentReport(
+  o: IncidentCommon & { id: string; kind: ReportKindAll; reportLang?: Lang; reportFormat: 'md' | 'html'; stdout: boolean },
+  io: Io,
+): Promise<number> {
+  if (!REPORT_KINDS.includes(o.kind)) throw new GwsecError('usage_error', `--kind must be one of ${REPORT_KINDS.join(', ')}`);
+  const store = storeFor(o, io);
+  await recordMissed(store, o.id);
+  const lang = o.reportLang ?? 'zh';
+  const w = await writeReport(store, o.id, { kind: o.kind, lang, format: o.reportFormat, now: io.now() });
+  if (o.stdout) io.out(w.text);
+  else io.err(`${w.file}\n`);
+  return 0;
+}
+
+export async function incidentEvidence(o: IncidentCommon & { id: string; item?: string; export?: string }, io: Io): Promise<number> {
+  const store = storeFor(o, io);
+  if (o.export) {
+    const done = await store.exportEvidence(o.id, o.export, o.item ? [o.item] : undefined);
+    for (const d of done) io.out(`${d.item} → ${d.file} ${d.intact ? 'OK' : 'HASH MISMATCH'}\n`);
+    return done.every((d) => d.intact) ? 0 : 1;
+  }
+  if (o.item) {
+    const r = await store.accessEvidence(o.id, o.item);
+    io.out(r.content.toString('utf8'));
+    if (!r.intact) io.err(`gwsec: ${o.item} differs from its recorded hash\n`);
+    return r.intact ? 0 : 1;
+  }
+  const s = await store.load(o.id);
+  if (o.format === 'json') io.out(JSON.stringify(s.evidence, null, 2) + '\n');
+  else for (const e of s.evidence) io.out(`${e.item}  ${e.kind.padEnd(16)} ${String(e.size).padStart(8)}  SM3 ${e.sm3}  ${timeText(e.collectedAt, s, o.lang)}  ${e.file}  (${e.custody.length})\n`);
+  return 0;
+}
+
+/** For `incident report --stdout` previews without writing: not exposed, used by tests. */
+export const previewReport = renderReport;

@@ -1,0 +1,91 @@
+/** Opening, correcting, grading and closing an incident: each a journaled event, with the clock kept in step. */
+import { GwsecError } from '../model/errors.js';
+import {
+  deadlineFor, escalationDeadline, gradeAtLeast, initialReportDeadline, newlyMissed, type Grade, type OperatorClass,
+} from '../playbook/clock.js';
+import type { IncidentEvent, Operator } from './events.js';
+import { deadlineList, type IncidentState } from './state.js';
+import type { IncidentStore } from './store.js';
+
+type NewEvent = Parameters<IncidentStore['append']>[1];
+
+export interface OpenIncident {
+  title: string;
+  types: string[];
+  drill: boolean;
+  discovered: Date;
+  occurred?: Date;
+  site: { name: string; domains: string[] };
+  operator: Operator;
+  tz: string;
+  hosts: string[];
+}
+
+/** Opens an incident; the initial-report clock starts at discovery, provisional until graded. */
+export async function openIncident(store: IncidentStore, o: OpenIncident): Promise<IncidentState> {
+  if (o.discovered.getTime() > store.now().getTime() + 60000) throw new GwsecError('usage_error', 'the discovery time is in the future');
+  const s = await store.create({
+    title: o.title, types: o.types, drill: o.drill, discoveredAt: o.discovered.toISOString(), occurredAt: o.occurred?.toISOString(),
+    site: o.site, operator: o.operator, tz: o.tz, hosts: o.hosts,
+  });
+  return store.append(s.id, { type: 'deadline.opened', deadline: initialReportDeadline(o.discovered, o.operator.class, true) });
+}
+
+/** Deadlines that run from discovery, recomputed for the current grade and discovery time. */
+export function discoveryDeadlines(s: IncidentState, discovered: Date, grade: Grade | undefined): NewEvent[] {
+  const cls: OperatorClass = s.operator.class;
+  const evs: NewEvent[] = [];
+  const cur = s.deadlines.get('initial_report');
+  if (grade === undefined || gradeAtLeast(grade, 'larger')) {
+    const d = initialReportDeadline(discovered, cls, grade === undefined);
+    if (!cur?.closedAt && (cur?.due !== d.due || cur?.provisional !== d.provisional || cur?.cancelledAt)) evs.push({ type: 'deadline.opened', deadline: d });
+  } else if (cur && !cur.cancelledAt && !cur.closedAt) {
+    evs.push({ type: 'deadline.cancelled', id: 'initial_report', reason: 'graded 一般: no national reporting deadline' });
+  }
+  const esc = s.deadlines.get('escalation');
+  if (gradeAtLeast(grade, 'major')) {
+    const d = escalationDeadline(discovered, cls);
+    if (!esc?.closedAt && (esc?.due !== d.due || esc?.cancelledAt)) evs.push({ type: 'deadline.opened', deadline: d });
+  } else if (esc && !esc.cancelledAt && !esc.closedAt) {
+    evs.push({ type: 'deadline.cancelled', id: 'escalation', reason: 'grade below 重大' });
+  }
+  return evs;
+}
+
+/** Discovery time is editable only by this journaled correction; the clock moves with it. */
+export async function correctDiscovery(store: IncidentStore, id: string, to: Date, reason: string): Promise<IncidentState> {
+  if (!reason.trim()) throw new GwsecError('usage_error', 'a discovery-time correction needs a reason');
+  return store.transact(id, (s) => {
+    const from = s.discoveredAt;
+    const next = { ...s, discoveredAt: to.toISOString() };
+    return [{ type: 'discovery.corrected', from, to: to.toISOString(), reason }, ...discoveryDeadlines(next, to, s.grade)];
+  });
+}
+
+export function gradeEvents(s: IncidentState, grade: Grade, answers: Record<string, boolean>): NewEvent[] {
+  return [{ type: 'grade.set', grade, answers }, ...discoveryDeadlines(s, new Date(s.discoveredAt), grade)];
+}
+
+/** Past-due deadlines not yet recorded: journaled now, so a miss is never silently dropped. */
+export async function recordMissed(store: IncidentStore, id: string): Promise<IncidentState> {
+  return store.transact(id, (s) => newlyMissed(deadlineList(s), store.now()).map((d) => ({ type: 'deadline.missed' as const, id: d.id, due: d.due! })));
+}
+
+/** Closes the incident; deadlines still open are named in the closing event (and stay visible). */
+export async function closeIncident(store: IncidentStore, id: string, summary: string): Promise<IncidentState> {
+  return store.transact(id, (s) => {
+    if (s.closed) throw new GwsecError('incident_closed', `incident ${id} was already closed at ${s.closed.at}`);
+    const now = store.now();
+    const evs: NewEvent[] = newlyMissed(deadlineList(s), now).map((d) => ({ type: 'deadline.missed' as const, id: d.id, due: d.due! }));
+    const open = deadlineList(s).filter((d) => !d.closedAt && !d.cancelledAt && !d.notBefore && !d.provisional);
+    if (!s.deadlines.has('final_report') && s.grade && gradeAtLeast(s.grade, 'larger')) {
+      const d = deadlineFor('final_report', now);
+      evs.push({ type: 'deadline.opened', deadline: d });
+      open.push({ ...d, openedAt: now.toISOString() });
+    }
+    evs.push({ type: 'incident.closed', summary, openDeadlines: open.map((d) => d.id) });
+    return evs;
+  });
+}
+
+export type { IncidentEvent };

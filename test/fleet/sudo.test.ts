@@ -1,0 +1,105 @@
+/**
+ * sudo over SSH on real hosts: password from GWSEC_SUDO_PASSWORD fed on stdin (never visible in the
+ * remote argv or environment), refusal and wrong password as clear errors, requiretty.
+ */
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mountNsOf, pidsInMountNamespaces } from '../harness/procs.js';
+import { startFleet, type TestFleet } from '../harness/hosts.js';
+import { auditJson, decided, errorMessages, gwsecAsync, resultsOf, type Report } from './helpers.js';
+
+let fleet: TestFleet;
+
+test.before(async () => {
+  fleet = await startFleet([
+    // sudo's PAM stack holds for 1.5 s after reading the password: a window to look at the remote side
+    { name: 'pw', users: [{ name: 'gwtest', sudo: 'password' }], sudoDelayMs: 1500 },
+    { name: 'pw-fast', users: [{ name: 'gwtest', sudo: 'password' }] },
+    { name: 'nosudo', users: [{ name: 'gwtest', sudo: 'none' }] },
+    { name: 'tty', users: [{ name: 'gwtest', sudo: 'nopasswd', requiretty: true }] },
+  ]);
+});
+test.after.always(() => fleet?.stop());
+
+/** /etc/shadow is root-only: its check is decided only when sudo worked */
+const shadowCheck = (report: Report, host: string) => resultsOf(report, host).find((r) => r.check === 'a40-7-no-empty-passwords');
+
+function ps(): Promise<string> {
+  return new Promise((resolve) => execFile('ps', ['-eo', 'args'], { maxBuffer: 16 << 20 }, (_e, out) => resolve(out ?? '')));
+}
+
+/** argv and environment of every process of one test host, read from /proc */
+function remoteProcesses(ns: string): Array<{ args: string; env: string }> {
+  const out: Array<{ args: string; env: string }> = [];
+  for (const pid of pidsInMountNamespaces(new Set([ns])).get(ns) ?? []) {
+    try {
+      out.push({ args: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '), env: readFileSync(`/proc/${pid}/environ`, 'utf8') });
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
+}
+
+test('sudo with a password: collected as root, and the password never shows in remote ps or environment', async (t) => {
+  // the harness gives users without a password of their own the fleet's; sudo asks for that one
+  const inv = fleet.inventoryFile({ hosts: ['pw'], sudo: 'password' });
+  const ns = mountNsOf(fleet.host('pw').pid)!;
+  let running = true;
+  let samples = 0;
+  let sawSudo = 0;
+  const leaks: string[] = [];
+  const sampler = (async () => {
+    while (running) {
+      const [all, mine] = [await ps(), remoteProcesses(ns)];
+      samples++;
+      for (const line of all.split('\n')) if (line.includes(fleet.password)) leaks.push(`ps: ${line}`);
+      for (const p of mine) {
+        if (/^sudo /.test(p.args)) sawSudo++;
+        if (p.args.includes(fleet.password) || p.env.includes(fleet.password)) leaks.push(`${p.args} | env`);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  })();
+  const run = await gwsecAsync(['audit', '-i', inv, '--known-hosts', fleet.knownHostsFile, '--format', 'json'], { GWSEC_SUDO_PASSWORD: fleet.password });
+  running = false;
+  await sampler;
+  const report = JSON.parse(run.stdout) as Report;
+  t.deepEqual(errorMessages(report, 'pw').filter((m) => m.startsWith('transport_')), [], run.stderr);
+  t.is(shadowCheck(report, 'pw')?.status, 'pass', 'root-only /etc/shadow was read');
+  t.true(sawSudo > 0, `the sampler saw the remote sudo at work (${samples} samples)`);
+  t.deepEqual(leaks, []);
+  t.false(run.stdout.includes(fleet.password) || run.stderr.includes(fleet.password));
+});
+
+test('sudo refused (not in sudoers): a clear error naming the refusal, root-only checks error', async (t) => {
+  // with a password sudo says why; sudo -n only says that it would need one
+  for (const [sudo, env, why] of [
+    ['password', { GWSEC_SUDO_PASSWORD: fleet.password }, /transport_sudo_error: nosudo: .*not in sudoers/],
+    ['nopasswd', {}, /transport_sudo_error: nosudo: .*(not in sudoers|needs a password|asks for a password)/],
+  ] as const) {
+    const inv = fleet.inventoryFile({ hosts: ['nosudo'], sudo });
+    const { report, stderr } = await auditJson(inv, fleet.knownHostsFile, [], env);
+    const msgs = errorMessages(report, 'nosudo');
+    t.true(msgs.some((m) => why.test(m)), `${sudo}: ${msgs.join('\n')}\n${stderr}`);
+    t.is(shadowCheck(report, 'nosudo')?.status, 'error');
+    t.is(report.hosts.length, 1);
+  }
+});
+
+test('sudo with a wrong password is a clear error', async (t) => {
+  const inv = fleet.inventoryFile({ hosts: ['pw-fast'], sudo: 'password' });
+  const { report } = await auditJson(inv, fleet.knownHostsFile, [], { GWSEC_SUDO_PASSWORD: 'wrong-password' });
+  const msgs = errorMessages(report, 'pw-fast');
+  t.true(msgs.some((m) => /transport_sudo_error: pw-fast: sudo refused the password/.test(m)), msgs.join('\n'));
+  t.is(shadowCheck(report, 'pw-fast')?.status, 'error');
+});
+
+test('requiretty: sudo gets a terminal and the collection works', async (t) => {
+  const inv = fleet.inventoryFile({ hosts: ['tty'], sudo: 'nopasswd' });
+  const { report, stderr } = await auditJson(inv, fleet.knownHostsFile);
+  t.deepEqual(errorMessages(report, 'tty').filter((m) => m.startsWith('transport_')), [], stderr);
+  t.is(shadowCheck(report, 'tty')?.status, 'pass');
+  t.true(decided(report, 'tty') >= 20);
+});

@@ -1,0 +1,108 @@
+/**
+ * The test-host harness itself, checked with the system's OpenSSH client (independent of gwsec's
+ * transport): hosts really differ, accounts and sudo work inside the overlays, known_hosts files are
+ * what OpenSSH accepts, and stop() leaves no process and no directory behind.
+ */
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/util/paths.js';
+import { mergeAccounts, sudoersFor } from './accounts.js';
+import { hashedPattern } from './known-hosts.js';
+import { mountNsOf, pidsInMountNamespaces } from './procs.js';
+import { startFleet, type TestFleet } from './hosts.js';
+
+const FIXTURE = join(packageRoot(), 'test', 'fixtures', 'hosts', 'debian12-web-hardened', 'files', 'etc');
+
+function sh(cmd: string, args: string[], o: { stdin?: string; timeoutMs?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const c = execFile(cmd, args, { encoding: 'utf8', timeout: o.timeoutMs ?? 10_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    );
+    c.stdin?.end(o.stdin ?? '');
+  });
+}
+
+function ssh(f: TestFleet, host: string, command: string, o: { stdin?: string; timeoutMs?: number; user?: string; knownHosts?: string } = {}) {
+  return sh(
+    'ssh',
+    ['-F', f.sshConfigFile, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', ...(o.knownHosts ? ['-o', `UserKnownHostsFile=${o.knownHosts}`] : []), ...(o.user ? ['-l', o.user] : []), host, command],
+    o,
+  );
+}
+
+test('mergeAccounts replaces a same-named entry, keeps the rest, adds a missing sshd user', (t) => {
+  const base = { passwd: 'root:x:0:0::/root:/bin/bash\ngwtest:x:7:7::/x:/bin/sh\n', shadow: 'root:*:1::::::\ngwtest:!:1::::::\n', group: 'root:x:0:\n' };
+  const m = mergeAccounts(base, [{ name: 'gwtest', uid: 4200, gid: 4200, home: '/h', shell: '/bin/bash', hash: '$6$x$y' }], { passwd: ['sshd:x:101:65534::/run/sshd:/usr/sbin/nologin'], group: [] });
+  t.deepEqual(m.passwd.trim().split('\n'), ['root:x:0:0::/root:/bin/bash', 'sshd:x:101:65534::/run/sshd:/usr/sbin/nologin', 'gwtest:x:4200:4200:gwsec test user:/h:/bin/bash']);
+  t.deepEqual(m.shadow.trim().split('\n'), ['root:*:1::::::', 'gwtest:$6$x$y:20000:0:99999:7:::']);
+  t.throws(() => mergeAccounts(base, [{ name: 'u', uid: 1, gid: 1, home: '/', shell: '/bin/sh', hash: '!locked' }]), { message: /must not start with '!'/ });
+});
+
+test('sudoersFor: nopasswd, password, requiretty, none', (t) => {
+  const s = sudoersFor([
+    { name: 'a', sudo: 'nopasswd' },
+    { name: 'b', sudo: 'password', requiretty: true },
+    { name: 'c', sudo: 'none' },
+  ]);
+  t.true(s.includes('a ALL=(ALL:ALL) NOPASSWD: ALL'));
+  t.true(s.includes('b ALL=(ALL:ALL) ALL'));
+  t.true(s.includes('Defaults:b requiretty'));
+  t.false(/^c /m.test(s));
+});
+
+test('real hosts: fixture /etc over the real one, accounts, sudo, hashed known_hosts, hang, clean stop', async (t) => {
+  const fleet = await startFleet([
+    { name: 'fx', fixture: 'debian12-web-hardened', users: [{ name: 'gwtest', sudo: 'nopasswd' }, { name: 'pw', password: 'Pw-1-secret', sudo: 'password' }, { name: 'nosudo' }] },
+    { name: 'plain' },
+    { name: 'stuck', hang: true },
+  ]);
+  t.teardown(() => fleet.stop());
+  const cat = 'cat /etc/ssh/sshd_config; echo ---; id -un; sudo -n id -u';
+  const [fx, plain] = await Promise.all([ssh(fleet, 'fx', cat), ssh(fleet, 'plain', cat)]);
+  t.is(fx.code, 0, fx.stderr);
+  t.is(fx.stdout, `${readFileSync(join(FIXTURE, 'ssh', 'sshd_config'), 'utf8')}---\ngwtest\n0\n`);
+  t.is(plain.code, 0, plain.stderr);
+  t.is(plain.stdout, `${readFileSync('/etc/ssh/sshd_config', 'utf8')}---\ngwtest\n0\n`);
+  // the fixture's own accounts are there next to the test users; this machine's /etc has neither
+  t.regex((await ssh(fleet, 'fx', 'getent passwd zhangwei pw')).stdout, /^zhangwei:.*\npw:x:\d+/);
+  t.false(readFileSync('/etc/passwd', 'utf8').includes('gwtest:'));
+
+  // password sudo reads the password from stdin; a user outside sudoers is refused
+  const pw = await ssh(fleet, 'fx', 'sudo -S -p "" id -u', { user: 'pw', stdin: 'Pw-1-secret\n' });
+  t.is(pw.stdout.trim(), '0', pw.stderr);
+  const bad = await ssh(fleet, 'fx', 'sudo -S -p "" id -u', { user: 'pw', stdin: 'wrong\n' });
+  t.not(bad.code, 0);
+  const refused = await ssh(fleet, 'fx', 'sudo -n id -u', { user: 'nosudo' });
+  t.not(refused.code, 0);
+  t.regex(refused.stderr, /not in the sudoers|may not run sudo|password is required/);
+
+  // OpenSSH itself accepts the hashed file and finds every host in it
+  t.is((await ssh(fleet, 'plain', 'true', { knownHosts: fleet.hashedKnownHostsFile })).code, 0);
+  const h = fleet.host('plain');
+  const found = await sh('ssh-keygen', ['-F', `[${h.address}]:${h.port}`, '-f', fleet.hashedKnownHostsFile]);
+  t.true(found.stdout.includes(h.hostKeyLine.split(' ')[2]!));
+  t.regex(hashedPattern('x'), /^\|1\|[A-Za-z0-9+/=]{28}\|[A-Za-z0-9+/=]{28}$/);
+
+  // a rotated key is refused against the original known_hosts
+  const oldLine = fleet.host('plain').hostKeyLine;
+  await fleet.rotateHostKey('plain');
+  t.not(fleet.host('plain').hostKeyLine, oldLine);
+  t.is(fleet.host('plain').port, h.port);
+  const changed = await ssh(fleet, 'plain', 'true');
+  t.not(changed.code, 0);
+  t.regex(changed.stderr, /HOST IDENTIFICATION HAS CHANGED/);
+
+  const stuck = await ssh(fleet, 'stuck', 'echo hi', { timeoutMs: 1500 });
+  t.not(stuck.code, 0);
+  t.false(stuck.stdout.includes('hi'));
+
+  const nss = new Set(fleet.hosts.map((x) => mountNsOf(x.pid)!));
+  t.is(nss.size, 3);
+  t.true([...pidsInMountNamespaces(nss).values()].flat().length >= 4, 'listeners plus the hung session');
+  await fleet.stop();
+  t.deepEqual([...pidsInMountNamespaces(nss).values()].flat(), []);
+  t.false(existsSync(fleet.root));
+  await fleet.stop(); // idempotent
+});
