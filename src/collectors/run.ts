@@ -51,16 +51,16 @@ export async function collectRaw(transport: Transport, requests: Request[], o: C
     const answers = emptyAnswers();
     let execs = 0;
     for (const req of requests) {
-      const { script, marker } = buildScript([req], { maxBytes: o.maxBytes });
+      const { script, marker, maxBytes } = buildScript([req], { maxBytes: o.maxBytes });
       const r = await transport.run(script, { sudo: o.sudo, timeoutMs: o.timeoutMs });
       execs++;
-      mergeAnswers(answers, parseSections(r.stdout, marker));
+      mergeAnswers(answers, parseSections(r.stdout, marker, maxBytes));
     }
     return { answers, execs };
   }
-  const { script, marker } = buildScript(requests, { maxBytes: o.maxBytes });
+  const { script, marker, maxBytes } = buildScript(requests, { maxBytes: o.maxBytes });
   const r = await transport.run(script, { sudo: o.sudo, timeoutMs: o.timeoutMs });
-  const answers = parseSections(r.stdout, marker);
+  const answers = parseSections(r.stdout, marker, maxBytes);
   if (r.exitCode !== 0 && answers.cmds.size + answers.files.size === 0) {
     // Nothing came back: the whole run failed (sudo refused, shell missing, timeout).
     const failure: FactError =

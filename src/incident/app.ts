@@ -2,7 +2,7 @@
 import type { Io } from '../app/io.js';
 import { GwsecError } from '../model/errors.js';
 import { GRADE_TEXT, OPERATOR_CLASS_TEXT, countdownLines, deadlineStatus, type Lang, type OperatorClass } from '../playbook/clock.js';
-import { REPORT_KINDS, describeEvent, renderReport, timeText, writeReport, type ReportKindAll } from '../playbook/report.js';
+import { REPORT_KINDS, describeEvent, timeText, writeReport, type ReportKindAll } from '../playbook/report.js';
 import { OFFICIAL_TZ, formatInZone, parseTime } from '../playbook/time.js';
 import type { Operator } from './events.js';
 import { closeIncident, correctDiscovery, openIncident, recordMissed } from './lifecycle.js';
@@ -192,6 +192,3 @@ export async function incidentEvidence(o: IncidentCommon & { id: string; item?: 
   else for (const e of s.evidence) io.out(`${e.item}  ${e.kind.padEnd(16)} ${String(e.size).padStart(8)}  SM3 ${e.sm3}  ${timeText(e.collectedAt, s, o.lang)}  ${e.file}  (${e.custody.length})\n`);
   return 0;
 }
-
-/** For `incident report --stdout` previews without writing: not exposed, used by tests. */
-export const previewReport = renderReport;

@@ -65,7 +65,7 @@ export function describeEvent(e: IncidentEvent, lang: Lang): string {
   const zh = lang === 'zh';
   switch (e.type) {
     case 'incident.opened':
-      return zh ? `事件登记：${e.title}${e.drill ? '（演练）' : ''}` : `Incident opened: ${e.title}${e.drill ? ' (drill)' : ''}`;
+      return zh ? `事件登记：${e.title}${e.drill && !e.title.includes('演练') ? '（演练）' : ''}` : `Incident opened: ${e.title}${e.drill ? ' (drill)' : ''}`;
     case 'discovery.corrected':
       return zh ? `更正发现时间 ${e.from} → ${e.to}：${e.reason}` : `Discovery time corrected ${e.from} → ${e.to}: ${e.reason}`;
     case 'playbook.started':

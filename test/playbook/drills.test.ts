@@ -11,7 +11,6 @@ const SHIPPED = ['account-compromise', 'data-leak', 'ddos-outage', 'emergency-sh
 for (const id of SHIPPED) {
   test(`drill: ${id} runs unattended, is marked as a drill, and writes its reports`, async (t) => {
     const dir = await tempDir(t);
-    const www = join(dir, 'www');
     const io = captureIo();
     const code = await playbookRun(runOptions({ ref: id, answers: drillFile(id), incidents: join(dir, 'inc') }), io);
     t.is(code, 0, io.stdout.join('').slice(-2000));
@@ -30,7 +29,6 @@ for (const id of SHIPPED) {
     t.true(s!.events.some((e) => e.event.type === 'step.answered'));
     const v = await verifyIncident(store, s!.id);
     t.deepEqual(v.problems, []);
-    void www;
   });
 }
 

@@ -73,3 +73,22 @@ steps: [{ id: a, kind: confirm, title: { zh: 甲, en: A } }]
 `));
   t.regex((e as GwsecError).message, /differs from the file name/);
 });
+
+test('wording parity: runner messages and report labels exist in zh and en', async (t) => {
+  const { MESSAGES } = await import('../../src/playbook/messages.js');
+  t.deepEqual(Object.keys(MESSAGES.zh).sort(), Object.keys(MESSAGES.en).sort());
+  const { loadTemplates, REPORT_KINDS } = await import('../../src/playbook/report.js');
+  const tpl = loadTemplates();
+  for (const [k, v] of Object.entries(tpl.labels)) t.true(Boolean(v.zh && v.en), `label ${k}`);
+  t.deepEqual(Object.keys(tpl.kinds).sort(), [...REPORT_KINDS].sort());
+});
+
+test('docs/PLAYBOOKS.md lists every detection rule id the shipped playbooks name (the contract for policies/detections)', async (t) => {
+  const { readFile } = await import('node:fs/promises');
+  const { packageRoot } = await import('../../src/util/paths.js');
+  const doc = await readFile(join(packageRoot(), 'docs', 'PLAYBOOKS.md'), 'utf8');
+  for (const f of await shippedPlaybookFiles()) {
+    const { playbook: p } = await loadPlaybookFile(f);
+    for (const d of p.detections) t.true(doc.includes(`| \`${d}\` |`) && new RegExp(`\\| \`${d}\` \\|[^\\n]*\\b${p.id}\\b`).test(doc), `docs/PLAYBOOKS.md: add ${d} → ${p.id} to the detection table`);
+  }
+});

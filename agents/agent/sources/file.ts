@@ -72,8 +72,7 @@ export class FileSource implements Source {
     this.initialized = Boolean(s?.initialized);
     for (const c of s?.cursors ?? []) this.tracked.set(c.key, { ...c, skip: c.skip ?? 0, size: c.offset, mtimeMs: 0, seenAt: performance.now(), missed: 0 });
     ctx.events.emit('SourceStarted', { source: this.name, kind: 'file', path: this.cfg.path, cursors: this.tracked.size });
-    await this.scan();
-    this.initialized = true;
+    // No scan yet: the runner first applies the intents a crash left (they may name files found after the snapshot).
   }
 
   async stop(): Promise<void> {
@@ -118,6 +117,7 @@ export class FileSource implements Source {
 
   async poll(maxBytes: number): Promise<SourceBatch | null> {
     await this.scan();
+    this.initialized = true;
     const records: LineRecord[] = [];
     const parts: SourcePart[] = [];
     let budget = maxBytes;
@@ -265,7 +265,6 @@ export class FileSource implements Source {
     }
 
     // 3. Everything else is a copy of a tracked file (skip it) or a new file.
-    const known = [...this.tracked.values()];
     // A rotation during the scan moves files to names the listing did not have (the oldest file
     // always does): list again until a pass shows nothing unclaimed.
     for (let round = 0, pass = cands; round < 4 && pass.length; round++, pass = this.list().filter((c) => !claimed.has(idOf(c)))) {
@@ -284,7 +283,7 @@ export class FileSource implements Source {
         }
         claimed.add(id);
         this.shadows.delete(id);
-        const verdict = c.size === 0 ? 'wait' : this.classify(fh, c, known);
+        const verdict = c.size === 0 ? 'wait' : this.classify(fh, c, [...this.tracked.values()]);
         if (verdict !== 'new') {
           // An empty file has nothing to read yet; a copy (or a copy still being written) is not new.
           if (verdict === 'copy') this.shadows.set(id, { size: c.size, mtimeMs: c.mtimeMs });

@@ -71,7 +71,6 @@ export class JournaldSource implements Source {
     }
     this.available = true;
     ctx.events.emit('SourceStarted', { source: this.name, kind: 'journald', cursor: this.committed.cursor ?? '' });
-    this.spawn();
   }
 
   private spawn(): void {
@@ -126,6 +125,8 @@ export class JournaldSource implements Source {
   }
 
   async poll(maxBytes: number): Promise<SourceBatch | null> {
+    // Started on the first poll, after crash recovery has settled the committed cursor.
+    if (this.available && !this.child && !this.stopped) this.spawn();
     if (!this.queue.length) return null;
     const records: LineRecord[] = [];
     const cursors: string[] = [];

@@ -9,7 +9,7 @@ test('1000+ logrotate rotations (rename+create and copytruncate) while writing: 
   const d = tmp('rotate');
   mkdirSync(join(d, 'logs'));
   const log = join(d, 'logs', 'access.log');
-  const w = new RotatingWriter(log, 100, '"GET /index.html HTTP/1.1" 200 612');
+  const w = new RotatingWriter(log, 150, '"GET /index.html HTTP/1.1" 200 612');
   writeFileSync(log, '');
   const cfg = writeConfig(d, { archive: { dir: join(d, 'archive') }, sources: [{ type: 'file', name: 'nginx', path: `${log}*`, format: 'nginx' }] });
   const a = spawnAgent(cfg);
@@ -17,7 +17,7 @@ test('1000+ logrotate rotations (rename+create and copytruncate) while writing: 
   // ~200 rotations a second (logrotate does one a day): every file is renamed on each rotation.
   for (let i = 0; i < 1100; i++) {
     w.write(1 + (i % 5));
-    await sleep(2); // the agent may read here, before the rotation, or only after it
+    await sleep(3); // the agent may read here, before the rotation, or only after it
     w.write(i % 2);
     w.rotate(i % 3 === 0 ? 'copytruncate' : 'rename');
     await sleep(2);

@@ -1,0 +1,73 @@
+import test from 'ava';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { IncidentStore } from '../../src/incident/store.js';
+import { BIN } from '../helpers/cli.js';
+import { tempDir } from './helpers.js';
+
+const PLAYBOOK = `id: pty-test
+version: 1
+title: { zh: 终端测试, en: Terminal test }
+description: { zh: 测试, en: test }
+incident_types: [test]
+detections: [test-rule]
+steps:
+  - id: scope
+    kind: confirm
+    title: { zh: 确认范围, en: Is the scope confirmed }
+  - id: what
+    kind: manual
+    field: measures
+    title: { zh: 处置情况, en: What was done }
+  - id: report
+    kind: report
+    report: initial
+    formats: [md]
+    title: { zh: 报告, en: Report }
+`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('interactive run in a real pseudo-terminal (tmux): prompts show the countdown, answers are journaled', async (t) => {
+  const dir = await tempDir(t, 'gwsec-pty-');
+  const inc = join(dir, 'inc');
+  await writeFile(join(dir, 'pty-test.yaml'), PLAYBOOK);
+  const sock = `gwsec-test-${process.pid}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
+  t.teardown(() => {
+    try {
+      execFileSync('tmux', ['-L', sock, 'kill-server'], { stdio: 'ignore' });
+    } catch {
+      /* the session ended with the run */
+    }
+  });
+  const cmd = `${process.execPath} ${BIN} playbook run ${join(dir, 'pty-test.yaml')} --incidents ${inc} --unit U --operator-class cii --discovered=-10m --lang en --responder pty-user; echo EXIT=$? > ${join(dir, 'exit')}`;
+  tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'run', '-x', '160', '-y', '50', cmd);
+  const screen = () => tmux('capture-pane', '-p', '-t', 'run');
+  const waitFor = async (re: RegExp): Promise<string> => {
+    for (let i = 0; i < 200; i++) {
+      const s = screen();
+      if (re.test(s)) return s;
+      await sleep(50);
+    }
+    throw new Error(`timed out waiting for ${re}; screen:\n${screen()}`);
+  };
+  const first = await waitFor(/Is the scope confirmed \(y\/n\)/i);
+  t.regex(first, /Initial report .*left 49 min/);
+  t.regex(first, /if graded 较大 or above/);
+  tmux('send-keys', '-t', 'run', 'y', 'Enter');
+  const second = await waitFor(/What was done — Record/);
+  t.regex(second, /⏱ Initial report/);
+  tmux('send-keys', '-t', 'run', '-l', 'isolated web-01 from the internet');
+  tmux('send-keys', '-t', 'run', 'Enter');
+  for (let i = 0; i < 200 && !existsSync(join(dir, 'exit')); i++) await sleep(50);
+  t.is((await readFile(join(dir, 'exit'), 'utf8')).trim(), 'EXIT=0');
+  const store = new IncidentStore(inc);
+  const [s] = await store.list();
+  const answers = s!.events.filter((e) => e.event.type === 'step.answered').map((e) => e.event);
+  t.deepEqual(answers.map((a) => a.type === 'step.answered' && [a.step, a.answer, a.by]), [['scope', true, 'pty-user'], ['what', 'isolated web-01 from the internet', 'pty-user']]);
+  t.is(s!.fields.measures, 'isolated web-01 from the internet');
+  t.is(s!.playbook!.mode, 'interactive');
+});
