@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<void>> = {
   crypto: async () => (await import('./crypto.js')).run(),
   verify: async () => (await import('./verify.js')).run(),
   fleet: async () => (await import('./fleet.js')).run(),
+  agent: async () => (await import('./agent.js')).run(),
 };
 
 const name = process.argv[2];

@@ -28,6 +28,8 @@ export interface SourceBatch {
   records: LineRecord[];
   parts: SourcePart[];
   bytes: number;
+  /** More is ready to read right now (the byte budget cut this batch short): poll again at once. */
+  more?: boolean;
 }
 
 export interface SourceContext {

@@ -133,7 +133,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
       const batch = await collect(sources, cfg.batch_max_bytes);
       let full = false;
       if (batch) {
-        full = batch.bytes >= cfg.batch_max_bytes;
+        full = batch.more === true;
         runDetectors(detectors, batch, sources, events);
         if (batch.records.length === 0) {
           applyCommits(batch.parts, 0, bySource);
@@ -238,6 +238,7 @@ async function collect(sources: Source[], budget: number): Promise<SourceBatch |
   const records: LineRecord[] = [];
   const parts: SourcePart[] = [];
   let bytes = 0;
+  let more = false;
   for (const s of sources) {
     if (bytes >= budget) break;
     const b = await s.poll(budget - bytes);
@@ -245,8 +246,9 @@ async function collect(sources: Source[], budget: number): Promise<SourceBatch |
     for (const r of b.records) records.push(r);
     parts.push(...b.parts);
     bytes += b.bytes;
+    more ||= b.more === true;
   }
-  return parts.length ? { records, parts, bytes } : null;
+  return parts.length ? { records, parts, bytes, more: more || bytes >= budget } : null;
 }
 
 /**

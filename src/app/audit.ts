@@ -98,7 +98,8 @@ export function emit(report: Report, pack: Pack | undefined, o: AuditOptions, io
   });
   if (o.output) writeFileAtomic(o.output, text);
   else io.out(text);
-  return report.summary.fail > 0 ? 1 : 0;
+  // A host that could not be audited at all must not let the run look green.
+  return report.summary.fail > 0 || report.hosts.some((h) => h.error) ? 1 : 0;
 }
 
 function evaluateAndReport(pack: Pack, hosts: HostFacts[], cliVars: Record<string, unknown>, site: SiteFacts | undefined, geo: (ip: string) => string | null, o: AuditOptions, io: Io): Report {

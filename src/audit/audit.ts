@@ -42,13 +42,14 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
   let sources: Record<string, string[]>;
   let durationMs: number;
   let execs = 0;
+  let notices: string[] = [];
   let transportId = typeof target.transport === 'function' ? `ssh:${target.name}` : target.transport.id;
   let transport: Transport | undefined;
   try {
     transport = typeof target.transport === 'function' ? await target.transport() : target.transport;
     transportId = transport.id;
     const c = await collect(transport, p.collectors, { ...o, sudo: target.sudo ?? o.sudo });
-    ({ facts, sources, durationMs, execs } = c);
+    ({ facts, sources, durationMs, execs, notices } = c);
   } catch (e) {
     // The transport itself failed (unreachable, auth): every family is an error for this host.
     const error = { code: (e as { code?: string }).code ?? 'transport_error', message: (e as Error).message };
@@ -66,7 +67,9 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
     execs,
     collectedAt: started.toISOString(),
     durationMs: Math.round(durationMs),
+    ...(notices.length ? { notices } : {}),
     roles: target.roles,
+    ...(target.vars && Object.keys(target.vars).length ? { vars: target.vars } : {}),
     facts,
     sources,
   };
@@ -120,6 +123,7 @@ function hostRecord(h: HostFacts): HostRecord {
     transport: h.transport,
     platform: { os: os.kernel ?? 'unknown', id: os.id, version: os.version_id, pretty: os.pretty_name },
     durationMs: h.durationMs,
+    ...(h.notices?.length ? { notices: h.notices } : {}),
     ...(failed.length && failed.length === Object.keys(h.facts).length - 1 ? { error: (failed[0] as { error: { code: string; message: string } }).error } : {}),
   };
 }

@@ -20,6 +20,8 @@ export interface Collected {
   durationMs: number;
   /** Round trips to the host (exec calls). Fixture answers count as 0. */
   execs: number;
+  /** What the transport said about the run (e.g. sudo refused). */
+  notices: string[];
 }
 
 /**
@@ -29,7 +31,7 @@ export interface Collected {
 export async function collect(transport: Transport, collectors: Collector[], o: CollectOptions = {}): Promise<Collected> {
   const started = performance.now();
   const raw = await collectRaw(transport, collectors.flatMap((c) => c.requests), o);
-  if (raw.failure) return failAll(collectors, raw.failure, performance.now() - started, raw.execs);
+  if (raw.failure) return { ...failAll(collectors, raw.failure, performance.now() - started, raw.execs), notices: raw.notices };
   const facts: Record<string, unknown> = {};
   const sources: Record<string, string[]> = {};
   for (const c of collectors) {
@@ -41,22 +43,24 @@ export async function collect(transport: Transport, collectors: Collector[], o: 
     }
     sources[c.id] = [...used];
   }
-  return { facts, sources, durationMs: performance.now() - started, execs: raw.execs };
+  return { facts, sources, durationMs: performance.now() - started, execs: raw.execs, notices: raw.notices };
 }
 
 /** The host's raw answers to the requests (what `gwsec fixture record` writes down). */
-export async function collectRaw(transport: Transport, requests: Request[], o: CollectOptions = {}): Promise<{ answers: RawAnswers; execs: number; failure?: FactError }> {
-  if (transport instanceof FixtureTransport) return { answers: transport.answer(requests), execs: 0 };
+export async function collectRaw(transport: Transport, requests: Request[], o: CollectOptions = {}): Promise<{ answers: RawAnswers; execs: number; failure?: FactError; notices: string[] }> {
+  if (transport instanceof FixtureTransport) return { answers: transport.answer(requests), execs: 0, notices: [] };
   if (o.naive) {
     const answers = emptyAnswers();
+    const notices = new Set<string>();
     let execs = 0;
     for (const req of requests) {
       const { script, marker, maxBytes } = buildScript([req], { maxBytes: o.maxBytes });
       const r = await transport.run(script, { sudo: o.sudo, timeoutMs: o.timeoutMs });
       execs++;
+      if (r.notice) notices.add(r.notice);
       mergeAnswers(answers, parseSections(r.stdout, marker, maxBytes));
     }
-    return { answers, execs };
+    return { answers, execs, notices: [...notices] };
   }
   const { script, marker, maxBytes } = buildScript(requests, { maxBytes: o.maxBytes });
   const r = await transport.run(script, { sudo: o.sudo, timeoutMs: o.timeoutMs });
@@ -67,12 +71,12 @@ export async function collectRaw(transport: Transport, requests: Request[], o: C
       r.exitCode === 124
         ? { code: 'timeout', message: 'collection timed out' }
         : { code: 'transport_error', message: `collection script failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0] ?? ''}` };
-    return { answers, execs: 1, failure };
+    return { answers, execs: 1, failure, notices: r.notice ? [r.notice] : [] };
   }
-  return { answers, execs: 1 };
+  return { answers, execs: 1, notices: r.notice ? [r.notice] : [] };
 }
 
-function failAll(collectors: Collector[], error: FactError, durationMs: number, execs: number): Collected {
+function failAll(collectors: Collector[], error: FactError, durationMs: number, execs: number): Omit<Collected, 'notices'> {
   const facts: Record<string, unknown> = {};
   for (const c of collectors) facts[c.id] = { error };
   return { facts, sources: {}, durationMs, execs };

@@ -11,6 +11,8 @@ export interface HostFacts {
   /** Exec round trips used to collect (1 normally; one per request in --naive mode). */
   execs?: number;
   roles: string[];
+  /** What the user must know about this host's collection (e.g. sudo refused). */
+  notices?: string[];
   /** Pack variable overrides the inventory sets for this host. */
   vars?: Record<string, unknown>;
   facts: Record<string, unknown>;

@@ -31,6 +31,8 @@ export interface HostRecord {
   platform: { os: string; id?: string; version?: string; pretty?: string };
   durationMs: number;
   error?: { code: string; message: string };
+  /** e.g. sudo refused: collected unprivileged, root-only checks are error. */
+  notices?: string[];
 }
 
 export interface Report {

@@ -36,6 +36,7 @@ export function formatText(report: Report, o: TextOptions): string {
         : tr('report.host', { host, transport: h?.transport ?? '?', platform: h?.platform.pretty ?? h?.platform.os ?? '?', ms: h?.durationMs ?? 0 }),
     );
     if (h?.error) lines.push(`  ${paint('error', h.error.message)}`);
+    for (const n of h?.notices ?? []) lines.push(`  ${paint('manual', n)}`);
     const byArticle = new Map<string, Result[]>();
     for (const r of results) byArticle.set(r.article, [...(byArticle.get(r.article) ?? []), r]);
     const articles = [...byArticle.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));

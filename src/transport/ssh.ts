@@ -38,6 +38,7 @@ export interface SudoSpec {
 export class SshTransport implements Transport {
   readonly id: string;
   private closed = false;
+  private sudoRefused: string | undefined;
 
   private constructor(
     private readonly clients: Client[],
@@ -82,16 +83,22 @@ export class SshTransport implements Transport {
       }
       // requiretty: a pty, with echo and line buffering off so the script is neither echoed nor cut at 4 KiB lines.
       if (pty) cmd = `stty -echo -icanon 2>/dev/null; ${cmd}`;
-      const r = await execOnce(client, cmd, input, pty, o.timeoutMs);
+      const r = await execOnce(client, cmd, input, pty, o.timeoutMs).catch((e: GwsecError) => {
+        throw new GwsecError(e.code, `${this.endpoint.name}: ${e.message}`);
+      });
       return { ...r, durationMs: performance.now() - started };
     };
     let r = await attempt(false);
     if (wantSudo) {
-      const why = sudoFailure(r.stderr);
-      if (why === 'requiretty') r = await attempt(true);
-      const again = sudoFailure(r.stdout + r.stderr);
-      if (again && again !== 'requiretty' && r.exitCode !== 0) throw new GwsecError('transport_sudo_error', `${this.endpoint.name}: ${SUDO_MESSAGES[again]}`);
-      if (again === 'requiretty') throw new GwsecError('transport_sudo_error', `${this.endpoint.name}: ${SUDO_MESSAGES.requiretty}`);
+      if (sudoFailure(r.stderr) === 'requiretty') r = await attempt(true);
+      const refused = r.exitCode !== 0 ? sudoFailure(r.stdout + r.stderr) : null;
+      if (refused) {
+        // Collect what an unprivileged account can read: root-only facts then come back as
+        // permission_denied (error), everything else is still judged.
+        this.sudoRefused = `${this.endpoint.name}: ${SUDO_MESSAGES[refused]}; collected without sudo / 已以非特权身份采集`;
+        const plain = await new SshTransport(this.clients, this.endpoint, undefined).run(script, { ...o, sudo: false });
+        return { ...plain, notice: this.sudoRefused, durationMs: performance.now() - started };
+      }
     }
     return r;
   }

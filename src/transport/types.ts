@@ -10,6 +10,8 @@ export interface RunResult {
   stderr: string;
   exitCode: number;
   durationMs: number;
+  /** Something the user must know about how the run went (e.g. sudo refused, ran unprivileged). */
+  notice?: string;
 }
 
 export interface Transport {

@@ -29,7 +29,7 @@ test('usage errors exit 2 with one clear line', (t) => {
   t.regex(r.stderr, /gwsec: Unknown argument: frobnicate/);
   const none = gwsec(['audit']);
   t.is(none.code, 2);
-  t.regex(none.stderr, /nothing to audit: give --local or --fixture DIR/);
+  t.regex(none.stderr, /nothing to audit: give --local, -i INVENTORY or --fixture DIR/);
 });
 
 function tinyPack(expect: string): string {

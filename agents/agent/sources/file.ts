@@ -124,8 +124,12 @@ export class FileSource implements Source {
     let bytes = 0;
     // Older files first: a rotated file's rest comes before the new file's first lines.
     const live = [...this.tracked.values()].filter((t) => t.fh !== undefined && !t.orphan && t.size > t.offset).sort((a, b) => a.mtimeMs - b.mtimeMs || a.ino - b.ino);
+    let more = false;
     for (const t of live) {
-      if (budget <= 0) break;
+      if (budget <= 0) {
+        more = true;
+        break;
+      }
       let r: ReturnType<FileSource['readFrom']> = null;
       try {
         r = this.readFrom(t, budget);
@@ -138,13 +142,14 @@ export class FileSource implements Source {
       parts.push({ source: this.name, lines: r.lines.length, data: { key: t.key, before: cursorOf(t), after: r.after } satisfies PartData });
       budget -= r.consumed;
       bytes += r.consumed;
+      if (r.capped) more = true;
       this.ctx.events.emit('FileLinesRead', { source: this.name, path: t.path, ino: t.ino, lines: r.lines.length, bytes: r.consumed });
     }
-    return parts.length ? { records, parts, bytes } : null;
+    return parts.length ? { records, parts, bytes, more } : null;
   }
 
   /** Complete lines from t.offset (a partial last line waits), then re-check identity (copytruncate races). */
-  private readFrom(t: Tracked, budget: number): { lines: string[]; consumed: number; after: Cursor } | null {
+  private readFrom(t: Tracked, budget: number): { lines: string[]; consumed: number; after: Cursor; capped: boolean } | null {
     const fh = t.fh!;
     const maxLine = this.cfg.max_line_bytes;
     const want = Math.min(t.size - t.offset, Math.max(budget, maxLine + 1));
@@ -192,7 +197,7 @@ export class FileSource implements Source {
       fp = hash(t.offset === 0 ? buf.subarray(0, fpLen) : pread(fh, 0, fpLen));
     }
     const after: Cursor = { ...cursorOf(t), offset, skip: t.skip - dropped, fp, fpLen, tail: hash(tail), tailLen };
-    return { lines, consumed: end, after };
+    return { lines, consumed: end, after, capped: want < t.size - t.offset };
   }
 
   /** Match what the glob shows now against the tracked files. */

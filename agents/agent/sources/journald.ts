@@ -155,6 +155,7 @@ export class JournaldSource implements Source {
     return {
       records,
       bytes,
+      more: n < this.queue.length,
       parts: [{ source: this.name, lines: records.length, data: { before, last, cursors } satisfies PartData, intent: { before, last } satisfies PartData }],
     };
   }
