@@ -39,7 +39,7 @@ function cpuSeconds(pid: number): number {
 
 function agentConfig(dir: string, log: string): string {
   const f = join(dir, 'agent.yaml');
-  writeFileSync(f, JSON.stringify({ archive: { dir: join(dir, 'archive') }, retention_days: 180, checkpoint_interval_s: 300, status_interval_s: 0.25, sources: [{ type: 'file', name: 'nginx', path: log, format: 'nginx' }] }));
+  writeFileSync(f, JSON.stringify({ archive: { dir: join(dir, 'archive') }, retention_days: 180, checkpoint_interval_s: 300, status_interval_s: 0.1, ...(process.env.GWSEC_BENCH_BATCH ? { batch_max_bytes: Number(process.env.GWSEC_BENCH_BATCH) } : {}), sources: [{ type: 'file', name: 'nginx', path: log, format: 'nginx' }] }));
   return f;
 }
 
