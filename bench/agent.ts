@@ -62,8 +62,8 @@ function stop(child: ChildProcess): Promise<void> {
 async function gwsecIngest(dir: string, log: string, lines: number): Promise<{ s: number; rss: number }> {
   const cfg = agentConfig(dir, log);
   const t0 = performance.now();
-  // The V8 heap cap of the shipped unit.
-  const child = spawn(process.execPath, ['--max-old-space-size=96', BIN, 'agent', 'run', '-c', cfg], { stdio: 'ignore' });
+  // The V8 heap caps of the shipped unit.
+  const child = spawn(process.execPath, ['--max-old-space-size=96', '--max-semi-space-size=2', BIN, 'agent', 'run', '-c', cfg], { stdio: 'ignore' });
   let rss = 0;
   while (headSeq(join(dir, 'agent-state')) < lines) {
     rss = Math.max(rss, procStatus(child.pid!, 'VmRSS'));
@@ -153,7 +153,7 @@ export async function run(): Promise<void> {
     mkdirSync(cdir);
     const clog = join(cdir, 'access.log');
     writeFileSync(clog, '');
-    const child = spawn(process.execPath, ['--max-old-space-size=96', BIN, 'agent', 'run', '-c', agentConfig(cdir, clog)], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--max-old-space-size=96', '--max-semi-space-size=2', BIN, 'agent', 'run', '-c', agentConfig(cdir, clog)], { stdio: 'ignore' });
     let n = 0;
     const timer = setInterval(() => {
       appendFileSync(clog, nginxBatch(n, 10).join('\n') + '\n'); // 10 lines every 50 ms

@@ -46,7 +46,7 @@ export const configSchema = z.strictObject({
   state_dir: z.string().optional(),
   poll_interval_ms: z.number().int().min(10).max(60000).default(250),
   /** Bytes read per source per batch (bounded buffers: this caps memory). */
-  batch_max_bytes: z.number().int().min(4096).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  batch_max_bytes: z.number().int().min(4096).max(64 * 1024 * 1024).default(1024 * 1024),
   status_interval_s: z.number().min(0.1).default(5),
   /** How often segments past retention_days (and covered by a checkpoint) are pruned. */
   prune_interval_s: z.number().min(1).default(6 * 3600),

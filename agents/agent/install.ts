@@ -5,8 +5,9 @@ import { writeFileAtomic } from '../../src/app/io.js';
 import { loadConfig } from './config.js';
 
 export const UNIT_NAME = 'gwsec-agent.service';
-/** V8 heap cap and the cgroup cap above it (heap + code + buffers + journalctl). */
+/** V8 heap caps (old space; a small young generation keeps RSS down) and the cgroup cap above them. */
 export const HEAP_MB = 96;
+export const SEMI_SPACE_MB = 2;
 export const MEMORY_MAX_MB = 256;
 
 /**
@@ -24,7 +25,7 @@ Wants=network-online.target
 [Service]
 Type=simple
 ExecStart=${o.node} ${o.bin} agent run -c ${o.config}
-Environment=NODE_OPTIONS=--max-old-space-size=${HEAP_MB}
+Environment="NODE_OPTIONS=--max-old-space-size=${HEAP_MB} --max-semi-space-size=${SEMI_SPACE_MB}"
 Environment=LANG=C.UTF-8
 KillSignal=SIGTERM
 TimeoutStopSec=30

@@ -37,7 +37,7 @@ export interface BackupFacts {
 const FIXED_DIRS = ['/var/backups', '/backup', '/backups', '/data/backup', '/srv/backup', '/opt/backup'];
 const CRON_FILES = '/etc/crontab /etc/cron.d/* /var/spool/cron/crontabs/* /var/spool/cron/* /etc/cron.daily/* /etc/cron.weekly/*';
 const TIMER_SERVICES =
-  "systemctl list-timers --all --no-pager --no-legend 2>/dev/null | awk '{print $NF}' | grep -E '^[A-Za-z0-9@:._-]+[.]service$' | sort -u | head -n 100";
+  "gw_memo timers systemctl list-timers --all --no-pager 2>/dev/null | awk 'NR>1 && /[.]service *$/ {print $NF}' | grep -E '^[A-Za-z0-9@:._-]+[.]service$' | sort -u | head -n 100";
 /**
  * Every line a job runs: cron files, cron.daily/weekly scripts, timer services' ExecStart. Three
  * snippets need it; the first computes it into the run's private scratch dir ($T) and the others
@@ -112,8 +112,8 @@ export const backup: Collector<BackupFacts> = {
     { kind: 'glob', pattern: '/etc/cron.weekly/*' },
     // A spool directory we may not list (Debian: 1730 root:crontab) hides user crontabs silently.
     { kind: 'cmd', name: 'backup-cron-access', script: 'for d in /var/spool/cron/crontabs /var/spool/cron; do [ -d "$d" ] || continue; if [ -r "$d" ] && [ -x "$d" ]; then echo "readable $d"; else echo "unreadable $d"; fi; done' },
-    { kind: 'cmd', name: 'backup-timers', script: 'systemctl list-timers --all --no-pager' },
-    { kind: 'cmd', name: 'backup-timer-units', script: `systemctl list-timers --all --no-pager --no-legend | awk '{print $(NF-1); print $NF}' | grep -E '^[A-Za-z0-9@:._-]+[.](timer|service)$' | sort -u | head -n 200 | xargs -r systemctl cat --no-pager --` },
+    { kind: 'cmd', name: 'backup-timers', script: 'gw_memo timers systemctl list-timers --all --no-pager' },
+    { kind: 'cmd', name: 'backup-timer-units', script: `gw_memo timers systemctl list-timers --all --no-pager | awk 'NR>1 {print $(NF-1); print $NF}' | grep -E '^[A-Za-z0-9@:._-]+[.](timer|service)$' | sort -u | head -n 200 | xargs -r systemctl cat --no-pager --` },
     { kind: 'cmd', name: 'backup-scripts', script: `${JOB_LINES} | ${DUMP_SCRIPTS}` },
     { kind: 'cmd', name: 'backup-newest', script: NEWEST, timeoutS: 30 },
   ],

@@ -28,6 +28,20 @@ const FLUSH_AWK = [
   '  close(f); printf "\\n%s END %s rc=%d\\n", M, id, (r < 0 ? 13 : 0) }',
 ].join('\n');
 
+/**
+ * Helpers a collector's snippet may call. gw_memo KEY CMD...: run CMD once per script (in the run's
+ * private scratch dir $T) and replay its stdout, stderr and exit code to every later caller —
+ * several collectors read `nginx -T` or `systemctl list-timers`.
+ */
+export const SNIPPET_PRELUDE = [
+  'gw_memo() {',
+  '  f="$T/memo.$1"; shift',
+  '  if [ ! -f "$f.rc" ]; then "$@" >"$f.out" 2>"$f.err"; echo $? >"$f.rc"; fi',
+  '  cat "$f.out"; [ -s "$f.err" ] && cat "$f.err" >&2',
+  '  read -r f <"$f.rc"; return "$f"',
+  '}',
+].join('\n');
+
 const SAFE_PATH = /^\/[A-Za-z0-9_.@+,:=\-/*?[\]]*$/;
 
 export interface BuiltScript {
@@ -80,6 +94,7 @@ export function buildScript(requests: Request[], opts: { maxBytes?: number; cmdT
     '  [ -s "$T/files" ] || return 0',
     `  awk -v M="$M" -v MAX="$MAX" '${FLUSH_AWK}' "$T/files"`,
     '}',
+    SNIPPET_PRELUDE,
     // gw_tree ID FILE BASE SEDRE FLAGS DEPTH: the file, then every file its include lines name.
     'gw_tree() {',
     '  [ "$6" -gt 8 ] && return 0',

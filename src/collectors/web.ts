@@ -84,7 +84,7 @@ export function writableBy(e: WebrootEntry, who: WorkerIdentity): boolean {
 export const WEB_CONF_SH = `PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin:/usr/local/nginx/sbin"
 web_conf() {
   if command -v nginx >/dev/null 2>&1; then
-    nginx -T 2>/dev/null || for f in /etc/nginx/nginx.conf /etc/nginx/conf.d/*.conf /etc/nginx/default.d/*.conf /etc/nginx/sites-enabled/* /usr/local/nginx/conf/nginx.conf /usr/local/nginx/conf/conf.d/*.conf; do [ -f "$f" ] && cat -- "$f"; done
+    gw_memo nginx-T nginx -T 2>/dev/null || for f in /etc/nginx/nginx.conf /etc/nginx/conf.d/*.conf /etc/nginx/default.d/*.conf /etc/nginx/sites-enabled/* /usr/local/nginx/conf/nginx.conf /usr/local/nginx/conf/conf.d/*.conf; do [ -f "$f" ] && cat -- "$f"; done
   fi
   for f in /etc/apache2/apache2.conf /etc/apache2/sites-enabled/* /etc/apache2/conf-enabled/*.conf /etc/httpd/conf/httpd.conf /etc/httpd/conf.d/*.conf; do [ -f "$f" ] && cat -- "$f"; done
 } 2>/dev/null
@@ -285,7 +285,7 @@ export const web: Collector<WebFacts> = {
   schema: webSchema,
   requests: [
     { kind: 'cmd', name: 'web-nginx-V', script: `${PATH_SH}\ncommand -v nginx >/dev/null 2>&1 || exit 127\nnginx -V 2>&1` },
-    { kind: 'cmd', name: 'web-nginx-T', script: `${PATH_SH}\ncommand -v nginx >/dev/null 2>&1 || exit 127\nnginx -T`, timeoutS: 30 },
+    { kind: 'cmd', name: 'web-nginx-T', script: `${PATH_SH}\ncommand -v nginx >/dev/null 2>&1 || exit 127\ngw_memo nginx-T nginx -T`, timeoutS: 30 },
     {
       kind: 'cmd',
       name: 'web-apache-v',

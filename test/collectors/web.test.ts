@@ -1,4 +1,8 @@
 import test from 'ava';
+import { SNIPPET_PRELUDE } from '../../src/collectors/script.js';
+
+/** A snippet runs inside the collection script: with its scratch dir and helpers. */
+const withPrelude = (script: string) => `T=$(mktemp -d)\n${SNIPPET_PRELUDE}\n${script}`;
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,12 +124,12 @@ test('requests never name a private key; the certs snippet prints only CERTIFICA
     writeFileSync(join(dir, 'nginx'), `#!/bin/sh\ncat <<'X'\n# configuration file /etc/nginx/nginx.conf:\nhttp { server { listen 443 ssl;\n  ssl_certificate "${pem}";\n  ssl_certificate_key ${pem};\n  location /x { alias ${dir}/; }\n} }\nX\n`);
     chmodSync(join(dir, 'nginx'), 0o755);
     const script = web.requests.find((r) => r.kind === 'cmd' && r.name === 'web-certs') as { script: string };
-    const out = execFileSync('sh', ['-c', script.script], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, encoding: 'utf8' });
+    const out = execFileSync('sh', ['-c', withPrelude(script.script)], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, encoding: 'utf8' });
     t.true(out.startsWith(`==> ${pem} <==\n-----BEGIN CERTIFICATE-----`));
     t.false(out.includes('PRIVATE KEY'));
     t.is(out.split('==>').length, 2, 'the key directive is not a certificate directive');
     const roots = web.requests.find((r) => r.kind === 'cmd' && r.name === 'web-webroot') as { script: string };
-    const rootsOut = execFileSync('sh', ['-c', roots.script], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, encoding: 'utf8' });
+    const rootsOut = execFileSync('sh', ['-c', withPrelude(roots.script)], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, encoding: 'utf8' });
     t.regex(rootsOut, new RegExp(`^# root ${dir}$`, 'm'));
     t.regex(rootsOut, /^\d{3,4} \S+ \S+ .*combined\.pem$/m);
   } finally {
