@@ -5,7 +5,7 @@
  *     (target ≤ 80 MB);
  * (b) CPU at a steady 200 lines/s for 60 s (target ≤ 2 % of one core);
  * (c) `verifyArchive` throughput and (d) native vs sm-crypto figures (bench/verify.ts, bench/crypto.ts).
- * GWSEC_BENCH_LINES and GWSEC_BENCH_CPU_S shrink the run for a quick look.
+ * GWSEC_BENCH_LINES and GWSEC_BENCH_CPU_S shrink the run for a quick look; GWSEC_BENCH_BATCH sets batch_max_bytes.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
