@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, ftruncateSync, existsSync, unlinkSync, fstatSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, ftruncateSync, existsSync, unlinkSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { GwsecError } from '../../src/model/errors.js';
 
@@ -28,28 +28,9 @@ export interface Intent {
   parts: IntentPart[];
 }
 
-export function writeFileDurable(path: string, data: string): void {
-  const dir = join(path, '..');
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  fsyncDir(dir);
-}
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
+/** State files are written crash-safe (temp + fsync + rename + directory fsync). */
+import { processAlive as alive, writeFileAtomic as writeFileDurable } from '../../src/util/fs.js';
+export { writeFileDurable };
 
 export class StateStore {
   readonly snapshotPath: string;
@@ -173,11 +154,3 @@ export function acquireLock(dir: string): () => void {
   throw new GwsecError('agent_locked', `cannot take the lock ${path}`, { file: path });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

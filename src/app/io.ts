@@ -1,5 +1,3 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
 
 /** What a command run may touch: injected so tests drive commands without a process. */
 export interface Io {
@@ -18,15 +16,4 @@ export const processIo: Io = {
   now: () => new Date(),
 };
 
-/** Write a file so that a reader sees the old content or the new, never half (temp + fsync + rename). */
-export function writeFileAtomic(path: string, data: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
+export { writeFileAtomic } from '../util/fs.js';

@@ -1,3 +1,4 @@
+import { processAlive } from '../util/fs.js';
 /**
  * Archive directory layout and crash-safe file helpers.
  *
@@ -131,14 +132,6 @@ export async function readJsonl<T>(path: string): Promise<{ items: T[]; bad: num
   return { items, bad };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const openHere = new Set<string>();
 
@@ -162,7 +155,7 @@ export async function acquireLock(dir: string): Promise<() => Promise<void>> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (pid > 0 && pid !== process.pid && alive(pid)) return Promise.reject(Object.assign(new Error(`archive ${dir} is in use by process ${pid}`), { code: 'ELOCKED' }));
+      if (pid > 0 && pid !== process.pid && processAlive(pid)) return Promise.reject(Object.assign(new Error(`archive ${dir} is in use by process ${pid}`), { code: 'ELOCKED' }));
       await rm(path, { force: true });
     }
   }

@@ -38,6 +38,9 @@ test('kill -9 at random points (50 times) while a writer appends: 0 lost, 0 dupl
   let outs = '';
   for (let i = 0; i < kills; i++) {
     const a = spawnAgent(cfg);
+    // Every other kill waits for start-up first, so that on a loaded machine (slow start) kills
+    // still land while the agent works; the others may land anywhere, start-up included.
+    if (i % 2 === 0) for (let w = 0; w < 100 && !a.out().includes('AgentStarted'); w++) await sleep(50);
     await sleep(150 + Math.floor(rand() * 450));
     a.child.kill('SIGKILL');
     t.is(await a.exited, -1);
