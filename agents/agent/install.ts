@@ -70,7 +70,7 @@ archive:
 # Article 41(三): at least 180 days / 第四十一条（三）：不少于 180 天
 retention_days: 180
 checkpoint_interval_s: 300
-state_dir: /var/lib/gwsec/agent-state
+state_dir: /var/lib/gwsec/agent
 sources:
   - { type: file, name: nginx_access, path: /var/log/nginx/access.log*, format: nginx }
   - { type: file, name: nginx_error, path: /var/log/nginx/error.log*, format: nginx }

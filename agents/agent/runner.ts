@@ -73,6 +73,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
     snapshot();
 
     let lastCheckpoint = performance.now();
+    let lastCheckpointAt: string | null = null;
     let lastStatus = 0;
     let lastPrune = -Infinity;
     let lastPoll = 0;
@@ -92,6 +93,8 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
         sources: await Promise.all(sources.map((s) => s.status())),
         counters: { ...counters },
         diskPressure: pressure || lowSpace,
+        // read by the audit check a41-2-agent-running (src/collectors/agent_status.ts)
+        last_checkpoint_at: lastCheckpointAt,
       };
       try {
         writeStatus(cfg.state_dir, st);
@@ -113,6 +116,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
     const checkpoint = async () => {
       try {
         const cp = await archive.checkpoint();
+        lastCheckpointAt = now().toISOString();
         events.emit('CheckpointWritten', cp);
       } catch (e) {
         events.emit('CheckpointError', { error_type: (e as NodeJS.ErrnoException).code ?? 'io', message: (e as Error).message });

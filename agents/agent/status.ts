@@ -15,6 +15,8 @@ export interface AgentStatus {
   sources: SourceStatus[];
   counters: Record<string, number>;
   diskPressure: boolean;
+  /** When the last signed checkpoint was written (null before the first). */
+  last_checkpoint_at: string | null;
 }
 
 export const statusPath = (stateDir: string) => join(stateDir, 'status.json');

@@ -114,7 +114,7 @@ function evaluateAndReport(pack: Pack, hosts: HostFacts[], cliVars: Record<strin
   // A shard cannot judge the whole fleet: its fleet results are left to `gwsec merge`.
   const kept = o.shard ? results.filter((r) => r.host !== '*') : results;
   const report = buildReport(pack, hosts, kept, now);
-  if (o.shard) report.fleetInput = { hosts: hosts.map((h) => ({ ...h, facts: h.facts })), site };
+  if (o.shard) report.fleetInput = { hosts, site };
   return report;
 }
 
