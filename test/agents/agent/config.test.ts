@@ -14,7 +14,7 @@ test('examples/agent.yaml is valid and covers nginx, auth/secure, syslog/message
   const names = c.sources.map((s) => s.name);
   for (const n of ['nginx_access', 'nginx_error', 'auth', 'secure', 'syslog', 'messages', 'journald']) t.true(names.includes(n), n);
   t.is(c.state_dir, '/var/lib/gwsec/agent');
-  t.is(c.key.private, '/var/lib/gwsec/agent-state/agent-sm2.key');
+  t.is(c.key.private, '/var/lib/gwsec/agent/agent-sm2.key');
 });
 
 test('defaults and relative paths resolve against the config file', (t) => {
