@@ -1,3 +1,4 @@
+import { globToRegex as globToRegExp } from '../util/glob.js';
 /**
  * logrotate configuration -> rules with the retention (in days) each one guarantees.
  *
@@ -127,20 +128,3 @@ export function ruleFor(rules: LogrotateRule[], logFile: string): LogrotateRule 
   return rules.find((r) => r.patterns.some((p) => globToRegExp(p).test(logFile)));
 }
 
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        re += '[' + glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}

@@ -1,3 +1,5 @@
+import { globToRegex as globToRegExp } from '../util/glob.js';
+export { globToRegExp };
 /**
  * nginx configuration: tokenizer, block tree with include splicing, and the `nginx -T` dump format.
  * Pure text -> data. Both `nginx -T` (one text with `# configuration file X:` markers) and a file
@@ -120,23 +122,6 @@ function parseTokens(tokens: Token[], file: string, warnings: string[]): NginxDi
 }
 
 /** Shell-style glob -> RegExp (`*`, `?`, `[...]`), matching whole paths; `*` does not cross `/`. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        re += '[' + glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp('^' + re + '$');
-}
 
 export function resolvePath(p: string, base: string): string {
   if (p.startsWith('/')) return normalise(p);

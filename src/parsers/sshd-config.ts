@@ -1,3 +1,4 @@
+import { globToRegex } from '../util/glob.js';
 /**
  * sshd_config parsing the way OpenSSH 9.x sshd reads it (servconf.c), for hosts where `sshd -T`
  * cannot run (not root, or no binary). Pure: the files come in, the effective global settings go out.
@@ -159,28 +160,10 @@ export function assembleAlgorithms(spec: string, defaults: string[], known: Set<
   return [...new Set(out)].filter((x) => known.has(x));
 }
 
-/** Minimal glob(3) for Include: `*`, `?`, `[…]`, no match across `/`, no leading-dot matches. */
-function globRegex(pattern: string): RegExp {
-  let src = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] ?? '';
-    if (c === '*') src += '[^/]*';
-    else if (c === '?') src += '[^/]';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) src += '\\[';
-      else {
-        src += '[' + pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
-        i = end;
-      }
-    } else src += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${src}$`);
-}
 
 function globFiles(pattern: string, paths: string[]): string[] {
   if (!/[*?[]/.test(pattern)) return paths.includes(pattern) ? [pattern] : [];
-  const re = globRegex(pattern);
+  const re = globToRegex(pattern);
   const dotOk = (pattern.split('/').pop() ?? '').startsWith('.');
   return paths
     .filter((p) => re.test(p) && (dotOk || !(p.split('/').pop() ?? '').startsWith('.')))

@@ -5,6 +5,8 @@ import { emptyAnswers, type RawAnswers } from '../collectors/answers.js';
 import { splitFlags } from '../collectors/script.js';
 import type { Request } from '../collectors/types.js';
 import { GwsecError } from '../model/errors.js';
+import { globToRegex } from '../util/glob.js';
+export { globToRegex };
 import type { RunResult, Transport } from './types.js';
 
 /**
@@ -165,21 +167,3 @@ export class FixtureTransport implements Transport {
   }
 }
 
-/** Shell glob -> anchored regex; `*` and `?` do not cross `/`. */
-export function globToRegex(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else if (ch === '[') {
-      const close = glob.indexOf(']', i + 1);
-      if (close < 0) re += '\\[';
-      else {
-        re += '[' + glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
-        i = close;
-      }
-    } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}

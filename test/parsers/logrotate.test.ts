@@ -1,5 +1,6 @@
 import test from 'ava';
-import { globToRegExp, parseLogrotate, retentionDays, ruleFor } from '../../src/parsers/logrotate.js';
+import { parseLogrotate, retentionDays, ruleFor } from '../../src/parsers/logrotate.js';
+import { globToRegex as globToRegExp } from '../../src/util/glob.js';
 
 // Debian 12 stock /etc/logrotate.conf and logrotate.d/{rsyslog,nginx}.
 const CONF = `# see "man logrotate" for details
