@@ -23,7 +23,13 @@ export interface Command {
 /** The explicit command registry (parity with docs/ tested). */
 export const commands: Command[] = [auditCommand, factsCommand, evaluateCommand, mergeCommand, policyCommand, inventoryCommand, fixtureCommand, agentCommand, playbookCommand, incidentCommand];
 
-const EPILOG = `Exit codes / 退出码: 0 no failures 无不通过项; 1 failures found, or a host could not be audited 发现不通过项或有主机无法核查; 2 usage, policy or inventory error 用法、策略或清单错误; 3 internal error 内部错误`;
+const EPILOG = [
+  'Exit codes / 退出码:',
+  '  0 no failures 无不通过项',
+  '  1 failures found, or a host could not be audited 发现不通过项或有主机无法核查',
+  '  2 usage, policy or inventory error 用法、策略或清单错误',
+  '  3 internal error 内部错误',
+].join('\n');
 
 export async function buildCli(argv: string[]): Promise<number> {
   let code = 0;
