@@ -20,6 +20,8 @@ function sh(cmd: string, args: string[], o: { stdin?: string; timeoutMs?: number
     const c = execFile(cmd, args, { encoding: 'utf8', timeout: o.timeoutMs ?? 10_000 }, (err, stdout, stderr) =>
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
+    // the child may exit (e.g. ssh refusing a host key) before reading stdin: that is its answer, not an error
+    c.stdin?.on('error', () => {});
     c.stdin?.end(o.stdin ?? '');
   });
 }
