@@ -15,8 +15,24 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return EXIT.ok;
   }
+  // The long-running agent skips yargs: modules loaded once stay in its RSS for months.
+  const agentConfig = agentRunConfig(argv);
+  if (agentConfig !== undefined) {
+    const { agentRun } = await import('../agents/agent/commands.js');
+    const { processIo } = await import('../src/app/io.js');
+    return agentRun({ config: agentConfig }, processIo);
+  }
   const { buildCli } = await import('./cli.js');
   return buildCli(argv);
+}
+
+/** `agent run -c FILE` / `--config FILE` / `--config=FILE` exactly (what the unit runs); anything else goes through yargs. */
+function agentRunConfig(argv: string[]): string | undefined {
+  if (argv[0] !== 'agent' || argv[1] !== 'run') return undefined;
+  const rest = argv.slice(2);
+  if (rest.length === 2 && (rest[0] === '-c' || rest[0] === '--config') && rest[1] && !rest[1].startsWith('-')) return rest[1];
+  if (rest.length === 1 && rest[0]!.startsWith('--config=') && rest[0]!.length > 9) return rest[0]!.slice(9);
+  return undefined;
 }
 
 main(process.argv.slice(2)).then(
