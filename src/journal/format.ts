@@ -101,8 +101,13 @@ export function metaBlock(type: BlockType.Head | BlockType.Seal, seq: number, pr
 
 export interface Appendable {
   source: string;
-  line: string;
+  /** Not read when `buf` is given. */
+  readonly line: string;
   time?: string;
+  /** The line as bytes buf[start, end) (copied as they are: no decode and re-encode, invalid UTF-8 kept). */
+  buf?: Buffer;
+  start?: number;
+  end?: number;
 }
 
 /**
@@ -147,13 +152,14 @@ export class BlockEncoder {
           idx = sourceList.push(r.source) - 1;
           sources.set(r.source, idx);
         }
-        const line = r.line;
-        this.ensure(14 + line.length * 3);
+        const raw = r.buf;
+        const line = raw ? '' : r.line;
+        this.ensure(14 + (raw ? r.end! - r.start! : line.length * 3));
         const b = this.buf;
         const p = this.pos;
         b.writeDoubleBE(t, p);
         b.writeUInt16BE(idx, p + 8);
-        const n = b.write(line, p + 14, 'utf8');
+        const n = raw ? raw.copy(b, p + 14, r.start, r.end) : b.write(line, p + 14, 'utf8');
         if (n > MAX_LINE) throw new RangeError(`line of ${n} bytes exceeds the ${MAX_LINE}-byte limit`);
         b.writeUInt32BE(n, p + 10);
         this.pos = p + 14 + n;

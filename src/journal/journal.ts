@@ -8,11 +8,8 @@
  * it is a torn write: it is copied to quarantine/ and cut. A bad block followed by valid ones is
  * damage: the file is kept as evidence, sealed, and the chain continues in a new segment.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { sm2PublicKeyFromPrivate, sm2PublicKeyToHex } from '../crypto/sm2.js';
 import { GwsecError } from '../model/errors.js';
 import { makeCheckpoint, type Checkpoint, type Signer } from './checkpoint.js';
@@ -21,6 +18,7 @@ import {
 } from './files.js';
 import { BlockEncoder, BlockType, ZERO_HASH, blockHash, metaBlock, type Appendable } from './format.js';
 import { scanFile } from './scan.js';
+import { gzipFile } from './gzip.js';
 
 export interface JournalOptions {
   /** Rotate once the open segment reaches this size (default 64 MiB). */
@@ -459,13 +457,7 @@ export async function compressSegment(dir: string, name: string): Promise<void> 
   const src = join(dir, name);
   const tmp = join(dir, `.${name}.gz.tmp`);
   try {
-    await pipeline(createReadStream(src, { highWaterMark: 1 << 20 }), createGzip({ level: 1, chunkSize: 1 << 20 }), createWriteStream(tmp, { mode: 0o600 }));
-    const fh = await open(tmp, 'r+');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await gzipFile(src, tmp);
     await rename(tmp, join(dir, `${name}.gz`));
     await fsyncDir(dir);
   } catch (e) {
