@@ -59,6 +59,13 @@ export class FileSource implements Source {
   /** Unclaimed files already judged to be copies of tracked ones, while their size/mtime hold. */
   private shadows = new Map<string, { size: number; mtimeMs: number }>();
   private stopped = false;
+  /**
+   * The read buffer, reused by every poll: records are byte ranges of it (ByteLine), valid until the
+   * next poll, by which time the runner has archived them (one batch in flight). Text never becomes
+   * V8 strings on the way to the archive: measured, that cut peak RSS during ingest and sped it up.
+   */
+  private scratch = Buffer.alloc(0);
+  private used = 0;
 
   constructor(private readonly cfg: FileSourceConfig) {
     this.name = cfg.name;
@@ -125,6 +132,7 @@ export class FileSource implements Source {
     // Older files first: a rotated file's rest comes before the new file's first lines.
     const live = [...this.tracked.values()].filter((t) => t.fh !== undefined && !t.orphan && t.size > t.offset).sort((a, b) => a.mtimeMs - b.mtimeMs || a.ino - b.ino);
     let more = false;
+    this.used = 0;
     for (const t of live) {
       if (budget <= 0) {
         more = true;
@@ -138,7 +146,7 @@ export class FileSource implements Source {
         this.ctx.events.emit('FileReadError', { source: this.name, path: t.path, error_type: err.code ?? 'io', stage: 'receiving', message: err.message });
       }
       if (!r) continue;
-      for (const line of r.lines) records.push({ source: this.name, line });
+      for (const line of r.lines) records.push(line);
       parts.push({ source: this.name, lines: r.lines.length, data: { key: t.key, before: cursorOf(t), after: r.after } satisfies PartData });
       budget -= r.consumed;
       bytes += r.consumed;
@@ -149,22 +157,30 @@ export class FileSource implements Source {
   }
 
   /** Complete lines from t.offset (a partial last line waits), then re-check identity (copytruncate races). */
-  private readFrom(t: Tracked, budget: number): { lines: string[]; consumed: number; after: Cursor; capped: boolean } | null {
+  private readFrom(t: Tracked, budget: number): { lines: ByteLine[]; consumed: number; after: Cursor; capped: boolean } | null {
     const fh = t.fh!;
     const maxLine = this.cfg.max_line_bytes;
     const want = Math.min(t.size - t.offset, Math.max(budget, maxLine + 1));
-    const buf = pread(fh, t.offset, want);
+    if (this.used === 0 && this.scratch.length < want) this.scratch = Buffer.allocUnsafeSlow(Math.max(want, 64 * 1024));
+    // A second file in the same poll that does not fit the rest of the buffer gets its own (rare).
+    const inScratch = this.scratch.length - this.used >= want;
+    const buf = pread(fh, t.offset, want, inScratch ? this.scratch.subarray(this.used) : undefined);
     if (buf.length === 0) return null;
     const nl = buf.lastIndexOf(10);
     let end: number;
-    let lines: string[];
+    let lines: ByteLine[];
     if (nl >= 0) {
       end = nl + 1;
-      lines = buf.toString('utf8', 0, nl).split('\n');
+      lines = [];
+      for (let s = 0; s <= nl; ) {
+        const e = buf.indexOf(10, s);
+        lines.push(new ByteLine(this.name, buf, s, e));
+        s = e + 1;
+      }
       t.partial = undefined;
     } else if (buf.length >= maxLine) {
       end = maxLine;
-      lines = [buf.toString('utf8', 0, end)];
+      lines = [new ByteLine(this.name, buf, 0, end)];
       this.ctx.events.emit('LineTooLong', { source: this.name, path: t.path, bytes: end });
     } else {
       // A partial last line waits for its "\n" (or, if configured, for the file to go idle).
@@ -173,7 +189,7 @@ export class FileSource implements Source {
       const after = this.cfg.flush_partial_after_s;
       if (after === undefined || now - t.partial.since < after * 1000) return null;
       end = buf.length;
-      lines = [buf.toString('utf8', 0, end)];
+      lines = [new ByteLine(this.name, buf, 0, end)];
       t.partial = undefined;
       this.ctx.events.emit('PartialLineFlushed', { source: this.name, path: t.path, bytes: end });
     }
@@ -197,6 +213,7 @@ export class FileSource implements Source {
       fp = hash(t.offset === 0 ? buf.subarray(0, fpLen) : pread(fh, 0, fpLen));
     }
     const after: Cursor = { ...cursorOf(t), offset, skip: t.skip - dropped, fp, fpLen, tail: hash(tail), tailLen };
+    if (inScratch) this.used += end;
     return { lines, consumed: end, after, capped: want < t.size - t.offset };
   }
 
@@ -375,6 +392,20 @@ export class FileSource implements Source {
         /* the directory does not exist yet: polling finds it */
       }
     }
+  }
+}
+
+/** A line as a byte range of a read buffer (the journal copies the bytes); `line` decodes on demand, for detectors. */
+export class ByteLine implements LineRecord {
+  constructor(
+    readonly source: string,
+    readonly buf: Buffer,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  get line(): string {
+    return this.buf.toString('utf8', this.start, this.end);
   }
 }
 

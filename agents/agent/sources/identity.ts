@@ -26,9 +26,12 @@ export interface Cursor {
 
 export const hash = (b: Buffer): string => createHash('sha256').update(b).digest('hex').slice(0, 32);
 
-/** Synchronous on purpose: small reads from the page cache cost microseconds, a thread-pool round trip more. */
-export function pread(fd: number, pos: number, len: number): Buffer {
-  const buf = Buffer.allocUnsafe(len);
+/**
+ * Synchronous on purpose: small reads from the page cache cost microseconds, a thread-pool round trip more.
+ * `into` (a reused scratch buffer, at least len long) spares a fresh allocation per read.
+ */
+export function pread(fd: number, pos: number, len: number, into?: Buffer): Buffer {
+  const buf = into ? into.subarray(0, len) : Buffer.allocUnsafe(len);
   let got = 0;
   while (got < len) {
     const n = readSync(fd, buf, got, len - got, pos + got);
