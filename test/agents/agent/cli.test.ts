@@ -4,10 +4,11 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../../agents/agent/config.js';
 import { createEvents } from '../../../agents/agent/events.js';
-import { renderUnit } from '../../../agents/agent/install.js';
+import { NODE_FLAGS, renderUnit, unitLaunch } from '../../../agents/agent/install.js';
 import { runAgent } from '../../../agents/agent/runner.js';
 import { renderEntry } from '../../../agents/agent/sources/journald.js';
 import { gwsec } from '../../helpers/cli.js';
+import { packageRoot } from '../../../src/util/paths.js';
 import { rm, sleep, tmp, writeConfig } from './helpers.js';
 
 async function archiveOf(d: string, lines: Record<string, string[]>): Promise<string> {
@@ -38,10 +39,15 @@ test('install writes a hardened unit and a default config (kept when present); s
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /config kept/);
   const unit = readFileSync(join(units, 'gwsec-agent.service'), 'utf8');
-  for (const k of ['NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'MemoryMax=', 'NODE_OPTIONS=--max-old-space-size=']) t.true(unit.includes(k), k);
+  for (const k of ['NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'MemoryMax=', 'Environment=MALLOC_ARENA_MAX=2']) t.true(unit.includes(k), k);
   t.true(unit.includes(`ReadWritePaths=${d}/archive ${d}/state`));
   t.false(unit.includes('MemoryDenyWriteExecute'), 'V8 needs W+X pages');
-  t.regex(unit, new RegExp(`ExecStart=\\S+node \\S+/bin/gwsec\\.js agent run -c ${conf}/agent\\.yaml`));
+  t.regex(unit, new RegExp(`ExecStart=\\S+node --max-old-space-size=96 --max-semi-space-size=1 --optimize-for-size \\S+/bin/gwsec\\.js agent run -c ${conf}/agent\\.yaml`));
+  // The benchmark launches the agent from the unit text: what it reads back is what systemd runs.
+  const launch = unitLaunch(unit);
+  t.deepEqual(launch.argv.slice(1, 5), [...NODE_FLAGS, join(packageRoot(), 'bin', 'gwsec.js')]);
+  t.deepEqual(launch.argv.slice(-4), ['agent', 'run', '-c', join(conf, 'agent.yaml')]);
+  t.is(launch.env.MALLOC_ARENA_MAX, '2');
   const fresh = join(d, 'fresh');
   const r2 = gwsec(['agent', 'install', '--config-dir', fresh, '--unit-dir', units]);
   t.is(r2.code, 0, r2.stderr);
