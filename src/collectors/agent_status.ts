@@ -31,10 +31,10 @@ export const agentStatus: Collector<AgentStatusFacts> = {
     processes: t.arr(t.str),
   }),
   requests: [
-    { kind: 'cmd', name: 'agent_status-active', script: 'systemctl is-active gwsec-agent.service' },
+    { kind: 'cmd', name: 'agent_status-active', script: 'gw_to systemctl is-active gwsec-agent.service' },
     { kind: 'file', path: AGENT_STATUS_FILE },
     { kind: 'file', path: AGENT_CONFIG_FILE },
-    { kind: 'cmd', name: 'agent_status-processes', script: 'ps -e -o comm= | sort -u | head -n 2000' },
+    { kind: 'cmd', name: 'agent_status-processes', script: 'gw_comms' },
   ],
   parse(out) {
     const active = out.cmdIfPresent('agent_status-active');

@@ -36,44 +36,62 @@ export interface BackupFacts {
 
 const FIXED_DIRS = ['/var/backups', '/backup', '/backups', '/data/backup', '/srv/backup', '/opt/backup'];
 const CRON_FILES = '/etc/crontab /etc/cron.d/* /var/spool/cron/crontabs/* /var/spool/cron/* /etc/cron.daily/* /etc/cron.weekly/*';
+/** Up to 100 distinct `*.service` units that timers start (one awk: no grep, sort and head). */
 const TIMER_SERVICES =
-  "gw_memo timers systemctl list-timers --all --no-pager 2>/dev/null | awk 'NR>1 && /[.]service *$/ {print $NF}' | grep -E '^[A-Za-z0-9@:._-]+[.]service$' | sort -u | head -n 100";
+  "gw_memo timers gw_to systemctl list-timers --all --no-pager 2>/dev/null | awk 'NR>1 && $NF ~ /^[A-Za-z0-9@:._-]+[.]service$/ && !s[$NF]++ && n++ < 100 {print $NF}'";
 /**
  * Every line a job runs: cron files, cron.daily/weekly scripts, timer services' ExecStart. Three
  * snippets need it; the first computes it into the run's private scratch dir ($T) and the others
  * reuse it, so systemctl is asked once (each systemctl call costs ~20 ms on a small host).
  */
-const JOB_LINES_UNCACHED = `{ cat ${CRON_FILES} 2>/dev/null; ${TIMER_SERVICES} | xargs -r systemctl cat --no-pager -- 2>/dev/null | grep -E '^[[:space:]]*ExecStart'; } | grep -v '^[[:space:]]*#'`;
+const JOB_LINES_UNCACHED = `{ cat ${CRON_FILES} 2>/dev/null; u=$(${TIMER_SERVICES}); [ -z "$u" ] || gw_to systemctl cat --no-pager -- $u 2>/dev/null | grep -E '^[[:space:]]*ExecStart'; } | grep -v '^[[:space:]]*#'`;
 const JOB_LINES = `{ [ -f "$T/backup-job-lines" ] || ${JOB_LINES_UNCACHED} >"$T/backup-job-lines"; cat "$T/backup-job-lines"; }`;
-/** Absolute paths on stdin -> a `==> path <==` dump of those that are small, text, and scripts. */
-const DUMP_SCRIPTS = [
-  "grep -oE '/[A-Za-z0-9._/+-]+' | sort -u | head -n 200 | while IFS= read -r f; do",
-  '  case "$f" in /bin/*|/usr/bin/*|/sbin/*|/usr/sbin/*|/lib/*|/usr/lib/*|/usr/libexec/*|/usr/share/*|/dev/*|/proc/*|/sys/*|/etc/cron.*|/var/spool/*) continue;; esac',
-  '  [ -f "$f" ] || continue',
-  '  [ -x "$f" ] || case "$f" in *.sh) ;; *) continue;; esac',
-  '  [ -r "$f" ] || { printf \'==! %s unreadable\\n\' "$f"; continue; }',
-  '  [ "$(wc -c <"$f")" -le 65536 ] || continue',
-  '  grep -Iq . "$f" || continue',
-  '  printf \'==> %s <==\\n\' "$f"; cat "$f"; printf \'\\n\'',
-  'done',
+/**
+ * gw_backup_dump: a `==> path <==` dump of the scripts jobs call — absolute paths outside system
+ * dirs that are small, text, and scripts. Two snippets read it through `gw_memo backup-dump`.
+ */
+const DUMP_FN = [
+  'gw_backup_dump() {',
+  `  ${JOB_LINES} | awk '{ while (match($0, /\\/[A-Za-z0-9._\\/+-]+/)) { p = substr($0, RSTART, RLENGTH); if (!s[p]++ && n++ < 200) print p; $0 = substr($0, RSTART + RLENGTH) } }' | while IFS= read -r f; do`,
+  '    case "$f" in /bin/*|/usr/bin/*|/sbin/*|/usr/sbin/*|/lib/*|/usr/lib/*|/usr/libexec/*|/usr/share/*|/dev/*|/proc/*|/sys/*|/etc/cron.*|/var/spool/*) continue;; esac',
+  '    [ -f "$f" ] || continue',
+  '    [ -x "$f" ] || case "$f" in *.sh) ;; *) continue;; esac',
+  '    [ -r "$f" ] || { printf \'==! %s unreadable\\n\' "$f"; continue; }',
+  '    [ "$(wc -c <"$f")" -le 65536 ] || continue',
+  '    grep -Iq . "$f" || continue',
+  '    printf \'==> %s <==\\n\' "$f"; cat "$f"; printf \'\\n\'',
+  '  done',
+  '}',
 ].join('\n');
+const DUMP = `${DUMP_FN}\ngw_memo backup-dump gw_backup_dump`;
 const FIND_EXCLUDES = ['dpkg.*', 'apt.extended_states.*', 'alternatives.tar.*', 'aptitude.pkgstates.*', 'passwd.bak', 'group.bak', 'shadow.bak', 'gshadow.bak', 'infodir.bak']
   .map((n) => `! -name '${n}'`)
   .join(' ');
+/**
+ * Candidate dirs (the fixed ones, then ≤ 20 named by jobs and their scripts), then ONE find over the
+ * existing ones whose `%H` (starting point) lets one awk write the per-directory sections that
+ * parseNewest reads; find's errors go to every candidate dir that contains the path.
+ */
+const NEWEST_AWK = [
+  'BEGIN { n = split(dirs, D, "\\n"); split(ex, X, " "); for (i in X) E[X[i]] = 1 }',
+  '/^find: / { for (i = 1; i <= n; i++) if (index($0, "find: \\047" D[i] "/") == 1 || index($0, "find: \\047" D[i] "\\047") == 1) R[D[i]] = R[D[i]] $0 "\\n"; next }',
+  '{ t = index($0, "\\t"); h = substr($0, 1, t - 1); l = substr($0, t + 1); C[h]++; if (!(h in B) || l + 0 > B[h]) { B[h] = l + 0; L[h] = l } }',
+  'END { for (i = 1; i <= n; i++) { d = D[i]; print "== " d; if (!(d in E)) { print "absent"; continue }; printf "%s", R[d]; if (d in L) print L[d]; print "count " C[d] + 0 } }',
+].join('\n');
 const NEWEST = [
-  `{ printf '%s\\n' ${FIXED_DIRS.join(' ')}`,
-  `  { ${JOB_LINES}; ${JOB_LINES} | ${DUMP_SCRIPTS.replace(/\n/g, '\n  ')}; } | grep -oiE '/[A-Za-z0-9._/+-]*(backup|bak)[A-Za-z0-9._/+-]*' | while IFS= read -r p; do`,
+  DUMP_FN,
+  'set -f',
+  `dirs=$( { printf '%s\\n' ${FIXED_DIRS.join(' ')}`,
+  `  { ${JOB_LINES}; gw_memo backup-dump gw_backup_dump; } | grep -oiE '/[A-Za-z0-9._/+-]*(backup|bak)[A-Za-z0-9._/+-]*' | while IFS= read -r p; do`,
   '    case "$p" in /bin/*|/sbin/*|/usr/*|/etc/*|/lib/*|/proc/*|/dev/*|/sys/*|/run/*|/var/spool/*) continue;; esac',
   // A file's directory counts only if it still says backup (not /root for /root/.backup.pass).
   '    p=${p%/}; [ -d "$p" ] || p=${p%/*}; case "$p" in *[Bb][Aa][Cc][Kk]*|*[Bb][Aa][Kk]*) ;; *) continue;; esac',
   '    [ -d "$p" ] && printf \'%s\\n\' "$p"',
-  '  done | sort -u | head -n 20',
-  "} | awk '!seen[$0]++' | while IFS= read -r d; do",
-  '  printf \'== %s\\n\' "$d"',
-  '  [ -d "$d" ] || { echo absent; continue; }',
+  '  done',
+  `} | awk '!seen[$0]++ && (NR <= ${FIXED_DIRS.length} || n++ < 20)')`,
+  'ex=; for d in $dirs; do [ -d "$d" ] && ex="$ex $d"; done',
   // Debian keeps its own package-database copies in /var/backups: they are not site backups.
-  `  find "$d" -maxdepth 3 -type f ${FIND_EXCLUDES} -printf '%T@ %s %p\\n' 2>&1 | awk '/^find: /{print; next} {n++; if ($1+0 > b+0) {b=$1; l=$0}} END {if (l != "") print l; print "count " n+0}'`,
-  'done',
+  `{ [ -z "$ex" ] || gw_to find $ex -maxdepth 3 -type f ${FIND_EXCLUDES} -printf '%H\\t%T@ %s %p\\n' 2>&1; } | awk -v dirs="$dirs" -v ex="$ex" '${NEWEST_AWK}'`,
 ].join('\n');
 
 const jobSchema = t.obj({
@@ -112,9 +130,13 @@ export const backup: Collector<BackupFacts> = {
     { kind: 'glob', pattern: '/etc/cron.weekly/*' },
     // A spool directory we may not list (Debian: 1730 root:crontab) hides user crontabs silently.
     { kind: 'cmd', name: 'backup-cron-access', script: 'for d in /var/spool/cron/crontabs /var/spool/cron; do [ -d "$d" ] || continue; if [ -r "$d" ] && [ -x "$d" ]; then echo "readable $d"; else echo "unreadable $d"; fi; done' },
-    { kind: 'cmd', name: 'backup-timers', script: 'gw_memo timers systemctl list-timers --all --no-pager' },
-    { kind: 'cmd', name: 'backup-timer-units', script: `gw_memo timers systemctl list-timers --all --no-pager | awk 'NR>1 {print $(NF-1); print $NF}' | grep -E '^[A-Za-z0-9@:._-]+[.](timer|service)$' | sort -u | head -n 200 | xargs -r systemctl cat --no-pager --` },
-    { kind: 'cmd', name: 'backup-scripts', script: `${JOB_LINES} | ${DUMP_SCRIPTS}` },
+    { kind: 'cmd', name: 'backup-timers', script: 'gw_memo timers gw_to systemctl list-timers --all --no-pager' },
+    {
+      kind: 'cmd',
+      name: 'backup-timer-units',
+      script: `u=$(gw_memo timers gw_to systemctl list-timers --all --no-pager | awk 'NR>1 { for (i = NF - 1; i <= NF; i++) if ($i ~ /^[A-Za-z0-9@:._-]+[.](timer|service)$/ && !s[$i]++ && n++ < 200) print $i }')\n[ -z "$u" ] || gw_to systemctl cat --no-pager -- $u`,
+    },
+    { kind: 'cmd', name: 'backup-scripts', script: DUMP },
     { kind: 'cmd', name: 'backup-newest', script: NEWEST, timeoutS: 30 },
   ],
   parse(out) {

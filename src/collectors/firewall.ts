@@ -35,12 +35,12 @@ const backendSchema = t.obj({ installed: t.bool, readable: t.bool, active: t.boo
 
 const FIREWALLD_SNIPPET = [
   'command -v firewall-cmd >/dev/null 2>&1 || exit 127',
-  'st=$(firewall-cmd --state 2>&1); echo "state: $st"',
+  'st=$(gw_to firewall-cmd --state 2>&1); echo "state: $st"',
   '[ "$st" = running ] || exit 0',
-  'dz=$(firewall-cmd --get-default-zone); echo "default-zone: $dz"',
-  "zs=$(firewall-cmd --get-active-zones | awk '/^[^[:space:]]/{print $1}')",
+  'dz=$(gw_to firewall-cmd --get-default-zone); echo "default-zone: $dz"',
+  "zs=$(gw_to firewall-cmd --get-active-zones | awk '/^[^[:space:]]/{print $1}')",
   '[ -n "$zs" ] || zs=$dz',
-  'for z in $zs; do firewall-cmd --list-all --zone="$z"; done',
+  'for z in $zs; do gw_to firewall-cmd --list-all --zone="$z"; done',
 ].join('\n');
 
 export const firewall: Collector<FirewallFacts> = {

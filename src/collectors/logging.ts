@@ -48,9 +48,9 @@ export const logging: Collector<LoggingFacts> = {
     { kind: 'file', path: '/etc/systemd/journald.conf' },
     { kind: 'glob', pattern: '/usr/lib/systemd/journald.conf.d/*.conf' },
     { kind: 'glob', pattern: '/etc/systemd/journald.conf.d/*.conf' },
-    { kind: 'cmd', name: 'logging-services', script: `systemctl is-active ${SERVICES.map((s) => s + '.service').join(' ')}` },
+    { kind: 'cmd', name: 'logging-services', script: `gw_to systemctl is-active ${SERVICES.map((s) => s + '.service').join(' ')}` },
     // Unmatched globs stay literal and stat says "No such file": those are simply absent paths.
-    { kind: 'cmd', name: 'logging-stat', script: `for p in ${LOG_PATHS.join(' ')}; do stat -c '%a %U %G %n' -- "$p" 2>&1; done | head -n 300` },
+    { kind: 'cmd', name: 'logging-stat', script: `stat -c '%a %U %G %n' -- ${LOG_PATHS.join(' ')} 2>&1 | head -n 300` },
   ],
   parse(out) {
     const stat = parseStatLines(out.cmd('logging-stat').stdout);

@@ -30,7 +30,7 @@ const QUERY = [
   'if command -v dpkg-query >/dev/null 2>&1; then',
   "  echo '#dpkg'; dpkg-query -W -f='${Package}\\t${Version}\\t${db:Status-Abbrev}\\n' " + DEB.join(' ') + ' 2>/dev/null',
   'elif command -v rpm >/dev/null 2>&1; then',
-  "  echo '#rpm'; rpm -q --qf '%{NAME}\\t%{EPOCH}:%{VERSION}-%{RELEASE}\\n' " + RPM.join(' '),
+  "  echo '#rpm'; gw_to rpm -q --qf '%{NAME}\\t%{EPOCH}:%{VERSION}-%{RELEASE}\\n' " + RPM.join(' '),
   'else exit 127; fi',
   'exit 0',
 ].join('\n');
@@ -54,7 +54,7 @@ export const packages: Collector<PackagesFacts> = {
     installed: t.arr(t.obj({ name: t.str, version: t.str, upstream: t.str })),
   }),
   requests: [
-    { kind: 'cmd', name: 'packages-openssl', script: 'openssl version' },
+    { kind: 'cmd', name: 'packages-openssl', script: 'gw_memo openssl-version openssl version' },
     { kind: 'cmd', name: 'packages-ssh', script: 'ssh -V 2>&1' },
     { kind: 'cmd', name: 'packages-query', script: QUERY },
   ],

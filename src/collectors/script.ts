@@ -11,27 +11,43 @@ import type { Request } from './types.js';
 export const DEFAULT_SECTION_MAX = 4 * 1024 * 1024;
 
 /**
- * Commands that can block on a wedged daemon or a lock (dbus, chronyd, the rpm database). Snippets
- * that use them get a per-command timeout (an extra exec); the rest run in a plain subshell, and the
- * transport's per-host deadline bounds everything.
+ * Programs that can block on a wedged daemon or a lock (dbus, chronyd, the rpm database). A snippet
+ * must call them through `gw_to` (a parity test holds every snippet to it): `gw_to` runs the program
+ * under `timeout` only when it is installed, so an absent chronyc or firewall-cmd costs no process.
  */
-const MAY_BLOCK = /\b(systemctl|timedatectl|chronyc|ntpq|rpm|journalctl|firewall-cmd|loginctl)\b/;
+export const MAY_BLOCK = ['systemctl', 'timedatectl', 'chronyc', 'ntpq', 'rpm', 'journalctl', 'firewall-cmd', 'loginctl'] as const;
+const DEFAULT_CMD_TIMEOUT_S = 15;
+const STDERR_MAX = 65536;
 
-/** Frames each listed file (`path<TAB>id` per line); stops a file at MAX bytes exactly. */
+/**
+ * Frames every answer at the end of the run, in ONE process. Each line of "$T/l" is either
+ * `f<TAB>path<TAB>id` (a readable file) or `c<TAB>n<TAB>rc<TAB>id` (command n's stdout in $T/o.n and
+ * stderr in $T/e.n). Bodies stop at MAX bytes exactly; stderr is framed only when non-empty.
+ */
 const FLUSH_AWK = [
-  '{ t = index($0, "\\t"); f = substr($0, 1, t - 1); id = substr($0, t + 1)',
-  '  printf "%s BEGIN %s\\n", M, id; n = 0',
+  'function body(f, max,   n, r, line) {',
+  '  n = 0',
   '  while ((r = (getline line < f)) > 0) {',
-  '    if (n + length(line) + 1 > MAX) { printf "%s", substr(line, 1, MAX - n); break }',
+  '    if (n + length(line) + 1 > max) { printf "%s", substr(line, 1, max - n); break }',
   '    n += length(line) + 1; print line',
   '  }',
-  '  close(f); printf "\\n%s END %s rc=%d\\n", M, id, (r < 0 ? 13 : 0) }',
+  '  close(f); return r',
+  '}',
+  '{ k = substr($0, 1, 1); rest = substr($0, 3); t = index(rest, "\\t"); a = substr(rest, 1, t - 1); rest = substr(rest, t + 1) }',
+  'k == "f" { printf "%s BEGIN %s\\n", M, rest; r = body(a, MAX); printf "\\n%s END %s rc=%d\\n", M, rest, (r < 0 ? 13 : 0); next }',
+  'k == "c" { t = index(rest, "\\t"); rc = substr(rest, 1, t - 1); id = substr(rest, t + 1)',
+  '  printf "%s BEGIN %s\\n", M, id; body(T "/o." a, MAX); printf "\\n%s END %s rc=%s\\n", M, id, rc',
+  '  e = T "/e." a; if ((getline line < e) > 0) { close(e); printf "%s BEGIN %s#err\\n", M, id; body(e, EMAX); printf "\\n%s END %s#err rc=0\\n", M, id } else close(e) }',
 ].join('\n');
 
 /**
- * Helpers a collector's snippet may call. gw_memo KEY CMD...: run CMD once per script (in the run's
- * private scratch dir $T) and replay its stdout, stderr and exit code to every later caller —
- * several collectors read `nginx -T` or `systemctl list-timers`.
+ * Helpers a collector's snippet may call.
+ *  gw_memo KEY CMD...: run CMD once per script (in the run's private scratch dir $T) and replay its
+ *    stdout, stderr and exit code to every later caller (several collectors read `nginx -T`).
+ *  gw_to CMD ARGS...: CMD under `timeout` (the snippet's own timeout, $GW_TO seconds); exit 127
+ *    without spawning anything when CMD is not installed.
+ *  gw_comms: the command name of every process, one per line, as `ps -e -o comm=` prints them, read
+ *    once per run from /proc by shell builtins (ps and pgrep cost ~10 ms each on a busy host).
  */
 export const SNIPPET_PRELUDE = [
   'gw_memo() {',
@@ -39,6 +55,14 @@ export const SNIPPET_PRELUDE = [
   '  if [ ! -f "$f.rc" ]; then "$@" >"$f.out" 2>"$f.err"; echo $? >"$f.rc"; fi',
   '  cat "$f.out"; [ -s "$f.err" ] && cat "$f.err" >&2',
   '  read -r f <"$f.rc"; return "$f"',
+  '}',
+  'gw_to() {',
+  '  command -v "$1" >/dev/null 2>&1 || return 127',
+  '  if [ "$HAVE_TIMEOUT" = 1 ]; then timeout -k 2 "${GW_TO:-' + DEFAULT_CMD_TIMEOUT_S + '}" "$@"; else "$@"; fi',
+  '}',
+  'gw_comms() {',
+  '  [ -f "$T/comms" ] || for f in /proc/[0-9]*/comm; do { IFS= read -r c <"$f"; } 2>/dev/null && printf \'%s\\n\' "$c"; done >"$T/comms"',
+  '  cat "$T/comms"',
   '}',
 ].join('\n');
 
@@ -64,35 +88,29 @@ export function buildScript(requests: Request[], opts: { maxBytes?: number; cmdT
     'T=$(mktemp -d 2>/dev/null) || { T=/tmp/gwsec.$$; mkdir -m 700 "$T" || exit 70; }',
     "trap 'rm -rf \"$T\"' EXIT",
     'if command -v timeout >/dev/null 2>&1; then HAVE_TIMEOUT=1; else HAVE_TIMEOUT=0; fi',
-    // Framing costs no process of its own: sections end with a builtin printf, sizes are not
-    // measured (a body that reaches MAX bytes is reported truncated), stderr is read only when non-empty.
+    // Framing costs no process per answer: commands write to files in $T (bounded by ulimit -f), files
+    // are only listed, and ONE awk frames everything at the end (gw_flush).
+    `FB=$(( MAX / 512 + 8 )); EMAX=${STDERR_MAX}; N=0`,
     'gw_end() { printf \'\\n%s END %s rc=%s\\n\' "$M" "$1" "$2"; }',
-    // gw_cmd ID SCRIPT [TIMEOUT]: a subshell (fork, no exec) unless a timeout is wanted.
+    // gw_cmd ID SCRIPT TIMEOUT: a subshell (a fork, no exec), so `exit` in a snippet ends only the snippet.
     'gw_cmd() {',
-    '  printf \'%s BEGIN %s\\n\' "$M" "$1"',
-    '  if [ -n "$3" ] && [ "$HAVE_TIMEOUT" = 1 ]; then',
-    '    { timeout -k 2 "$3" /bin/sh -c "$2" 2>"$T/e" </dev/null; echo $? >"$T/rc"; } | head -c "$MAX"',
-    '  else',
-    '    { ( eval "$2" ) 2>"$T/e" </dev/null; echo $? >"$T/rc"; } | head -c "$MAX"',
-    '  fi',
-    '  rc=1; read -r rc <"$T/rc"',
-    '  gw_end "$1" "$rc"',
-    '  if [ -s "$T/e" ]; then printf \'%s BEGIN %s#err\\n\' "$M" "$1"; head -c 65536 "$T/e"; gw_end "$1#err" 0; fi',
+    '  N=$((N + 1)); GW_TO=$3',
+    '  ( ulimit -f "$FB" 2>/dev/null; eval "$2" ) >"$T/o.$N" 2>"$T/e.$N" </dev/null',
+    '  printf \'c\\t%s\\t%s\\t%s\\n\' "$N" "$?" "$1" >>"$T/l"',
     '}',
     // gw_file ID PATH: status by shell builtins now (rc 0 read, 2 absent, 13 unreadable, 21 a
-    // directory); contents of readable files are all framed at the end by ONE awk (gw_flush), so
-    // 40 files cost one process instead of 40.
+    // directory); readable files are framed by gw_flush.
     'gw_mark() { printf \'%s BEGIN %s\\n\' "$M" "$1"; gw_end "$1" "$2"; }',
     'gw_file() {',
     '  if [ -d "$2" ]; then gw_mark "$1" 21',
     '  elif [ ! -e "$2" ]; then gw_mark "$1" 2',
     '  elif [ ! -r "$2" ]; then gw_mark "$1" 13',
     '  elif [ ! -s "$2" ]; then gw_mark "$1" 0',
-    '  else printf \'%s\\t%s\\n\' "$2" "$1" >>"$T/files"; fi',
+    '  else printf \'f\\t%s\\t%s\\n\' "$2" "$1" >>"$T/l"; fi',
     '}',
     'gw_flush() {',
-    '  [ -s "$T/files" ] || return 0',
-    `  awk -v M="$M" -v MAX="$MAX" '${FLUSH_AWK}' "$T/files"`,
+    '  [ -s "$T/l" ] || return 0',
+    `  awk -v M="$M" -v MAX="$MAX" -v EMAX="$EMAX" -v T="$T" '${FLUSH_AWK}' "$T/l"`,
     '}',
     SNIPPET_PRELUDE,
     // gw_tree ID FILE BASE SEDRE FLAGS DEPTH: the file, then every file its include lines name.
@@ -102,7 +120,8 @@ export function buildScript(requests: Request[], opts: { maxBytes?: number; cmdT
     '  [ -r "$2" ] && [ -f "$2" ] || return 0',
     '  sed -n -E "s/$4/\\1/p$5" "$2" 2>/dev/null | while IFS= read -r ops; do',
     '    set -f; for op in $ops; do set +f',
-    '      op=$(printf %s "$op" | tr -d \'";\')',
+    // quotes and semicolons are rare: strip them only when present (a fork and an exec each)
+    '      case "$op" in *[\\"\\;]*) op=$(printf %s "$op" | tr -d \'";\') ;; esac',
     '      case "$op" in /*) p="$op";; *) p="$3/$op";; esac',
     '      for f in $p; do [ -e "$f" ] && gw_tree "$1" "$f" "$3" "$4" "$5" $(( $6 + 1 )); done',
     '    set -f; done; set +f',
@@ -115,11 +134,9 @@ export function buildScript(requests: Request[], opts: { maxBytes?: number; cmdT
     if (seen.has(key)) continue;
     seen.add(key);
     switch (r.kind) {
-      case 'cmd': {
-        const timeout = r.timeoutS ?? (MAY_BLOCK.test(r.script) ? (opts.cmdTimeoutS ?? 15) : undefined);
-        lines.push(`gw_cmd ${sq(key)} ${sq(r.script)}${timeout ? ` ${timeout}` : ''}`);
+      case 'cmd':
+        lines.push(`gw_cmd ${sq(key)} ${sq(r.script)} ${r.timeoutS ?? opts.cmdTimeoutS ?? DEFAULT_CMD_TIMEOUT_S}`);
         break;
-      }
       case 'file':
         assertSafe(r.path);
         lines.push(`gw_file ${sq(key)} ${sq(r.path)}`);

@@ -93,8 +93,13 @@ export const sshd: Collector<SshdFacts> = {
       name: SSHD_STATUS,
       // Version (older sshd print it inside the usage text for -V) and whether a daemon runs.
       script:
-        "command -v sshd >/dev/null 2>&1 || exit 127; sshd -V 2>&1 | grep -o 'OpenSSH_[^ ,]*' | head -n 1; " +
-        'if command -v pgrep >/dev/null 2>&1; then if pgrep -x sshd >/dev/null 2>&1; then echo running; else echo stopped; fi; else echo unknown; fi',
+        [
+          'command -v sshd >/dev/null 2>&1 || exit 127',
+          // the first OpenSSH_x token, cut at a space, comma or line end (no grep, no head)
+          'v=$(sshd -V 2>&1); case "$v" in *OpenSSH_*) v=OpenSSH_${v#*OpenSSH_}; printf \'%s\\n\' "${v%%[ ,\n]*}" ;; esac',
+          'set -- /proc/[0-9]*/comm; [ -e "$1" ] || { echo unknown; exit 0; }',
+          'if gw_comms | { while IFS= read -r c; do [ "$c" = sshd ] && exit 0; done; exit 1; }; then echo running; else echo stopped; fi',
+        ].join('\n'),
     },
     { kind: 'tree', path: SSHD_MAIN_CONFIG, include: '(?i)^[ \t]*include[ \t=]+([^#]*).*$', base: '/etc/ssh' },
     { kind: 'glob', pattern: PAM_GLOB },

@@ -13,6 +13,14 @@ export interface TimesyncFacts {
   sources: Array<{ tool: string; synchronized: boolean | null; detail: string }>;
 }
 
+/** `show` where it exists; `status` only where `show` is an unknown verb (systemd < 236, CentOS 7). */
+const TIMEDATECTL = [
+  'command -v timedatectl >/dev/null 2>&1 || exit 127',
+  'gw_to timedatectl show -p NTPSynchronized -p NTP 2>"$T/timedatectl.err" && exit 0',
+  'rc=$?; IFS= read -r l <"$T/timedatectl.err"',
+  'case "$l" in *[Uu]nknown*) gw_to timedatectl status ;; *) printf \'%s\\n\' "$l" >&2; exit "$rc" ;; esac',
+].join('\n');
+
 export const timesync: Collector<TimesyncFacts> = {
   id: 'timesync',
   description: 'Clock synchronisation (timedatectl, chronyc tracking, ntpq -pn)',
@@ -23,9 +31,9 @@ export const timesync: Collector<TimesyncFacts> = {
   }),
   requests: [
     // systemd < 239 has no `show`: fall back to the human-readable status.
-    { kind: 'cmd', name: 'timesync-timedatectl', script: 'command -v timedatectl >/dev/null 2>&1 || exit 127; timedatectl show -p NTPSynchronized -p NTP 2>/dev/null || timedatectl status' },
-    { kind: 'cmd', name: 'timesync-chronyc', script: 'chronyc -n tracking' },
-    { kind: 'cmd', name: 'timesync-ntpq', script: 'ntpq -pn' },
+    { kind: 'cmd', name: 'timesync-timedatectl', script: TIMEDATECTL },
+    { kind: 'cmd', name: 'timesync-chronyc', script: 'gw_to chronyc -n tracking' },
+    { kind: 'cmd', name: 'timesync-ntpq', script: 'gw_to ntpq -pn' },
   ],
   parse(out) {
     const sources: TimesyncFacts['sources'] = [];

@@ -84,7 +84,7 @@ export function writableBy(e: WebrootEntry, who: WorkerIdentity): boolean {
 export const WEB_CONF_SH = `PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin:/usr/local/nginx/sbin"
 web_conf() {
   if command -v nginx >/dev/null 2>&1; then
-    gw_memo nginx-T nginx -T 2>/dev/null || for f in /etc/nginx/nginx.conf /etc/nginx/conf.d/*.conf /etc/nginx/default.d/*.conf /etc/nginx/sites-enabled/* /usr/local/nginx/conf/nginx.conf /usr/local/nginx/conf/conf.d/*.conf; do [ -f "$f" ] && cat -- "$f"; done
+    gw_memo nginx-T gw_to nginx -T 2>/dev/null || for f in /etc/nginx/nginx.conf /etc/nginx/conf.d/*.conf /etc/nginx/default.d/*.conf /etc/nginx/sites-enabled/* /usr/local/nginx/conf/nginx.conf /usr/local/nginx/conf/conf.d/*.conf; do [ -f "$f" ] && cat -- "$f"; done
   fi
   for f in /etc/apache2/apache2.conf /etc/apache2/sites-enabled/* /etc/apache2/conf-enabled/*.conf /etc/httpd/conf/httpd.conf /etc/httpd/conf.d/*.conf; do [ -f "$f" ] && cat -- "$f"; done
 } 2>/dev/null
@@ -205,7 +205,8 @@ const NGINX_INCLUDE = `^[ ${TAB}]*include[ ${TAB}]+["']?([^;"' ${TAB}#]+)["']?[ 
 const APACHE_INCLUDE = `^[ ${TAB}]*[Ii][Nn][Cc][Ll][Uu][Dd][Ee][A-Za-z]*[ ${TAB}]+"?([^" ${TAB}]+)"?.*$`;
 
 const CERTS_SH = `${WEB_CONF_SH}
-web_conf | tr ';' '\\n' | awk '{ sub(/^.*[^$]\\{[ \\t]*/, ""); sub(/^[ \\t]*\\}[ \\t]*/, "") } $1=="ssl_certificate"||$1=="ssl_sign_certificate"||$1=="ssl_enc_certificate"||$1=="SSLCertificateFile"||$1=="SSLCertificateChainFile"{p=$2; gsub(/[";\\047]/,"",p); print p}' | sort -u | head -n 64 | while IFS= read -r p; do
+conf=$(web_conf); [ -n "$conf" ] || exit 0
+printf '%s\\n' "$conf" | tr ';' '\\n' | awk '{ sub(/^.*[^$]\\{[ \\t]*/, ""); sub(/^[ \\t]*\\}[ \\t]*/, "") } $1=="ssl_certificate"||$1=="ssl_sign_certificate"||$1=="ssl_enc_certificate"||$1=="SSLCertificateFile"||$1=="SSLCertificateChainFile"{p=$2; gsub(/[";\\047]/,"",p); print p}' | sort -u | head -n 64 | while IFS= read -r p; do
   case "$p" in *'$'*|data:*) continue ;; esac
   case "$p" in /*) ;; *) for d in /etc/nginx /usr/local/nginx/conf /etc/httpd /etc/apache2; do [ -e "$d/$p" ] && { p="$d/$p"; break; }; done ;; esac
   printf '==> %s <==\\n' "$p"
@@ -285,11 +286,11 @@ export const web: Collector<WebFacts> = {
   schema: webSchema,
   requests: [
     { kind: 'cmd', name: 'web-nginx-V', script: `${PATH_SH}\ncommand -v nginx >/dev/null 2>&1 || exit 127\nnginx -V 2>&1` },
-    { kind: 'cmd', name: 'web-nginx-T', script: `${PATH_SH}\ncommand -v nginx >/dev/null 2>&1 || exit 127\ngw_memo nginx-T nginx -T`, timeoutS: 30 },
+    { kind: 'cmd', name: 'web-nginx-T', script: `${PATH_SH}\ncommand -v nginx >/dev/null 2>&1 || exit 127\ngw_memo nginx-T gw_to nginx -T`, timeoutS: 30 },
     {
       kind: 'cmd',
       name: 'web-apache-v',
-      script: `${PATH_SH}\nif command -v apache2 >/dev/null 2>&1; then apache2 -v; elif command -v httpd >/dev/null 2>&1; then httpd -v; else exit 127; fi\nopenssl version 2>/dev/null || true`,
+      script: `${PATH_SH}\nif command -v apache2 >/dev/null 2>&1; then apache2 -v; elif command -v httpd >/dev/null 2>&1; then httpd -v; else exit 127; fi\ngw_memo openssl-version openssl version 2>/dev/null || true`,
     },
     { kind: 'cmd', name: 'web-certs', script: CERTS_SH, timeoutS: 30 },
     { kind: 'cmd', name: 'web-webroot', script: WEBROOT_SH, timeoutS: 30 },

@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { buildScript, parseSections } from '../../src/collectors/script.js';
+import { buildScript, MAY_BLOCK, parseSections } from '../../src/collectors/script.js';
+import { collectors } from '../../src/collectors/index.js';
 import { collect } from '../../src/collectors/run.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import { FixtureTransport } from '../../src/transport/fixture.js';
@@ -115,7 +116,7 @@ test('an unreadable file is permission_denied for its collector only (run as nob
 
 test('a command that hangs is cut off by its timeout; the rest of the script still answers', async (t) => {
   const { script, marker } = buildScript([
-    { kind: 'cmd', name: 'hang', script: 'sleep 30', timeoutS: 1 },
+    { kind: 'cmd', name: 'hang', script: 'gw_to sleep 30', timeoutS: 1 },
     { kind: 'cmd', name: 'after', script: 'echo still here' },
   ]);
   const started = Date.now();
@@ -124,6 +125,38 @@ test('a command that hangs is cut off by its timeout; the rest of the script sti
   t.true(Date.now() - started < 10_000);
   t.is(a.cmds.get('hang')!.exitCode, 124);
   t.is(a.cmds.get('after')!.stdout, 'still here\n');
+});
+
+test('gw_memo runs a command once for every snippet that asks, also under gw_to; gw_to answers 127 for a missing program', async (t) => {
+  const count = join(mkdtempSync(join(tmpdir(), 'gwsec-memo-')), 'count');
+  const once = `gw_memo probe gw_to sh -c 'echo run >>${count}; echo shared; echo warn >&2; exit 3'`;
+  const { script, marker } = buildScript([
+    { kind: 'cmd', name: 'first', script: once, timeoutS: 5 },
+    { kind: 'cmd', name: 'second', script: `${once}; echo "rc=$?"` },
+    { kind: 'cmd', name: 'absent', script: 'gw_to definitely-not-a-command-gwsec --version' },
+  ]);
+  const r = await new LocalTransport().run(script, { timeoutMs: 20_000 });
+  const a = parseSections(r.stdout, marker);
+  t.deepEqual(a.cmds.get('first'), { stdout: 'shared\n', stderr: 'warn\n', exitCode: 3, truncated: false });
+  t.is(a.cmds.get('second')!.stdout, 'shared\nrc=3\n');
+  t.is(execFileSync('cat', [count], { encoding: 'utf8' }), 'run\n');
+  t.deepEqual(a.cmds.get('absent'), { stdout: '', stderr: '', exitCode: 127, truncated: false });
+});
+
+test('every snippet calls the programs that can block through gw_to (a timeout), never directly', (t) => {
+  const bad: string[] = [];
+  for (const c of collectors) {
+    for (const r of c.requests) {
+      if (r.kind !== 'cmd') continue;
+      for (const prog of MAY_BLOCK) {
+        for (const m of r.script.matchAll(new RegExp(`(?<![\\w.#-])${prog.replace('-', '\\-')}(?![\\w.-])`, 'g'))) {
+          const before = r.script.slice(0, m.index).trimEnd();
+          if (!/(gw_to|command -v|gw_to xargs -r)$/.test(before) && !/\.service$|\.timer$/.test(r.script.slice(m.index, m.index + prog.length + 8))) bad.push(`${c.id}/${r.name}: …${r.script.slice(Math.max(0, m.index - 20), m.index + prog.length + 10)}…`);
+        }
+      }
+    }
+  }
+  t.deepEqual(bad, [], 'call these through gw_to (src/collectors/script.ts SNIPPET_PRELUDE)');
 });
 
 test('a parser bug becomes parse_error for that family, and the others are kept', async (t) => {
