@@ -37,7 +37,7 @@ export interface AuditOptions extends TargetOptions {
 
 /** Load, validate and lint the pack before any host is touched (exit 2 on any problem). */
 export function preparePack(dir: string | undefined, only?: string[]): Pack {
-  const pack = loadPack(dir ?? defaultPackDir());
+  const pack = loadPack(dir ?? defaultPackDir(), { cases: false });
   const problems = lintPack(pack, collectors, derivers);
   if (problems.length) throw problems.length === 1 ? problems[0]! : new GwsecErrorList(problems);
   if (only?.length) {

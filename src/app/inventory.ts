@@ -6,7 +6,7 @@ import type { Io } from './io.js';
 /** `gwsec inventory check FILE`: schema, duplicates, roles, and every variable override's type. */
 export async function inventoryCheck(o: { file: string; pack?: string; lang?: string }, io: Io): Promise<number> {
   const inv = await loadInventory(o.file);
-  const pack = loadPack(o.pack ?? defaultPackDir());
+  const pack = loadPack(o.pack ?? defaultPackDir(), { cases: false });
   for (const h of inv.hosts) resolveVariables(pack, h.vars, { file: `${inv.file}:${h.line} (host ${h.name})` });
   const zh = (o.lang ?? io.env.LANG ?? '').startsWith('zh');
   io.out(
