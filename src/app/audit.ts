@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Pack } from '../model/check.js';
+import type { NaiveMode } from '../collectors/naive.js';
 import type { FactsFile, HostFacts } from '../model/facts.js';
 import type { Report } from '../model/result.js';
 import { GwsecError, GwsecErrorList } from '../model/errors.js';
@@ -30,7 +31,7 @@ export interface AuditOptions extends TargetOptions {
   sudo?: boolean;
   timeoutS?: number;
   concurrency?: number;
-  naive?: boolean;
+  naive?: NaiveMode;
   checks?: string[];
   verbose?: boolean;
 }

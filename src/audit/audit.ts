@@ -48,7 +48,9 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
   try {
     transport = typeof target.transport === 'function' ? await target.transport() : target.transport;
     transportId = transport.id;
-    const c = await collect(transport, p.collectors, { ...o, sudo: target.sudo ?? o.sudo });
+    // inspec baseline: each check asks for its own families again (bench only)
+    const naiveGroups = o.naive === 'inspec' ? checks.filter((c) => c.scope !== 'fleet').map((c) => plan([c], p.collectors, []).collectors.flatMap((x) => x.requests)) : undefined;
+    const c = await collect(transport, p.collectors, { ...o, sudo: target.sudo ?? o.sudo, naiveGroups });
     ({ facts, sources, durationMs, execs, notices } = c);
   } catch (e) {
     // The transport itself failed (unreachable, auth): every family is an error for this host.

@@ -1,7 +1,8 @@
 import { CollectError, GwsecError, type FactError } from '../model/errors.js';
 import type { Transport } from '../transport/types.js';
 import { FixtureTransport } from '../transport/fixture.js';
-import { emptyAnswers, outputFor, type RawAnswers } from './answers.js';
+import { outputFor, type RawAnswers } from './answers.js';
+import { collectNaive, type NaiveMode } from './naive.js';
 import { buildScript, parseSections } from './script.js';
 import type { Collector, Request } from './types.js';
 
@@ -10,8 +11,10 @@ export interface CollectOptions {
   timeoutMs?: number;
   /** Per-section cap in bytes (default 4 MiB). */
   maxBytes?: number;
-  /** One exec per request, as InSpec does: only for measuring what one script saves (bench fleet). */
-  naive?: boolean;
+  /** A baseline that spends execs as naive tools do (bench fleet only; src/collectors/naive.ts). */
+  naive?: NaiveMode;
+  /** inspec mode: the requests of each check, in pack order */
+  naiveGroups?: Request[][];
 }
 
 export interface Collected {
@@ -49,19 +52,7 @@ export async function collect(transport: Transport, collectors: Collector[], o: 
 /** The host's raw answers to the requests (what `gwsec fixture record` writes down). */
 export async function collectRaw(transport: Transport, requests: Request[], o: CollectOptions = {}): Promise<{ answers: RawAnswers; execs: number; failure?: FactError; notices: string[] }> {
   if (transport instanceof FixtureTransport) return { answers: transport.answer(requests), execs: 0, notices: [] };
-  if (o.naive) {
-    const answers = emptyAnswers();
-    const notices = new Set<string>();
-    let execs = 0;
-    for (const req of requests) {
-      const { script, marker, maxBytes } = buildScript([req], { maxBytes: o.maxBytes });
-      const r = await transport.run(script, { sudo: o.sudo, timeoutMs: o.timeoutMs });
-      execs++;
-      if (r.notice) notices.add(r.notice);
-      mergeAnswers(answers, parseSections(r.stdout, marker, maxBytes));
-    }
-    return { answers, execs, notices: [...notices] };
-  }
+  if (o.naive) return collectNaive(transport, o.naive, o.naiveGroups ?? [requests], o);
   const { script, marker, maxBytes } = buildScript(requests, { maxBytes: o.maxBytes });
   const r = await transport.run(script, { sudo: o.sudo, timeoutMs: o.timeoutMs });
   const answers = parseSections(r.stdout, marker, maxBytes);
@@ -87,10 +78,4 @@ function toFactError(e: unknown, id: string): FactError {
   if (e instanceof CollectError) return { code: e.code, message: e.message };
   if (e instanceof GwsecError) return { code: 'transport_error', message: e.message };
   return { code: 'parse_error', message: `collector ${id} failed: ${(e as Error)?.stack ?? String(e)}` };
-}
-
-function mergeAnswers(into: RawAnswers, from: RawAnswers): void {
-  for (const k of ['cmds', 'files', 'globs', 'trees'] as const) {
-    for (const [key, v] of from[k] as Map<string, never>) (into[k] as Map<string, never>).set(key, v);
-  }
 }

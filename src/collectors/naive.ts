@@ -1,0 +1,88 @@
+import { buildScript, parseSections, SNIPPET_PRELUDE } from './script.js';
+import { emptyAnswers, type RawAnswers } from './answers.js';
+import type { Request } from './types.js';
+import type { Transport } from '../transport/types.js';
+
+/**
+ * The baselines `npm run bench -- fleet` measures gwsec against (never used by a real audit):
+ *
+ *  request — one exec per request: each command is its own exec, each file a `cat`; globs and
+ *            include trees (several files each) one framed exec each. The kindest naive tool.
+ *  inspec  — what Chef InSpec does for the same pack: every control's resources run their commands
+ *            again (Train's command cache is off by default), while each file is read once per host
+ *            (Train's file cache is on) at the cost of two execs, `stat` and then the content.
+ *
+ * Both must yield the same answers as the one script; a test holds them to it.
+ */
+export type NaiveMode = 'request' | 'inspec';
+
+export interface NaiveRun {
+  answers: RawAnswers;
+  execs: number;
+  notices: string[];
+}
+
+/** `groups`: the requests of each check, in pack order (inspec); for `request`, one group of all. */
+export async function collectNaive(transport: Transport, mode: NaiveMode, groups: Request[][], o: { sudo?: boolean; timeoutMs?: number; maxBytes?: number }): Promise<NaiveRun> {
+  const answers = emptyAnswers();
+  const notices = new Set<string>();
+  const read = new Set<string>();
+  let execs = 0;
+  const exec = async (script: string) => {
+    const r = await transport.run(script, { sudo: o.sudo, timeoutMs: o.timeoutMs });
+    execs++;
+    if (r.notice) notices.add(r.notice);
+    return r;
+  };
+  for (const group of mode === 'request' ? [dedupe(groups.flat())] : groups) {
+    for (const req of group) {
+      if (req.kind === 'cmd') {
+        const r = await exec(cmdScript(req.script, req.timeoutS));
+        answers.cmds.set(req.name, { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, truncated: false });
+        continue;
+      }
+      const key = JSON.stringify(req);
+      if (read.has(key)) continue; // read once per host, as Train's file cache does
+      read.add(key);
+      if (mode === 'inspec') await exec(`stat -L -c '%f %u %g %s %Y' -- ${req.kind === 'glob' ? req.pattern : `'${req.path}'`} 2>&1`);
+      if (req.kind === 'file') {
+        const r = await exec(`cat -- '${req.path}'`);
+        const status = r.exitCode === 0 ? 'ok' : /Permission denied/.test(r.stderr) ? 'denied' : 'absent';
+        answers.files.set(req.path, { status, content: status === 'ok' ? r.stdout : '', truncated: false });
+      } else {
+        const { script, marker, maxBytes } = buildScript([req], { maxBytes: o.maxBytes });
+        merge(answers, parseSections((await exec(script)).stdout, marker, maxBytes));
+      }
+    }
+  }
+  return { answers, execs, notices: [...notices] };
+}
+
+/** A snippet as one exec: the helpers it may call, a scratch dir only when it uses one. */
+function cmdScript(snippet: string, timeoutS = 15): string {
+  const scratch = /\$T\b|gw_memo|gw_comms/.test(snippet);
+  return [
+    'LC_ALL=C; export LC_ALL',
+    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH',
+    'if command -v timeout >/dev/null 2>&1; then HAVE_TIMEOUT=1; else HAVE_TIMEOUT=0; fi',
+    `GW_TO=${timeoutS}`,
+    ...(scratch ? ['T=$(mktemp -d) || exit 70', `trap 'rm -rf "$T"' EXIT`] : []),
+    SNIPPET_PRELUDE,
+    snippet,
+    '',
+  ].join('\n');
+}
+
+function dedupe(requests: Request[]): Request[] {
+  const seen = new Set<string>();
+  return requests.filter((r) => {
+    const k = JSON.stringify(r);
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+
+function merge(into: RawAnswers, from: RawAnswers): void {
+  for (const k of ['cmds', 'files', 'globs', 'trees'] as const) {
+    for (const [key, v] of from[k] as Map<string, never>) (into[k] as Map<string, never>).set(key, v);
+  }
+}
