@@ -68,13 +68,14 @@ async function prepare(o: AuditOptions): Promise<{ pack: Pack; inventory?: Inven
 }
 
 async function gather(pack: Pack, targets: AuditTarget[], o: AuditOptions, io: Io): Promise<HostFacts[]> {
-  const progress = progressReporter(io, targets.length);
+  const progress = progressReporter(io, targets.length, detectLang(o.lang, io.env));
   try {
     const hosts = await gatherAll(targets, pack.checks, {
       timeoutMs: (o.timeoutS ?? 120) * 1000,
       sudo: o.sudo,
       naive: o.naive,
       concurrency: o.concurrency,
+      onHostStart: (name) => progress.hostStart(name),
       onHostDone: (h, done, total) => progress.hostDone(h, done, total),
     });
     for (const t of targets) {

@@ -1,29 +1,94 @@
 import cliProgress from 'cli-progress';
 import type { HostFacts } from '../model/facts.js';
+import type { Lang } from '../i18n/index.js';
 import type { Io } from './io.js';
 
 /**
- * Per-host progress: one live bar on a terminal (cli-progress), plain lines otherwise (CI, logs).
- * Written to stderr so that reports on stdout stay clean.
+ * Per-host progress, on stderr so that reports on stdout stay clean. On a terminal: one live bar
+ * (cli-progress) with the hosts in flight and the one running longest, refreshed every second so a
+ * hung host shows its time climbing; after the run, one summary line. Otherwise (CI, logs): one
+ * plain line per finished host.
  */
-export function progressReporter(io: Io, total: number): { hostDone(h: HostFacts, done: number, total: number): void; stop(): void } {
+export interface Progress {
+  hostStart(name: string): void;
+  hostDone(h: HostFacts, done: number, total: number): void;
+  stop(): void;
+}
+
+export function progressReporter(io: Io, total: number, lang: Lang = 'en', o: { tty?: boolean; now?: () => number } = {}): Progress {
   const quiet = total <= 1 || io.env.GWSEC_PROGRESS === 'off';
-  if (quiet) return { hostDone() {}, stop() {} };
-  if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      { format: 'hosts {bar} {value}/{total} | {last}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
-      cliProgress.Presets.shades_classic,
-    );
-    bar.start(total, 0, { last: '' });
+  if (quiet) return { hostStart() {}, hostDone() {}, stop() {} };
+  const now = o.now ?? Date.now;
+  if (!(o.tty ?? process.stderr.isTTY)) {
     return {
-      hostDone: (h, done) => bar.update(done, { last: `${h.host} ${failed(h) ? 'error' : 'ok'} ${h.durationMs} ms` }),
-      stop: () => bar.stop(),
+      hostStart() {},
+      hostDone: (h, done, t) => io.err(`[${done}/${t}] ${h.host} ${failed(h) ? `error: ${failed(h)}` : 'ok'} (${h.durationMs} ms)\n`),
+      stop() {},
     };
   }
+  const state = new FleetProgress(total);
+  const bar = new cliProgress.SingleBar(
+    { format: `{bar} {value}/{total} ${L[lang].hosts} | {line}`, hideCursor: true, clearOnComplete: true, stream: process.stderr, fps: 5 },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { line: '' });
+  const refresh = () => bar.update(state.done, { line: state.line(now(), lang) });
+  const timer = setInterval(refresh, 1000);
+  timer.unref();
   return {
-    hostDone: (h, done, t) => io.err(`[${done}/${t}] ${h.host} ${failed(h) ? `error: ${failed(h)}` : 'ok'} (${h.durationMs} ms)\n`),
-    stop() {},
+    hostStart: (name) => {
+      state.start(name, now());
+      refresh();
+    },
+    hostDone: (h) => {
+      state.finish(h.host, failed(h) !== undefined);
+      refresh();
+    },
+    stop: () => {
+      clearInterval(timer);
+      bar.stop();
+      io.err(state.summary(lang) + '\n');
+    },
   };
+}
+
+const L = {
+  en: { hosts: 'hosts', running: 'running', longest: 'longest', failed: 'could not be audited', done: 'hosts audited' },
+  zh: { hosts: '台主机', running: '进行中', longest: '最久', failed: '台无法核查', done: '台主机已核查' },
+} as const;
+
+/** What the live line says; pure, so it is tested without a terminal. */
+export class FleetProgress {
+  done = 0;
+  failed = 0;
+  private readonly running = new Map<string, number>();
+
+  constructor(readonly total: number) {}
+
+  start(name: string, at: number): void {
+    this.running.set(name, at);
+  }
+
+  finish(name: string, failed: boolean): void {
+    this.running.delete(name);
+    this.done++;
+    if (failed) this.failed++;
+  }
+
+  line(at: number, lang: Lang): string {
+    const l = L[lang];
+    const parts = [`${l.running} ${this.running.size}`];
+    let longest: [string, number] | undefined;
+    for (const [name, t] of this.running) if (!longest || t < longest[1]) longest = [name, t];
+    if (longest) parts.push(`${l.longest} ${longest[0]} ${Math.floor((at - longest[1]) / 1000)} s`);
+    if (this.failed) parts.push(`${this.failed} ${l.failed}`);
+    return parts.join(' · ');
+  }
+
+  summary(lang: Lang): string {
+    const l = L[lang];
+    return `${this.done}/${this.total} ${l.done}${this.failed ? `, ${this.failed} ${l.failed}` : ''}`;
+  }
 }
 
 function failed(h: HostFacts): string | undefined {

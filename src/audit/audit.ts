@@ -137,7 +137,7 @@ function hostRecord(h: HostFacts): HostRecord {
 export async function gatherAll(
   targets: AuditTarget[],
   checks: Check[],
-  o: Omit<AuditOptions, 'variables' | 'now' | 'geo'> & { concurrency?: number; onHostDone?: (h: HostFacts, done: number, total: number) => void },
+  o: Omit<AuditOptions, 'variables' | 'now' | 'geo'> & { concurrency?: number; onHostStart?: (name: string) => void; onHostDone?: (h: HostFacts, done: number, total: number) => void },
 ): Promise<HostFacts[]> {
   const out: HostFacts[] = new Array(targets.length);
   let next = 0;
@@ -145,6 +145,7 @@ export async function gatherAll(
   const worker = async () => {
     while (next < targets.length) {
       const i = next++;
+      o.onHostStart?.(targets[i]!.name);
       out[i] = await gatherHost(targets[i]!, checks, o);
       o.onHostDone?.(out[i]!, ++done, targets.length);
     }

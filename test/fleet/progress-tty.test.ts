@@ -1,0 +1,71 @@
+/**
+ * The live progress display in a real pseudo-terminal (tmux): the bar names the host still running
+ * and its time climbs while it hangs; after the run the bar is gone and one summary line remains.
+ * The report goes to a file, untouched by the display. The line itself is tested without a terminal.
+ */
+import test from 'ava';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FleetProgress } from '../../src/app/progress.js';
+import { BIN } from '../helpers/cli.js';
+import { startFleet, type TestFleet } from '../harness/hosts.js';
+
+let fleet: TestFleet;
+test.before(async () => {
+  fleet = await startFleet([{ name: 'fast-1' }, { name: 'fast-2' }, { name: 'stuck', hang: true }]);
+});
+test.after.always(() => fleet?.stop());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('FleetProgress: hosts in flight, the longest running one, failures; zh and en', (t) => {
+  const p = new FleetProgress(3);
+  p.start('web-1', 0);
+  p.start('web-2', 1000);
+  t.is(p.line(4500, 'en'), 'running 2 · longest web-1 4 s');
+  p.finish('web-1', true);
+  t.is(p.line(9000, 'en'), 'running 1 · longest web-2 8 s · 1 could not be audited');
+  t.is(p.line(9000, 'zh'), '进行中 1 · 最久 web-2 8 s · 1 台无法核查');
+  p.finish('web-2', false);
+  t.is(p.line(9000, 'en'), 'running 0 · 1 could not be audited');
+  t.is(p.summary('en'), '2/3 hosts audited, 1 could not be audited');
+  t.is(p.summary('zh'), '2/3 台主机已核查, 1 台无法核查');
+});
+
+test('on a terminal: a live bar shows the hung host with its time climbing, then a summary line; stdout keeps the report', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gwsec-progress-'));
+  const inv = fleet.inventoryFile({ sudo: 'nopasswd' });
+  const report = join(dir, 'report.json');
+  const sock = `gwsec-progress-${process.pid}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
+  t.teardown(() => {
+    try {
+      execFileSync('tmux', ['-L', sock, 'kill-server'], { stdio: 'ignore' });
+    } catch {
+      /* ended with the run */
+    }
+  });
+  const cmd = `LANG=C ${process.execPath} ${BIN} audit -i ${inv} --known-hosts ${fleet.knownHostsFile} --format json --timeout 6 > ${report}; echo EXIT=$? > ${join(dir, 'exit')}; sleep 30`;
+  tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'run', '-x', '150', '-y', '20', cmd);
+  const screen = () => tmux('capture-pane', '-p', '-t', 'run');
+  const seen: string[] = [];
+  let times: number[] = [];
+  for (let i = 0; i < 300 && !existsSync(join(dir, 'exit')); i++) {
+    const s = screen();
+    seen.push(s);
+    const m = /2\/3 hosts \| running 1 · longest stuck (\d+) s/.exec(s);
+    if (m) times.push(Number(m[1]));
+    await sleep(100);
+  }
+  times = [...new Set(times)];
+  t.true(times.length >= 2 && times.at(-1)! > times[0]!, `the hung host's time climbs on the live line: ${times.join(', ')}\n${seen.at(-1)}`);
+  t.true(seen.some((s) => /[█░]+ \d\/3 hosts/.test(s)), 'a bar is drawn');
+  const end = screen();
+  t.regex(end, /3\/3 hosts audited, 1 could not be audited/);
+  t.notRegex(end, /running \d/, 'the live bar is cleared at the end');
+  t.is(readFileSync(join(dir, 'exit'), 'utf8').trim(), 'EXIT=1');
+  const json = JSON.parse(readFileSync(report, 'utf8')) as { hosts: Array<{ name: string }> };
+  t.deepEqual(json.hosts.map((h) => h.name).sort(), ['fast-1', 'fast-2', 'stuck']);
+});
