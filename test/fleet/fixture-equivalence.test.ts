@@ -7,6 +7,7 @@ import test from 'ava';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packageRoot } from '../../src/util/paths.js';
 import { startFleet, type TestFleet } from '../harness/hosts.js';
 import { auditJson, decided, gwsecAsync, type Report } from './helpers.js';
 
@@ -42,4 +43,16 @@ test('audit --fixture of a host recorded over SSH equals the SSH audit of that h
   t.deepEqual(fx.report.hosts.map((h) => h.transport), ['fixture:web-01']);
   t.deepEqual(ssh.report.hosts.map((h) => h.transport), ['ssh:web-01']);
   t.deepEqual(digest(fx.report), digest(ssh.report));
+});
+
+test('a test host shows its fixture: the SSH audit judges the fixture hardware (DMI) as the committed fixture does', async (t) => {
+  const inv = fleet.inventoryFile({ sudo: 'nopasswd' });
+  const only = ['--check', 'a40-1-hosting-provider-domestic'];
+  const [ssh, fx] = await Promise.all([
+    auditJson(inv, fleet.knownHostsFile, only),
+    gwsecAsync(['audit', '--fixture', join(packageRoot(), 'test', 'fixtures', 'hosts', 'debian12-web-hardened'), '--format', 'json', ...only]).then((r) => JSON.parse(r.stdout) as Report),
+  ]);
+  const facts = (r: Report) => r.results.map((x) => [x.check, x.status, x.evidence.map((e) => [e.fact, e.actual])]);
+  t.deepEqual(facts(ssh.report), facts(fx));
+  t.true(JSON.stringify(facts(fx)).includes('Alibaba Cloud ECS'));
 });

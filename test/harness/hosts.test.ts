@@ -67,6 +67,9 @@ test('real hosts: fixture /etc over the real one, accounts, sudo, hashed known_h
   t.is(fx.stdout, `${readFileSync(join(FIXTURE, 'ssh', 'sshd_config'), 'utf8')}---\ngwtest\n0\n`);
   t.is(plain.code, 0, plain.stderr);
   t.is(plain.stdout, `${readFileSync('/etc/ssh/sshd_config', 'utf8')}---\ngwtest\n0\n`);
+  // the fixture's firmware strings are what the host shows under /sys/class/dmi/id
+  const dmi = await ssh(fleet, 'fx', 'cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name');
+  t.is(dmi.stdout, ['sys_vendor', 'product_name'].map((f) => readFileSync(join(FIXTURE, '..', 'sys', 'class', 'dmi', 'id', f), 'utf8')).join(''), dmi.stderr);
   // the fixture's own accounts are there next to the test users; this machine's /etc has neither
   t.regex((await ssh(fleet, 'fx', 'getent passwd zhangwei pw')).stdout, /^zhangwei:.*\npw:x:\d+/);
   t.false(readFileSync('/etc/passwd', 'utf8').includes('gwtest:'));

@@ -109,6 +109,8 @@ export const DEFAULT_USER = 'gwtest';
 const ADDRESS = '127.0.0.1';
 const FIXTURES = join(packageRoot(), 'test', 'fixtures', 'hosts');
 const OVERLAID = ['etc', 'usr', 'var'];
+/** firmware strings: under files/ in a fixture, mounted over /sys/class/dmi/id in the host */
+const DMI = 'sys/class/dmi/id';
 /** sudo's timestamp and lecture state, private to each host */
 const PRIVATE_DIRS = ['/run/sudo', '/var/lib/sudo'];
 const START_CONCURRENCY = 16;
@@ -289,6 +291,7 @@ class Fleet implements TestFleet {
           overlays: layers.map((t) => ({ target: `/${t}`, lower: join(dir, 'layer', t), upper: join(dir, 'upper', t), work: join(dir, 'work', t) })),
           privateDirs: PRIVATE_DIRS,
           sshdConfig: join(dir, 'sshd_config'),
+          dmi: fixtureDir && existsSync(join(fixtureDir, 'files', DMI)) ? join(fixtureDir, 'files', DMI) : undefined,
         }),
       );
       mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege-separation chroot

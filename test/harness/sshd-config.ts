@@ -45,7 +45,7 @@ export function sshdConfig(c: SshdConfigInput): string {
  * /etc, /usr and /var inside the new mount namespace (so only this sshd and its sessions see them),
  * gives sudo private state dirs, then execs sshd in place (same PID as unshare).
  */
-export function startScript(o: { overlays: Array<{ target: string; lower: string; upper: string; work: string }>; privateDirs: string[]; sshdConfig: string }): string {
+export function startScript(o: { overlays: Array<{ target: string; lower: string; upper: string; work: string }>; privateDirs: string[]; sshdConfig: string; dmi?: string }): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const out = ['set -e'];
   for (const m of o.overlays) {
@@ -53,6 +53,15 @@ export function startScript(o: { overlays: Array<{ target: string; lower: string
     out.push(`mount -t overlay gwsec-test -o ${q(`lowerdir=${m.lower}:${m.target},upperdir=${m.upper},workdir=${m.work}`)} ${q(m.target)}`);
   }
   for (const d of o.privateDirs) out.push(`mkdir -p ${q(d)}`, `mount -t tmpfs -o mode=0711 gwsec-test ${q(d)}`);
+  if (o.dmi) {
+    // The fixture's firmware strings (sysfs cannot be overlaid): a tmpfs on /sys/class/dmi/id, or on
+    // /sys/class where the machine has no DMI (a VM without SMBIOS); the collection script reads
+    // nothing else under /sys/class.
+    out.push(
+      `if [ -d /sys/class/dmi/id ]; then mount -t tmpfs -o mode=0755 gwsec-test /sys/class/dmi/id; else mount -t tmpfs -o mode=0755 gwsec-test /sys/class; mkdir -p /sys/class/dmi/id; fi`,
+      `cp ${q(o.dmi)}/* /sys/class/dmi/id/`,
+    );
+  }
   out.push(`exec /usr/sbin/sshd -D -e -f ${q(o.sshdConfig)}`);
   return out.join('\n') + '\n';
 }
