@@ -23,7 +23,13 @@ export const DB_DUMP_TOOLS = ['mysqldump', 'mariadb-dump', 'mariabackup', 'xtrab
 
 const WORD_END = `(?=$|[\\s;|&)'"\`])`;
 const WORD_START = `(?:^|[\\s;|&('"\`/])`;
-const toolRe = (name: string) => new RegExp(`${WORD_START}${name.replace(/[.+]/g, '\\$&')}${WORD_END}`);
+const compiled = new Map<string, RegExp>();
+/** A tool's name as a command word; compiled once per name (every line of every job asks). */
+const toolRe = (name: string): RegExp => {
+  let re = compiled.get(name);
+  if (!re) compiled.set(name, (re = new RegExp(`${WORD_START}${name.replace(/[.+]/g, '\\$&')}${WORD_END}`)));
+  return re;
+};
 const TOOL_RES = BACKUP_TOOLS.map((t) => [t, toolRe(t)] as const);
 
 const REMOTE_URL = /^(?:s3|oss|cos|obs|gs|b2|swift|azure|sftp|ssh|scp|rsync|ftp|ftps|webdavs?|davs?|rest:https?|https?):\/\/\S+/i;

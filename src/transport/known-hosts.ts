@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -63,9 +63,25 @@ export function checkHostKey(entries: Entry[], host: string, port: number, key: 
   return live.length ? 'changed' : 'unknown';
 }
 
+/**
+ * The file's entries, parsed once per content: a fleet of 100 hosts checks against the same file 100
+ * times. Keyed by size and mtime, so an entry appended by --accept-new-host-keys is seen at once.
+ */
 export function loadKnownHosts(file: string): Entry[] {
-  return existsSync(file) ? parseKnownHosts(readFileSync(file, 'utf8')) : [];
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    return [];
+  }
+  const key = `${st.size}:${st.mtimeMs}:${st.ino}`;
+  const hit = parsed.get(file);
+  if (hit?.key === key) return hit.entries;
+  const entries = parseKnownHosts(readFileSync(file, 'utf8'));
+  parsed.set(file, { key, entries });
+  return entries;
 }
+const parsed = new Map<string, { key: string; entries: Entry[] }>();
 
 /** Record a newly accepted key (hashed, like HashKnownHosts yes). Never called for changed keys. */
 export function appendKnownHost(file: string, host: string, port: number, key: Buffer): void {
