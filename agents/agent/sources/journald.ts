@@ -77,7 +77,9 @@ export class JournaldSource implements Source {
     if (this.stopped) return;
     const args = ['-f', '-o', 'json', '--no-pager'];
     if (this.cfg.directory) args.push('--directory', this.cfg.directory);
-    if (this.committed.cursor) args.push('--after-cursor', this.committed.cursor);
+    // -f alone shows only the last 10 entries, even after --after-cursor: a backlog of more than 10
+    // (an agent restart) would be skipped. --no-tail reads everything after the cursor.
+    if (this.committed.cursor) args.push('--after-cursor', this.committed.cursor, '--no-tail');
     else if (this.cfg.start_at === 'beginning') args.push('--no-tail');
     else args.push('-n', '0');
     const child = spawn(this.cfg.journalctl, args, { stdio: ['ignore', 'pipe', 'ignore'] });
