@@ -10,6 +10,8 @@ export const EVENTS = {
   FileDiscovered: 'info',
   FileRotated: 'info',
   FileTruncated: 'warn',
+  /** Lines may have been lost (rotation outran the agent, or a file vanished before it was read to its end). */
+  FileLossPossible: 'warn',
   FileLinesRead: 'debug',
   FileReadError: 'warn',
   LineTooLong: 'warn',

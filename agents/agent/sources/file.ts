@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { FileSourceConfig } from '../config.js';
 import type { Source, SourceBatch, SourceContext, SourcePart, SourceStatus, LineRecord } from '../pipeline.js';
 import { compileGlob, expandGlob } from './glob.js';
+import { TurnoverWatch } from './turnover.js';
 import { FP_BYTES, TAIL_BYTES, fingerprintAt, hash, pread, sameContent, type Cursor } from './identity.js';
 
 interface Tracked extends Cursor {
@@ -66,6 +67,8 @@ export class FileSource implements Source {
    */
   private scratch = Buffer.alloc(0);
   private used = 0;
+  private readonly turnover = new TurnoverWatch();
+  private lastScan = 0;
 
   constructor(private readonly cfg: FileSourceConfig) {
     this.name = cfg.name;
@@ -274,6 +277,7 @@ export class FileSource implements Source {
         const how = t.orphan ? 'copytruncate' : idOf(c) === idOf(t) ? (c.path === t.path ? 'resumed' : 'renamed') : 'copy';
         Object.assign(t, { fh: o.fd, path: c.path, dev: c.dev, ino: c.ino, size: c.size, mtimeMs: c.mtimeMs, seenAt: now, missed: 0, orphan: false });
         claimed.add(idOf(c));
+        if (how === 'copytruncate') this.turnover.continued();
         if (how !== 'resumed') this.ctx.events.emit('FileRotated', { source: this.name, path: c.path, ino: c.ino, how, offset: t.offset });
         adopted = true;
         break;
@@ -282,6 +286,8 @@ export class FileSource implements Source {
       // Kept a while: the copy may be in the middle of a rename now (it is then skipped as a copy of t).
       if (++t.missed >= 3 && now - t.seenAt > GRACE_MS) {
         if (t.orphan) this.ctx.events.emit('FileTruncated', { source: this.name, path: t.path, ino: t.ino, offset: t.offset });
+        // Lines after the cursor, if there were any, are nowhere the glob can see.
+        this.ctx.events.emit('FileLossPossible', { source: this.name, path: t.path, ino: t.ino, offset: t.offset, reason: t.orphan ? 'truncated, and no copy of it was found' : 'not found again (rotated away or deleted while not open)' });
         this.tracked.delete(t.key);
       }
     }
@@ -308,7 +314,10 @@ export class FileSource implements Source {
         const verdict = c.size === 0 ? 'wait' : this.classify(fh, c, [...this.tracked.values()]);
         if (verdict !== 'new') {
           // An empty file has nothing to read yet; a copy (or a copy still being written) is not new.
-          if (verdict === 'copy') this.shadows.set(id, { size: c.size, mtimeMs: c.mtimeMs });
+          if (verdict === 'copy') {
+            this.shadows.set(id, { size: c.size, mtimeMs: c.mtimeMs });
+            this.turnover.continued();
+          }
           else claimed.delete(id);
           safeClose(fh);
           continue;
@@ -322,6 +331,16 @@ export class FileSource implements Source {
       }
     }
     for (const id of this.shadows.keys()) if (!byId.has(id)) this.shadows.delete(id);
+    const turned = this.turnover.end();
+    if (turned) {
+      this.ctx.events.emit('FileLossPossible', {
+        source: this.name,
+        reason: 'rotation outran the agent: every rotated file listed at the previous scan is gone; files created and deleted in between were never read',
+        gone: turned.gone,
+        since_ms: Math.round(now - this.lastScan),
+      });
+    }
+    this.lastScan = now;
   }
 
   /**
@@ -356,6 +375,7 @@ export class FileSource implements Source {
         /* vanished between readdir and stat */
       }
     }
+    this.turnover.saw(cands.map((c) => ({ id: idOf(c), path: c.path })));
     return cands;
   }
 
