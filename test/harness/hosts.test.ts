@@ -12,6 +12,7 @@ import { mergeAccounts, sudoersFor } from './accounts.js';
 import { hashedPattern } from './known-hosts.js';
 import { mountNsOf, pidsInMountNamespaces } from './procs.js';
 import { startFleet, type TestFleet } from './hosts.js';
+import { BIN } from '../helpers/cli.js';
 
 const FIXTURE = join(packageRoot(), 'test', 'fixtures', 'hosts', 'debian12-web-hardened', 'files', 'etc');
 
@@ -110,4 +111,30 @@ test('real hosts: fixture /etc over the real one, accounts, sudo, hashed known_h
   t.deepEqual([...pidsInMountNamespaces(nss).values()].flat(), []);
   t.false(existsSync(fleet.root));
   await fleet.stop(); // idempotent
+});
+
+test('hosts in their own network namespaces: own address on port 22, own interfaces and listeners; gone after stop', async (t) => {
+  const fleet = await startFleet([{ name: 'n1', netns: true, fixture: 'debian12-web-hardened' }, { name: 'n2', netns: true }]);
+  t.teardown(() => fleet.stop());
+  const [a, b] = fleet.hosts;
+  t.not(a!.address, b!.address);
+  t.is(a!.port, 22);
+  t.regex(a!.address, /^10\.\d+\.\d+\.2$/);
+  const look = 'ip -o -4 addr show; echo ---; ss -ltnH';
+  const [ra, rb] = await Promise.all([ssh(fleet, 'n1', look), ssh(fleet, 'n2', look)]);
+  t.is(ra.code, 0, ra.stderr);
+  t.true(ra.stdout.includes(`inet ${a!.address}/24`), ra.stdout);
+  t.false(ra.stdout.includes(b!.address));
+  t.true(rb.stdout.includes(`inet ${b!.address}/24`), rb.stdout);
+  // each sees only its own sshd listening, not this machine's or the other host's sockets
+  t.deepEqual(ra.stdout.split('---\n')[1]!.trim().split('\n').map((l) => l.trim().split(/\s+/)[3]), [`${a!.address}:22`]);
+  // an audit over SSH sees the host's own address among its interfaces
+  const inv = fleet.inventoryFile({ hosts: ['n1'], sudo: 'nopasswd' });
+  const audit = await sh(process.execPath, [BIN, 'facts', '-i', inv, '--known-hosts', fleet.knownHostsFile]);
+  t.true(audit.stdout.includes(a!.address), audit.stderr);
+  const names = (await sh('ip', ['netns', 'list'])).stdout;
+  await fleet.stop();
+  const after = (await sh('ip', ['netns', 'list'])).stdout;
+  t.true(names.split('\n').filter((l) => l.startsWith('gwsec-')).length >= 2);
+  t.false(after.split('\n').some((l) => names.includes(l) && l.startsWith('gwsec-')), after);
 });

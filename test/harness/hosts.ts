@@ -40,6 +40,11 @@ export interface TestHostSpec {
   aliases?: string[];
   /** sudo's PAM stack sleeps this long after reading the password (to sample `ps` meanwhile) */
   sudoDelayMs?: number;
+  /**
+   * its own network namespace (`ip netns`, a veth pair): its own address (10.x.y.2, port 22), its own
+   * interfaces and listening sockets, as a separate machine has. Default: 127.0.0.1 and a high port.
+   */
+  netns?: boolean;
   /** inventory metadata; default from the fixture's host.yaml, else [frontend] / null */
   roles?: string[];
   tags?: string[];
@@ -117,6 +122,13 @@ const START_CONCURRENCY = 16;
 const READY_TIMEOUT_MS = 15_000;
 const LOG_CAP = 1024 * 1024;
 
+interface Netns {
+  name: string;
+  /** this side's end of the pair (the host's end is eth0) */
+  veth: string;
+  address: string;
+}
+
 interface Running {
   spec: TestHostSpec;
   host: TestHost;
@@ -161,6 +173,7 @@ class Fleet implements TestFleet {
   private inventories = 0;
   private stopped = false;
   private hashes = new Map<string, Promise<string>>();
+  private netnss = new Map<string, Netns>();
 
   constructor(readonly root: string) {
     this.knownHostsFile = join(root, 'known_hosts');
@@ -231,8 +244,41 @@ class Fleet implements TestFleet {
     if (this.stopped) return;
     this.stopped = true;
     await killHosts([...this.running.values()]);
+    this.deleteNetnss();
     rmSync(this.root, { recursive: true, force: true });
     live.delete(this);
+  }
+
+  /** A network namespace with a veth pair to this one, on a /24 no interface here uses yet. */
+  private netnsFor(host: string): Netns {
+    const had = this.netnss.get(host);
+    if (had) return had;
+    const id = randomBytes(4).toString('hex');
+    const used = spawnSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' }).stdout;
+    let net = '';
+    for (let i = 0; i < 50 && (net === '' || used.includes(` ${net}.`)); i++) net = `10.${64 + randomBytes(1)[0]! % 64}.${randomBytes(1)[0]}`;
+    const n: Netns = { name: `gwsec-${id}`, veth: `gwv${id}`, address: `${net}.2` };
+    this.netnss.set(host, n);
+    for (const args of [
+      ['netns', 'add', n.name],
+      ['link', 'add', n.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n.name],
+      ['addr', 'add', `${net}.1/24`, 'dev', n.veth],
+      ['link', 'set', n.veth, 'up'],
+      ['-n', n.name, 'addr', 'add', `${n.address}/24`, 'dev', 'eth0'],
+      ['-n', n.name, 'link', 'set', 'eth0', 'up'],
+      ['-n', n.name, 'link', 'set', 'lo', 'up'],
+      ['-n', n.name, 'route', 'add', 'default', 'via', `${net}.1`],
+    ]) {
+      const r = spawnSync('ip', args, { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`harness: ip ${args.join(' ')}: ${r.stderr.trim()}`);
+    }
+    return n;
+  }
+
+  /** after the hosts' processes are gone: the namespace goes, and its veth pair with it */
+  private deleteNetnss(): void {
+    for (const n of this.netnss.values()) spawnSync('ip', ['netns', 'del', n.name]);
+    this.netnss.clear();
   }
 
   /** exit handler: no awaiting possible, so SIGKILL everything and remove the dir */
@@ -242,6 +288,7 @@ class Fleet implements TestFleet {
     const rs = [...this.running.values()];
     killAll(rs.map((r) => r.host.pid));
     for (const pids of pidsInMountNamespaces(new Set(rs.map((r) => r.ns))).values()) killAll(pids);
+    this.deleteNetnss();
     rmSync(this.root, { recursive: true, force: true });
   }
 
@@ -271,13 +318,15 @@ class Fleet implements TestFleet {
     const meta = fixtureMeta(fixtureDir);
     const layers = OVERLAID.filter((t) => existsSync(join(dir, 'layer', t)));
 
+    const net = spec.netns ? this.netnsFor(spec.name) : undefined;
+    const address = net?.address ?? ADDRESS;
     for (let attempt = 0; ; attempt++) {
-      const port = fixedPort ?? (await freePort());
+      const port = net ? 22 : (fixedPort ?? (await freePort()));
       writeFileSync(
         join(dir, 'sshd_config'),
         sshdConfig({
           port,
-          address: ADDRESS,
+          address,
           hostKey,
           pidFile: join(dir, 'sshd.pid'),
           authorizedKeys: join(this.root, 'authorized_keys'),
@@ -298,7 +347,9 @@ class Fleet implements TestFleet {
       // the work dirs must be empty for a fresh overlay mount (a restart reuses the host dir)
       rmSync(join(dir, 'work'), { recursive: true, force: true });
       rmSync(join(dir, 'upper'), { recursive: true, force: true });
-      const child = spawn('setpriv', ['--pdeathsig', 'KILL', 'unshare', '--mount', '--propagation', 'private', '/bin/sh', join(dir, 'start.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      // `ip netns exec` switches network namespace and execs (same PID): sshd stays the child
+      const inNet = net ? ['ip', 'netns', 'exec', net.name] : [];
+      const child = spawn('setpriv', ['--pdeathsig', 'KILL', ...inNet, 'unshare', '--mount', '--propagation', 'private', '/bin/sh', join(dir, 'start.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
       const r: Running = {
         spec,
         dir,
@@ -308,9 +359,9 @@ class Fleet implements TestFleet {
         exited: new Promise((res) => child.once('exit', () => res())),
         host: {
           name: spec.name,
-          address: ADDRESS,
+          address,
           port,
-          hostKeyLine: `${hostPattern(ADDRESS, port)} ${key}`,
+          hostKeyLine: `${hostPattern(address, port)} ${key}`,
           fingerprint: fingerprintOf(key),
           pid: child.pid ?? -1,
           users,
@@ -324,7 +375,7 @@ class Fleet implements TestFleet {
       };
       child.stdout!.setEncoding('utf8').on('data', onData);
       child.stderr!.setEncoding('utf8').on('data', onData);
-      const ok = await ready(r, port);
+      const ok = await ready(r, address, port);
       if (ok === true) {
         const ns = mountNsOf(child.pid!);
         if (!ns || ns === mountNsOf(process.pid)) {
@@ -429,9 +480,9 @@ async function killHosts(rs: Running[]): Promise<void> {
 }
 
 /** true once sshd says it listens; otherwise why not */
-function ready(r: Running, port: number): Promise<true | string> {
+function ready(r: Running, address: string, port: number): Promise<true | string> {
   return new Promise((resolve) => {
-    const line = `Server listening on ${ADDRESS} port ${port}.`;
+    const line = `Server listening on ${address} port ${port}.`;
     const timer = setTimeout(() => finish(`no "${line}" within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
     const check = () => {
       if (r.log.includes(line)) finish(true);
