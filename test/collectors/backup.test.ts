@@ -1,5 +1,9 @@
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalTransport } from '../../src/transport/local.js';
 import { collect } from '../../src/collectors/run.js';
 import { FixtureTransport } from '../../src/transport/fixture.js';
 import { backup, type BackupFacts } from '../../src/collectors/backup.js';
@@ -96,4 +100,37 @@ test('no systemd: timers are skipped, cron still read', async (t) => {
 
 test('every snippet is valid POSIX sh', (t) => {
   for (const r of backup.requests) if (r.kind === 'cmd') t.notThrows(() => execFileSync('sh', ['-n', '-c', r.script]), r.name);
+});
+
+test('real shell: jobs and the scripts they call name backup dirs; one find reports each dir\'s newest file and count', async (t) => {
+  // In a private mount namespace (unshare) with a tmpfs on /etc/cron.d, so the machine's cron stays untouched.
+  const dir = mkdtempSync(join(tmpdir(), 'gwsec-bk-'));
+  mkdirSync(join(dir, 'site-backup', 'daily'), { recursive: true });
+  mkdirSync(join(dir, 'bin'));
+  mkdirSync(join(dir, 'db-bak'));
+  writeFileSync(join(dir, 'site-backup', 'old.tgz'), 'x');
+  writeFileSync(join(dir, 'site-backup', 'daily', 'new.tgz'), 'xyz');
+  utimesSync(join(dir, 'site-backup', 'old.tgz'), 1_700_000_000, 1_700_000_000);
+  utimesSync(join(dir, 'site-backup', 'daily', 'new.tgz'), 1_760_000_000, 1_760_000_000);
+  writeFileSync(join(dir, 'bin', 'dump.sh'), `#!/bin/sh\npg_dump portal > ${dir}/db-bak/portal.sql\n`, { mode: 0o755 });
+  const cron = `30 2 * * * root tar czf ${dir}/site-backup/www.tgz /var/www\n15 1 * * * root ${dir}/bin/dump.sh\n`;
+  mkdirSync(join(dir, 'site-backup', 'private'), { mode: 0o700 });
+  chmodSync(dir, 0o755);
+  // as an unprivileged auditor: find cannot enter the private dir, and says so
+  const inNs = (as: string) => ({
+    id: 'local:ns',
+    run: (script: string) =>
+      new LocalTransport().run(`exec unshare --mount --propagation private /bin/sh -c 'mount -t tmpfs gwsec-test /etc/cron.d && printf "%s" "$0" >/etc/cron.d/gwsec-test && exec ${as} /bin/sh -s' '${cron}' <<'GWSEC_EOF'\n${script}\nGWSEC_EOF\n`),
+    close: async () => {},
+  });
+  const nobody = (await collect(inNs('setpriv --reuid=65534 --regid=65534 --clear-groups'), [backup])).facts.backup as BackupFacts;
+  t.deepEqual(nobody.dirs.find((d) => d.path === join(dir, 'site-backup'))?.unreadable, [join(dir, 'site-backup', 'private')]);
+  const c = await collect(inNs(''), [backup]);
+  const f = c.facts.backup as BackupFacts;
+  const byPath = new Map(f.dirs.map((d) => [d.path, d]));
+  t.deepEqual(byPath.get(join(dir, 'site-backup')), { path: join(dir, 'site-backup'), exists: true, file_count: 2, newest: { path: join(dir, 'site-backup', 'daily', 'new.tgz'), mtime: 1_760_000_000, size: 3 }, unreadable: [] });
+  // named only inside the script the job calls
+  t.like(byPath.get(join(dir, 'db-bak')), { exists: true, file_count: 0, newest: null });
+  t.like(byPath.get('/backups'), { exists: false, file_count: 0 });
+  t.true(f.jobs.some((j) => j.scripts.includes(join(dir, 'bin', 'dump.sh')) && j.tools.includes('pg_dump')));
 });
