@@ -317,8 +317,7 @@ export class FileSource implements Source {
           if (verdict === 'copy') {
             this.shadows.set(id, { size: c.size, mtimeMs: c.mtimeMs });
             this.turnover.continued();
-          }
-          else claimed.delete(id);
+          } else claimed.delete(id);
           safeClose(fh);
           continue;
         }
