@@ -4,12 +4,12 @@
  * The report goes to a file, untouched by the display. The line itself is tested without a terminal.
  */
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FleetProgress } from '../../src/app/progress.js';
 import { BIN } from '../helpers/cli.js';
+import { tmuxRun } from '../helpers/tmux.js';
 import { startFleet, type TestFleet } from '../harness/hosts.js';
 
 let fleet: TestFleet;
@@ -38,18 +38,8 @@ test('on a terminal: a live bar shows the hung host with its time climbing, then
   const dir = mkdtempSync(join(tmpdir(), 'gwsec-progress-'));
   const inv = fleet.inventoryFile({ sudo: 'nopasswd' });
   const report = join(dir, 'report.json');
-  const sock = `gwsec-progress-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
-  t.teardown(() => {
-    try {
-      execFileSync('tmux', ['-L', sock, 'kill-server'], { stdio: 'ignore' });
-    } catch {
-      /* ended with the run */
-    }
-  });
   const cmd = `LANG=C ${process.execPath} ${BIN} audit -i ${inv} --known-hosts ${fleet.knownHostsFile} --format json --timeout 6 > ${report}; echo EXIT=$? > ${join(dir, 'exit')}; sleep 30`;
-  tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'run', '-x', '150', '-y', '20', cmd);
-  const screen = () => tmux('capture-pane', '-p', '-t', 'run');
+  const { screen } = tmuxRun(t, 'progress', cmd, { cols: 150, rows: 20 });
   const seen: string[] = [];
   let times: number[] = [];
   for (let i = 0; i < 300 && !existsSync(join(dir, 'exit')); i++) {

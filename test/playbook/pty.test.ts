@@ -1,10 +1,10 @@
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IncidentStore } from '../../src/incident/store.js';
 import { BIN } from '../helpers/cli.js';
+import { tmuxRun } from '../helpers/tmux.js';
 import { tempDir } from './helpers.js';
 
 const PLAYBOOK = `id: pty-test
@@ -34,18 +34,8 @@ test('interactive run in a real pseudo-terminal (tmux): prompts show the countdo
   const dir = await tempDir(t, 'gwsec-pty-');
   const inc = join(dir, 'inc');
   await writeFile(join(dir, 'pty-test.yaml'), PLAYBOOK);
-  const sock = `gwsec-test-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
-  t.teardown(() => {
-    try {
-      execFileSync('tmux', ['-L', sock, 'kill-server'], { stdio: 'ignore' });
-    } catch {
-      /* the session ended with the run */
-    }
-  });
   const cmd = `${process.execPath} ${BIN} playbook run ${join(dir, 'pty-test.yaml')} --incidents ${inc} --unit U --operator-class cii --discovered=-10m --lang en --responder pty-user; echo EXIT=$? > ${join(dir, 'exit')}`;
-  tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'run', '-x', '160', '-y', '50', cmd);
-  const screen = () => tmux('capture-pane', '-p', '-t', 'run');
+  const { screen, keys } = tmuxRun(t, 'playbook', cmd);
   const waitFor = async (re: RegExp): Promise<string> => {
     for (let i = 0; i < 200; i++) {
       const s = screen();
@@ -57,11 +47,11 @@ test('interactive run in a real pseudo-terminal (tmux): prompts show the countdo
   const first = await waitFor(/Is the scope confirmed \(y\/n\)/i);
   t.regex(first, /Initial report .*left 49 min/);
   t.regex(first, /if graded 较大 or above/);
-  tmux('send-keys', '-t', 'run', 'y', 'Enter');
+  keys('y', 'Enter');
   const second = await waitFor(/What was done — Record/);
   t.regex(second, /⏱ Initial report/);
-  tmux('send-keys', '-t', 'run', '-l', 'isolated web-01 from the internet');
-  tmux('send-keys', '-t', 'run', 'Enter');
+  keys('-l', 'isolated web-01 from the internet');
+  keys('Enter');
   for (let i = 0; i < 200 && !existsSync(join(dir, 'exit')); i++) await sleep(50);
   t.is((await readFile(join(dir, 'exit'), 'utf8')).trim(), 'EXIT=0');
   const store = new IncidentStore(inc);
