@@ -23,11 +23,29 @@ export interface PackagesFacts {
 }
 
 // Named packages only (a full package list costs seconds on rpm hosts).
-const DEB = ['openssl', 'libssl3', 'libssl3t64', 'libssl1.1', 'libssl1.0.2', 'libssl1.0.0', 'openssh-server', 'openssh-client'];
+export const DEB = ['openssl', 'libssl3', 'libssl3t64', 'libssl1.1', 'libssl1.0.2', 'libssl1.0.0', 'openssh-server', 'openssh-client'];
 const RPM = ['openssl', 'openssl-libs', 'openssh', 'openssh-server', 'openssh-clients'];
 
+/**
+ * dpkg-query's `${Package}\t${Version}\t${db:Status-Abbrev}` for the named packages, read from
+ * dpkg's status database (deb-status(5)) by one awk: dpkg-query itself costs ~10 ms a host, the awk
+ * ~2 ms. Status "install ok installed" abbreviates to "ii " (want, state, error flag).
+ */
+const DPKG_STATUS = '/var/lib/dpkg/status';
+export const DPKG_AWK = [
+  `BEGIN { RS = ""; FS = "\\n"; n = split("${DEB.join(' ')}", w, " "); for (i = 1; i <= n; i++) want[w[i]] = 1`,
+  '  split("unknown u install i hold h deinstall r purge p", a, " "); for (i = 1; i < 10; i += 2) W[a[i]] = a[i + 1]',
+  '  split("not-installed n config-files c half-installed H unpacked U half-configured F triggers-awaited W triggers-pending t installed i", a, " "); for (i = 1; i < 16; i += 2) S[a[i]] = a[i + 1] }',
+  '{ p = ""; v = ""; st = ""',
+  '  for (i = 1; i <= NF; i++) { if ($i ~ /^Package: /) p = substr($i, 10); else if ($i ~ /^Version: /) v = substr($i, 10); else if ($i ~ /^Status: /) st = substr($i, 9) }',
+  '  if (!(p in want)) next',
+  '  split(st, s, " "); printf "%s\\t%s\\t%s%s%s\\n", p, v, W[s[1]], S[s[3]], (s[2] == "ok" ? " " : "R") }',
+].join('\n');
+
 const QUERY = [
-  'if command -v dpkg-query >/dev/null 2>&1; then',
+  `if [ -r ${DPKG_STATUS} ]; then`,
+  `  echo '#dpkg'; awk '${DPKG_AWK}' ${DPKG_STATUS}`,
+  'elif command -v dpkg-query >/dev/null 2>&1; then',
   "  echo '#dpkg'; dpkg-query -W -f='${Package}\\t${Version}\\t${db:Status-Abbrev}\\n' " + DEB.join(' ') + ' 2>/dev/null',
   'elif command -v rpm >/dev/null 2>&1; then',
   "  echo '#rpm'; gw_to rpm -q --qf '%{NAME}\\t%{EPOCH}:%{VERSION}-%{RELEASE}\\n' " + RPM.join(' '),
@@ -46,7 +64,7 @@ const productSchema = {
 
 export const packages: Collector<PackagesFacts> = {
   id: 'packages',
-  description: 'OpenSSL and OpenSSH versions (openssl version, ssh -V) and their distro package versions (dpkg-query/rpm -q)',
+  description: 'OpenSSL and OpenSSH versions (openssl version, ssh -V) and their distro package versions (dpkg status database / rpm -q)',
   schema: t.obj({
     manager: t.nullable(t.enum('dpkg', 'rpm')),
     openssl: t.obj(productSchema),
