@@ -3,7 +3,10 @@
  * its own mount namespace, so the fixture host's sshd_config really differs from the plain host's.
  */
 import test from 'ava';
+import { spawn, execFileSync } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { startFleet, type TestFleet } from '../harness/hosts.js';
 import { auditJson, decided, errorMessages, resultsOf } from './helpers.js';
 
@@ -14,8 +17,11 @@ test.before(async () => {
     { name: 'web-01', fixture: 'debian12-web-hardened' },
     { name: 'web-02' },
     // a bastion that forwards, and a host known by a name only the bastion resolves
-    { name: 'bastion', jump: true, etcHosts: { 'app.internal.test': '127.0.0.1' } },
+    { name: 'bastion', jump: true, etcHosts: { 'app.internal.test': '127.0.0.1', 'hop2.internal.test': '127.0.0.1' } },
     { name: 'app', aliases: ['app.internal.test'], roles: ['backend'] },
+    // a second hop only the bastion can name, and behind it a host only that hop can name
+    { name: 'hop2', jump: true, aliases: ['hop2.internal.test'], etcHosts: { 'deep.internal.test': '127.0.0.1' } },
+    { name: 'deep', aliases: ['deep.internal.test'], roles: ['backend'] },
   ]);
 });
 test.after.always(() => fleet?.stop());
@@ -77,4 +83,39 @@ test('ProxyJump: a host only the bastion can resolve is audited through it', asy
   const d = await auditJson(direct, fleet.knownHostsFile);
   t.is(decided(d.report, 'app'), 0);
   t.true(errorMessages(d.report, 'app').some((m) => /transport_connect_error: app:/.test(m)));
+});
+
+test('ProxyJump with two hops: each name resolves only on the hop before it', async (t) => {
+  await t.throwsAsync(lookup('hop2.internal.test'));
+  await t.throwsAsync(lookup('deep.internal.test'));
+  const inv = fleet.inventoryFile({
+    hosts: ['bastion', 'hop2', 'deep'],
+    sudo: 'nopasswd',
+    host: {
+      hop2: { address: 'hop2.internal.test', port: fleet.host('hop2').port },
+      deep: { address: 'deep.internal.test', port: fleet.host('deep').port, proxy_jump: 'bastion,hop2' },
+    },
+  });
+  const { report, stderr } = await auditJson(inv, fleet.knownHostsFile, ['--hosts', 'deep']);
+  t.deepEqual(errorMessages(report, 'deep').filter((m) => m.startsWith('transport_')), [], stderr);
+  t.true(decided(report, 'deep') >= 20);
+  for (const h of ['bastion', 'hop2', 'deep']) t.regex(fleet.log(h), /Accepted publickey for gwtest/, h);
+});
+
+test('ssh-agent auth: the key is only in a running agent (SSH_AUTH_SOCK), no identity file', async (t) => {
+  const sock = join(fleet.root, `agent-${process.pid}.sock`);
+  const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+  t.teardown(() => agent.kill());
+  for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+  execFileSync('ssh-add', [fleet.clientKeyFile], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+  const inv = fleet.inventoryFile({ hosts: ['web-02'], identityFile: null, sudo: 'nopasswd' });
+  const before = fleet.log('web-02').length;
+  const ok = await auditJson(inv, fleet.knownHostsFile, [], { SSH_AUTH_SOCK: sock });
+  t.deepEqual(errorMessages(ok.report, 'web-02').filter((m) => m.startsWith('transport_')), [], ok.stderr);
+  t.true(decided(ok.report, 'web-02') >= 20);
+  t.regex(fleet.log('web-02').slice(before), /Accepted publickey for gwtest/);
+  // the same run without the agent has no credential at all
+  const none = await auditJson(inv, fleet.knownHostsFile);
+  const msgs = errorMessages(none.report, 'web-02');
+  t.true(msgs.length > 0 && msgs.every((m) => m.startsWith('transport_auth_error')), none.stderr);
 });
