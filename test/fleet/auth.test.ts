@@ -22,6 +22,7 @@ test.before(async () => {
     // a second hop only the bastion can name, and behind it a host only that hop can name
     { name: 'hop2', jump: true, aliases: ['hop2.internal.test'], etcHosts: { 'deep.internal.test': '127.0.0.1' } },
     { name: 'deep', aliases: ['deep.internal.test'], roles: ['backend'] },
+    { name: 'kbd', kbdInteractive: true },
   ]);
 });
 test.after.always(() => fleet?.stop());
@@ -118,4 +119,12 @@ test('ssh-agent auth: the key is only in a running agent (SSH_AUTH_SOCK), no ide
   const none = await auditJson(inv, fleet.knownHostsFile);
   const msgs = errorMessages(none.report, 'web-02');
   t.true(msgs.length > 0 && msgs.every((m) => m.startsWith('transport_auth_error')), none.stderr);
+});
+
+test('keyboard-interactive auth (PAM prompts, password auth off): answered from GWSEC_SSH_PASSWORD', async (t) => {
+  const inv = fleet.inventoryFile({ hosts: ['kbd'], identityFile: null, sudo: 'nopasswd' });
+  const ok = await auditJson(inv, fleet.knownHostsFile, [], { GWSEC_SSH_PASSWORD: fleet.password });
+  t.deepEqual(errorMessages(ok.report, 'kbd').filter((m) => m.startsWith('transport_')), [], ok.stderr);
+  t.true(decided(ok.report, 'kbd') >= 20);
+  t.regex(fleet.log('kbd'), /Accepted keyboard-interactive\/pam for gwtest/);
 });

@@ -32,6 +32,8 @@ export interface TestHostSpec {
   users?: TestUser[];
   /** every command hangs (ForceCommand sleep): for deadline tests */
   hang?: boolean;
+  /** password logins only by keyboard-interactive (UsePAM yes; no fixture: needs this machine's PAM) */
+  kbdInteractive?: boolean;
   /** AllowTcpForwarding yes: this host can be a ProxyJump hop */
   jump?: boolean;
   /** extra /etc/hosts entries inside this host (name → address): names only a jump host resolves */
@@ -331,6 +333,7 @@ class Fleet implements TestFleet {
           pidFile: join(dir, 'sshd.pid'),
           authorizedKeys: join(this.root, 'authorized_keys'),
           forwarding: spec.jump === true,
+          kbdInteractive: spec.kbdInteractive,
           forceCommand: spec.hang ? join(this.root, 'bin', 'hang.sh') : undefined,
         }),
       );

@@ -7,6 +7,8 @@ export interface SshdConfigInput {
   pidFile: string;
   authorizedKeys: string;
   forwarding: boolean;
+  /** passwords only through PAM's keyboard-interactive prompts (this machine's /etc/pam.d) */
+  kbdInteractive?: boolean;
   /** replaces every command (hang tests); the client's command stays in $SSH_ORIGINAL_COMMAND */
   forceCommand?: string;
 }
@@ -19,13 +21,13 @@ export function sshdConfig(c: SshdConfigInput): string {
     `HostKey ${c.hostKey}`,
     `PidFile ${c.pidFile}`,
     // no PAM: the host's /etc may come from another distribution whose PAM modules this machine lacks
-    'UsePAM no',
+    ...(c.kbdInteractive ? ['UsePAM yes'] : ['UsePAM no']),
     // home and key files live in the harness temp dir
     'StrictModes no',
     `AuthorizedKeysFile ${c.authorizedKeys}`,
     'PubkeyAuthentication yes',
-    'PasswordAuthentication yes',
-    'KbdInteractiveAuthentication no',
+    `PasswordAuthentication ${c.kbdInteractive ? 'no' : 'yes'}`,
+    `KbdInteractiveAuthentication ${c.kbdInteractive ? 'yes' : 'no'}`,
     'PermitRootLogin no',
     `AllowTcpForwarding ${c.forwarding ? 'yes' : 'no'}`,
     'X11Forwarding no',
