@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { z } from 'zod';
 import { GwsecError, GwsecErrorList } from '../../src/model/errors.js';
 import { parseYaml } from '../../src/policy/yaml.js';
+import { array, byType, literal, num, object, oneOf, optional, str, type Issue } from './validate.js';
 
 /** Article 41(三): website run logs are kept at least six months. */
 export const MIN_RETENTION_DAYS = 180;
@@ -10,56 +10,85 @@ export const MIN_RETENTION_DAYS = 180;
 export const FORMATS = ['nginx', 'apache', 'syslog', 'auth', 'json', 'raw'] as const;
 export type LogFormat = (typeof FORMATS)[number];
 
-const name = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a name: letters, digits, _ . - (at most 64)');
+const name = str({ pattern: /^[A-Za-z0-9_.-]{1,64}$/, message: 'a name: letters, digits, _ . - (at most 64)' });
+const startAt = oneOf(['beginning', 'end'] as const);
 
-const fileSource = z.strictObject({
-  type: z.literal('file'),
-  name: name.optional(),
-  path: z.string().min(1),
-  format: z.enum(FORMATS),
-  start_at: z.enum(['beginning', 'end']).default('beginning'),
+const fileSource = object({
+  type: literal('file'),
+  name: optional(name),
+  path: str({ min: 1 }),
+  format: oneOf(FORMATS),
+  start_at: optional(startAt, 'beginning'),
   /** Emit a last line that never got its "\n" once the file has been idle this long (default: wait forever). */
-  flush_partial_after_s: z.number().positive().optional(),
-  max_line_bytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+  flush_partial_after_s: optional(num({ positive: true })),
+  max_line_bytes: optional(num({ int: true, min: 1024, max: 16 * 1024 * 1024 }), 1024 * 1024),
 });
 
-const journaldSource = z.strictObject({
-  type: z.literal('journald'),
-  name: name.optional(),
-  start_at: z.enum(['beginning', 'end']).default('end'),
-  /** For tests and for reading a copied journal: `journalctl --directory`. */
-  directory: z.string().optional(),
-  journalctl: z.string().default('journalctl'),
+const journaldSource = object({
+  type: literal('journald'),
+  name: optional(name),
+  start_at: optional(startAt, 'end'),
+  /** journalctl --directory: a persistent or collected journal (and tests). */
+  directory: optional(str()),
+  journalctl: optional(str(), 'journalctl'),
 });
 
-export const configSchema = z.strictObject({
-  archive: z.strictObject({
-    dir: z.string().min(1),
-    segment_max_bytes: z.number().int().min(64 * 1024).default(64 * 1024 * 1024),
-    segment_max_age_s: z.number().int().min(60).default(86400),
+const configSchema = object({
+  archive: object({
+    dir: str({ min: 1 }),
+    segment_max_bytes: optional(num({ int: true, min: 64 * 1024 }), 64 * 1024 * 1024),
+    segment_max_age_s: optional(num({ int: true, min: 60 }), 86400),
     /** Checkpoints are also appended here, for shipping off-host (default: <dir>/anchors.jsonl). */
-    anchors_file: z.string().optional(),
+    anchors_file: optional(str()),
   }),
-  retention_days: z.number().int(),
-  checkpoint_interval_s: z.number().int().min(1).max(86400).default(300),
+  retention_days: num({ int: true }),
+  checkpoint_interval_s: optional(num({ int: true, min: 1, max: 86400 }), 300),
   /** Cursors, status and the lock; default `<archive.dir>/../agent-state`. */
-  state_dir: z.string().optional(),
-  poll_interval_ms: z.number().int().min(10).max(60000).default(250),
+  state_dir: optional(str()),
+  poll_interval_ms: optional(num({ int: true, min: 10, max: 60000 }), 250),
   /** Bytes read per source per batch (bounded buffers: this caps memory). */
-  batch_max_bytes: z.number().int().min(4096).max(64 * 1024 * 1024).default(1024 * 1024),
-  status_interval_s: z.number().min(0.1).default(5),
+  batch_max_bytes: optional(num({ int: true, min: 4096, max: 64 * 1024 * 1024 }), 1024 * 1024),
+  status_interval_s: optional(num({ min: 0.1 }), 5),
   /** How often segments past retention_days (and covered by a checkpoint) are pruned. */
-  prune_interval_s: z.number().min(1).default(6 * 3600),
-  log_level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  prune_interval_s: optional(num({ min: 1 }), 6 * 3600),
+  log_level: optional(oneOf(['error', 'warn', 'info', 'debug'] as const), 'info'),
   /** The agent's SM2 key pair (PEM) signing checkpoints; generated in state_dir when absent. */
-  key: z.strictObject({ private: z.string(), public: z.string() }).optional(),
-  sources: z.array(z.discriminatedUnion('type', [fileSource, journaldSource])).min(1),
+  key: optional(object({ private: str(), public: str() })),
+  sources: array(byType({ file: fileSource, journald: journaldSource }), { min: 1 }),
 });
 
-export type RawConfig = z.output<typeof configSchema>;
-export type FileSourceConfig = z.output<typeof fileSource> & { name: string };
-export type JournaldSourceConfig = z.output<typeof journaldSource> & { name: string };
+export interface FileSourceConfig {
+  type: 'file';
+  name: string;
+  path: string;
+  format: LogFormat;
+  start_at: 'beginning' | 'end';
+  flush_partial_after_s?: number;
+  max_line_bytes: number;
+}
+export interface JournaldSourceConfig {
+  type: 'journald';
+  name: string;
+  start_at: 'beginning' | 'end';
+  directory?: string;
+  journalctl: string;
+}
 export type SourceConfig = FileSourceConfig | JournaldSourceConfig;
+
+/** The config as validated, defaults applied (source names, paths and state_dir not yet resolved). */
+export interface RawConfig {
+  archive: { dir: string; segment_max_bytes: number; segment_max_age_s: number; anchors_file?: string };
+  retention_days: number;
+  checkpoint_interval_s: number;
+  state_dir?: string;
+  poll_interval_ms: number;
+  batch_max_bytes: number;
+  status_interval_s: number;
+  prune_interval_s: number;
+  log_level: 'error' | 'warn' | 'info' | 'debug';
+  key?: { private: string; public: string };
+  sources: Array<(Omit<FileSourceConfig, 'name'> | Omit<JournaldSourceConfig, 'name'>) & { name?: string }>;
+}
 
 export interface AgentConfig extends Omit<RawConfig, 'sources' | 'state_dir' | 'key'> {
   file: string;
@@ -75,26 +104,27 @@ export const retentionMessage = (days: number) =>
 /** Parse and validate a config text; every problem is reported with file:line:column (exit 2). */
 export function parseConfig(file: string, text: string): AgentConfig {
   const y = parseYaml(file, text, 'agent_config_error');
-  const r = configSchema.safeParse(y.value);
+  const issues: Issue[] = [];
+  const data = configSchema(y.value, [], issues) as RawConfig | undefined;
   const errors: GwsecError[] = [];
-  if (!r.success) {
-    for (const issue of r.error.issues) {
+  if (!data) {
+    for (const issue of issues) {
       const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-      errors.push(new GwsecError('agent_config_error', `${where}${issue.message}`, y.locate(issue.path as PropertyKey[])));
+      errors.push(new GwsecError('agent_config_error', `${where}${issue.message}`, y.locate(issue.path)));
     }
   } else {
-    if (r.data.retention_days < MIN_RETENTION_DAYS) {
-      errors.push(new GwsecError('agent_retention_too_short', retentionMessage(r.data.retention_days), y.locate(['retention_days'])));
+    if (data.retention_days < MIN_RETENTION_DAYS) {
+      errors.push(new GwsecError('agent_retention_too_short', retentionMessage(data.retention_days), y.locate(['retention_days'])));
     }
     const seen = new Set<string>();
-    r.data.sources.forEach((s, i) => {
+    data.sources.forEach((s, i) => {
       const n = s.name ?? defaultSourceName(s);
       if (seen.has(n)) errors.push(new GwsecError('agent_config_error', `sources.${i}.name: duplicate source name "${n}" (give each source a distinct name)`, y.locate(['sources', i])));
       seen.add(n);
     });
   }
   if (errors.length) throw errors.length === 1 ? errors[0]! : new GwsecErrorList(errors);
-  const d = r.data!;
+  const d = data!;
   const base = dirname(resolve(file));
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   const archiveDir = abs(d.archive.dir);

@@ -66,3 +66,30 @@ test('CLI: gwsec agent run with a short retention exits 2 with file:line and the
   t.regex(bad.stderr, /cannot read config/);
   rm(d);
 });
+
+test('every schema error is located and named: types, ranges, enums, discriminator, unknown keys, defaults (messages as zod gave them)', (t) => {
+  const msg = (text: string) => (t.throws(() => parseConfig('a.yaml', text)) as GwsecError).format();
+  const a = msg('archive: {}\nretention_days: x\nsources: []\n');
+  t.regex(a, /a\.yaml:1:10: archive\.dir: Invalid input: expected string, received undefined/);
+  t.regex(a, /a\.yaml:2:17: retention_days: Invalid input: expected number, received string/);
+  t.regex(a, /a\.yaml:3:10: sources: Too small: expected array to have >=1 items/);
+  const b = msg('retention_days: 200.5\nsources: [{type: nope}]\n');
+  t.regex(b, /archive: Invalid input: expected object, received undefined/);
+  t.regex(b, /retention_days: Invalid input: expected int, received number/);
+  t.regex(b, /a\.yaml:2:18: sources\.0\.type: Invalid discriminator value\. Expected 'file' \| 'journald'/);
+  const c = msg('archive: {dir: /a, segment_max_bytes: 10}\nretention_days: 200\npoll_interval_ms: 5\nsources: [{type: file, path: "", format: raw, name: "bad name!"}, {type: journald, start_at: middle, colour: 1, size: 2}]\n');
+  t.regex(c, /archive\.segment_max_bytes: Too small: expected number to be >=65536/);
+  t.regex(c, /poll_interval_ms: Too small: expected number to be >=10/);
+  t.regex(c, /sources\.0\.name: a name: letters, digits/);
+  t.regex(c, /sources\.0\.path: Too small: expected string to have >=1 characters/);
+  t.regex(c, /sources\.1\.start_at: Invalid option: expected one of "beginning"\|"end"/);
+  t.regex(c, /sources\.1: Unrecognized keys: "colour", "size"/);
+  t.regex(msg('- a\n'), /a\.yaml:1:1: Invalid input: expected object, received array/);
+  const d = msg('archive: {dir: /a}\nretention_days: 200\nbatch_max_bytes: 99999999999\nsources: [{type: file, path: /x, format: raw, flush_partial_after_s: 0}]\nkey: {private: a}\n');
+  t.regex(d, /batch_max_bytes: Too big: expected number to be <=67108864/);
+  t.regex(d, /sources\.0\.flush_partial_after_s: Too small: expected number to be >0/);
+  t.regex(d, /key\.public: Invalid input: expected string, received undefined/);
+  const ok = parseConfig('/c/a.yaml', 'archive: {dir: /a}\nretention_days: 200\nsources: [{type: journald, directory: /j}]\n');
+  t.like(ok, { poll_interval_ms: 250, batch_max_bytes: 1 << 20, log_level: 'info', archive: { segment_max_bytes: 64 << 20, segment_max_age_s: 86400 } });
+  t.deepEqual(ok.sources, [{ type: 'journald', name: 'journald', start_at: 'end', directory: '/j', journalctl: 'journalctl' }]);
+});
