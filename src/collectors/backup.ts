@@ -73,7 +73,7 @@ const FIND_EXCLUDES = ['dpkg.*', 'apt.extended_states.*', 'alternatives.tar.*', 
  * parseNewest reads; find's errors go to every candidate dir that contains the path.
  */
 const NEWEST_AWK = [
-  'BEGIN { n = split(dirs, D, "\\n"); split(ex, X, " "); for (i in X) E[X[i]] = 1 }',
+  'BEGIN { n = split(dirs, D, " "); split(ex, X, " "); for (i in X) E[X[i]] = 1 }',
   '/^find: / { for (i = 1; i <= n; i++) if (index($0, "find: \\047" D[i] "/") == 1 || index($0, "find: \\047" D[i] "\\047") == 1) R[D[i]] = R[D[i]] $0 "\\n"; next }',
   '{ t = index($0, "\\t"); h = substr($0, 1, t - 1); l = substr($0, t + 1); C[h]++; if (!(h in B) || l + 0 > B[h]) { B[h] = l + 0; L[h] = l } }',
   'END { for (i = 1; i <= n; i++) { d = D[i]; print "== " d; if (!(d in E)) { print "absent"; continue }; printf "%s", R[d]; if (d in L) print L[d]; print "count " C[d] + 0 } }',
@@ -89,9 +89,10 @@ const NEWEST = [
   '    [ -d "$p" ] && printf \'%s\\n\' "$p"',
   '  done',
   `} | awk '!seen[$0]++ && (NR <= ${FIXED_DIRS.length} || n++ < 20)')`,
-  'ex=; for d in $dirs; do [ -d "$d" ] && ex="$ex $d"; done',
+  // the lists go to awk space-separated (the paths have no spaces; POSIX awk takes no newline in -v)
+  'all=; ex=; for d in $dirs; do all="$all $d"; [ -d "$d" ] && ex="$ex $d"; done',
   // Debian keeps its own package-database copies in /var/backups: they are not site backups.
-  `{ [ -z "$ex" ] || gw_to find $ex -maxdepth 3 -type f ${FIND_EXCLUDES} -printf '%H\\t%T@ %s %p\\n' 2>&1; } | awk -v dirs="$dirs" -v ex="$ex" '${NEWEST_AWK}'`,
+  `{ [ -z "$ex" ] || gw_to find $ex -maxdepth 3 -type f ${FIND_EXCLUDES} -printf '%H\\t%T@ %s %p\\n' 2>&1; } | awk -v dirs="$all" -v ex="$ex" '${NEWEST_AWK}'`,
 ].join('\n');
 
 const jobSchema = t.obj({
