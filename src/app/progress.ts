@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { HostFacts } from '../model/facts.js';
-import type { Lang } from '../i18n/index.js';
+import { translator, type Lang } from '../i18n/index.js';
 import type { Io } from './io.js';
 
 /**
@@ -15,11 +15,10 @@ export interface Progress {
   stop(): void;
 }
 
-export function progressReporter(io: Io, total: number, lang: Lang = 'en', o: { tty?: boolean; now?: () => number } = {}): Progress {
+export function progressReporter(io: Io, total: number, lang: Lang = 'en'): Progress {
   const quiet = total <= 1 || io.env.GWSEC_PROGRESS === 'off';
   if (quiet) return { hostStart() {}, hostDone() {}, stop() {} };
-  const now = o.now ?? Date.now;
-  if (!(o.tty ?? process.stderr.isTTY)) {
+  if (!process.stderr.isTTY) {
     return {
       hostStart() {},
       hostDone: (h, done, t) => io.err(`[${done}/${t}] ${h.host} ${failed(h) ? `error: ${failed(h)}` : 'ok'} (${h.durationMs} ms)\n`),
@@ -28,16 +27,16 @@ export function progressReporter(io: Io, total: number, lang: Lang = 'en', o: { 
   }
   const state = new FleetProgress(total);
   const bar = new cliProgress.SingleBar(
-    { format: `{bar} {value}/{total} ${L[lang].hosts} | {line}`, hideCursor: true, clearOnComplete: true, stream: process.stderr, fps: 5 },
+    { format: `{bar} {value}/{total} ${translator(lang)('progress.hosts')} | {line}`, hideCursor: true, clearOnComplete: true, stream: process.stderr, fps: 5 },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0, { line: '' });
-  const refresh = () => bar.update(state.done, { line: state.line(now(), lang) });
+  const refresh = () => bar.update(state.done, { line: state.line(Date.now(), lang) });
   const timer = setInterval(refresh, 1000);
   timer.unref();
   return {
     hostStart: (name) => {
-      state.start(name, now());
+      state.start(name, Date.now());
       refresh();
     },
     hostDone: (h) => {
@@ -51,11 +50,6 @@ export function progressReporter(io: Io, total: number, lang: Lang = 'en', o: { 
     },
   };
 }
-
-const L = {
-  en: { hosts: 'hosts', running: 'running', longest: 'longest', failed: 'could not be audited', done: 'hosts audited' },
-  zh: { hosts: '台主机', running: '进行中', longest: '最久', failed: '台无法核查', done: '台主机已核查' },
-} as const;
 
 /** What the live line says; pure, so it is tested without a terminal. */
 export class FleetProgress {
@@ -76,18 +70,18 @@ export class FleetProgress {
   }
 
   line(at: number, lang: Lang): string {
-    const l = L[lang];
-    const parts = [`${l.running} ${this.running.size}`];
+    const t = translator(lang);
+    const parts = [t('progress.running', { n: this.running.size })];
     let longest: [string, number] | undefined;
-    for (const [name, t] of this.running) if (!longest || t < longest[1]) longest = [name, t];
-    if (longest) parts.push(`${l.longest} ${longest[0]} ${Math.floor((at - longest[1]) / 1000)} s`);
-    if (this.failed) parts.push(`${this.failed} ${l.failed}`);
+    for (const [name, since] of this.running) if (!longest || since < longest[1]) longest = [name, since];
+    if (longest) parts.push(t('progress.longest', { host: longest[0], s: Math.floor((at - longest[1]) / 1000) }));
+    if (this.failed) parts.push(t('progress.failed', { n: this.failed }));
     return parts.join(' · ');
   }
 
   summary(lang: Lang): string {
-    const l = L[lang];
-    return `${this.done}/${this.total} ${l.done}${this.failed ? `, ${this.failed} ${l.failed}` : ''}`;
+    const t = translator(lang);
+    return t('progress.summary', { done: this.done, total: this.total }) + (this.failed ? `, ${t('progress.failed', { n: this.failed })}` : '');
   }
 }
 

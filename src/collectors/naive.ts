@@ -1,4 +1,4 @@
-import { buildScript, parseSections, SNIPPET_PRELUDE } from './script.js';
+import { buildScript, DEFAULT_CMD_TIMEOUT_S, parseSections, SNIPPET_PRELUDE } from './script.js';
 import { emptyAnswers, type RawAnswers } from './answers.js';
 import type { Request } from './types.js';
 import type { Transport } from '../transport/types.js';
@@ -8,9 +8,11 @@ import type { Transport } from '../transport/types.js';
  *
  *  request — one exec per request: each command is its own exec, each file a `cat`; globs and
  *            include trees (several files each) one framed exec each. The kindest naive tool.
- *  inspec  — what Chef InSpec does for the same pack: every control's resources run their commands
- *            again (Train's command cache is off by default), while each file is read once per host
- *            (Train's file cache is on) at the cost of two execs, `stat` and then the content.
+ *  inspec  — a model of the execs Chef InSpec spends on the same pack: platform detection once,
+ *            then every control's resources run their commands again (Train's command cache is off
+ *            by default), while each file is read once per host (Train's file cache is on) at the
+ *            cost of two execs, `stat` and then the content. A model, not InSpec: it over-counts
+ *            where an InSpec resource would parse a file instead of running a command.
  *
  * Both must yield the same answers as the one script; a test holds them to it.
  */
@@ -59,7 +61,7 @@ export async function collectNaive(transport: Transport, mode: NaiveMode, groups
 }
 
 /** A snippet as one exec: the helpers it may call, a scratch dir only when it uses one. */
-function cmdScript(snippet: string, timeoutS = 15): string {
+function cmdScript(snippet: string, timeoutS = DEFAULT_CMD_TIMEOUT_S): string {
   const scratch = /\$T\b|gw_memo|gw_comms/.test(snippet);
   return [
     'LC_ALL=C; export LC_ALL',

@@ -16,7 +16,7 @@ export const DEFAULT_SECTION_MAX = 4 * 1024 * 1024;
  * under `timeout` only when it is installed, so an absent chronyc or firewall-cmd costs no process.
  */
 export const MAY_BLOCK = ['systemctl', 'timedatectl', 'chronyc', 'ntpq', 'rpm', 'journalctl', 'firewall-cmd', 'loginctl'] as const;
-const DEFAULT_CMD_TIMEOUT_S = 15;
+export const DEFAULT_CMD_TIMEOUT_S = 15;
 const STDERR_MAX = 65536;
 
 /**

@@ -32,6 +32,11 @@ export const catalogs = {
     'cli.policyLint.ok': '{checks} checks type-checked against {families} fact families: no problems',
     'cli.internal': 'internal error — please report this at the project tracker with the stack above',
     'cli.unrecorded': 'fixture {host} has no recording of: {what}',
+    'progress.hosts': 'hosts',
+    'progress.running': 'running {n}',
+    'progress.longest': 'longest {host} {s} s',
+    'progress.failed': '{n} could not be audited',
+    'progress.summary': '{done}/{total} hosts audited',
   },
   zh: {
     'status.pass': '通过',
@@ -60,6 +65,11 @@ export const catalogs = {
     'cli.policyLint.ok': '已按 {families} 个事实族对 {checks} 项检查做类型校验：未发现问题',
     'cli.internal': '内部错误——请将上面的堆栈信息报告给项目维护者',
     'cli.unrecorded': '样本主机 {host} 未录制：{what}',
+    'progress.hosts': '台主机',
+    'progress.running': '进行中 {n}',
+    'progress.longest': '最久 {host} {s} s',
+    'progress.failed': '{n} 台无法核查',
+    'progress.summary': '{done}/{total} 台主机已核查',
   },
 } as const;
 
