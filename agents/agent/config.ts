@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { GwsecError, GwsecErrorList } from '../../src/model/errors.js';
 import { parseYaml } from '../../src/policy/yaml.js';
-import { array, byType, literal, num, object, oneOf, optional, str, type Issue } from './validate.js';
+import { array, byType, literal, num, object, oneOf, optional, str, type Issue, type Out } from './validate.js';
 
 /** Article 41(三): website run logs are kept at least six months. */
 export const MIN_RETENTION_DAYS = 180;
@@ -57,38 +57,13 @@ const configSchema = object({
   sources: array(byType({ file: fileSource, journald: journaldSource }), { min: 1 }),
 });
 
-export interface FileSourceConfig {
-  type: 'file';
-  name: string;
-  path: string;
-  format: LogFormat;
-  start_at: 'beginning' | 'end';
-  flush_partial_after_s?: number;
-  max_line_bytes: number;
-}
-export interface JournaldSourceConfig {
-  type: 'journald';
-  name: string;
-  start_at: 'beginning' | 'end';
-  directory?: string;
-  journalctl: string;
-}
+/** Source configs as validated, defaults applied, the name resolved. */
+export type FileSourceConfig = Out<typeof fileSource> & { name: string };
+export type JournaldSourceConfig = Out<typeof journaldSource> & { name: string };
 export type SourceConfig = FileSourceConfig | JournaldSourceConfig;
 
 /** The config as validated, defaults applied (source names, paths and state_dir not yet resolved). */
-export interface RawConfig {
-  archive: { dir: string; segment_max_bytes: number; segment_max_age_s: number; anchors_file?: string };
-  retention_days: number;
-  checkpoint_interval_s: number;
-  state_dir?: string;
-  poll_interval_ms: number;
-  batch_max_bytes: number;
-  status_interval_s: number;
-  prune_interval_s: number;
-  log_level: 'error' | 'warn' | 'info' | 'debug';
-  key?: { private: string; public: string };
-  sources: Array<(Omit<FileSourceConfig, 'name'> | Omit<JournaldSourceConfig, 'name'>) & { name?: string }>;
-}
+export type RawConfig = Out<typeof configSchema>;
 
 export interface AgentConfig extends Omit<RawConfig, 'sources' | 'state_dir' | 'key'> {
   file: string;
@@ -105,7 +80,7 @@ export const retentionMessage = (days: number) =>
 export function parseConfig(file: string, text: string): AgentConfig {
   const y = parseYaml(file, text, 'agent_config_error');
   const issues: Issue[] = [];
-  const data = configSchema(y.value, [], issues) as RawConfig | undefined;
+  const data = configSchema(y.value, [], issues);
   const errors: GwsecError[] = [];
   if (!data) {
     for (const issue of issues) {

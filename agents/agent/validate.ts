@@ -10,6 +10,11 @@ export interface Issue {
   message: string;
 }
 export type Check<T> = (v: unknown, path: Path, issues: Issue[]) => T | undefined;
+/** What a check yields: the config's types are derived from the schema, never written twice. */
+export type Out<C> = C extends Check<infer T> ? T : never;
+type Shape = Record<string, Check<unknown>>;
+type OptionalKeys<S extends Shape> = { [K in keyof S]: undefined extends Out<S[K]> ? K : never }[keyof S];
+export type ObjectOf<S extends Shape> = { [K in Exclude<keyof S, OptionalKeys<S>>]: Out<S[K]> } & { [K in OptionalKeys<S>]?: Exclude<Out<S[K]>, undefined> };
 
 const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 const expected = (what: string, v: unknown) => `Invalid input: expected ${what}, received ${kind(v)}`;
@@ -43,14 +48,16 @@ export function oneOf<T extends string>(values: readonly T[]): Check<T> {
 }
 
 /** Absent (undefined) is fine; with `def`, absent becomes def. */
-export function optional<T>(c: Check<T>, def?: T): Check<T> {
+export function optional<T>(c: Check<T>): Check<T | undefined>;
+export function optional<T>(c: Check<T>, def: T): Check<T>;
+export function optional<T>(c: Check<T>, def?: T): Check<T | undefined> {
   return (v, path, issues) => (v === undefined ? def : c(v, path, issues));
 }
 
 const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A strict object: unknown keys are reported at the object (as zod does). */
-export function object(shape: Record<string, Check<unknown>>): Check<Record<string, unknown>> {
+export function object<S extends Shape>(shape: S): Check<ObjectOf<S>> {
   return (v, path, issues) => {
     if (!isPlain(v)) return void issues.push({ path, message: expected('object', v) });
     const before = issues.length;
@@ -61,7 +68,7 @@ export function object(shape: Record<string, Check<unknown>>): Check<Record<stri
     }
     const extra = Object.keys(v).filter((k) => !(k in shape));
     if (extra.length) issues.push({ path, message: `Unrecognized key${extra.length > 1 ? 's' : ''}: ${extra.map((k) => `"${k}"`).join(', ')}` });
-    return issues.length === before ? out : undefined;
+    return issues.length === before ? (out as ObjectOf<S>) : undefined;
   };
 }
 
@@ -76,12 +83,12 @@ export function array<T>(item: Check<T>, o: { min?: number } = {}): Check<T[]> {
 }
 
 /** Objects told apart by their `type` key; `type` itself is checked by the chosen shape. */
-export function byType(shapes: Record<string, Check<Record<string, unknown>>>): Check<Record<string, unknown>> {
+export function byType<S extends Shape>(shapes: S): Check<Out<S[keyof S]>> {
   return (v, path, issues) => {
     const t = isPlain(v) ? v.type : undefined;
     const shape = typeof t === 'string' ? shapes[t] : undefined;
     if (!shape) return void issues.push({ path: [...path, 'type'], message: `Invalid discriminator value. Expected ${Object.keys(shapes).map((k) => `'${k}'`).join(' | ')}` });
-    return shape(v, path, issues);
+    return shape(v, path, issues) as Out<S[keyof S]> | undefined;
   };
 }
 
