@@ -3,7 +3,8 @@ import type { HostFacts } from '../model/facts.js';
 import type { HostRecord, Report, Result } from '../model/result.js';
 import { emptySummary } from '../model/status.js';
 import { collectors as allCollectors, derivers as allDerivers } from '../collectors/index.js';
-import type { Collector, Deriver, Request } from '../collectors/types.js';
+import type { Collector, Deriver } from '../collectors/types.js';
+import { inspecGroups } from '../collectors/naive.js';
 import { collect, type CollectOptions } from '../collectors/run.js';
 import type { Transport } from '../transport/types.js';
 import { evaluateFleetChecks, evaluateHostChecks, type SiteFacts } from '../engine/fleet.js';
@@ -74,16 +75,6 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
     facts,
     sources,
   };
-}
-
-/**
- * The inspec baseline (bench only): platform detection (the os family) once per host, as InSpec
- * does at connect, then each check asks for its own families again, as each InSpec control does.
- */
-function inspecGroups(checks: Check[], collectors: Collector[]): Request[][] {
-  const os = collectors.filter((c) => c.id === 'os');
-  const perCheck = checks.filter((c) => c.scope !== 'fleet').map((c) => plan([c], collectors, []).collectors.filter((x) => x.id !== 'os'));
-  return [os, ...perCheck].map((cs) => cs.flatMap((x) => x.requests));
 }
 
 /**

@@ -1,6 +1,8 @@
 import { buildScript, DEFAULT_CMD_TIMEOUT_S, parseSections, SNIPPET_PRELUDE } from './script.js';
 import { emptyAnswers, type RawAnswers } from './answers.js';
-import type { Request } from './types.js';
+import type { Collector, Request } from './types.js';
+import type { Check } from '../model/check.js';
+import { plan } from '../audit/plan.js';
 import type { Transport } from '../transport/types.js';
 
 /**
@@ -58,6 +60,16 @@ export async function collectNaive(transport: Transport, mode: NaiveMode, groups
     }
   }
   return { answers, execs, notices: [...notices] };
+}
+
+/**
+ * The inspec baseline's groups: platform detection (the os family) once per host, as InSpec does at
+ * connect, then each check asks for its own families again, as each InSpec control does.
+ */
+export function inspecGroups(checks: Check[], collectors: Collector[]): Request[][] {
+  const os = collectors.filter((c) => c.id === 'os');
+  const perCheck = checks.filter((c) => c.scope !== 'fleet').map((c) => plan([c], collectors, []).collectors.filter((x) => x.id !== 'os'));
+  return [os, ...perCheck].map((cs) => cs.flatMap((x) => x.requests));
 }
 
 /** A snippet as one exec: the helpers it may call, a scratch dir only when it uses one. */
