@@ -9,8 +9,8 @@ import { median } from './stats.js';
 /**
  * `gwsec audit -i` over 100 real sshd test hosts (test/harness), full Article 40 pack, against
  * two baselines on the same hosts in the same run (src/collectors/naive.ts): `--naive request`, one
- * exec per request (the kindest naive tool), and `--naive inspec`, the execs InSpec spends on the same
- * pack (every control re-runs its commands; files once per host, stat + content).
+ * exec per request (the kindest naive tool), and `--naive inspec`, a model of the execs InSpec spends
+ * on the same pack (every control re-runs its commands; files once per host, stat + content).
  * Targets (issue 4, 2 cores): ≤ 20 s for 100 hosts, ratio ≥ 10, gwsec peak RSS ≤ 300 MB.
  * Exec round trips are counted on the server side, from each sshd's "Starting session" log lines.
  */

@@ -126,8 +126,6 @@ const LOG_CAP = 1024 * 1024;
 
 interface Netns {
   name: string;
-  /** this side's end of the pair (the host's end is eth0) */
-  veth: string;
   address: string;
 }
 
@@ -259,13 +257,14 @@ class Fleet implements TestFleet {
     const used = spawnSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' }).stdout;
     let net = '';
     for (let i = 0; i < 50 && (net === '' || used.includes(` ${net}.`)); i++) net = `10.${64 + randomBytes(1)[0]! % 64}.${randomBytes(1)[0]}`;
-    const n: Netns = { name: `gwsec-${id}`, veth: `gwv${id}`, address: `${net}.2` };
+    const n: Netns = { name: `gwsec-${id}`, address: `${net}.2` };
+    const veth = `gwv${id}`; // this side's end of the pair; the host's end is its eth0
     this.netnss.set(host, n);
     for (const args of [
       ['netns', 'add', n.name],
-      ['link', 'add', n.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n.name],
-      ['addr', 'add', `${net}.1/24`, 'dev', n.veth],
-      ['link', 'set', n.veth, 'up'],
+      ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n.name],
+      ['addr', 'add', `${net}.1/24`, 'dev', veth],
+      ['link', 'set', veth, 'up'],
       ['-n', n.name, 'addr', 'add', `${n.address}/24`, 'dev', 'eth0'],
       ['-n', n.name, 'link', 'set', 'eth0', 'up'],
       ['-n', n.name, 'link', 'set', 'lo', 'up'],
