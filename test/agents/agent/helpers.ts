@@ -100,13 +100,20 @@ export function writeConfig(dir: string, body: Record<string, unknown>): string 
 }
 
 /** The real agent, as systemd runs it: `gwsec agent run -c FILE` in its own process. */
-export function spawnAgent(config: string): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
+export function spawnAgent(config: string): { child: ChildProcess; out: () => string; exited: Promise<number | null>; started: Promise<void> } {
   const child = spawn(process.execPath, [BIN, 'agent', 'run', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  let onStart: () => void = () => {};
+  // AgentStarted comes after the SIGTERM handler is in place: a stop sent before it kills the process.
+  const started = new Promise<void>((r) => (onStart = r));
+  const take = (d: Buffer) => {
+    out += d.toString();
+    if (out.includes('"AgentStarted"')) onStart();
+  };
+  child.stdout!.on('data', take);
+  child.stderr!.on('data', take);
   const exited = new Promise<number | null>((r) => child.on('exit', (code, sig) => r(sig ? -1 : code)));
-  return { child, out: () => out, exited };
+  return { child, out: () => out, exited, started };
 }
 
 export function events(out: string): Array<Record<string, unknown>> {

@@ -74,6 +74,7 @@ test('journald source on a real journal file (journalctl -D): every entry once a
     t.log(`round ${round}: killed with ${archived.length} of ${expected.length} archived`);
     if (archived.length < expected.length) midway++;
     a = spawnAgent(cfg);
+    await a.started; // the previous run's status already shows this head
     t.is(await waitForHead(state, expected.length, 60_000), expected.length, a.out().slice(-2000));
   }
 
@@ -85,6 +86,7 @@ test('journald source on a real journal file (journalctl -D): every entry once a
   t.is(messagesByCursor(jdir).get(savedCursor(state) ?? ''), messageOf(expected.at(-1)!), 'at a clean stop the cursor is the last archived entry');
   expected.push(...appendEntries(jdir, expected.length, 100));
   a = spawnAgent(cfg);
+  await a.started;
   t.is(await waitForHead(state, expected.length), expected.length);
   a.child.kill('SIGTERM');
   t.is(await a.exited, 0);
