@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 import { mergeAccounts, sudoersFor } from './accounts.js';
 import { hashedPattern } from './known-hosts.js';
-import { mountNsOf, pidsInMountNamespaces } from './procs.js';
+import { mountNsOf, pidsInMountNamespaces, ticksNow } from './procs.js';
 import { startFleet, type TestFleet } from './hosts.js';
 import { BIN } from '../helpers/cli.js';
 
@@ -107,8 +107,9 @@ test('real hosts: fixture /etc over the real one, accounts, sudo, hashed known_h
   const nss = new Set(fleet.hosts.map((x) => mountNsOf(x.pid)!));
   t.is(nss.size, 3);
   t.true([...pidsInMountNamespaces(nss).values()].flat().length >= 4, 'listeners plus the hung session');
+  const stopping = ticksNow();
   await fleet.stop();
-  t.deepEqual([...pidsInMountNamespaces(nss).values()].flat(), []);
+  t.deepEqual([...pidsInMountNamespaces(nss, { startedBefore: stopping }).values()].flat(), []);
   t.false(existsSync(fleet.root));
   await fleet.stop(); // idempotent
 });

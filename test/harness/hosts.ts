@@ -19,7 +19,7 @@ import { packageRoot } from '../../src/util/paths.js';
 import { freeIds, mergeAccounts, pamSudo, sudoersFor, type Account, type AccountFiles, type TestUser } from './accounts.js';
 import { inventoryYaml, type InventoryDoc, type InventoryHost, type InventorySudo } from './inventory.js';
 import { hostPattern, knownHostsLines, publicKeyOf } from './known-hosts.js';
-import { killAll, mountNsOf, pidsInMountNamespaces } from './procs.js';
+import { killAll, mountNsOf, pidsInMountNamespaces, ticksNow } from './procs.js';
 import { sshdConfig, startScript } from './sshd-config.js';
 
 export type { TestUser } from './accounts.js';
@@ -287,8 +287,9 @@ class Fleet implements TestFleet {
     if (this.stopped) return;
     this.stopped = true;
     const rs = [...this.running.values()];
+    const startedBefore = ticksNow();
     killAll(rs.map((r) => r.host.pid));
-    for (const pids of pidsInMountNamespaces(new Set(rs.map((r) => r.ns))).values()) killAll(pids);
+    for (const pids of pidsInMountNamespaces(new Set(rs.map((r) => r.ns)), { startedBefore }).values()) killAll(pids);
     this.deleteNetnss();
     rmSync(this.root, { recursive: true, force: true });
   }
@@ -470,10 +471,11 @@ class Fleet implements TestFleet {
 
 /** SIGKILL every process in the hosts' namespaces (listener, sessions, sudo, hung sleeps) and wait. */
 async function killHosts(rs: Running[]): Promise<void> {
+  const startedBefore = ticksNow();
   killAll(rs.map((r) => r.child.pid!).filter((p) => p > 0));
   const nss = new Set(rs.map((r) => r.ns).filter((n) => n));
   for (let round = 0; round < 50; round++) {
-    const found = [...pidsInMountNamespaces(nss).values()].flat();
+    const found = [...pidsInMountNamespaces(nss, { startedBefore }).values()].flat();
     if (found.length === 0) break;
     killAll(found);
     await new Promise((res) => setTimeout(res, 20));
