@@ -37,8 +37,12 @@ export function formatLocation(l: Location): string {
 
 /** Several located problems found in one validation pass (all reported, not just the first). */
 export class GwsecErrorList extends GwsecError {
-  constructor(readonly errors: GwsecError[]) {
-    super(errors[0]?.code ?? 'error_list', `${errors.length} problem(s) found`);
+  readonly errors: GwsecError[];
+  /** Nested lists are flattened, so every problem is one line with its location and code once. */
+  constructor(errors: GwsecError[]) {
+    const flat = errors.flatMap((e) => (e instanceof GwsecErrorList ? e.errors : [e]));
+    super(flat[0]?.code ?? 'error_list', `${flat.length} problem(s) found`, flat[0]?.location);
+    this.errors = flat;
   }
   override format(): string {
     return this.errors.map((e) => e.format()).join('\n');

@@ -1,5 +1,5 @@
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
-import { GwsecError, type Location } from '../model/errors.js';
+import { GwsecError, GwsecErrorList, type Location } from '../model/errors.js';
 
 /** A parsed YAML file that can say where any value inside it came from (file:line:column). */
 export interface LocatedYaml {
@@ -16,7 +16,8 @@ export function parseYaml(file: string, text: string, code = 'policy_parse_error
       const pos = lineCounter.linePos(e.pos[0]);
       return new GwsecError(code, `YAML syntax: ${e.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
     });
-    throw errs.length === 1 ? errs[0]! : new GwsecError(code, errs.map((e) => e.format()).join('\n'), errs[0]!.location);
+    // Several syntax errors stay separate errors: each prints its own location and code once.
+    throw errs.length === 1 ? errs[0]! : new GwsecErrorList(errs);
   }
   const value = doc.toJS({ maxAliasCount: 100 });
   const locate = (path: ReadonlyArray<PropertyKey>): Location => {
