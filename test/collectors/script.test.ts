@@ -10,6 +10,7 @@ import { LocalTransport } from '../../src/transport/local.js';
 import { FixtureTransport } from '../../src/transport/fixture.js';
 import { t as ft } from '../../src/model/schema.js';
 import type { Collector, Request } from '../../src/collectors/types.js';
+import { scaled } from '../helpers/time.js';
 
 // Real files, a real /bin/sh: the collection script is what runs on every audited host.
 const dir = mkdtempSync(join(tmpdir(), 'gwsec-script-'));
@@ -41,7 +42,7 @@ const requests: Request[] = [
 
 test('one script answers every request kind through a real shell', async (t) => {
   const { script, marker } = buildScript(requests);
-  const r = await new LocalTransport().run(script, { timeoutMs: 30_000 });
+  const r = await new LocalTransport().run(script, { timeoutMs: scaled(30_000) });
   t.is(r.exitCode, 0);
   const a = parseSections(r.stdout, marker);
   t.deepEqual(a.cmds.get('echo'), { stdout: 'hello\n', stderr: 'oops\n', exitCode: 3, truncated: false });
@@ -120,9 +121,9 @@ test('a command that hangs is cut off by its timeout; the rest of the script sti
     { kind: 'cmd', name: 'after', script: 'echo still here' },
   ]);
   const started = Date.now();
-  const r = await new LocalTransport().run(script, { timeoutMs: 20_000 });
+  const r = await new LocalTransport().run(script, { timeoutMs: scaled(20_000) });
   const a = parseSections(r.stdout, marker);
-  t.true(Date.now() - started < 10_000);
+  t.true(Date.now() - started < scaled(10_000));
   t.is(a.cmds.get('hang')!.exitCode, 124);
   t.is(a.cmds.get('after')!.stdout, 'still here\n');
 });
@@ -135,7 +136,7 @@ test('gw_memo runs a command once for every snippet that asks, also under gw_to;
     { kind: 'cmd', name: 'second', script: `${once}; echo "rc=$?"` },
     { kind: 'cmd', name: 'absent', script: 'gw_to definitely-not-a-command-gwsec --version' },
   ]);
-  const r = await new LocalTransport().run(script, { timeoutMs: 20_000 });
+  const r = await new LocalTransport().run(script, { timeoutMs: scaled(20_000) });
   const a = parseSections(r.stdout, marker);
   t.deepEqual(a.cmds.get('first'), { stdout: 'shared\n', stderr: 'warn\n', exitCode: 3, truncated: false });
   t.is(a.cmds.get('second')!.stdout, 'shared\nrc=3\n');

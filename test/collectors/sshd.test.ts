@@ -7,6 +7,7 @@ import { buildScript, parseSections } from '../../src/collectors/script.js';
 import { sshd, type SshdFacts } from '../../src/collectors/sshd.js';
 import { FixtureTransport } from '../../src/transport/fixture.js';
 import { LocalTransport } from '../../src/transport/local.js';
+import { scaled } from '../helpers/time.js';
 
 const DEBIAN_MAIN = 'Include /etc/ssh/sshd_config.d/*.conf\nKbdInteractiveAuthentication no\nUsePAM yes\nX11Forwarding yes\nPrintMotd no\nAcceptEnv LANG LC_*\nSubsystem\tsftp\t/usr/lib/openssh/sftp-server\n';
 const PAM_SSHD = '@include common-auth\naccount    required     pam_nologin.so\n@include common-account\n@include common-session\n@include common-password\n';
@@ -92,7 +93,7 @@ test('the tree request\'s include pattern works in the real shell (sed -E, case-
   const tree = sshd.requests.find((r) => r.kind === 'tree');
   if (tree?.kind !== 'tree') return t.fail('sshd requests a tree');
   const { script, marker } = buildScript([{ ...tree, path: join(dir, 'main'), base: dir }]);
-  const r = await new LocalTransport().run(script, { timeoutMs: 30_000 });
+  const r = await new LocalTransport().run(script, { timeoutMs: scaled(30_000) });
   const a = parseSections(r.stdout, marker);
   t.deepEqual(a.trees.get(join(dir, 'main')), [join(dir, 'main'), join(dir, 'd', 'a.conf'), join(dir, 'nested'), join(dir, 'd', 'b.conf'), join(dir, 'extra')]);
 });

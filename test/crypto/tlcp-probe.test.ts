@@ -1,6 +1,7 @@
 import test from 'ava';
 import net from 'node:net';
 import { buildRfc8998ClientHello, buildTlcpClientHello, parseServerReply, probeSm, runSmProbe, smProbeTargets } from '../../src/crypto/tlcp-probe.js';
+import { scaled } from '../helpers/time.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const RANDOM = '5f3c2a11' + '9b'.repeat(28);
@@ -86,7 +87,7 @@ test('probe confirms TLCP against a server answering a recorded NTLS ServerHello
     } else sock.end(PROTOCOL_VERSION_ALERT);
   });
   try {
-    const r = await probeSm('127.0.0.1', srv.port, 'tlcp', { timeoutMs: 2000, serverName: 'admin.example.gov.cn' });
+    const r = await probeSm('127.0.0.1', srv.port, 'tlcp', { timeoutMs: scaled(2000), serverName: 'admin.example.gov.cn' });
     t.deepEqual(r, { port: srv.port, mode: 'tlcp', status: 'confirmed', detail: 'TLCP 1.1, ECC_SM4_GCM_SM3' });
     t.is(srv.received[0]![5], 1, 'the server got a ClientHello');
   } finally {
@@ -99,7 +100,7 @@ test('probe confirms RFC 8998 against a TLS 1.3 SM ServerHello', async (t) => {
     if (d.includes(hex('0304')) && d.includes(hex('00c6'))) sock.write(RFC8998_SERVER_HELLO);
   });
   try {
-    const r = await probeSm('127.0.0.1', srv.port, 'rfc8998', { timeoutMs: 2000 });
+    const r = await probeSm('127.0.0.1', srv.port, 'rfc8998', { timeoutMs: scaled(2000) });
     t.is(r.status, 'confirmed');
     t.is(r.detail, 'TLS 1.3, TLS_SM4_GCM_SM3');
   } finally {
@@ -112,9 +113,9 @@ test('a plain OpenSSL server refuses: alert, wrong suite, or hang-up', async (t)
   const rsa = await serve((sock) => sock.write(hex(`16 0303 0051  02 00004d  0303 ${RANDOM} ${SID}  c02f 00  0005 ff01 0001 00`)));
   const hangup = await serve((sock) => sock.destroy());
   try {
-    t.like(await probeSm('127.0.0.1', alert.port, 'tlcp', { timeoutMs: 2000 }), { status: 'refused', detail: 'alert 2/70 (record version 0x0301)' });
-    t.like(await probeSm('127.0.0.1', rsa.port, 'rfc8998', { timeoutMs: 2000 }), { status: 'refused' });
-    t.like(await probeSm('127.0.0.1', hangup.port, 'tlcp', { timeoutMs: 2000 }), { status: 'refused', detail: 'connection closed before a ServerHello' });
+    t.like(await probeSm('127.0.0.1', alert.port, 'tlcp', { timeoutMs: scaled(2000) }), { status: 'refused', detail: 'alert 2/70 (record version 0x0301)' });
+    t.like(await probeSm('127.0.0.1', rsa.port, 'rfc8998', { timeoutMs: scaled(2000) }), { status: 'refused' });
+    t.like(await probeSm('127.0.0.1', hangup.port, 'tlcp', { timeoutMs: scaled(2000) }), { status: 'refused', detail: 'connection closed before a ServerHello' });
   } finally {
     await Promise.all([alert.close(), rsa.close(), hangup.close()]);
   }
@@ -127,7 +128,7 @@ test('unreachable or silent listeners are errors, and the host fact carries an e
   await closed.close();
   try {
     t.like(await probeSm('127.0.0.1', silent.port, 'tlcp', { timeoutMs: 200 }), { status: 'error', detail: 'timed out waiting for the server' });
-    const fact = await runSmProbe('127.0.0.1', [{ port: closedPort, mode: 'tlcp' }], { timeoutMs: 500 });
+    const fact = await runSmProbe('127.0.0.1', [{ port: closedPort, mode: 'tlcp' }], { timeoutMs: scaled(500) });
     t.is(fact.status, 'error');
     t.is(fact.confirmed, null);
     t.is(fact.error?.code, 'transport_error');
@@ -148,7 +149,7 @@ test('targets come from the SM-configured TLS listeners; any confirmation confir
   ]);
   const srv = await serve((sock, d) => sock.write(d.readUInt16BE(1) === 0x0101 ? TLCP_SERVER_HELLO : PROTOCOL_VERSION_ALERT));
   try {
-    const fact = await runSmProbe('127.0.0.1', [{ port: srv.port, mode: 'tlcp' }, { port: srv.port, mode: 'rfc8998' }], { timeoutMs: 2000 });
+    const fact = await runSmProbe('127.0.0.1', [{ port: srv.port, mode: 'tlcp' }, { port: srv.port, mode: 'rfc8998' }], { timeoutMs: scaled(2000) });
     t.is(fact.status, 'confirmed');
     t.true(fact.confirmed);
     t.deepEqual(fact.targets.map((x) => x.status).sort(), ['confirmed', 'refused']);

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFleet, type TestFleet } from '../harness/hosts.js';
 import { auditJson, decided, errorMessages, resultsOf } from './helpers.js';
+import { waitUntil } from '../helpers/time.js';
 
 let fleet: TestFleet;
 
@@ -107,7 +108,7 @@ test('ssh-agent auth: the key is only in a running agent (SSH_AUTH_SOCK), no ide
   const sock = join(fleet.root, `agent-${process.pid}.sock`);
   const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
   t.teardown(() => agent.kill());
-  for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => existsSync(sock), 2000, 20);
   execFileSync('ssh-add', [fleet.clientKeyFile], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
   const inv = fleet.inventoryFile({ hosts: ['web-02'], identityFile: null, sudo: 'nopasswd' });
   const before = fleet.log('web-02').length;

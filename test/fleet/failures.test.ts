@@ -5,6 +5,7 @@
 import test from 'ava';
 import { freePort, startFleet, type TestFleet } from '../harness/hosts.js';
 import { auditJson, decided, errorMessages, resultsOf } from './helpers.js';
+import { scaled, scaledSeconds } from '../helpers/time.js';
 
 let fleet: TestFleet;
 
@@ -33,9 +34,9 @@ test('an unreachable host (closed port) is error; the others complete', async (t
 
 test('a host that hangs mid-command hits the per-host deadline; the others complete', async (t) => {
   const inv = fleet.inventoryFile({ hosts: ['ok-1', 'stuck', 'ok-2'], sudo: 'nopasswd' });
-  const { report, code, ms } = await auditJson(inv, fleet.knownHostsFile, ['--timeout', '8']);
+  const { report, code, ms } = await auditJson(inv, fleet.knownHostsFile, ['--timeout', String(scaledSeconds(8))]);
   t.is(code, 1);
-  t.true(ms < 25_000, `the deadline bounds the run (${ms.toFixed(0)} ms)`);
+  t.true(ms < scaled(25_000), `the deadline bounds the run (${ms.toFixed(0)} ms)`);
   t.regex(fleet.log('stuck'), /Accepted publickey for gwtest/, 'connected and authenticated, then hung');
   t.is(decided(report, 'stuck'), 0);
   const msgs = errorMessages(report, 'stuck');

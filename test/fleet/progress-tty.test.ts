@@ -11,14 +11,13 @@ import { FleetProgress } from '../../src/app/progress.js';
 import { BIN } from '../helpers/cli.js';
 import { tmuxRun } from '../helpers/tmux.js';
 import { startFleet, type TestFleet } from '../harness/hosts.js';
+import { scaled, scaledSeconds, sleep } from '../helpers/time.js';
 
 let fleet: TestFleet;
 test.before(async () => {
   fleet = await startFleet([{ name: 'fast-1' }, { name: 'fast-2' }, { name: 'stuck', hang: true }]);
 });
 test.after.always(() => fleet?.stop());
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('FleetProgress: hosts in flight, the longest running one, failures; zh and en', (t) => {
   const p = new FleetProgress(3);
@@ -38,11 +37,11 @@ test('on a terminal: a live bar shows the hung host with its time climbing, then
   const dir = mkdtempSync(join(tmpdir(), 'gwsec-progress-'));
   const inv = fleet.inventoryFile({ sudo: 'nopasswd' });
   const report = join(dir, 'report.json');
-  const cmd = `LANG=C ${process.execPath} ${BIN} audit -i ${inv} --known-hosts ${fleet.knownHostsFile} --format json --timeout 6 > ${report}; echo EXIT=$? > ${join(dir, 'exit')}; sleep 30`;
+  const cmd = `LANG=C ${process.execPath} ${BIN} audit -i ${inv} --known-hosts ${fleet.knownHostsFile} --format json --timeout ${scaledSeconds(6)} > ${report}; echo EXIT=$? > ${join(dir, 'exit')}; sleep 30`;
   const { screen } = tmuxRun(t, 'progress', cmd, { cols: 150, rows: 20 });
   const seen: string[] = [];
   let times: number[] = [];
-  for (let i = 0; i < 300 && !existsSync(join(dir, 'exit')); i++) {
+  for (const end = Date.now() + scaled(30_000); Date.now() < end && !existsSync(join(dir, 'exit')); ) {
     const s = screen();
     seen.push(s);
     const m = /2\/3 hosts \| running 1 · longest stuck (\d+) s/.exec(s);

@@ -13,12 +13,13 @@ import { hashedPattern } from './known-hosts.js';
 import { mountNsOf, pidsInMountNamespaces, ticksNow } from './procs.js';
 import { startFleet, type TestFleet } from './hosts.js';
 import { BIN } from '../helpers/cli.js';
+import { scaled } from '../helpers/time.js';
 
 const FIXTURE = join(packageRoot(), 'test', 'fixtures', 'hosts', 'debian12-web-hardened', 'files', 'etc');
 
 function sh(cmd: string, args: string[], o: { stdin?: string; timeoutMs?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const c = execFile(cmd, args, { encoding: 'utf8', timeout: o.timeoutMs ?? 10_000 }, (err, stdout, stderr) =>
+    const c = execFile(cmd, args, { encoding: 'utf8', timeout: o.timeoutMs ?? scaled(10_000) }, (err, stdout, stderr) =>
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
     // the child may exit (e.g. ssh refusing a host key) before reading stdin: that is its answer, not an error

@@ -21,6 +21,7 @@ import { inventoryYaml, type InventoryDoc, type InventoryHost, type InventorySud
 import { hostPattern, knownHostsLines, publicKeyOf } from './known-hosts.js';
 import { killAll, mountNsOf, pidsInMountNamespaces, ticksNow } from './procs.js';
 import { sshdConfig, startScript } from './sshd-config.js';
+import { scaled } from '../helpers/time.js';
 
 export type { TestUser } from './accounts.js';
 
@@ -121,6 +122,7 @@ const DMI = 'sys/class/dmi/id';
 /** sudo's timestamp and lecture state, private to each host */
 const PRIVATE_DIRS = ['/run/sudo', '/var/lib/sudo'];
 const START_CONCURRENCY = 16;
+/** nominal: sshd says it listens within this (GWSEC_TEST_TIME_SCALE lengthens it) */
 const READY_TIMEOUT_MS = 15_000;
 const LOG_CAP = 1024 * 1024;
 
@@ -487,7 +489,8 @@ async function killHosts(rs: Running[]): Promise<void> {
 function ready(r: Running, address: string, port: number): Promise<true | string> {
   return new Promise((resolve) => {
     const line = `Server listening on ${address} port ${port}.`;
-    const timer = setTimeout(() => finish(`no "${line}" within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
+    const limit = scaled(READY_TIMEOUT_MS);
+    const timer = setTimeout(() => finish(`no "${line}" within ${limit} ms`), limit);
     const check = () => {
       if (r.log.includes(line)) finish(true);
     };

@@ -7,12 +7,13 @@ import { IncidentStore } from '../../src/incident/store.js';
 import { playbookRun } from '../../src/playbook/app.js';
 import { timeText } from '../../src/playbook/report.js';
 import { captureIo, drillFile, runOptions, tempDir } from './helpers.js';
+import { scaled } from '../helpers/time.js';
 
 // The standards ask for "a real Chromium for HTML output": the report a drill writes is opened
 // in headless Chromium (Debian package `chromium`, installed by .ci/run), and the DOM Chromium
 // built and a screenshot of it are checked. CJK glyphs come from fonts-noto-cjk (also .ci/run).
 const CHROMIUM = '/usr/bin/chromium';
-const TIMEOUT_MS = 30_000;
+const TIMEOUT_MS = scaled(30_000);
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 interface Run {

@@ -6,6 +6,7 @@ import { IncidentStore } from '../../src/incident/store.js';
 import { BIN } from '../helpers/cli.js';
 import { tmuxRun } from '../helpers/tmux.js';
 import { tempDir } from './helpers.js';
+import { scaled, sleep, waitUntil } from '../helpers/time.js';
 
 const PLAYBOOK = `id: pty-test
 version: 1
@@ -28,8 +29,6 @@ steps:
     title: { zh: 报告, en: Report }
 `;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 test('interactive run in a real pseudo-terminal (tmux): prompts show the countdown, answers are journaled', async (t) => {
   const dir = await tempDir(t, 'gwsec-pty-');
   const inc = join(dir, 'inc');
@@ -37,7 +36,7 @@ test('interactive run in a real pseudo-terminal (tmux): prompts show the countdo
   const cmd = `${process.execPath} ${BIN} playbook run ${join(dir, 'pty-test.yaml')} --incidents ${inc} --unit U --operator-class cii --discovered=-10m --lang en --responder pty-user; echo EXIT=$? > ${join(dir, 'exit')}`;
   const { screen, keys } = tmuxRun(t, 'playbook', cmd);
   const waitFor = async (re: RegExp): Promise<string> => {
-    for (let i = 0; i < 200; i++) {
+    for (const end = Date.now() + scaled(10_000); Date.now() < end; ) {
       const s = screen();
       if (re.test(s)) return s;
       await sleep(50);
@@ -52,7 +51,7 @@ test('interactive run in a real pseudo-terminal (tmux): prompts show the countdo
   t.regex(second, /⏱ Initial report/);
   keys('-l', 'isolated web-01 from the internet');
   keys('Enter');
-  for (let i = 0; i < 200 && !existsSync(join(dir, 'exit')); i++) await sleep(50);
+  await waitUntil(() => existsSync(join(dir, 'exit')), 10_000);
   t.is((await readFile(join(dir, 'exit'), 'utf8')).trim(), 'EXIT=0');
   const store = new IncidentStore(inc);
   const [s] = await store.list();

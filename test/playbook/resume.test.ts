@@ -7,6 +7,7 @@ import { IncidentStore } from '../../src/incident/store.js';
 import { verifyIncident } from '../../src/incident/verify.js';
 import { BIN, gwsec } from '../helpers/cli.js';
 import { tempDir } from './helpers.js';
+import { waitUntil } from '../helpers/time.js';
 
 const PLAYBOOK = `id: crash-test
 version: 1
@@ -40,8 +41,6 @@ steps:
     title: { zh: 报告, en: Report }
 `;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 async function crashMidCommand(t: import('ava').ExecutionContext): Promise<{ dir: string; inc: string; id: string }> {
   const dir = await tempDir(t, 'gwsec-resume-');
   const inc = join(dir, 'inc');
@@ -49,7 +48,7 @@ async function crashMidCommand(t: import('ava').ExecutionContext): Promise<{ dir
   await writeFile(join(dir, 'answers.yaml'), `answers:\n  note: resumed after a crash\n`);
   const child = spawn(process.execPath, [BIN, 'playbook', 'run', join(dir, 'crash-test.yaml'), '--answers', join(dir, 'answers.yaml'), '--incidents', inc, '--unit', 'U', '--operator-class', 'other', '--var', `dir=${dir}`], { stdio: 'ignore' });
   const pidFile = join(dir, 'slow.pid');
-  for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(50);
+  await waitUntil(() => existsSync(pidFile), 10_000);
   const shPid = Number((await readFile(pidFile, 'utf8')).trim());
   const exited = new Promise((r) => child.once('exit', r));
   process.kill(child.pid!, 'SIGKILL');

@@ -9,7 +9,8 @@ import { runAgent } from '../../../agents/agent/runner.js';
 import { renderEntry } from '../../../agents/agent/sources/journald.js';
 import { gwsec } from '../../helpers/cli.js';
 import { packageRoot } from '../../../src/util/paths.js';
-import { rm, sleep, tmp, writeConfig } from './helpers.js';
+import { rm, tmp, writeConfig } from './helpers.js';
+import { waitUntil } from '../../helpers/time.js';
 
 async function archiveOf(d: string, lines: Record<string, string[]>): Promise<string> {
   mkdirSync(join(d, 'logs'), { recursive: true });
@@ -22,7 +23,7 @@ async function archiveOf(d: string, lines: Record<string, string[]>): Promise<st
   const ac = new AbortController();
   const run = runAgent(loadConfig(cfgPath), { signal: ac.signal, events: ev });
   const total = Object.values(lines).flat().length;
-  for (let i = 0; i < 50 && (ev.counters.RecordsArchived ?? 0) < total; i++) await sleep(50);
+  await waitUntil(() => (ev.counters.RecordsArchived ?? 0) >= total, 2500);
   ac.abort();
   await run;
   return cfgPath;
@@ -138,7 +139,7 @@ test('journald: entries render as syslog lines; without journalctl the source re
   const ev = createEvents({ silent: true });
   const ac = new AbortController();
   const run = runAgent(cfg, { signal: ac.signal, events: ev });
-  for (let i = 0; i < 40 && !ev.counters.RecordsArchived; i++) await sleep(50);
+  await waitUntil(() => Boolean(ev.counters.RecordsArchived), 2000);
   ac.abort();
   await run;
   t.is(ev.counters.SourceUnavailable, 1);

@@ -7,6 +7,7 @@ import { createEvents, type Events } from '../../../agents/agent/events.js';
 import type { Source } from '../../../agents/agent/pipeline.js';
 import { FileSource } from '../../../agents/agent/sources/file.js';
 import type { FileSourceConfig } from '../../../agents/agent/config.js';
+import { scaled } from '../../helpers/time.js';
 
 export const tmp = (tag: string) => mkdtempSync(join(tmpdir(), `gwsec-agent-${tag}-`));
 
@@ -131,9 +132,9 @@ export function readStatusFile(stateDir: string): { counters: Record<string, num
   }
 }
 
-/** Wait until the archive head reaches n records (from the agent's status file). */
+/** Wait until the archive head reaches n records (from the agent's status file); timeoutMs is nominal (scaled). */
 export async function waitForHead(stateDir: string, n: number, timeoutMs = 30000): Promise<number> {
-  const until = Date.now() + timeoutMs;
+  const until = Date.now() + scaled(timeoutMs);
   let head = -1;
   while (Date.now() < until) {
     head = readStatusFile(stateDir)?.archive.headSeq ?? -1;

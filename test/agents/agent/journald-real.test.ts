@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyArchive } from '../../../src/journal/index.js';
 import { archivedLines, diff, events, rm, sleep, spawnAgent, tmp, waitForHead, writeConfig } from './helpers.js';
+import { scaled } from '../../helpers/time.js';
 
 /** Debian's systemd-journal-remote (package systemd-journal-remote, installed by .ci/run). */
 const JOURNAL_REMOTE = '/lib/systemd/systemd-journal-remote';
@@ -40,7 +41,7 @@ const messageOf = (line: string) => line.slice(line.indexOf(': ') + 2);
 const savedCursor = (stateDir: string) => (JSON.parse(readFileSync(join(stateDir, 'cursors.json'), 'utf8')) as { sources: { journald: { cursor?: string } } }).sources.journald.cursor;
 
 test('journald source on a real journal file (journalctl -D): every entry once across follow, kill -9 and restarts; cursor saved only for archived entries', async (t) => {
-  t.timeout(180_000);
+  t.timeout(scaled(180_000));
   const d = tmp('journald-real');
   const jdir = join(d, 'journal');
   mkdirSync(jdir);

@@ -7,7 +7,8 @@ import { createEvents } from '../../../agents/agent/events.js';
 import { parsers } from '../../../agents/agent/formats/index.js';
 import type { Detector } from '../../../agents/agent/pipeline.js';
 import { runAgent } from '../../../agents/agent/runner.js';
-import { archivedLines, rm, sleep, tmp, writeConfig } from './helpers.js';
+import { archivedLines, rm, tmp, writeConfig } from './helpers.js';
+import { waitUntil } from '../../helpers/time.js';
 
 /** Real logs from Loghub (logpai/loghub, ISSRE 2023), copied into a temp dir only. */
 const CORPUS = '/work/shared/corpus/logs';
@@ -68,7 +69,7 @@ test('the agent archives the three Loghub files whole (CRLF, no final newline) a
   const ev = createEvents({ silent: true });
   const ac = new AbortController();
   const run = runAgent(cfg, { signal: ac.signal, events: ev, detectors: [counting] });
-  for (let i = 0; i < 60 && (ev.counters.RecordsArchived ?? 0) < 6000; i++) await sleep(100);
+  await waitUntil(() => (ev.counters.RecordsArchived ?? 0) >= 6000, 6000, 100);
   ac.abort();
   await run;
   t.is(ev.counters.RecordsArchived, 6000);

@@ -7,6 +7,7 @@ import { loadConfig } from '../../../agents/agent/config.js';
 import { createEvents } from '../../../agents/agent/events.js';
 import { runAgent } from '../../../agents/agent/runner.js';
 import { archivedLines, diff, events, readStatusFile, rm, sleep, spawnAgent, tmp, waitForHead, writeConfig } from './helpers.js';
+import { scaled } from '../../helpers/time.js';
 
 const mounts: string[] = [];
 test.after.always(() => {
@@ -53,7 +54,7 @@ test.serial('a full disk (small tmpfs): DiskPressure, nothing acknowledged is lo
     write(300);
     await sleep(100);
   }
-  await sleep(1500);
+  await sleep(scaled(1500));
   const during = readStatusFile(join(vol, 'state'));
   const ev1 = events(a.out());
   t.true(ev1.some((e) => e.event === 'DiskPressure'), 'DiskPressure raised');
@@ -117,7 +118,7 @@ test.serial('clock jumps (back a day, forward a year): no loss, no duplicates, n
     if (step === 20) offset = 365 * 24 * 3600 * 1000; // forward a year
     await sleep(100);
   }
-  await sleep(1500);
+  await sleep(scaled(1500));
   ac.abort();
   await run;
   const got = await archivedLines(join(d, 'archive'));

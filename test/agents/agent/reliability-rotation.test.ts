@@ -3,6 +3,7 @@ import { mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyArchive } from '../../../src/journal/index.js';
 import { RotatingWriter, archivedLines, diff, events, rm, sleep, spawnAgent, tmp, waitForHead, writeConfig } from './helpers.js';
+import { scaled } from '../../helpers/time.js';
 
 /**
  * One run: the agent as its own process (the real CLI) while this process writes and rotates
@@ -42,7 +43,7 @@ async function rotationRun(keep: number): Promise<{ w: RotatingWriter; got: stri
 }
 
 test('1000+ logrotate rotations (rename+create and copytruncate) while writing: 0 lost, 0 duplicated, verify ok', async (t) => {
-  t.timeout(600_000);
+  t.timeout(scaled(600_000));
   const runs = Number(process.env.GWSEC_ROTATION_RUNS ?? 1);
   for (let run = 0; run < runs; run++) {
     const { w, got, head, code, out, ms } = await rotationRun(300);
@@ -88,7 +89,7 @@ test('rotation that outruns a stopped agent: the lines it never saw are reported
   w.write(2);
   a.child.kill('SIGCONT');
   await waitForHead(join(d, 'agent-state'), 0);
-  await sleep(1500);
+  await sleep(scaled(1500));
   a.child.kill('SIGTERM');
   t.is(await a.exited, 0);
   const r = diff(w.lines, await archivedLines(join(d, 'archive')));
