@@ -25,8 +25,8 @@ export const commands: Command[] = [auditCommand, factsCommand, evaluateCommand,
 
 const EPILOG = [
   'Exit codes / 退出码:',
-  '  0 no failures 无不通过项',
-  '  1 failures found, or a host could not be audited 发现不通过项或有主机无法核查',
+  '  0 no fail/error result at or above --fail-on (default low) 无达到阈值的不通过或错误项',
+  '  1 a fail/error result at or above --fail-on, or a host could not be audited 有达到阈值的不通过或错误项，或有主机无法核查',
   '  2 usage, policy or inventory error 用法、策略或清单错误',
   '  3 internal error 内部错误',
 ].join('\n');

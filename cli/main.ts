@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The CLI entry: yargs turns argv into options; each command module calls src/app. Only this file
- * maps errors to exit codes: 0 no failures, 1 failures found, 2 usage/policy/inventory error,
+ * maps errors to exit codes: 0 no failures (at or above --fail-on), 1 failures found or a host not audited, 2 usage/policy/inventory error,
  * 3 internal error.
  */
 import { GwsecError } from '../src/model/errors.js';

@@ -31,7 +31,11 @@ export function evalOptions(y: Argv): Argv {
     .option('format', { type: 'string', default: 'text', choices: ['text', 'json'], describe: 'report format / 报告格式' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to a file / 报告输出文件' })
     .option('color', { type: 'boolean', describe: 'colour (default: on a TTY) / 彩色输出' })
-    .option('verbose', { type: 'boolean', describe: 'evidence for passing checks too / 显示通过项证据' });
+    .option('verbose', { type: 'boolean', describe: 'evidence for passing checks too / 显示通过项证据' })
+    .option('fail-on', {
+      type: 'string',
+      describe: 'exit 1 on a fail or error result at or above this severity: critical|high|medium|low|info (default low; unaudited hosts always fail) / 达到此严重程度的不通过或错误项使退出码为 1',
+    });
 }
 
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -65,5 +69,6 @@ export function auditOptionsFrom(a: Record<string, unknown>) {
     lang: str(a.lang),
     color: typeof a.color === 'boolean' ? a.color : undefined,
     verbose: a.verbose === true,
+    failOn: str(a['fail-on']),
   };
 }

@@ -9,6 +9,7 @@ import { lintPack } from '../policy/lint.js';
 import { collectors, derivers } from '../collectors/index.js';
 import { buildReport, evaluateHosts, gatherAll, type AuditTarget } from '../audit/audit.js';
 import { formatters } from '../report/index.js';
+import { DEFAULT_FAIL_ON, exitStatus, parseFailOn, runFailures } from '../audit/fail-on.js';
 import { detectLang, translator } from '../i18n/index.js';
 import { defaultPackDir } from '../util/paths.js';
 import { VERSION } from '../version.js';
@@ -34,6 +35,8 @@ export interface AuditOptions extends TargetOptions {
   naive?: NaiveMode;
   checks?: string[];
   verbose?: boolean;
+  /** `--fail-on`: which findings fail the run (src/audit/fail-on.ts). */
+  failOn?: string;
 }
 
 /** Load, validate and lint the pack before any host is touched (exit 2 on any problem). */
@@ -59,6 +62,7 @@ async function loadGeo(): Promise<(ip: string) => string | null> {
 /** Everything that can be wrong with the input is found before any host is touched. */
 async function prepare(o: AuditOptions): Promise<{ pack: Pack; inventory?: Inventory; cliVars: Record<string, unknown> }> {
   assertSomethingToAudit(o);
+  parseFailOn(o.failOn); // a bad threshold is a usage error before any host is touched
   const pack = preparePack(o.pack, o.checks);
   const cliVars = parseVarOverrides(o.vars);
   resolveVariables(pack, cliVars);
@@ -90,6 +94,7 @@ async function gather(pack: Pack, targets: AuditTarget[], o: AuditOptions, io: I
 }
 
 export function emit(report: Report, pack: Pack | undefined, o: AuditOptions, io: Io): number {
+  const failures = runFailures(report, parseFailOn(o.failOn));
   const fmt = formatters[o.format];
   if (!fmt) throw new GwsecError('usage_error', `unknown format ${o.format} (known: ${Object.keys(formatters).join(', ')})`);
   const text = fmt(report, {
@@ -97,11 +102,12 @@ export function emit(report: Report, pack: Pack | undefined, o: AuditOptions, io
     color: o.color ?? (io.isTTY && !o.output && !io.env.NO_COLOR),
     verbose: o.verbose,
     checks: pack ? new Map(pack.checks.map((c) => [c.id, c])) : undefined,
+    verdict: { failOn: o.failOn ?? DEFAULT_FAIL_ON, unaudited: failures.unaudited, findings: failures.findings.length },
   });
   if (o.output) writeFileAtomic(o.output, text);
   else io.out(text);
-  // A host that could not be audited at all must not let the run look green.
-  return report.summary.fail > 0 || report.hosts.some((h) => h.error) ? 1 : 0;
+  // A host that could not be audited at all, or a finding at or above --fail-on, fails the run.
+  return exitStatus(failures);
 }
 
 function evaluateAndReport(pack: Pack, hosts: HostFacts[], cliVars: Record<string, unknown>, site: SiteFacts | undefined, geo: (ip: string) => string | null, o: AuditOptions, io: Io): Report {

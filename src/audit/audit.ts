@@ -10,6 +10,7 @@ import type { Transport } from '../transport/types.js';
 import { evaluateFleetChecks, evaluateHostChecks, type SiteFacts } from '../engine/fleet.js';
 import { deriveAll } from './derive.js';
 import { plan } from './plan.js';
+import { hostFailure, hostStatusOf } from './host-status.js';
 import { VERSION } from '../version.js';
 
 /** One host to audit: how to reach it and what the inventory says about it. */
@@ -44,6 +45,7 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
   let durationMs: number;
   let execs = 0;
   let notices: string[] = [];
+  let failure: { code: string; message: string } | undefined;
   let transportId = typeof target.transport === 'function' ? `ssh:${target.name}` : target.transport.id;
   let transport: Transport | undefined;
   try {
@@ -52,9 +54,12 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
     const naiveGroups = o.naive === 'inspec' ? inspecGroups(checks, p.collectors) : undefined;
     const c = await collect(transport, p.collectors, { ...o, sudo: target.sudo ?? o.sudo, naiveGroups });
     ({ facts, sources, durationMs, execs, notices } = c);
+    if (c.failure) failure = { code: c.failure.code, message: c.failure.message };
   } catch (e) {
-    // The transport itself failed (unreachable, auth): every family is an error for this host.
+    // The transport itself failed (unreachable, host key, auth, timeout): every family is an error
+    // for this host, and the host itself was not audited.
     const error = { code: (e as { code?: string }).code ?? 'transport_error', message: (e as Error).message };
+    failure = error;
     facts = Object.fromEntries(p.collectors.map((c) => [c.id, { error }]));
     sources = {};
     durationMs = Date.now() - started.getTime();
@@ -74,6 +79,7 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
     ...(target.vars && Object.keys(target.vars).length ? { vars: target.vars } : {}),
     facts,
     sources,
+    ...(failure ? { error: failure } : {}),
   };
 }
 
@@ -117,16 +123,17 @@ export function buildReport(pack: Pack, hosts: HostFacts[], results: Result[], n
   };
 }
 
-function hostRecord(h: HostFacts): HostRecord {
+export function hostRecord(h: HostFacts): HostRecord {
   const os = (h.facts.os ?? {}) as { kernel?: string; id?: string; version_id?: string; pretty_name?: string; error?: { code: string; message: string } };
-  const failed = Object.values(h.facts).filter((f) => (f as { error?: { code?: string } })?.error?.code === 'transport_error');
+  const failure = hostFailure(h);
   return {
     name: h.host,
     transport: h.transport,
     platform: { os: os.kernel ?? 'unknown', id: os.id, version: os.version_id, pretty: os.pretty_name },
     durationMs: h.durationMs,
+    status: failure ? hostStatusOf(failure.code) : 'ok',
+    ...(failure ? { error: failure } : {}),
     ...(h.notices?.length ? { notices: h.notices } : {}),
-    ...(failed.length && failed.length === Object.keys(h.facts).length - 1 ? { error: (failed[0] as { error: { code: string; message: string } }).error } : {}),
   };
 }
 

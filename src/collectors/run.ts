@@ -25,6 +25,8 @@ export interface Collected {
   execs: number;
   /** What the transport said about the run (e.g. sudo refused). */
   notices: string[];
+  /** The whole collection failed (nothing came back): every family carries this error. */
+  failure?: FactError;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface Collected {
 export async function collect(transport: Transport, collectors: Collector[], o: CollectOptions = {}): Promise<Collected> {
   const started = performance.now();
   const raw = await collectRaw(transport, collectors.flatMap((c) => c.requests), o);
-  if (raw.failure) return { ...failAll(collectors, raw.failure, performance.now() - started, raw.execs), notices: raw.notices };
+  if (raw.failure) return { ...failAll(collectors, raw.failure, performance.now() - started, raw.execs), notices: raw.notices, failure: raw.failure };
   const facts: Record<string, unknown> = {};
   const sources: Record<string, string[]> = {};
   for (const c of collectors) {

@@ -17,6 +17,8 @@ export interface HostFacts {
   vars?: Record<string, unknown>;
   facts: Record<string, unknown>;
   sources: Record<string, string[]>;
+  /** Set when nothing could be collected (unreachable, host key, auth, timeout): the host was not audited. */
+  error?: { code: string; message: string };
 }
 
 export interface FactsFile {

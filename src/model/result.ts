@@ -1,5 +1,5 @@
 import type { HostFacts, SiteFacts } from './facts.js';
-import type { Bilingual, Severity, Status, Summary } from './status.js';
+import type { Bilingual, HostStatus, Severity, Status, Summary } from './status.js';
 
 /** One observation behind a result: which fact, what it was, what was expected, where it came from. */
 export interface Evidence {
@@ -30,6 +30,8 @@ export interface HostRecord {
   transport: string;
   platform: { os: string; id?: string; version?: string; pretty?: string };
   durationMs: number;
+  /** `ok`, or why nothing could be collected (then `error` says so in words). */
+  status: HostStatus;
   error?: { code: string; message: string };
   /** e.g. sudo refused: collected unprivileged, root-only checks are error. */
   notices?: string[];

@@ -9,6 +9,16 @@ export interface FormatOptions {
   color: boolean;
   verbose?: boolean;
   checks?: Map<string, Check>;
+  /** Why the run exits as it does (`--fail-on`, unaudited hosts), for a closing line. */
+  verdict?: Verdict;
+}
+
+export interface Verdict {
+  failOn: string;
+  /** hosts that could not be audited */
+  unaudited: string[];
+  /** fail/error results at or above the threshold */
+  findings: number;
 }
 
 /** The formatter registry: (report, options) -> string. Later issues add junit, sarif, html, dengbao. */

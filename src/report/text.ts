@@ -2,6 +2,38 @@ import type { Evidence, Report, Result } from '../model/result.js';
 import { SEVERITIES, STATUSES, type Status } from '../model/status.js';
 import { translator, type Lang } from '../i18n/index.js';
 import type { Check } from '../model/check.js';
+import type { Bilingual, Severity } from '../model/status.js';
+import type { Verdict } from './index.js';
+
+/** This report's own words ({zh, en} as data); `{name}` placeholders. */
+const WORDS: Record<string, Bilingual> = {
+  'host.unreachable': { zh: '无法连接', en: 'UNREACHABLE' },
+  'host.host_key_unknown': { zh: '主机密钥未知', en: 'HOST KEY UNKNOWN' },
+  'host.host_key_changed': { zh: '主机密钥已变化', en: 'HOST KEY CHANGED' },
+  'host.auth_failed': { zh: '认证失败', en: 'AUTHENTICATION FAILED' },
+  'host.timeout': { zh: '超时', en: 'TIMED OUT' },
+  'host.collection_failed': { zh: '采集失败', en: 'COLLECTION FAILED' },
+  'host.notEvaluated': { zh: '（未核查，{n} 项检查无法判定）', en: '(not audited: {n} checks could not be decided)' },
+  'verdict.pass': { zh: '结论：通过（以 {failOn} 及以上严重程度的不通过或错误项为准）', en: 'Verdict: PASS (no fail or error at or above {failOn})' },
+  'verdict.fail': { zh: '结论：不通过，退出码 1（{why}）', en: 'Verdict: FAIL, exit 1 ({why})' },
+  'verdict.findings': { zh: '{n} 项达到 {failOn} 及以上严重程度的不通过或错误', en: '{n} fail or error result(s) at or above {failOn}' },
+  'verdict.unaudited': { zh: '{n} 台主机无法核查：{hosts}', en: '{n} host(s) not audited: {hosts}' },
+};
+
+export function word(key: string, lang: Lang, args: Record<string, string | number> = {}): string {
+  const w = WORDS[key];
+  if (!w) return key;
+  return w[lang].replace(/\{(\w+)\}/g, (_, k: string) => String(args[k] ?? `{${k}}`));
+}
+
+function verdictLine(v: Verdict, lang: Lang): string {
+  const failOn = (SEVERITIES as readonly string[]).includes(v.failOn) ? translator(lang)(`severity.${v.failOn as Severity}`) : v.failOn;
+  const why = [
+    ...(v.unaudited.length ? [word('verdict.unaudited', lang, { n: v.unaudited.length, hosts: v.unaudited.join(lang === 'zh' ? '、' : ', ') })] : []),
+    ...(v.findings ? [word('verdict.findings', lang, { n: v.findings, failOn })] : []),
+  ];
+  return why.length ? word('verdict.fail', lang, { why: why.join(lang === 'zh' ? '；' : '; ') }) : word('verdict.pass', lang, { failOn });
+}
 
 export interface TextOptions {
   lang: Lang;
@@ -10,6 +42,7 @@ export interface TextOptions {
   verbose?: boolean;
   /** Remediation text per check id, when the pack is at hand. */
   checks?: Map<string, Check>;
+  verdict?: Verdict;
 }
 
 const COLORS: Record<Status, string> = {
@@ -35,7 +68,13 @@ export function formatText(report: Report, o: TextOptions): string {
         ? tr('report.fleet')
         : tr('report.host', { host, transport: h?.transport ?? '?', platform: h?.platform.pretty ?? h?.platform.os ?? '?', ms: h?.durationMs ?? 0 }),
     );
-    if (h?.error) lines.push(`  ${paint('error', h.error.message)}`);
+    if (h?.error) {
+      // Nothing was collected: one line with the reason, not one ERROR line per check.
+      const colon = o.lang === 'zh' ? '：' : ': ';
+      const n = results.filter((r) => r.status === 'error').length;
+      lines.push(`  ${paint('error', `${word(`host.${h.status ?? 'collection_failed'}`, o.lang)}${colon}${h.error.message}`)} ${word('host.notEvaluated', o.lang, { n })}`, '');
+      continue;
+    }
     for (const n of h?.notices ?? []) lines.push(`  ${paint('manual', n)}`);
     const byArticle = new Map<string, Result[]>();
     for (const r of results) byArticle.set(r.article, [...(byArticle.get(r.article) ?? []), r]);
@@ -63,6 +102,7 @@ export function formatText(report: Report, o: TextOptions): string {
   const failing = report.results.filter((r) => r.status === 'fail');
   const bySev = SEVERITIES.map((s) => [s, failing.filter((r) => r.severity === s).length] as const).filter(([, n]) => n > 0);
   lines.push(`${tr('report.failuresBySeverity')}: ${bySev.length ? bySev.map(([s, n]) => `${tr(`severity.${s}`)} ${n}`).join('  ') : tr('report.none')}`);
+  if (o.verdict) lines.push(verdictLine(o.verdict, o.lang));
   return lines.join('\n') + '\n';
 }
 
