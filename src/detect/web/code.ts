@@ -1,0 +1,39 @@
+/**
+ * PHP and other server-side code injection: stream wrappers that run or disclose code, PHP open
+ * tags, calls of the functions a webshell or an eval-injection uses, PHP serialized objects
+ * (object injection), `{${…}}` complex-syntax evaluation, and remote inclusion of a script URL.
+ */
+
+export const WRAPPERS: readonly string[] = ['php://', 'expect://', 'phar://', 'zip://', 'data://', 'glob://', 'compress.zlib://', 'compress.bzip2://', 'rar://', 'ogg://', 'ssh2.'];
+/** Functions called by injected PHP; a call (name followed by `(`) is the structure, not the word. */
+export const CODE_FUNCTIONS: readonly string[] = [
+  'system', 'exec', 'shell_exec', 'passthru', 'popen', 'proc_open', 'pcntl_exec', 'eval', 'assert', 'phpinfo', 'base64_decode', 'str_rot13',
+  'gzinflate', 'gzuncompress', 'create_function', 'call_user_func', 'call_user_func_array', 'preg_replace', 'include', 'include_once', 'require',
+  'require_once', 'file_get_contents', 'file_put_contents', 'fopen', 'fwrite', 'readfile', 'show_source', 'highlight_file', 'move_uploaded_file',
+  'unserialize', 'extract', 'parse_str', 'putenv', 'ini_set', 'dl', 'mail', 'die', 'var_dump', 'print_r', 'runtime.getruntime', 'processbuilder',
+];
+
+export interface CodeVerdict {
+  kind: 'wrapper' | 'php-tag' | 'code-call' | 'serialized-object' | 'complex-syntax' | 'remote-include' | 'data-uri-code';
+  detail: string;
+}
+
+const CALL = new RegExp(`(?:^|[^a-z0-9_$>])(${CODE_FUNCTIONS.map((f) => f.replace(/\./g, '\\.')).join('|')})\\s{0,4}\\(`);
+const SERIALIZED = /(?:^|[;{])(?:[oc]:\d{1,4}:"[a-z_\\][a-z0-9_\\]{0,100}":\d{1,4}:\{|a:\d{1,4}:\{[isbdn][:;])/;
+const REMOTE = /^(?:https?|ftps?):\/\/[^?#]{1,400}\.(?:txt|php\d?|phtml|inc|sh|pl|py|jsp|asp|aspx|js)(?:[?#]|$)|^\/\/\/?\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\//;
+
+/** `s` is the canonical value (decoded, lower case, white space folded). */
+export function judgeCode(s: string, hadNull: boolean): CodeVerdict | undefined {
+  for (const w of WRAPPERS) if (s.includes(w)) return { kind: 'wrapper', detail: w };
+  if (/data:[a-z/+.-]{0,60};base64,/.test(s) && /^(?:data:|[a-z]+=data:)/.test(s)) return { kind: 'data-uri-code', detail: 'data:…;base64,' };
+  if (/data:application\/x-httpd-php/.test(s)) return { kind: 'data-uri-code', detail: 'data:application/x-httpd-php' };
+  if (/<\?(?:php|=|\s)/.test(s) || /<script[^>]{0,40}language\s{0,2}=\s{0,2}["']?php/.test(s)) return { kind: 'php-tag', detail: '<?php' };
+  if (s.includes('{${')) return { kind: 'complex-syntax', detail: '{${' };
+  const m = CALL.exec(s);
+  if (m) return { kind: 'code-call', detail: `${m[1]}(` };
+  const so = SERIALIZED.exec(s);
+  if (so) return { kind: 'serialized-object', detail: so[0].slice(0, 24) };
+  const r = s.replace(/\\/g, '/');
+  if (REMOTE.test(r) || (hadNull && /^(?:https?|ftp):\/\//.test(r))) return { kind: 'remote-include', detail: r.slice(0, 48) };
+  return undefined;
+}

@@ -1,0 +1,157 @@
+/**
+ * XSS judged by HTML/JS structure: a small tag tokenizer reads `<name attr=value …>` the way a
+ * browser's tokenizer would (tolerating `/` as an attribute separator, back-tick and unquoted
+ * values, missing `>`), then asks whether what it read can run script: an event-handler attribute,
+ * a script-capable tag, a javascript:/vbscript:/data: URL, a CSS expression. Outside tags it looks
+ * for the other two ways in: breaking out of an attribute into a handler, and breaking out of a JS
+ * string into a call.
+ */
+
+/** Tags that run script, load script, or change where the page's scripts and forms go. */
+export const DANGEROUS_TAGS: ReadonlySet<string> = new Set([
+  'script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math', 'base', 'meta', 'link', 'style', 'xml', 'import',
+  'form', 'isindex', 'bgsound', 'layer', 'ilayer', 'xss', 'vmlframe', 'template', 'portal', 'animate', 'set', 'handler', 'listener',
+]);
+
+/** End tags that close a raw-text context the application may have put the value in. */
+const RAWTEXT_END: ReadonlySet<string> = new Set(['script', 'title', 'textarea', 'style', 'noscript', 'xmp', 'iframe', 'noembed', 'plaintext', 'template']);
+
+const SCRIPT_SCHEMES = ['javascript:', 'vbscript:', 'livescript:', 'mocha:', 'data:text/html', 'data:image/svg', 'data:application/', 'data:text/xml', 'data:text/javascript'];
+
+export interface XssVerdict {
+  kind: 'event-handler' | 'dangerous-tag' | 'script-url' | 'css-expression' | 'end-tag' | 'markup-directive' | 'attribute-breakout' | 'js-call' | 'template-expression';
+  at: number;
+  detail: string;
+}
+
+// eslint-disable-next-line no-control-regex
+const compact = (s: string): string => s.replace(/[\s\x00-\x20]/g, '');
+
+function scriptUrl(v: string): string | undefined {
+  const c = compact(v);
+  for (const s of SCRIPT_SCHEMES) if (c.startsWith(s) || (s[0] !== 'd' && c.includes(s))) return s;
+  return undefined;
+}
+
+const isNameChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 58 || c === 95;
+const isSep = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 12 || c === 13 || c === 47 /* / */;
+
+/**
+ * Reads the tag that starts at `lt` (on `<`, followed by a letter) in lower-case text `t`. Returns a
+ * verdict if it can run script, and the index where reading stopped.
+ */
+function readTag(t: string, lt: number): { verdict?: XssVerdict; end: number } {
+  const n = t.length;
+  let i = lt + 1;
+  while (i < n && isNameChar(t.charCodeAt(i))) i++;
+  const name = t.slice(lt + 1, i);
+  let verdict: XssVerdict | undefined;
+  const base = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name;
+  if (DANGEROUS_TAGS.has(base)) verdict = { kind: 'dangerous-tag', at: lt, detail: `<${name}` };
+  // attributes
+  let guard = 0;
+  while (i < n && guard++ < 256) {
+    let c = t.charCodeAt(i);
+    while (i < n && (isSep(c) || c === 91 || c === 93 /* [ ] seen as junk separators */)) c = t.charCodeAt(++i);
+    if (i >= n || c === 62 /* > */ || c === 60 /* < */) break;
+    const a = i;
+    while (i < n) {
+      c = t.charCodeAt(i);
+      if (isSep(c) || c === 61 || c === 62 || c === 60) break;
+      i++;
+    }
+    const attr = t.slice(a, i);
+    if (i === a) {
+      i++;
+      continue;
+    }
+    let value = '';
+    let j = i;
+    while (j < n && (t.charCodeAt(j) === 32 || t.charCodeAt(j) === 9)) j++;
+    if (t.charCodeAt(j) === 61 /* = */) {
+      j++;
+      while (j < n && (t.charCodeAt(j) === 32 || t.charCodeAt(j) === 9)) j++;
+      const q = t.charCodeAt(j);
+      if (q === 34 || q === 39 || q === 96) {
+        const e = t.indexOf(String.fromCharCode(q), j + 1);
+        const end = e < 0 ? n : e;
+        value = t.slice(j + 1, end);
+        i = end + 1;
+      } else {
+        let e = j;
+        while (e < n && !isSep(t.charCodeAt(e)) && t.charCodeAt(e) !== 62) e++;
+        // an unquoted value may itself contain `/` (URLs): read to white space or `>` only
+        while (e < n && t.charCodeAt(e) === 47) {
+          e++;
+          while (e < n && !isSep(t.charCodeAt(e)) && t.charCodeAt(e) !== 62) e++;
+        }
+        value = t.slice(j, e);
+        i = e;
+      }
+    }
+    const bare = attr.replace(/^[^a-z]+/, '');
+    if (bare.startsWith('on') && bare.length > 4 && /^on[a-z]+$/.test(bare)) return { verdict: { kind: 'event-handler', at: lt, detail: `<${name} ${bare}=` }, end: i };
+    if (value) {
+      const su = scriptUrl(value);
+      if (su) return { verdict: { kind: 'script-url', at: lt, detail: `<${name} ${attr}=${su}` }, end: i };
+      if (attr === 'style' || bare === 'style') {
+        const v = compact(value);
+        if (/expression\(|url\(["']?(java|vb)script:|behavior:|-moz-binding|@import/.test(v)) return { verdict: { kind: 'css-expression', at: lt, detail: `<${name} style=` }, end: i };
+      }
+    }
+  }
+  return { verdict, end: i };
+}
+
+/** JS string escapes (`\x65`, `\u0065`, `\u{65}`, `\145`) that hide a sink name. */
+function jsUnescape(s: string): string {
+  if (s.indexOf('\\') < 0) return s;
+  return s.replace(/\\(?:x([0-9a-f]{2})|u\{([0-9a-f]{1,6})\}|u([0-9a-f]{4})|([0-7]{1,3}))/g, (m, x: string, ub: string, u: string, o: string) => {
+    const cp = x ? parseInt(x, 16) : ub ? parseInt(ub, 16) : u ? parseInt(u, 16) : parseInt(o, 8);
+    return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+  });
+}
+
+const SINK_CALL = /(?:^|[^a-z0-9_$.])(alert|prompt|confirm|eval|settimeout|setinterval|execscript|msgbox|fromcharcode|atob|fetch|importscripts|document\.write(?:ln)?)[\s]{0,4}(?:\(|`)/;
+const SINK_PROP = /(?:document|window|self|top|parent|this)\s{0,4}(?:\.\s{0,4}(?:cookie|domain|location|write)|\[)/;
+const BRACKET_CALL = /\[\s{0,4}["'`][^"'`\]]{1,40}["'`]\s{0,4}(?:\+\s{0,4}["'`][^"'`\]]{0,40}["'`]\s{0,4}){0,4}\]\s{0,4}[(`]/;
+const ATTR_BREAK = /["'`][\s/]{0,8}on[a-z]{3,30}[\s/]{0,8}=/;
+const TEMPLATE = /\{\{[^}]{0,200}(?:constructor|\(|\$on|\$eval|\*)|\$\{[^}]{0,200}\(/;
+
+/**
+ * `t` is the canonical (decoded, lower-case, white-space-folded) value. Returns the first reason
+ * it can run script, or undefined.
+ */
+export function judgeXss(t: string): XssVerdict | undefined {
+  const n = t.length;
+  let first: XssVerdict | undefined;
+  for (let i = t.indexOf('<'); i >= 0 && i < n; i = t.indexOf('<', i + 1)) {
+    const c = t.charCodeAt(i + 1);
+    if (c >= 97 && c <= 122) {
+      const r = readTag(t, i);
+      if (r.verdict && r.verdict.kind !== 'dangerous-tag') return r.verdict;
+      first ??= r.verdict;
+    } else if (c === 47 /* </x> */) {
+      let k = i + 2;
+      while (k < n && isNameChar(t.charCodeAt(k))) k++;
+      const name = t.slice(i + 2, k);
+      if (RAWTEXT_END.has(name)) first ??= { kind: 'end-tag', at: i, detail: `</${name}` };
+    } else if (c === 33 /* <! */ || c === 63 /* <? */) {
+      const head = t.slice(i, i + 20);
+      if (head.startsWith('<![cdata[') || head.startsWith('<?xml-stylesheet') || head.startsWith('<?import') || head.startsWith('<!entity')) {
+        first ??= { kind: 'markup-directive', at: i, detail: head.slice(0, 12) };
+      }
+    }
+  }
+  if (first) return first;
+  const su = scriptUrl(t.replace(/^[\s"'`>]+/, ''));
+  if (su) return { kind: 'script-url', at: 0, detail: su };
+  const ab = ATTR_BREAK.exec(t);
+  if (ab) return { kind: 'attribute-breakout', at: ab.index, detail: ab[0] };
+  const js = jsUnescape(t);
+  const m = SINK_CALL.exec(js) ?? BRACKET_CALL.exec(js) ?? SINK_PROP.exec(js);
+  if (m) return { kind: 'js-call', at: Math.min(m.index, t.length), detail: m[0] };
+  const tp = TEMPLATE.exec(t);
+  if (tp) return { kind: 'template-expression', at: tp.index, detail: tp[0].slice(0, 40) };
+  return undefined;
+}

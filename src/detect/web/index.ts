@@ -1,0 +1,130 @@
+/**
+ * Web-attack inspection of one HTTP request (issue 20 item 3). Pure: no I/O, no clock, no globals
+ * mutated. The request target is split into the path and the query's values BEFORE decoding (so an
+ * encoded `&` stays inside its value), each part is decoded to a fixed point (normalise.ts), and
+ * each detector reads the view it needs: SQL and HTML structure, the path view, the shell view.
+ */
+import { judgeCode } from './code.js';
+import { judgeCommand } from './command.js';
+import { escapeEvidence, snippet } from './evidence.js';
+import { judgeXss } from './html.js';
+import { canonical, decodeValue, pathView, TransformLog, type Transform } from './normalise.js';
+import { judgePath } from './path.js';
+import { judgeUserAgent } from './scanners.js';
+import { judgeSql } from './sql.js';
+
+export type WebCategory = 'sqli' | 'xss' | 'path_traversal' | 'command_injection' | 'code_injection' | 'scanner';
+export const WEB_CATEGORIES: readonly WebCategory[] = ['sqli', 'xss', 'path_traversal', 'command_injection', 'code_injection', 'scanner'];
+
+export interface WebFinding {
+  category: WebCategory;
+  /** Short and escaped: where (path, query name), the technique, and a window of the normalised value. */
+  evidence: string;
+  /** SQLi: `context:fingerprint` (e.g. `single:s&sos`); XSS: the structural kind. */
+  fingerprint?: string;
+  /** Which part of the request: `path`, `query:<name>`, `query`, `user-agent`. */
+  where?: string;
+}
+
+export interface WebInspection {
+  /** The decoded, comment-stripped, white-space-folded, lower-case target every web rule matches on. */
+  normalised: string;
+  /** Every transformation that changed something, in first-applied order (the alert's evidence). */
+  transforms: string[];
+  findings: WebFinding[];
+}
+
+export interface WebRequest {
+  method?: string;
+  target: string;
+  userAgent?: string;
+  referer?: string;
+}
+
+/** Longest target inspected; the rest is cut (and `truncated` recorded). nginx's default limit is 8 KiB. */
+export const MAX_TARGET = 256 * 1024;
+/** Most query parameters inspected one by one; the whole query is always inspected as well past that. */
+export const MAX_PARAMS = 128;
+
+const PLAIN_SEGMENT = /^[A-Za-z0-9._~\-,=@:]*$/;
+const PLAIN_NAME = /^[A-Za-z0-9._\-[\]]*$/;
+
+interface Part {
+  where: string;
+  raw: string;
+  form: boolean;
+  /** Directories above the value, for the traversal climb (query values sit in the page's directory). */
+  depth: number;
+}
+
+function splitTarget(target: string): { path: string; query: string | undefined } {
+  const q = target.indexOf('?');
+  if (q < 0) return { path: target, query: undefined };
+  return { path: target.slice(0, q), query: target.slice(q + 1) };
+}
+
+function parts(target: string): Part[] {
+  const { path, query } = splitTarget(target);
+  const out: Part[] = [{ where: 'path', raw: path, form: false, depth: 0 }];
+  // a payload put in a path segment (`/news/1' or 1=1--`): inspect from the first odd segment on, as a value
+  const segs = path.split('/');
+  const odd = segs.findIndex((s, i) => i > 0 && !PLAIN_SEGMENT.test(s));
+  if (odd > 0) out.push({ where: 'path-tail', raw: segs.slice(odd).join('/'), form: false, depth: odd - 1 });
+  if (query !== undefined && query.length > 0) {
+    const dirs = Math.max(0, segs.length - 2);
+    const pieces = query.split('&');
+    let irregular = pieces.length > MAX_PARAMS;
+    for (const p of pieces.slice(0, MAX_PARAMS)) {
+      const eq = p.indexOf('=');
+      const name = eq < 0 ? '' : p.slice(0, eq);
+      if (eq < 0 || !PLAIN_NAME.test(name)) irregular = true;
+      if (eq < 0) continue;
+      const value = p.slice(eq + 1);
+      if (value.length > 0) out.push({ where: `query:${name.slice(0, 32)}`, raw: value, form: true, depth: dirs });
+    }
+    if (irregular) out.push({ where: 'query', raw: query, form: true, depth: dirs });
+  }
+  return out;
+}
+
+function add(findings: WebFinding[], f: WebFinding): void {
+  if (!findings.some((x) => x.category === f.category)) findings.push(f);
+}
+
+export function inspectRequest(req: WebRequest): WebInspection {
+  const log = new TransformLog();
+  let target = typeof req.target === 'string' ? req.target : '';
+  if (target.length > MAX_TARGET) target = target.slice(0, MAX_TARGET);
+  const findings: WebFinding[] = [];
+  const normalisedParts: string[] = [];
+  for (const part of parts(target)) {
+    const vlog = new TransformLog();
+    const decoded = decodeValue(part.raw, { form: part.form }, vlog);
+    const canon = canonical(decoded, vlog);
+    const pv = pathView(decoded, vlog);
+    for (const t of vlog.names) log.add(t);
+    if (part.where === 'path' || part.where.startsWith('query:')) normalisedParts.push(part.where === 'path' ? canon : `${part.where.slice(6)}=${canon}`);
+    const hadNull = vlog.names.includes('null-byte' as Transform);
+    const w = part.where;
+    if (w !== 'path') {
+      const sql = judgeSql(decoded);
+      if (sql) add(findings, { category: 'sqli', where: w, fingerprint: `${sql.context}:${sql.fingerprint}`, evidence: `${escapeEvidence(w, 40)} sql ${sql.pattern} [${sql.context}:${sql.fingerprint}]: ${snippet(canon, 0)}` });
+    }
+    const xss = judgeXss(canon);
+    if (xss) add(findings, { category: 'xss', where: w, fingerprint: xss.kind, evidence: `${escapeEvidence(w, 40)} xss ${xss.kind}: ${snippet(canon, xss.at)}` });
+    const pt = judgePath(pv, part.depth, hadNull);
+    if (pt && !(w === 'path-tail')) add(findings, { category: 'path_traversal', where: w, fingerprint: pt.kind, evidence: `${escapeEvidence(w, 40)} path ${pt.kind} (${escapeEvidence(pt.detail, 32)}): ${snippet(pv, 0)}` });
+    if (w !== 'path') {
+      const cmd = judgeCommand(decoded.toLowerCase());
+      if (cmd) add(findings, { category: 'command_injection', where: w, fingerprint: cmd.kind, evidence: `${escapeEvidence(w, 40)} command ${cmd.kind} (${escapeEvidence(cmd.detail, 32)}): ${snippet(canon, 0)}` });
+    }
+    const code = judgeCode(canon, hadNull);
+    if (code) add(findings, { category: 'code_injection', where: w, fingerprint: code.kind, evidence: `${escapeEvidence(w, 40)} code ${code.kind} (${escapeEvidence(code.detail, 32)}): ${snippet(canon, 0)}` });
+  }
+  if (req.userAgent) {
+    const sc = judgeUserAgent(req.userAgent);
+    if (sc) add(findings, { category: 'scanner', where: 'user-agent', fingerprint: sc.tool, evidence: `user-agent ${escapeEvidence(sc.tool, 32)}: ${escapeEvidence(req.userAgent, 80)}` });
+  }
+  const [p, ...q] = normalisedParts;
+  return { normalised: q.length ? `${p}?${q.join('&')}` : (p ?? ''), transforms: [...log.names], findings };
+}
