@@ -28,7 +28,8 @@ export function evalOptions(y: Argv): Argv {
     .option('pack', { type: 'string', describe: 'policy pack directory (default: the embedded Article 40 pack) / 策略包目录' })
     .option('check', { type: 'string', array: true, describe: 'only these check ids / 仅运行这些检查项' })
     .option('var', { type: 'string', array: true, describe: 'override a pack variable: NAME=VALUE (JSON or text) / 覆盖策略变量' })
-    .option('format', { type: 'string', default: 'text', choices: ['text', 'json'], describe: 'report format / 报告格式' })
+    .option('format', { type: 'string', default: 'text', describe: 'report format: text, json, junit, sarif, html, dengbao, dengbao-html / 报告格式' })
+    .option('report', { type: 'string', array: true, describe: 'reports to write: FORMAT[:FILE],… e.g. text,json:r.json,sarif:r.sarif (repeatable) / 输出多种报告' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to a file / 报告输出文件' })
     .option('color', { type: 'boolean', describe: 'colour (default: on a TTY) / 彩色输出' })
     .option('verbose', { type: 'boolean', describe: 'evidence for passing checks too / 显示通过项证据' })
@@ -66,6 +67,7 @@ export function auditOptionsFrom(a: Record<string, unknown>) {
     vars: strs(a.var),
     format: str(a.format) ?? 'text',
     output: str(a.output),
+    reports: strs(a.report),
     lang: str(a.lang),
     color: typeof a.color === 'boolean' ? a.color : undefined,
     verbose: a.verbose === true,

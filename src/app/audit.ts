@@ -8,7 +8,7 @@ import { loadPack, resolveVariables } from '../policy/load.js';
 import { lintPack } from '../policy/lint.js';
 import { collectors, derivers } from '../collectors/index.js';
 import { buildReport, evaluateHosts, gatherAll, type AuditTarget } from '../audit/audit.js';
-import { formatters } from '../report/index.js';
+import { parseReportTargets, reportFormat, type ReportTarget } from '../report/index.js';
 import { DEFAULT_FAIL_ON, exitStatus, parseFailOn, runFailures } from '../audit/fail-on.js';
 import { detectLang, translator } from '../i18n/index.js';
 import { defaultPackDir } from '../util/paths.js';
@@ -26,6 +26,8 @@ export interface AuditOptions extends TargetOptions {
   pack?: string;
   format: string;
   output?: string;
+  /** `--report FORMAT[:FILE][,…]` (repeatable): several reports from one run. */
+  reports?: string[];
   lang?: string;
   color?: boolean;
   vars?: string[];
@@ -63,6 +65,7 @@ async function loadGeo(): Promise<(ip: string) => string | null> {
 async function prepare(o: AuditOptions): Promise<{ pack: Pack; inventory?: Inventory; cliVars: Record<string, unknown> }> {
   assertSomethingToAudit(o);
   parseFailOn(o.failOn); // a bad threshold is a usage error before any host is touched
+  reportTargets(o);
   const pack = preparePack(o.pack, o.checks);
   const cliVars = parseVarOverrides(o.vars);
   resolveVariables(pack, cliVars);
@@ -93,19 +96,27 @@ async function gather(pack: Pack, targets: AuditTarget[], o: AuditOptions, io: I
   }
 }
 
+/** `--report …` when given, else the single `--format`/`-o` pair (validated before any host is touched). */
+export function reportTargets(o: Pick<AuditOptions, 'reports' | 'format' | 'output'>): ReportTarget[] {
+  if (!o.reports?.length) return [{ format: reportFormat(o.format).id, ...(o.output ? { path: o.output } : {}) }];
+  if (o.output) throw new GwsecError('usage_error', '--report and -o/--output do not mix: give each report its file as FORMAT:FILE');
+  return parseReportTargets(o.reports);
+}
+
 export function emit(report: Report, pack: Pack | undefined, o: AuditOptions, io: Io): number {
   const failures = runFailures(report, parseFailOn(o.failOn));
-  const fmt = formatters[o.format];
-  if (!fmt) throw new GwsecError('usage_error', `unknown format ${o.format} (known: ${Object.keys(formatters).join(', ')})`);
-  const text = fmt(report, {
-    lang: detectLang(o.lang, io.env),
-    color: o.color ?? (io.isTTY && !o.output && !io.env.NO_COLOR),
-    verbose: o.verbose,
-    checks: pack ? new Map(pack.checks.map((c) => [c.id, c])) : undefined,
-    verdict: { failOn: o.failOn ?? DEFAULT_FAIL_ON, unaudited: failures.unaudited, findings: failures.findings.length },
-  });
-  if (o.output) writeFileAtomic(o.output, text);
-  else io.out(text);
+  const checks = pack ? new Map(pack.checks.map((c) => [c.id, c])) : undefined;
+  for (const t of reportTargets(o)) {
+    const text = reportFormat(t.format).render(report, {
+      lang: detectLang(o.lang, io.env),
+      color: o.color ?? (io.isTTY && !t.path && !io.env.NO_COLOR),
+      verbose: o.verbose,
+      checks,
+      verdict: { failOn: o.failOn ?? DEFAULT_FAIL_ON, unaudited: failures.unaudited, findings: failures.findings.length },
+    });
+    if (t.path) writeFileAtomic(t.path, text);
+    else io.out(text);
+  }
   // A host that could not be audited at all, or a finding at or above --fail-on, fails the run.
   return exitStatus(failures);
 }
@@ -146,6 +157,7 @@ export async function factsRun(o: AuditOptions & { save?: string }, io: Io): Pro
 }
 
 export async function evaluateRun(o: AuditOptions & { files: string[] }, io: Io): Promise<number> {
+  reportTargets(o);
   const pack = preparePack(o.pack, o.checks);
   const cliVars = parseVarOverrides(o.vars);
   const hosts = o.files.flatMap((f) => readJson<FactsFile>(f, (d) => d?.schemaVersion === 1 && Array.isArray(d.hosts), 'a gwsec facts file').hosts);
@@ -158,6 +170,7 @@ export async function evaluateRun(o: AuditOptions & { files: string[] }, io: Io)
  * and fleet checks, which no shard could judge alone, are evaluated over every shard's hosts.
  */
 export async function mergeRun(o: AuditOptions & { files: string[] }, io: Io): Promise<number> {
+  reportTargets(o);
   const pack = preparePack(o.pack, o.checks);
   const reports = o.files.map((f) => readJson<Report>(f, (d) => d?.schemaVersion === 1 && Array.isArray(d.results), 'a gwsec JSON report'));
   const seen = new Map<string, string>();

@@ -21,8 +21,31 @@ export interface Result {
   article: string;
   title: Bilingual;
   evidence: Evidence[];
-  /** For waived results (later issue): who and until when. */
-  waiver?: { owner: string; justification: string; expires: string };
+  /** The real outcome behind a `waived` status (the evaluation's own verdict, kept for auditors). */
+  outcome?: Status;
+  /** The waiver that matched: applied (status `waived`) or expired (the result counts again). */
+  waiver?: AppliedWaiver;
+}
+
+/** A waiver as reports show it (src/policy/waivers.ts loads and validates the file). */
+export interface AppliedWaiver {
+  owner: string;
+  justification: string;
+  expires: string; // YYYY-MM-DD, the last day it applies
+  approver?: string;
+  ticket?: string;
+  /** file:line of the waiver entry. */
+  where: string;
+  /** True when the waiver has expired: it no longer applies and the result counts again. */
+  expired?: boolean;
+}
+
+/** What the waiver file did in this run: waivers that matched nothing, and expired ones. */
+export interface WaiverSummary {
+  file: string;
+  applied: number;
+  expired: Array<{ check: string; where: string; expires: string; owner: string }>;
+  unmatched: Array<{ check: string; where: string; reason: 'no_result' | 'not_needed' }>;
 }
 
 export interface HostRecord {
@@ -45,6 +68,8 @@ export interface Report {
   hosts: HostRecord[];
   results: Result[];
   summary: Summary;
+  /** Present when the run used --waivers. */
+  waivers?: WaiverSummary;
   /** Only in a sharded run (--shard i/n): the facts `gwsec merge` needs to judge the fleet. */
   fleetInput?: { hosts: HostFacts[]; site?: SiteFacts };
 }

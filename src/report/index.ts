@@ -1,8 +1,12 @@
 import type { Report } from '../model/result.js';
 import type { Check } from '../model/check.js';
+import type { Bilingual } from '../model/status.js';
 import type { Lang } from '../i18n/index.js';
+import { GwsecError } from '../model/errors.js';
 import { formatJson } from './json.js';
 import { formatText } from './text.js';
+import { formatJunit } from './junit.js';
+import { formatSarif } from './sarif.js';
 
 export interface FormatOptions {
   lang: Lang;
@@ -21,8 +25,62 @@ export interface Verdict {
   findings: number;
 }
 
-/** The formatter registry: (report, options) -> string. Later issues add junit, sarif, html, dengbao. */
-export const formatters: Record<string, (r: Report, o: FormatOptions) => string> = {
-  text: (r, o) => formatText(r, o),
-  json: (r) => formatJson(r),
-};
+export interface ReportFormat {
+  id: string;
+  describe: Bilingual;
+  /** Whether the output is meant for a terminal (only these may go to stdout among several). */
+  terminal?: boolean;
+  render: (r: Report, o: FormatOptions) => string;
+}
+
+/**
+ * The one formatter registry: (report, options) -> string. Every entry has a test under
+ * test/report/ and a section in docs/GUIDE.*.md (test/report/registry.test.ts checks both).
+ */
+export const reportFormats: ReportFormat[] = [
+  { id: 'text', describe: { zh: '终端文本', en: 'terminal text' }, terminal: true, render: (r, o) => formatText(r, o) },
+  { id: 'json', describe: { zh: 'JSON（稳定的机器格式）', en: 'JSON, the stable machine format' }, render: (r) => formatJson(r) },
+  { id: 'junit', describe: { zh: 'JUnit XML（CI 流水线）', en: 'JUnit XML for CI pipelines' }, render: formatJunit },
+  { id: 'sarif', describe: { zh: 'SARIF 2.1.0（安全态势平台）', en: 'SARIF 2.1.0 for security dashboards' }, render: formatSarif },
+];
+
+export const formatIds = (): string[] => reportFormats.map((f) => f.id);
+
+export function reportFormat(id: string): ReportFormat {
+  const f = reportFormats.find((x) => x.id === id);
+  if (!f) throw new GwsecError('usage_error', `unknown report format "${id}" (known: ${formatIds().join(', ')})`);
+  return f;
+}
+
+/** Back-compatible map view of the registry. */
+export const formatters: Record<string, (r: Report, o: FormatOptions) => string> = Object.fromEntries(reportFormats.map((f) => [f.id, f.render]));
+
+export interface ReportTarget {
+  format: string;
+  /** Undefined: standard output. */
+  path?: string;
+}
+
+/**
+ * `--report text,json:out.json --report sarif:x.sarif` -> targets, checked before any host is
+ * touched: known formats, at most one report on standard output, no file written twice.
+ */
+export function parseReportTargets(specs: string[]): ReportTarget[] {
+  const targets: ReportTarget[] = [];
+  for (const spec of specs.flatMap((s) => s.split(','))) {
+    const item = spec.trim();
+    if (!item) continue;
+    const i = item.indexOf(':');
+    const format = i < 0 ? item : item.slice(0, i);
+    const path = i < 0 ? undefined : item.slice(i + 1);
+    reportFormat(format);
+    if (path === '') throw new GwsecError('usage_error', `--report ${item}: give a file after the colon, or drop the colon for standard output`);
+    targets.push({ format, ...(path !== undefined && path !== '-' ? { path } : {}) });
+  }
+  const toStdout = targets.filter((t) => !t.path);
+  if (toStdout.length > 1) throw new GwsecError('usage_error', `--report: only one report can go to standard output (${toStdout.map((t) => t.format).join(', ')}); give the others a file (format:FILE)`);
+  const paths = targets.filter((t) => t.path).map((t) => t.path!);
+  const dup = paths.find((p, k) => paths.indexOf(p) !== k);
+  if (dup) throw new GwsecError('usage_error', `--report: ${dup} is given twice`);
+  return targets;
+}

@@ -1,0 +1,39 @@
+import type { Evidence, Result } from '../model/result.js';
+
+/** One evidence leaf as a line a person reads: `fact = actual (expected op value) — message [source]`. */
+export function evidenceLine(e: Evidence, max = 160): string {
+  const expected = e.op ? ` (expected ${e.op} ${shortJson(e.expected, max)})` : '';
+  const msg = e.message ? ` — ${e.message}` : '';
+  const src = e.source?.length ? ` [${e.source.join(', ')}]` : '';
+  return `${e.fact} = ${shortJson(e.actual, max)}${expected}${msg}${src}`;
+}
+
+export function shortJson(v: unknown, max = 160): string {
+  const s = JSON.stringify(v) ?? 'null';
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+/** The leaves that decided a finding (failing ones first); all leaves when none failed. */
+export function decisiveEvidence(r: Result): Evidence[] {
+  const outcome = r.outcome ?? r.status;
+  if (outcome === 'pass' || outcome === 'not_applicable') return r.evidence;
+  const decisive = r.evidence.filter((e) => e.status !== 'pass');
+  return decisive.length ? decisive : r.evidence;
+}
+
+/** Where a finding was read from, when the evidence records a file (`file: /etc/x` or `file: /etc/x:12`). */
+export function fileLocation(r: Result): { path: string; line?: number } | undefined {
+  for (const e of decisiveEvidence(r)) {
+    for (const s of e.source ?? []) {
+      const m = /^file: (\/[^\s:]+)(?::(\d+))?$/.exec(s);
+      if (m) return { path: m[1]!, ...(m[2] ? { line: Number(m[2]) } : {}) };
+    }
+  }
+  return undefined;
+}
+
+/** XML 1.0 cannot carry most control characters at all, escaped or not: replace them. */
+export function xmlSafe(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
