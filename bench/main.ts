@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<void>> = {
   verify: async () => (await import('./verify.js')).run(),
   fleet: async () => (await import('./fleet.js')).run(),
   agent: async () => (await import('./agent.js')).run(),
+  webattacks: async () => void (await (await import('./webattacks.js')).run()),
 };
 
 const name = process.argv[2];

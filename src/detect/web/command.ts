@@ -16,10 +16,14 @@ export const COMMANDS: readonly string[] = [
   'wmic', 'certutil', 'bitsadmin', 'mshta', 'rundll32', 'regsvr32', 'cscript', 'wscript', 'crontab', 'base64', 'xterm', 'uptime', 'w', 'who',
   'last', 'useradd', 'usermod', 'passwd', 'sudo', 'su', 'shutdown', 'reboot', 'time', 'timeout', 'expr', 'od', 'xxd', 'dd', 'tar', 'zip',
   'unzip', 'scp', 'ssh', 'ftp', 'mail', 'sendmail', 'lsof', 'mount', 'df', 'free', 'getent', 'groups', 'lsb_release', 'print', 'exit',
+  'sysinfo', 'gcc', 'cc', 'make', 'nohup', 'setsid', 'socat', 'openssl', 'schtasks', 'at', 'start', 'call', 'icacls', 'cacls', 'attrib', 'vssadmin',
 ];
 const COMMAND_SET = new Set(COMMANDS);
 /** Commands that are a whole command line even without arguments. */
-const SOLO = new Set(['whoami', 'ipconfig', 'ifconfig', 'netstat', 'systeminfo', 'tasklist', 'uname', 'hostname', 'pwd', 'id', 'ls', 'dir', 'ps', 'env', 'printenv', 'uptime', 'route', 'arp', 'getent', 'lsb_release', 'ver']);
+const SOLO = new Set(['whoami', 'ipconfig', 'ifconfig', 'netstat', 'systeminfo', 'tasklist', 'uname', 'hostname', 'pwd', 'id', 'ls', 'dir', 'ps', 'env', 'printenv', 'uptime', 'route', 'arp', 'getent', 'lsb_release', 'ver', 'sysinfo']);
+
+/** A one-word value that is a whole command line by itself (whoami, ipconfig). */
+export const isSoloCommand = (w: string): boolean => SOLO.has(w.toLowerCase());
 
 export interface CommandVerdict {
   kind: 'separator-command' | 'substitution' | 'shell-syntax' | 'command-line' | 'ssi';
@@ -39,7 +43,12 @@ function wordAt(s: string, i: number): string {
 }
 
 /** `s` is the canonical value (decoded, lower-case, white space folded) but with newlines kept as `\n`. */
-export function judgeCommand(s: string): CommandVerdict | undefined {
+export function judgeCommand(v: string): CommandVerdict | undefined {
+  // payload lists and hand-typed probes write the newline as a literal \n; a shell behind an
+  // `echo -e` or a CGI that unescapes sees a newline
+  const s = v.indexOf('\\') >= 0 ? v.replace(/\\[nr]/g, '\n') : v;
+  const call = /(?:^|[^a-z0-9_$])(system|shell_exec|passthru|popen|proc_open|exec|pcntl_exec|os\.system|os\.popen|subprocess\.\w+|runtime\.getruntime\(\)\.exec)\s{0,4}\(\s{0,4}["'`$]/.exec(s);
+  if (call) return { kind: 'substitution', detail: `${call[1]}("…")` };
   if (s.indexOf('<!--#') >= 0 && /<!--#\s{0,4}(exec|include|echo|config|printenv)/.test(s)) return { kind: 'ssi', detail: '<!--#' };
   if (s.indexOf('${ifs') >= 0 || s.indexOf('$ifs') >= 0) return { kind: 'shell-syntax', detail: '${IFS}' };
   if (/\(\)\s{0,4}\{/.test(s)) return { kind: 'shell-syntax', detail: '() {' };
@@ -53,12 +62,14 @@ export function judgeCommand(s: string): CommandVerdict | undefined {
       if (COMMAND_SET.has(w)) {
         // `&` alone is a query separator in disguise; demand a command with arguments or a solo one
         const after = s.slice(k).trimStart().slice(w.length);
-        if (c !== '&' || k - i > 1 || SOLO.has(w) || /^\s+[-/\\a-z0-9$"']/.test(after)) return { kind: c === '`' ? 'substitution' : 'separator-command', detail: `${s.slice(i, k)} ${w}`.trim() };
+        if (c !== '&' || k - i > 1 || SOLO.has(w) || /^\s+[-/\\a-z0-9$"'%]/.test(after)) return { kind: c === '`' ? 'substitution' : 'separator-command', detail: `${s.slice(i, k)} ${w}`.trim() };
       }
       if (c === '`') {
         const e = s.indexOf('`', i + 1);
         if (e > i + 1 && /[a-z]/.test(s.slice(i + 1, e))) return { kind: 'substitution', detail: '`…`' };
       }
+    } else if ((c === "'" || c === '"') && s[i + 1] === ' ' && SOLO.has(wordAt(s, i + 1)) && /^[\s;|&]*$/.test(s.slice(i + 2 + wordAt(s, i + 1).length))) {
+      return { kind: 'separator-command', detail: `${c} ${wordAt(s, i + 1)}` };
     } else if (c === '$' && s[i + 1] === '(') {
       const w = wordAt(s, i + 2);
       if (w.length > 0 || s[i + 2] === '`') return { kind: 'substitution', detail: `$(${w}` };
@@ -70,7 +81,15 @@ export function judgeCommand(s: string): CommandVerdict | undefined {
     const start = s.replace(/^[\s"'(]+/, '');
     const rest = start.slice(start.indexOf(w) + w.length);
     if (rest.trim() === '' && SOLO.has(w)) return { kind: 'command-line', detail: w };
-    if (/^\s+(?:-{1,2}[a-z]|\/[a-z]|[a-z]:\\|\/|\\|~|\$|'|")/.test(rest) || (w === 'net' && /^\s+(user|view|localgroup|share|use|start|stop)\b/.test(rest)) || ((w === 'sleep' || w === 'ping' || w === 'timeout') && /^\s+(\d|-)/.test(rest))) {
+    const arg = rest.trimStart().split(' ', 1)[0] ?? '';
+    if (
+      /^\s+(?:-{1,2}[a-z]|\/[a-z]|[a-z]:\\|\/|\\|~|\$|'|"|%[a-z_]+%|(?:https?|ftp):\/\/)/.test(rest) ||
+      (w === 'which' && COMMAND_SET.has(arg)) || (w === 'which' && /^(gcc|python\d?|perl|nc|netcat)$/.test(arg)) ||
+      (w === 'net' && /^\s+(user|view|localgroup|share|use|start|stop)\b/.test(rest)) ||
+      (w === 'netsh' && /^\s+(firewall|advfirewall|interface|wlan)\b/.test(rest)) ||
+      (w === 'reg' && /^\s+(add|query|delete|save|export)\s/.test(rest)) ||
+      ((w === 'sleep' || w === 'ping' || w === 'timeout') && /^\s+(\d|-)/.test(rest))
+    ) {
       return { kind: 'command-line', detail: `${w}${rest.slice(0, 16)}` };
     }
   }

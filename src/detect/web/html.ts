@@ -19,7 +19,7 @@ const RAWTEXT_END: ReadonlySet<string> = new Set(['script', 'title', 'textarea',
 const SCRIPT_SCHEMES = ['javascript:', 'vbscript:', 'livescript:', 'mocha:', 'data:text/html', 'data:image/svg', 'data:application/', 'data:text/xml', 'data:text/javascript'];
 
 export interface XssVerdict {
-  kind: 'event-handler' | 'dangerous-tag' | 'script-url' | 'css-expression' | 'end-tag' | 'markup-directive' | 'attribute-breakout' | 'js-call' | 'template-expression';
+  kind: 'event-handler' | 'dangerous-tag' | 'markup' | 'encoded-markup' | 'comment-breakout' | 'script-url' | 'css-expression' | 'end-tag' | 'markup-directive' | 'attribute-breakout' | 'js-call' | 'template-expression';
   at: number;
   detail: string;
 }
@@ -95,7 +95,7 @@ function readTag(t: string, lt: number): { verdict?: XssVerdict; end: number } {
       const su = scriptUrl(value);
       if (su) return { verdict: { kind: 'script-url', at: lt, detail: `<${name} ${attr}=${su}` }, end: i };
       if (attr === 'style' || bare === 'style') {
-        const v = compact(value);
+        const v = compact(value.replace(/\/\*[^*]{0,200}\*\//g, ''));
         if (/expression\(|url\(["']?(java|vb)script:|behavior:|-moz-binding|@import/.test(v)) return { verdict: { kind: 'css-expression', at: lt, detail: `<${name} style=` }, end: i };
       }
     }
@@ -115,6 +115,8 @@ function jsUnescape(s: string): string {
 const SINK_CALL = /(?:^|[^a-z0-9_$.])(alert|prompt|confirm|eval|settimeout|setinterval|execscript|msgbox|fromcharcode|atob|fetch|importscripts|document\.write(?:ln)?)[\s]{0,4}(?:\(|`)/;
 const SINK_PROP = /(?:document|window|self|top|parent|this)\s{0,4}(?:\.\s{0,4}(?:cookie|domain|location|write)|\[)/;
 const BRACKET_CALL = /\[\s{0,4}["'`][^"'`\]]{1,40}["'`]\s{0,4}(?:\+\s{0,4}["'`][^"'`\]]{0,40}["'`]\s{0,4}){0,4}\]\s{0,4}[(`]/;
+/** A sink passed as a value rather than called: [1].find(alert), (alert)(1), a=alert,a(1). */
+const SINK_REF = /[[(,=]\s{0,4}(?:alert|prompt|confirm|eval)\s{0,4}[),]/;
 const ATTR_BREAK = /["'`][\s/]{0,8}on[a-z]{3,30}[\s/]{0,8}=/;
 const TEMPLATE = /\{\{[^}]{0,200}(?:constructor|\(|\$on|\$eval|\*)|\$\{[^}]{0,200}\(/;
 
@@ -125,31 +127,38 @@ const TEMPLATE = /\{\{[^}]{0,200}(?:constructor|\(|\$on|\$eval|\*)|\$\{[^}]{0,20
 export function judgeXss(t: string): XssVerdict | undefined {
   const n = t.length;
   let first: XssVerdict | undefined;
+  let markup: XssVerdict | undefined;
   for (let i = t.indexOf('<'); i >= 0 && i < n; i = t.indexOf('<', i + 1)) {
     const c = t.charCodeAt(i + 1);
     if (c >= 97 && c <= 122) {
       const r = readTag(t, i);
       if (r.verdict && r.verdict.kind !== 'dangerous-tag') return r.verdict;
       first ??= r.verdict;
+      // any complete tag is HTML injection even when it cannot run script by itself (<h1>, <div id=…>)
+      if (t.charCodeAt(r.end) === 62 || t.charCodeAt(r.end - 1) === 62) markup ??= { kind: 'markup', at: i, detail: t.slice(i, Math.min(r.end + 1, i + 24)) };
     } else if (c === 47 /* </x> */) {
       let k = i + 2;
       while (k < n && isNameChar(t.charCodeAt(k))) k++;
       const name = t.slice(i + 2, k);
       if (RAWTEXT_END.has(name)) first ??= { kind: 'end-tag', at: i, detail: `</${name}` };
+      else if (name.length > 0 && (t[k] === '>' || t[k] === '=' || (t[k] === ' ' && t.indexOf('>', k) > 0))) markup ??= { kind: 'markup', at: i, detail: t.slice(i, k + 1) };
     } else if (c === 33 /* <! */ || c === 63 /* <? */) {
       const head = t.slice(i, i + 20);
-      if (head.startsWith('<![cdata[') || head.startsWith('<?xml-stylesheet') || head.startsWith('<?import') || head.startsWith('<!entity')) {
+      if (/^<(?:!\[cdata\[|\?xml|\?import|!entity|!doctype|!attlist|!element|!--\[if|!\[endif)/.test(head)) {
         first ??= { kind: 'markup-directive', at: i, detail: head.slice(0, 12) };
       }
     }
   }
   if (first) return first;
+  if (markup) return markup;
+  if (/^-->|^--!>|^\*\/-->/.test(t)) return { kind: 'comment-breakout', at: 0, detail: '-->' };
+  if (/\\(?:u0{0,2}3c|x3c|0?74)|\\u\{3c\}/.test(t)) return { kind: 'encoded-markup', at: t.indexOf('\\'), detail: 'JS-escaped <' };
   const su = scriptUrl(t.replace(/^[\s"'`>]+/, ''));
   if (su) return { kind: 'script-url', at: 0, detail: su };
   const ab = ATTR_BREAK.exec(t);
   if (ab) return { kind: 'attribute-breakout', at: ab.index, detail: ab[0] };
   const js = jsUnescape(t);
-  const m = SINK_CALL.exec(js) ?? BRACKET_CALL.exec(js) ?? SINK_PROP.exec(js);
+  const m = SINK_CALL.exec(js) ?? BRACKET_CALL.exec(js) ?? SINK_PROP.exec(js) ?? SINK_REF.exec(js);
   if (m) return { kind: 'js-call', at: Math.min(m.index, t.length), detail: m[0] };
   const tp = TEMPLATE.exec(t);
   if (tp) return { kind: 'template-expression', at: tp.index, detail: tp[0].slice(0, 40) };

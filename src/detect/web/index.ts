@@ -5,10 +5,10 @@
  * each detector reads the view it needs: SQL and HTML structure, the path view, the shell view.
  */
 import { judgeCode } from './code.js';
-import { judgeCommand } from './command.js';
+import { isSoloCommand, judgeCommand } from './command.js';
 import { escapeEvidence, snippet } from './evidence.js';
 import { judgeXss } from './html.js';
-import { canonical, decodeValue, pathView, TransformLog, type Transform } from './normalise.js';
+import { base64Text, canonical, decodeValue, foldWhitespace, pathView, TransformLog, type Transform } from './normalise.js';
 import { judgePath } from './path.js';
 import { judgeUserAgent } from './scanners.js';
 import { judgeSql } from './sql.js';
@@ -48,6 +48,13 @@ export const MAX_PARAMS = 128;
 
 const PLAIN_SEGMENT = /^[A-Za-z0-9._~\-,=@:]*$/;
 const PLAIN_NAME = /^[A-Za-z0-9._\-[\]]*$/;
+/**
+ * Fast path: a decoded value of letters, digits, `_ - . ,` only (most of a site's traffic: ids,
+ * page numbers, Chinese search words) cannot carry any of the structures the detectors look for,
+ * except a bare one-word command and a dot-file name, which are checked before skipping.
+ */
+const PLAIN_VALUE = /^[\p{L}\p{N}_\-.,]{0,512}$/u;
+const PLAIN_PATH = /^[A-Za-z0-9_\-.,~/]{0,1024}$/;
 
 interface Part {
   where: string;
@@ -106,13 +113,21 @@ export function inspectRequest(req: WebRequest): WebInspection {
     if (part.where === 'path' || part.where.startsWith('query:')) normalisedParts.push(part.where === 'path' ? canon : `${part.where.slice(6)}=${canon}`);
     const hadNull = vlog.names.includes('null-byte' as Transform);
     const w = part.where;
+    if (w !== 'path' && decoded.charCodeAt(0) !== 46 && PLAIN_VALUE.test(decoded) && !isSoloCommand(decoded) && base64Text(decoded) === undefined) continue;
+    if (w === 'path' && PLAIN_PATH.test(decoded) && decoded.indexOf('..') < 0) {
+      const pt = judgePath(pv, { depth: 0, urlPath: true, encoded: false, hadNull });
+      if (pt) add(findings, { category: 'path_traversal', where: w, fingerprint: pt.kind, evidence: `path ${pt.kind} (${escapeEvidence(pt.detail, 32)}): ${snippet(pv, 0)}` });
+      continue;
+    }
     if (w !== 'path') {
       const sql = judgeSql(decoded);
       if (sql) add(findings, { category: 'sqli', where: w, fingerprint: `${sql.context}:${sql.fingerprint}`, evidence: `${escapeEvidence(w, 40)} sql ${sql.pattern} [${sql.context}:${sql.fingerprint}]: ${snippet(canon, 0)}` });
     }
-    const xss = judgeXss(canon);
+    const xss = judgeXss(foldWhitespace(decoded, vlog).toLowerCase()) ?? (vlog.names.includes('html-entity-markup') ? { kind: 'encoded-markup' as const, at: 0 } : undefined);
     if (xss) add(findings, { category: 'xss', where: w, fingerprint: xss.kind, evidence: `${escapeEvidence(w, 40)} xss ${xss.kind}: ${snippet(canon, xss.at)}` });
-    const pt = judgePath(pv, part.depth, hadNull);
+    const encoded = /%(?:25)*2e|%(?:25)*u/i.test(part.raw) || ['overlong-utf8', 'percent-u', 'percent-decode-nested', 'backslash', 'unicode-fold', 'hex-literal'].some((x) => vlog.names.includes(x as Transform));
+    const b64 = base64Text(decoded);
+    const pt = judgePath(pv, { depth: part.depth, urlPath: w === 'path', encoded, hadNull }) ?? (b64 !== undefined ? judgePath(pathView(b64, vlog), { depth: part.depth, urlPath: false, encoded: true, hadNull }) : undefined);
     if (pt && !(w === 'path-tail')) add(findings, { category: 'path_traversal', where: w, fingerprint: pt.kind, evidence: `${escapeEvidence(w, 40)} path ${pt.kind} (${escapeEvidence(pt.detail, 32)}): ${snippet(pv, 0)}` });
     if (w !== 'path') {
       const cmd = judgeCommand(decoded.toLowerCase());

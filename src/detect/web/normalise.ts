@@ -22,10 +22,13 @@ export type Transform =
   | 'overlong-utf8' // `%c0%af` and friends: invalid UTF-8 that old decoders turned into `/`, `.`, `\`
   | 'invalid-utf8' // bytes that are not UTF-8 (GBK searches, binary) became U+FFFD
   | 'html-entity'
+  | 'html-entity-markup' // an entity decoded to < or >: markup hidden from a filter
   | 'unicode-fold' // full-width and look-alike slashes/dots (NFKC plus a small table)
   | 'null-byte'
   | 'control-char'
   | 'backslash' // `\` as a path separator (only in the path view)
+  | 'hex-literal' // `0x2e0x2e0x2f` (dotdotpwn's hex notation; only in the path view)
+  | 'base64' // a base64 value decoded to look for a path inside (only in the path view)
   | 'sql-comment' // `/**/` between tokens
   | 'mysql-versioned-comment' // `/*!50000 select*/` runs its content on MySQL
   | 'whitespace-fold'
@@ -54,20 +57,14 @@ function flushBytes(bytes: number[], out: string[], log: TransformLog): void {
   let start = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
-    const c1 = bytes[i + 1];
-    if ((b === 0xc0 || b === 0xc1) && c1 !== undefined && c1 >= 0x80 && c1 <= 0xbf) {
-      if (i > start) out.push(utf8.decode(Uint8Array.from(bytes.slice(start, i))));
-      out.push(String.fromCharCode(((b & 0x01) << 6) | (c1 & 0x3f)));
-      log.add('overlong-utf8');
-      i += 1;
-      start = i + 1;
-    } else if (b === 0xe0 && c1 !== undefined && c1 >= 0x80 && c1 <= 0x9f && (bytes[i + 2] ?? 0) >= 0x80 && (bytes[i + 2] ?? 0) <= 0xbf) {
-      if (i > start) out.push(utf8.decode(Uint8Array.from(bytes.slice(start, i))));
-      out.push(String.fromCharCode(((c1 & 0x3f) << 6) | (bytes[i + 2]! & 0x3f)));
-      log.add('overlong-utf8');
-      i += 2;
-      start = i + 1;
-    }
+    if (b < 0xc0) continue;
+    const ascii = overlongAscii(bytes, i);
+    if (ascii === undefined) continue;
+    if (i > start) out.push(utf8.decode(Uint8Array.from(bytes.slice(start, i))));
+    out.push(String.fromCharCode(ascii.cp));
+    log.add('overlong-utf8');
+    i += ascii.len - 1;
+    start = i + 1;
   }
   if (start < bytes.length) {
     const s = utf8.decode(Uint8Array.from(bytes.slice(start)));
@@ -75,6 +72,31 @@ function flushBytes(bytes: number[], out: string[], log: TransformLog): void {
     out.push(s);
   }
   bytes.length = 0;
+}
+
+/**
+ * An overlong encoding of an ASCII character at `i`: C0/C1 plus one byte (lenient decoders also
+ * took `%c0%2e` as `.`), or E0/F0/F8/FC plus continuation bytes whose value is below 0x80
+ * (`%e0%80%af`, `%f0%80%80%ae`, `%fc%80%80%80%80%af`). Old IIS/Tomcat decoders turned these into
+ * `/`, `.` and `\`; a strict decoder makes U+FFFD, so both readings matter.
+ */
+function overlongAscii(bytes: number[], i: number): { cp: number; len: number } | undefined {
+  const b = bytes[i]!;
+  const c1 = bytes[i + 1];
+  if (c1 === undefined) return undefined;
+  if (b === 0xc0 || b === 0xc1) {
+    if (c1 < 0x80) return c1 >= 0x20 ? { cp: c1, len: 2 } : undefined;
+    return { cp: ((b & 0x01) << 6) | (c1 & 0x3f), len: 2 };
+  }
+  const len = b === 0xe0 ? 3 : b === 0xf0 ? 4 : b === 0xf8 ? 5 : b === 0xfc ? 6 : 0;
+  if (len === 0 || i + len > bytes.length) return undefined;
+  let cp = 0;
+  for (let k = 1; k < len; k++) {
+    const c = bytes[i + k]!;
+    if (c < 0x80 || c > 0xbf) return undefined;
+    cp = (cp << 6) | (c & 0x3f);
+  }
+  return cp < 0x80 ? { cp, len } : undefined;
 }
 
 /**
@@ -174,6 +196,7 @@ export function decodeEntities(s: string, log: TransformLog): string {
       ch = ENTITIES[body.toLowerCase()];
     }
     if (ch === undefined) return m;
+    if (ch === '<' || ch === '>') log.add('html-entity-markup');
     changed = true;
     return ch;
   });
@@ -292,7 +315,23 @@ export function canonical(decoded: string, log: TransformLog): string {
 
 /** The path view: `\` is a separator on Windows servers and in many file APIs. */
 export function pathView(decoded: string, log: TransformLog): string {
-  if (decoded.indexOf('\\') < 0) return decoded.toLowerCase();
-  log.add('backslash');
-  return decoded.replace(/\\/g, '/').toLowerCase();
+  let s = decoded.trim().toLowerCase();
+  if (s.indexOf('\\') >= 0) {
+    log.add('backslash');
+    s = s.replace(/\\/g, '/');
+  }
+  if (s.indexOf('0x') >= 0 && /0x(?:2e|2f|5c)/.test(s)) {
+    log.add('hex-literal');
+    s = s.replace(/0x(2e|2f|5c)/g, (_m, h: string) => (h === '2e' ? '.' : '/'));
+  }
+  return s;
+}
+
+const B64 = /^[a-z0-9+/]{12,4096}={0,2}$/i;
+/** A base64 value decoded when it is printable text (`Li4vLi4v` is `../../`); undefined otherwise. */
+export function base64Text(v: string): string | undefined {
+  if (v.length % 4 !== 0 || !B64.test(v)) return undefined;
+  const t = Buffer.from(v, 'base64').toString('latin1');
+  // eslint-disable-next-line no-control-regex
+  return /^[\x20-\x7e\x00]*$/.test(t) ? t : undefined;
 }

@@ -20,16 +20,22 @@ export const SENSITIVE_FILES: readonly string[] = [
   'access_log', 'access.log', 'error_log', 'error.log', 'sendmail.ini', 'filezilla', 'tomcat-users.xml', 'server.xml',
 ];
 
-/** Absolute starts that are file system, not URL, paths. */
-const ABSOLUTE = /^(?:\/{1,}|[a-z]:\/|file:\/\/|\/\/\/)/;
+/** Targets named without any path around them (`etc/passwd`, `.htaccess`): unambiguous enough alone. */
+export const STRONG_FILES: readonly string[] = [
+  'etc/passwd', 'etc/shadow', 'etc/hosts', 'etc/issue', 'etc/group', 'etc/sudoers', 'proc/self/', '.htaccess', '.htpasswd', 'boot.ini', 'win.ini',
+  'system.ini', 'web-inf/web.xml', 'id_rsa', '.bash_history', 'wp-config.php', 'system32/', 'windows/repair', '.git/config', '.ssh/',
+];
+
+/** Absolute starts that are file-system, not site, paths (a site path is /attach/…, /xxgk/…). */
+const SYSTEM_ROOT = /^(?:file:\/\/\/?|\/?[a-z]:\/|\/{1,3}(?:etc|proc|usr|var|bin|sbin|boot|dev|sys|root|home|opt|tmp|lib|lib64|srv|mnt|library|system|private|applications|volumes|windows|winnt|inetpub|xampp|wamp|program files|apache2?|httpd|logs?)(?:\/|$)|\/\.[a-z])/;
 
 export interface PathVerdict {
-  kind: 'above-root' | 'odd-dotdot' | 'sensitive-file' | 'null-truncation';
+  kind: 'above-root' | 'odd-dotdot' | 'encoded-dotdot' | 'dotdot-in-path' | 'sensitive-file' | 'system-path' | 'null-truncation';
   detail: string;
 }
 
-function sensitive(p: string): string | undefined {
-  for (const f of SENSITIVE_FILES) {
+function sensitive(p: string, list: readonly string[] = SENSITIVE_FILES): string | undefined {
+  for (const f of list) {
     const k = p.indexOf(f);
     if (k < 0) continue;
     const before = k === 0 ? '/' : p[k - 1]!;
@@ -43,34 +49,51 @@ function sensitive(p: string): string | undefined {
   return undefined;
 }
 
-/**
- * `p` is the path view of one value; `pageDepth` is how many directories the requesting URL's path
- * has (for a query value) or 0 (for the path itself, which starts at the root).
- */
-export function judgePath(p: string, pageDepth: number, hadNull: boolean): PathVerdict | undefined {
-  if (p.indexOf('..') >= 0) {
-    if (/\.\.(?:;|\.+\/|2f|5c|0x2f|0x5c)/.test(p) || /\.\.\.+\//.test(p)) return { kind: 'odd-dotdot', detail: p.slice(Math.max(0, p.indexOf('..') - 4), p.indexOf('..') + 16) };
-    // walk the segments: how high does it climb?
-    let depth = pageDepth;
+export interface PathContext {
+  /** Directories above the value: the page's for a query value, 0 for the URL path. */
+  depth: number;
+  /** The value is the URL path itself (browsers remove dot segments, so any `..` there is hand-made). */
+  urlPath: boolean;
+  /** `..` came out of an encoding no browser produces (%2e, overlong UTF-8, %u, double encoding, `\`). */
+  encoded: boolean;
+  hadNull: boolean;
+}
+
+const snip = (p: string, k: number): string => p.slice(Math.max(0, k - 4), k + 20);
+
+/** `p` is the path view of one value (decoded, `\` as `/`, lower case, trimmed). */
+export function judgePath(p: string, ctx: PathContext): PathVerdict | undefined {
+  const dd = p.indexOf('..');
+  if (dd >= 0 || p.indexOf('?') >= 0) {
+    if (/\.\.(?:;|\.+\/|2f|5c|[%?*<>|"])|\.\.\.+\/|(?:^|\/)(?:\?\?|\.\?|\?\.)\//.test(p)) return { kind: 'odd-dotdot', detail: snip(p, Math.max(0, dd)) };
+  }
+  if (dd >= 0) {
+    let depth = ctx.depth;
     let min = depth;
     let ups = 0;
     for (const seg of p.split('/')) {
-      if (seg === '..' || seg === '.. ') {
+      if (seg === '..') {
         depth--;
         ups++;
         if (depth < min) min = depth;
       } else if (seg !== '' && seg !== '.') depth++;
     }
-    if (min < 0) return { kind: 'above-root', detail: `${ups}x ../` };
     if (ups > 0) {
+      if (ctx.urlPath) return { kind: 'dotdot-in-path', detail: snip(p, dd) };
+      if (min < 0) return { kind: 'above-root', detail: `${ups}x ../` };
+      if (ctx.encoded) return { kind: 'encoded-dotdot', detail: snip(p, dd) };
       const f = sensitive(p);
       if (f) return { kind: 'sensitive-file', detail: f };
     }
   }
-  if (ABSOLUTE.test(p) || p.startsWith('~/') || p.startsWith('./')) {
-    const f = sensitive(p);
+  if (!ctx.urlPath) {
+    const strong = sensitive(p, STRONG_FILES);
+    if (strong) return { kind: 'sensitive-file', detail: strong };
+    if (SYSTEM_ROOT.test(p) || p.startsWith('~/')) return { kind: 'system-path', detail: p.slice(0, 24) };
+  } else {
+    const f = sensitive(p, STRONG_FILES);
     if (f) return { kind: 'sensitive-file', detail: f };
   }
-  if (hadNull && /\.[a-z0-9]{1,5}[^a-z0-9/]*$|\/$/.test(p) && sensitive(p)) return { kind: 'null-truncation', detail: p.slice(-24) };
+  if (ctx.hadNull && sensitive(p)) return { kind: 'null-truncation', detail: p.slice(-24) };
   return undefined;
 }

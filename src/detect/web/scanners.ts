@@ -50,16 +50,14 @@ export const SCANNER_AGENTS: ReadonlyArray<{ token: string; tool: string }> = [
   { token: 'goby', tool: 'Goby' },
 ];
 
-const isAlnum = (c: string | undefined): boolean => c !== undefined && /[a-z0-9]/.test(c);
+const byToken = new Map(SCANNER_AGENTS.map((s) => [s.token, s.tool]));
+const esc = (t: string): string => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** One pass over the UA: a token bounded by non-alphanumerics (a token ending in `/` needs no right bound). */
+const UA_RE = new RegExp(`(?:^|[^a-z0-9])(${SCANNER_AGENTS.map((s) => esc(s.token) + (/[a-z0-9]$/.test(s.token) ? '(?![a-z0-9])' : '')).join('|')})`);
 
 export function judgeUserAgent(ua: string): { tool: string; token: string } | undefined {
-  const u = ua.toLowerCase();
-  for (const s of SCANNER_AGENTS) {
-    let k = u.indexOf(s.token);
-    while (k >= 0) {
-      if (!isAlnum(u[k - 1]) && (!isAlnum(s.token[s.token.length - 1]) || !isAlnum(u[k + s.token.length]))) return { tool: s.tool, token: s.token };
-      k = u.indexOf(s.token, k + 1);
-    }
-  }
-  return undefined;
+  const m = UA_RE.exec(ua.toLowerCase());
+  if (!m) return undefined;
+  const token = SCANNER_AGENTS.find((s) => m[1]!.startsWith(s.token))?.token ?? m[1]!;
+  return { tool: byToken.get(token) ?? token, token };
 }

@@ -31,9 +31,11 @@ export type QuoteContext = 'none' | 'single' | 'double';
 
 const LOGIC = new Set(['and', 'or', 'xor', 'div']);
 const UNION = new Set(['union', 'intersect', 'except']);
-const VERB = new Set(['select', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'truncate', 'exec', 'execute', 'declare', 'waitfor', 'shutdown', 'grant', 'revoke', 'load', 'rename', 'handler', 'call', 'merge']);
+const VERB = new Set(['select', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'truncate', 'exec', 'execute', 'declare', 'waitfor', 'shutdown', 'grant', 'revoke', 'load', 'rename', 'handler', 'call', 'merge', 'backup', 'restore']);
 const CLAUSE = new Set(['order', 'group', 'having', 'limit', 'procedure']);
 const LITERAL = new Set(['null', 'true', 'false']);
+/** Niladic values: SQL reads them without parentheses (select current_user). */
+const NILADIC = new Set(['current_user', 'session_user', 'system_user', 'current_date', 'current_time', 'current_timestamp', 'localtimestamp', 'current_database', 'current_schema']);
 const KEYWORD = new Set([
   'from', 'where', 'into', 'values', 'table', 'as', 'is', 'not', 'like', 'rlike', 'regexp', 'in', 'between', 'case', 'when', 'then', 'else', 'end',
   'delay', 'distinct', 'all', 'top', 'exists', 'outfile', 'dumpfile', 'infile', 'set', 'sounds', 'collate', 'by', 'asc', 'desc', 'offset', 'join',
@@ -140,7 +142,8 @@ export function tokenizeSql(s: string, ctx: QuoteContext, max = 48): SqlToken[] 
       i = n;
       continue;
     }
-    if (isDigit(c) || (c === 46 && isDigit(s.charCodeAt(i + 1)))) {
+    const signed = (c === 45 || c === 43) && out.length === 0 && isDigit(s.charCodeAt(i + 1));
+    if (signed || isDigit(c) || (c === 46 && isDigit(s.charCodeAt(i + 1)))) {
       let k = i + 1;
       if (c === 48 && (s.charCodeAt(k) | 0x20) === 120) k++;
       while (k < n && (isDigit(s.charCodeAt(k)) || isWordStart(s.charCodeAt(k)) || s.charCodeAt(k) === 46)) k++;
@@ -172,6 +175,7 @@ export function tokenizeSql(s: string, ctx: QuoteContext, max = 48): SqlToken[] 
       else if (VERB.has(w)) t = 'E';
       else if (CLAUSE.has(w)) t = 'B';
       else if (LITERAL.has(w)) t = '1';
+      else if (NILADIC.has(w)) t = 'v';
       else if (call && (FUNCTIONS.has(w) || FUNCTIONS.has(last))) t = 'f';
       else if (KEYWORD.has(w)) t = 'k';
       else t = 'n';
@@ -215,9 +219,21 @@ export function tokenizeSql(s: string, ctx: QuoteContext, max = 48): SqlToken[] 
 /** Folds a token stream: adjacent barewords and adjacent strings merge (MySQL concatenates 'a' 'b'). */
 export function fingerprint(tokens: SqlToken[], len = 12): string {
   let fp = '';
+  let prevOp = '';
   for (const tk of tokens) {
     const prev = fp[fp.length - 1];
+    // arithmetic folds into its value: 1-1 union select reads as 1 union select
+    if (tk.t === '1' && prev === 'o' && fp[fp.length - 2] === '1' && '+-*/%'.includes(prevOp)) {
+      fp = fp.slice(0, -1);
+      continue;
+    }
+    prevOp = tk.t === 'o' ? tk.v : '';
     if ((tk.t === 'n' || tk.t === 's') && prev === tk.t) continue;
+    // a list folds to its first element: 1,NULL,NULL,NULL) and 1,2,3,…,20 read as 1)
+    if ((tk.t === '1' || tk.t === 's' || tk.t === 'n' || tk.t === 'v') && prev === ',' && fp[fp.length - 2] === tk.t) {
+      fp = fp.slice(0, -1);
+      continue;
+    }
     fp += tk.t;
     if (fp.length >= len) break;
   }
@@ -231,7 +247,7 @@ export function fingerprint(tokens: SqlToken[], len = 12): string {
  */
 export const SQL_PATTERNS: ReadonlyArray<{ id: string; re: RegExp; why: string }> = [
   { id: 'logic', re: /^&[1sfv(o&]/, why: "OR/AND followed by a value: tautology or boolean probe (' or '1'='1, 1 and 1=1)" },
-  { id: 'logic-compare', re: /^&n[o.]/, why: 'OR/AND then a comparison on a column (or x=1, and id is null)' },
+  { id: 'logic-compare', re: /^&n[o.k]/, why: 'OR/AND then a comparison on a column (or x=1, and id is null)' },
   { id: 'logic-keyword', re: /^&[kE(]/, why: 'OR/AND then NOT/EXISTS/SELECT' },
   { id: 'compare', re: /^o[1sfv(]/, why: "operator straight after the break ('='', '||', -1, +if()" },
   { id: 'compare-bare', re: /^on[&;c)]|^on$|^ono/, why: "operator and bareword after the break, ended by logic or comment ('-x--)" },
@@ -243,6 +259,8 @@ export const SQL_PATTERNS: ReadonlyArray<{ id: string; re: RegExp; why: string }
   { id: 'keyword', re: /^k[n1sfv(]/, why: 'AS/IS/WHERE/FROM … continuing the query' },
   { id: 'function', re: /^f\(/, why: 'a SQL function call (sleep(), benchmark()) right after the break' },
   { id: 'list', re: /^,[1sfv(n]/, why: 'a list continuation (,NULL,NULL) / ,(select …)) out of an INSERT/IN list' },
+  { id: 'list-subquery', re: /^,\(?E/, why: 'a subquery as the next list element: 1,(select …)' },
+  { id: 'where', re: /^k(?:n?k)?[1sn]o/, why: 'WHERE 1=1 / AS x WHERE 1=1 appended to the value' },
 ];
 
 /** Statement heads that are injections when the whole value is SQL (no break needed). */
@@ -251,8 +269,10 @@ export const SQL_HEAD_PATTERNS: ReadonlyArray<{ id: string; re: RegExp; why: str
   { id: 'select-list', re: /^En[,(.sk]/, why: 'SELECT col, … / EXEC proc args / CREATE TABLE x (' },
   { id: 'union-head', re: /^Uk?(E[^n]|En[,k.]|\()/, why: 'UNION SELECT at the start' },
   { id: 'subquery', re: /^\(E/, why: '(SELECT …)' },
+  { id: 'list-subquery-head', re: /^,\(?E/, why: ',(select …) appended to a hidden value' },
   { id: 'logic-head', re: /^&[1sfv(]/, why: 'AND 0 / OR sleep(5) appended to a hidden value' },
-  { id: 'function-head', re: /^f\(/, why: 'the value is a SQL function call' },
+  { id: 'function-head', re: /^o?f\(/, why: 'the value is a SQL function call (+if(benchmark(…)))' },
+  { id: 'order-head', re: /^Bk[1fv(]/, why: 'ORDER BY 1 / ORDER BY SLEEP(5) as the whole value' },
 ];
 
 export interface SqlVerdict {
@@ -266,12 +286,12 @@ export interface SqlVerdict {
  * first token (the closed string); in the bare context it is after a leading value and any
  * unmatched `)`. Returns the fingerprint tail from there, or undefined if it never leaves.
  */
-function breakOut(fp: string, ctx: QuoteContext): string | undefined {
+function breakOut(fp: string, ctx: QuoteContext): { tail: string; broke: boolean } | undefined {
   if (ctx !== 'none') {
     if (fp.length < 2) return undefined;
     let k = 1;
     while (fp[k] === ')') k++;
-    return fp.slice(k);
+    return { tail: fp.slice(k), broke: true };
   }
   // bare: a leading value (number, bareword, string), optionally a list, then unmatched `)`
   let k = 0;
@@ -290,7 +310,7 @@ function breakOut(fp: string, ctx: QuoteContext): string | undefined {
   }
   // a plain value followed directly by SQL (1 and 1=1, 1 union select, 1; drop) also breaks out:
   // in the bare context the value was never inside anything
-  return fp.slice(k);
+  return { tail: fp.slice(k), broke };
 }
 
 export function judgeSql(value: string): SqlVerdict | undefined {
@@ -302,12 +322,14 @@ export function judgeSql(value: string): SqlVerdict | undefined {
     if (ctx === 'none') {
       for (const p of SQL_HEAD_PATTERNS) if (p.re.test(fp)) return { context: ctx, fingerprint: fp, pattern: p.id };
     }
-    const tail = breakOut(fp, ctx);
-    if (tail === undefined || tail.length === 0) continue;
-    if (ctx === 'none' && fp[0] === 'n' && tail[0] === '&' && tail[1] === 'n') continue; // "black and white"
-    if (ctx === 'none' && tail[0] === 'E' && !SQL_HEAD_PATTERNS.some((p) => p.re.test(tail))) continue; // "how to select a school"
+    const bo = breakOut(fp, ctx);
+    if (bo === undefined || bo.tail.length === 0) continue;
+    const { tail, broke } = bo;
+    if (!broke && fp[0] === 'n' && /^&n(?![o.k])/.test(tail)) continue; // "black and white"
+    if (!broke && tail[0] === 'E' && !SQL_HEAD_PATTERNS.some((p) => p.re.test(tail))) continue; // "how to select a school"
     for (const p of SQL_PATTERNS) {
-      if (ctx === 'none' && (p.id === 'compare' || p.id === 'compare-bare' || p.id === 'keyword' || p.id === 'comment' || p.id === 'list')) continue;
+      // a bare value that never left anything needs more than an operator, a word or a comment after it
+      if (!broke && (p.id === 'compare' || p.id === 'compare-bare' || p.id === 'keyword' || p.id === 'comment' || p.id === 'list')) continue;
       if (p.re.test(tail)) return { context: ctx, fingerprint: fp, pattern: p.id };
     }
   }
