@@ -29,6 +29,8 @@ export function evalOptions(y: Argv): Argv {
     .option('check', { type: 'string', array: true, describe: 'only these check ids / 仅运行这些检查项' })
     .option('var', { type: 'string', array: true, describe: 'override a pack variable: NAME=VALUE (JSON or text) / 覆盖策略变量' })
     .option('format', { type: 'string', default: 'text', describe: 'report format: text, json, junit, sarif, html, dengbao, dengbao-html / 报告格式' })
+    .option('waivers', { type: 'string', describe: 'YAML file of accepted exceptions (check, hosts/tags, justification, owner, approver, expires) / 豁免清单文件' })
+    .option('allow-expired-waivers', { type: 'boolean', describe: 'run even if a waiver has expired (it then waives nothing) / 允许过期豁免（不再生效）' })
     .option('report', { type: 'string', array: true, describe: 'reports to write: FORMAT[:FILE],… e.g. text,json:r.json,sarif:r.sarif (repeatable) / 输出多种报告' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to a file / 报告输出文件' })
     .option('color', { type: 'boolean', describe: 'colour (default: on a TTY) / 彩色输出' })
@@ -68,6 +70,8 @@ export function auditOptionsFrom(a: Record<string, unknown>) {
     format: str(a.format) ?? 'text',
     output: str(a.output),
     reports: strs(a.report),
+    waivers: str(a.waivers),
+    allowExpiredWaivers: a['allow-expired-waivers'] === true,
     lang: str(a.lang),
     color: typeof a.color === 'boolean' ? a.color : undefined,
     verbose: a.verbose === true,

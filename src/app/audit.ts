@@ -21,6 +21,9 @@ import type { SiteFacts } from '../engine/fleet.js';
 import { assertSomethingToAudit, parseVarOverrides, targetsFrom, type TargetOptions } from './targets.js';
 import { progressReporter } from './progress.js';
 import { writeFileAtomic, type Io } from './io.js';
+import { loadWaiverFile, tellWaivers } from './waivers.js';
+import { localDate, type WaiverFile } from '../policy/waivers.js';
+import { applyWaivers } from '../audit/waive.js';
 
 export interface AuditOptions extends TargetOptions {
   pack?: string;
@@ -37,13 +40,21 @@ export interface AuditOptions extends TargetOptions {
   naive?: NaiveMode;
   checks?: string[];
   verbose?: boolean;
+  /** `--waivers FILE`: accepted exceptions, validated before any host is touched. */
+  waivers?: string;
+  /** Keep going when a waiver has expired (it then waives nothing and the report says so). */
+  allowExpiredWaivers?: boolean;
   /** `--fail-on`: which findings fail the run (src/audit/fail-on.ts). */
   failOn?: string;
 }
 
+/** Every check id of a prepared pack, including those --check left out (waivers may name them). */
+const allIds = new WeakMap<Pack, string[]>();
+
 /** Load, validate and lint the pack before any host is touched (exit 2 on any problem). */
 export function preparePack(dir: string | undefined, only?: string[]): Pack {
   const pack = loadPack(dir ?? defaultPackDir(), { cases: false });
+  allIds.set(pack, pack.checks.map((c) => c.id));
   const problems = lintPack(pack, collectors, derivers);
   if (problems.length) throw problems.length === 1 ? problems[0]! : new GwsecErrorList(problems);
   if (only?.length) {
@@ -62,7 +73,7 @@ async function loadGeo(): Promise<(ip: string) => string | null> {
 }
 
 /** Everything that can be wrong with the input is found before any host is touched. */
-async function prepare(o: AuditOptions): Promise<{ pack: Pack; inventory?: Inventory; cliVars: Record<string, unknown> }> {
+async function prepare(o: AuditOptions, io: Io): Promise<{ pack: Pack; inventory?: Inventory; cliVars: Record<string, unknown>; waivers?: WaiverFile }> {
   assertSomethingToAudit(o);
   parseFailOn(o.failOn); // a bad threshold is a usage error before any host is touched
   reportTargets(o);
@@ -71,7 +82,8 @@ async function prepare(o: AuditOptions): Promise<{ pack: Pack; inventory?: Inven
   resolveVariables(pack, cliVars);
   const inventory = o.inventory ? await loadInventory(o.inventory) : undefined;
   for (const h of inventory?.hosts ?? []) resolveVariables(pack, h.vars, { file: `${inventory!.file}:${h.line} (host ${h.name})` });
-  return { pack, inventory, cliVars };
+  const waivers = loadWaiverFile(o.waivers, allIds.get(pack) ?? [], io.now(), o.allowExpiredWaivers);
+  return { pack, inventory, cliVars, waivers };
 }
 
 async function gather(pack: Pack, targets: AuditTarget[], o: AuditOptions, io: Io): Promise<HostFacts[]> {
@@ -117,11 +129,17 @@ export function emit(report: Report, pack: Pack | undefined, o: AuditOptions, io
     if (t.path) writeFileAtomic(t.path, text);
     else io.out(text);
   }
+  tellWaivers(report, io, detectLang(o.lang, io.env));
   // A host that could not be audited at all, or a finding at or above --fail-on, fails the run.
   return exitStatus(failures);
 }
 
-function evaluateAndReport(pack: Pack, hosts: HostFacts[], cliVars: Record<string, unknown>, site: SiteFacts | undefined, geo: (ip: string) => string | null, o: AuditOptions, io: Io): Report {
+interface Judging {
+  waivers?: WaiverFile;
+  inventory?: Inventory;
+}
+
+function evaluateAndReport(pack: Pack, hosts: HostFacts[], cliVars: Record<string, unknown>, site: SiteFacts | undefined, geo: (ip: string) => string | null, o: AuditOptions, io: Io, j: Judging = {}): Report {
   const now = io.now();
   const results = evaluateHosts(pack, hosts, {
     now,
@@ -132,22 +150,24 @@ function evaluateAndReport(pack: Pack, hosts: HostFacts[], cliVars: Record<strin
   });
   // A shard cannot judge the whole fleet: its fleet results are left to `gwsec merge`.
   const kept = o.shard ? results.filter((r) => r.host !== '*') : results;
-  const report = buildReport(pack, hosts, kept, now);
+  let report = buildReport(pack, hosts, kept, now);
+  // Waivers: a pure step between evaluation and the reports.
+  if (j.waivers) report = applyWaivers(report, j.waivers, { today: localDate(now), hostTags: (h) => j.inventory?.hosts.find((x) => x.name === h)?.tags ?? [] });
   if (o.shard) report.fleetInput = { hosts, site };
   return report;
 }
 
 export async function auditRun(o: AuditOptions, io: Io): Promise<number> {
-  const { pack, inventory, cliVars } = await prepare(o);
+  const { pack, inventory, cliVars, waivers } = await prepare(o, io);
   const geo = await loadGeo();
   const targets = await targetsFrom(o, io, inventory);
   const site = inventory ? await resolveSite(inventory.site, geo) : undefined;
   const hosts = await gather(pack, targets, o, io);
-  return emit(evaluateAndReport(pack, hosts, cliVars, site, geo, o, io), pack, o, io);
+  return emit(evaluateAndReport(pack, hosts, cliVars, site, geo, o, io, { waivers, inventory }), pack, o, io);
 }
 
 export async function factsRun(o: AuditOptions & { save?: string }, io: Io): Promise<number> {
-  const { pack, inventory } = await prepare(o);
+  const { pack, inventory } = await prepare(o, io);
   const hosts = await gather(pack, await targetsFrom(o, io, inventory), o, io);
   const file: FactsFile = { schemaVersion: 1, tool: { name: 'gwsec', version: VERSION }, hosts };
   const text = JSON.stringify(file, null, 2) + '\n';
@@ -160,9 +180,10 @@ export async function evaluateRun(o: AuditOptions & { files: string[] }, io: Io)
   reportTargets(o);
   const pack = preparePack(o.pack, o.checks);
   const cliVars = parseVarOverrides(o.vars);
+  const waivers = loadWaiverFile(o.waivers, allIds.get(pack) ?? [], io.now(), o.allowExpiredWaivers);
   const hosts = o.files.flatMap((f) => readJson<FactsFile>(f, (d) => d?.schemaVersion === 1 && Array.isArray(d.hosts), 'a gwsec facts file').hosts);
   const geo = await loadGeo();
-  return emit(evaluateAndReport(pack, hosts, cliVars, undefined, geo, o, io), pack, o, io);
+  return emit(evaluateAndReport(pack, hosts, cliVars, undefined, geo, o, io, { waivers }), pack, o, io);
 }
 
 /**
