@@ -11,6 +11,7 @@ import { fixtureCommand } from './commands/fixture.js';
 import { agentCommand } from './commands/agent.js';
 import { playbookCommand } from './commands/playbook.js';
 import { incidentCommand } from './commands/incident.js';
+import { detectCommand } from './commands/detect.js';
 
 /** A command: its yargs builder plus a run that returns the exit code. */
 export interface Command {
@@ -21,7 +22,7 @@ export interface Command {
 }
 
 /** The explicit command registry (parity with docs/ tested). */
-export const commands: Command[] = [auditCommand, factsCommand, evaluateCommand, mergeCommand, policyCommand, inventoryCommand, fixtureCommand, agentCommand, playbookCommand, incidentCommand];
+export const commands: Command[] = [auditCommand, factsCommand, evaluateCommand, mergeCommand, policyCommand, inventoryCommand, fixtureCommand, agentCommand, playbookCommand, incidentCommand, detectCommand];
 
 const EPILOG = [
   'Exit codes / 退出码:',

@@ -7,8 +7,8 @@ import { array, byType, literal, num, object, oneOf, optional, str, type Issue, 
 /** Article 41(三): website run logs are kept at least six months. */
 export const MIN_RETENTION_DAYS = 180;
 
-export const FORMATS = ['nginx', 'apache', 'syslog', 'auth', 'json', 'raw'] as const;
-export type LogFormat = (typeof FORMATS)[number];
+export { LOG_FORMATS as FORMATS, type LogFormat } from '../../src/parsers/loglines.js';
+import { LOG_FORMATS as FORMATS } from '../../src/parsers/loglines.js';
 
 const name = str({ pattern: /^[A-Za-z0-9_.-]{1,64}$/, message: 'a name: letters, digits, _ . - (at most 64)' });
 const startAt = oneOf(['beginning', 'end'] as const);

@@ -4,3 +4,4 @@ export * from './schema.js';
 export * from './check.js';
 export * from './result.js';
 export * from './facts.js';
+export * from './alert.js';

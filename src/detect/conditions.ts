@@ -1,0 +1,147 @@
+/**
+ * Conditions over one event's fields: `{ field, <op>: value }`, `{ all: [...] }`, `{ any: [...] }`,
+ * `{ not: cond }`. Validated with located issues (against the field registry of the rule's source
+ * type), then compiled once into a closure.
+ */
+import type { DetectEvent, FieldValue } from './event.js';
+import { FIELDS, type FieldKind, type SourceType } from './fields.js';
+
+export interface Issue {
+  path: PropertyKey[];
+  message: string;
+}
+
+export type Predicate = (e: DetectEvent) => boolean;
+
+/** Operators and the field kinds they apply to. `matches` is a JavaScript regex, case-insensitive. */
+export const OPS: Record<string, FieldKind[]> = {
+  eq: ['string', 'number'],
+  ne: ['string', 'number'],
+  in: ['string', 'number'],
+  not_in: ['string', 'number'],
+  contains: ['list', 'string'],
+  matches: ['string'],
+  prefix: ['string'],
+  gt: ['number'],
+  ge: ['number'],
+  lt: ['number'],
+  le: ['number'],
+  exists: ['string', 'number', 'list'],
+};
+
+const SHAPE = 'a condition: {field, <op>: value}, {all: [...]}, {any: [...]} or {not: {...}}';
+
+export function validateWhere(c: unknown, path: PropertyKey[], type: SourceType, out: Issue[]): void {
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) {
+    out.push({ path, message: `expected ${SHAPE}` });
+    return;
+  }
+  const o = c as Record<string, unknown>;
+  const keys = Object.keys(o);
+  for (const comb of ['all', 'any'] as const) {
+    if (comb in o) {
+      if (keys.length !== 1) out.push({ path, message: `'${comb}' must stand alone, found also: ${keys.filter((k) => k !== comb).join(', ')}` });
+      const list = o[comb];
+      if (!Array.isArray(list) || list.length === 0) out.push({ path: [...path, comb], message: `'${comb}' takes a non-empty list of conditions` });
+      else list.forEach((ch, i) => validateWhere(ch, [...path, comb, i], type, out));
+      return;
+    }
+  }
+  if ('not' in o) {
+    if (keys.length !== 1) out.push({ path, message: `'not' must stand alone` });
+    validateWhere(o.not, [...path, 'not'], type, out);
+    return;
+  }
+  const f = o.field;
+  const kind = typeof f === 'string' ? FIELDS[type][f] : undefined;
+  if (typeof f !== 'string') out.push({ path, message: `expected ${SHAPE}` });
+  else if (!kind) out.push({ path: [...path, 'field'], message: `unknown field '${f}' for source ${type} (known: ${Object.keys(FIELDS[type]).join(', ')})` });
+  const ops = keys.filter((k) => k !== 'field');
+  if (ops.length !== 1) {
+    out.push({ path, message: `give exactly one operator (${Object.keys(OPS).join(' ')}), found: ${ops.join(', ') || 'none'}` });
+    return;
+  }
+  const op = ops[0]!;
+  const v = o[op];
+  if (!(op in OPS)) {
+    out.push({ path: [...path, op], message: `unknown operator '${op}' (known: ${Object.keys(OPS).join(' ')})` });
+    return;
+  }
+  if (kind && !OPS[op]!.includes(kind)) out.push({ path: [...path, op], message: `'${op}' does not apply to ${kind} field '${f as string}'` });
+  const at = [...path, op];
+  const scalar = (x: unknown) => typeof x === 'string' || typeof x === 'number';
+  if ((op === 'in' || op === 'not_in') && !(Array.isArray(v) && v.length > 0 && v.every(scalar))) out.push({ path: at, message: `'${op}' takes a non-empty list of values` });
+  else if (['gt', 'ge', 'lt', 'le'].includes(op) && typeof v !== 'number') out.push({ path: at, message: `'${op}' takes a number` });
+  else if (op === 'exists' && typeof v !== 'boolean') out.push({ path: at, message: `'exists' takes true or false` });
+  else if (['eq', 'ne', 'contains', 'prefix'].includes(op) && !scalar(v)) out.push({ path: at, message: `'${op}' takes a string or a number` });
+  else if (op === 'matches') {
+    if (typeof v !== 'string') out.push({ path: at, message: `'matches' takes a regular expression (string)` });
+    else
+      try {
+        new RegExp(v, 'i');
+      } catch (e) {
+        out.push({ path: at, message: `not a valid regular expression: ${(e as Error).message}` });
+      }
+  }
+}
+
+const str = (v: FieldValue): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+
+/** Compile a validated condition. Missing fields make every operator false (except `exists: false`). */
+export function compileWhere(c: unknown): Predicate {
+  const o = c as Record<string, unknown>;
+  if ('all' in o) {
+    const ps = (o.all as unknown[]).map(compileWhere);
+    return (e) => ps.every((p) => p(e));
+  }
+  if ('any' in o) {
+    const ps = (o.any as unknown[]).map(compileWhere);
+    return (e) => ps.some((p) => p(e));
+  }
+  if ('not' in o) {
+    const p = compileWhere(o.not);
+    return (e) => !p(e);
+  }
+  const f = o.field as string;
+  const op = Object.keys(o).find((k) => k !== 'field')!;
+  const v = o[op];
+  switch (op) {
+    case 'eq':
+      return (e) => str(e.fields[f]) === String(v);
+    case 'ne':
+      return (e) => e.fields[f] !== undefined && str(e.fields[f]) !== String(v);
+    case 'in': {
+      const set = new Set((v as unknown[]).map(String));
+      return (e) => set.has(str(e.fields[f]) ?? '\0');
+    }
+    case 'not_in': {
+      const set = new Set((v as unknown[]).map(String));
+      return (e) => e.fields[f] !== undefined && !set.has(str(e.fields[f]) ?? '\0');
+    }
+    case 'contains': {
+      const s = String(v);
+      return (e) => {
+        const x = e.fields[f];
+        return Array.isArray(x) ? x.includes(s) : typeof x === 'string' && x.includes(s);
+      };
+    }
+    case 'matches': {
+      const re = new RegExp(v as string, 'i');
+      return (e) => {
+        const x = str(e.fields[f]);
+        return x !== undefined && re.test(x);
+      };
+    }
+    case 'prefix': {
+      const s = String(v);
+      return (e) => str(e.fields[f])?.startsWith(s) === true;
+    }
+    case 'exists':
+      return (e) => (e.fields[f] !== undefined && e.fields[f] !== '') === v;
+    default: {
+      const n = v as number;
+      const cmp = op === 'gt' ? (x: number) => x > n : op === 'ge' ? (x: number) => x >= n : op === 'lt' ? (x: number) => x < n : (x: number) => x <= n;
+      return (e) => typeof e.fields[f] === 'number' && cmp(e.fields[f] as number);
+    }
+  }
+}

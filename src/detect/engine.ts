@@ -1,0 +1,320 @@
+/**
+ * The rule engine: compile rules once, feed parsed events, get alert changes. PURE: no clock (time
+ * is the event's), no I/O. Keyed state (threshold, sequence, open alerts) is bounded per rule by
+ * `max_keys`; when an entry still inside its window must be dropped, the drop is itself reported
+ * as an `overflow` alert of that rule (one per suppression window, its count = entries dropped).
+ */
+import { createHash } from 'node:crypto';
+import { MAX_REFS, MAX_SAMPLES, type Alert, type AlertChange, type AlertRef } from '../model/alert.js';
+import { compileWhere, type Predicate } from './conditions.js';
+import { escapeLine, type DetectEvent, type FieldValue } from './event.js';
+import { DEFAULT_EVIDENCE, DEFAULT_KEY, type SourceType } from './fields.js';
+import type { Rule } from './load.js';
+import { durationMs } from './schema.js';
+
+/** Stable alert id: same rule, group key and first-seen instant → same id. */
+export function alertId(rule: string, key: string, firstSeenMs: number): string {
+  return createHash('sha256').update(`${rule}\n${key}\n${firstSeenMs}`).digest('hex').slice(0, 32);
+}
+
+interface Hit {
+  time: number;
+  line?: string;
+  ref?: AlertRef;
+}
+
+interface KeyState {
+  /** Event times inside the window, newest last (threshold: at most `count`; sequence: first-step hits). */
+  times: number[];
+  hits: Hit[];
+  last: number;
+}
+
+interface OpenAlert {
+  alert: Alert;
+  lastMs: number;
+}
+
+interface Compiled {
+  rule: Rule;
+  kind: Rule['logic']['kind'];
+  where: Predicate;
+  then?: Predicate;
+  key: string;
+  windowMs: number;
+  count: number;
+  weight?: string;
+  evidence: string[];
+  state: Map<string, KeyState>;
+  open: Map<string, OpenAlert>;
+  overflow?: OpenAlert;
+  dropped: number;
+}
+
+export interface EngineStats {
+  events: number;
+  alerts: number;
+  updates: number;
+  errors: number;
+  /** Keyed entries held now, per rule. */
+  keys: Record<string, number>;
+  /** Entries dropped at the memory bound, per rule. */
+  dropped: Record<string, number>;
+}
+
+export class DetectionEngine {
+  private readonly byType: Record<SourceType, Compiled[]> = { web: [], auth: [], file: [], drift: [] };
+  private readonly all: Compiled[] = [];
+  private events = 0;
+  private alerts = 0;
+  private updates = 0;
+  private errors = 0;
+
+  constructor(
+    rules: Rule[],
+    private readonly host: string,
+  ) {
+    for (const rule of rules) {
+      const lg = rule.logic;
+      const c: Compiled = {
+        rule,
+        kind: lg.kind,
+        where: compileWhere(lg.kind === 'sequence' ? lg.first.where : lg.where),
+        then: lg.kind === 'sequence' ? compileWhere(lg.then.where) : undefined,
+        key: lg.key ?? DEFAULT_KEY[rule.source],
+        windowMs: lg.kind === 'threshold' || lg.kind === 'sequence' ? durationMs(lg.window) : 0,
+        count: lg.kind === 'threshold' ? lg.count : lg.kind === 'sequence' ? lg.first.count : 1,
+        weight: lg.kind === 'threshold' ? lg.weight : undefined,
+        evidence: rule.evidence ?? DEFAULT_EVIDENCE[rule.source],
+        state: new Map(),
+        open: new Map(),
+        dropped: 0,
+      };
+      this.byType[rule.source].push(c);
+      this.all.push(c);
+    }
+  }
+
+  /** Source types some rule reads (a caller skips parsing the rest). */
+  wants(type: SourceType): boolean {
+    return this.byType[type].length > 0;
+  }
+
+  /** Whether any rule reads web.* fields (the web-attack inspection costs CPU). */
+  get wantsWebInspection(): boolean {
+    return this.byType.web.length > 0;
+  }
+
+  feed(ev: DetectEvent, out: AlertChange[] = []): AlertChange[] {
+    this.events++;
+    const rules = this.byType[ev.type];
+    for (let i = 0; i < rules.length; i++) {
+      const c = rules[i]!;
+      try {
+        this.apply(c, ev, out);
+      } catch {
+        // A hostile or odd event must never stop a rule (or the others): counted, skipped.
+        this.errors++;
+      }
+    }
+    return out;
+  }
+
+  stats(): EngineStats {
+    const keys: Record<string, number> = {};
+    const dropped: Record<string, number> = {};
+    for (const c of this.all) {
+      keys[c.rule.id] = c.state.size + c.open.size;
+      dropped[c.rule.id] = c.dropped;
+    }
+    return { events: this.events, alerts: this.alerts, updates: this.updates, errors: this.errors, keys, dropped };
+  }
+
+  private apply(c: Compiled, ev: DetectEvent, out: AlertChange[]): void {
+    if (c.kind === 'sequence') return this.sequence(c, ev, out);
+    if (!c.where(ev)) return;
+    const key = keyOf(ev.fields[c.key]);
+    if (c.kind === 'threshold') return this.threshold(c, ev, key, out);
+    this.raise(c, key, ev, [hitOf(ev)], 1, out);
+  }
+
+  private threshold(c: Compiled, ev: DetectEvent, key: string, out: AlertChange[]): void {
+    const w = c.weight ? Math.max(1, Math.min(c.count, Math.floor(Number(ev.fields[c.weight]) || 1))) : 1;
+    if (this.extend(c, key, ev, w, out)) return;
+    const s = this.stateFor(c, key, ev, out);
+    for (let k = 0; k < w; k++) s.times.push(ev.time);
+    s.hits.push(hitOf(ev));
+    s.last = Math.max(s.last, ev.time);
+    // Keep only the newest `count` stamps and those inside the window ending at this event.
+    while (s.times.length > c.count || (s.times.length && s.times[0]! < ev.time - c.windowMs)) s.times.shift();
+    while (s.hits.length > c.count || (s.hits.length && s.hits[0]!.time < ev.time - c.windowMs)) s.hits.shift();
+    if (s.times.length >= c.count) {
+      c.state.delete(key);
+      this.raise(c, key, ev, s.hits, s.times.length, out);
+    }
+  }
+
+  private sequence(c: Compiled, ev: DetectEvent, out: AlertChange[]): void {
+    const isFirst = c.where(ev);
+    const isThen = c.then!(ev);
+    if (!isFirst && !isThen) return;
+    const key = keyOf(ev.fields[c.key]);
+    if (isThen) {
+      if (this.extend(c, key, ev, 1, out)) return;
+      const s = c.state.get(key);
+      if (s) {
+        const from = ev.time - c.windowMs;
+        const inWindow = s.times.filter((t) => t >= from && t <= ev.time);
+        if (inWindow.length >= c.count) {
+          c.state.delete(key);
+          this.raise(c, key, ev, [...s.hits.filter((h) => h.time >= from), hitOf(ev)], 1, out);
+          return;
+        }
+      }
+    }
+    if (isFirst) {
+      const s = this.stateFor(c, key, ev, out);
+      s.times.push(ev.time);
+      s.hits.push(hitOf(ev));
+      s.last = Math.max(s.last, ev.time);
+      const cap = Math.max(c.count, MAX_SAMPLES);
+      while (s.times.length > c.count || (s.times.length && s.times[0]! < ev.time - c.windowMs)) s.times.shift();
+      while (s.hits.length > cap || (s.hits.length && s.hits[0]!.time < ev.time - c.windowMs)) s.hits.shift();
+    }
+  }
+
+  /** An open alert for this key inside its suppression window takes the event: true when it did. */
+  private extend(c: Compiled, key: string, ev: DetectEvent, n: number, out: AlertChange[]): boolean {
+    const o = c.open.get(key);
+    if (!o) return false;
+    if (ev.time - o.lastMs > c.rule.suppressMs) {
+      c.open.delete(key);
+      return false;
+    }
+    const a = o.alert;
+    a.count += n;
+    if (ev.time > o.lastMs) {
+      o.lastMs = ev.time;
+      a.lastSeen = new Date(ev.time).toISOString();
+    }
+    addHit(a, hitOf(ev));
+    this.updates++;
+    out.push({ type: 'update', alert: a });
+    return true;
+  }
+
+  private raise(c: Compiled, key: string, ev: DetectEvent, hits: Hit[], count: number, out: AlertChange[]): void {
+    if (this.extend(c, key, ev, count, out)) return;
+    const first = Math.min(...hits.map((h) => h.time));
+    const r = c.rule;
+    const alert: Alert = {
+      id: alertId(r.id, key, first),
+      rule: r.id,
+      kind: 'detection',
+      title: r.title,
+      severity: r.severity,
+      technique: r.technique,
+      playbook: r.playbook,
+      host: this.host,
+      groupKey: key,
+      firstSeen: new Date(first).toISOString(),
+      lastSeen: new Date(Math.max(first, ev.time)).toISOString(),
+      count,
+      samples: [],
+      refs: [],
+      evidence: evidenceOf(c.evidence, ev),
+    };
+    for (const h of hits) addHit(alert, h);
+    this.bound(c, c.open, ev.time - c.rule.suppressMs, ev, out);
+    c.open.set(key, { alert, lastMs: Math.max(first, ev.time) });
+    this.alerts++;
+    out.push({ type: 'new', alert });
+  }
+
+  private stateFor(c: Compiled, key: string, ev: DetectEvent, out: AlertChange[]): KeyState {
+    let s = c.state.get(key);
+    if (s) {
+      // Touch: re-insert so Map order is least-recently-used first.
+      c.state.delete(key);
+      c.state.set(key, s);
+      return s;
+    }
+    this.bound(c, c.state, ev.time - c.windowMs, ev, out);
+    s = { times: [], hits: [], last: ev.time };
+    c.state.set(key, s);
+    return s;
+  }
+
+  /**
+   * Make room for one more entry by dropping the least recently used. Keyed rule state still inside
+   * its window is a loss (an attack may go unseen): reported as an overflow. A dropped open alert
+   * only means a later repeat opens a new alert instead of counting into the stored one.
+   */
+  private bound<T extends { last?: number; lastMs?: number }>(c: Compiled, m: Map<string, T>, horizon: number, ev: DetectEvent, out: AlertChange[]): void {
+    if (m.size < c.rule.max_keys) return;
+    const first = m.keys().next();
+    if (first.done) return;
+    const v = m.get(first.value)!;
+    m.delete(first.value);
+    if ('times' in v && (v.last ?? 0) >= horizon) this.overflowed(c, ev, out);
+  }
+
+  private overflowed(c: Compiled, ev: DetectEvent, out: AlertChange[]): void {
+    c.dropped++;
+    const o = c.overflow;
+    if (o && ev.time - o.lastMs <= c.rule.suppressMs) {
+      o.alert.count++;
+      o.lastMs = Math.max(o.lastMs, ev.time);
+      o.alert.lastSeen = new Date(o.lastMs).toISOString();
+      o.alert.evidence.dropped = o.alert.count;
+      this.updates++;
+      out.push({ type: 'update', alert: o.alert });
+      return;
+    }
+    const r = c.rule;
+    const alert: Alert = {
+      id: alertId(`${r.id}#overflow`, '', ev.time),
+      rule: r.id,
+      kind: 'overflow',
+      title: { zh: `检测规则"${r.title.zh}"的状态超出内存上限（${r.max_keys} 个键），最早的键被丢弃`, en: `Rule "${r.title.en}" hit its memory bound (${r.max_keys} keys): oldest keys dropped` },
+      severity: 'medium',
+      technique: r.technique,
+      playbook: r.playbook,
+      host: this.host,
+      groupKey: '',
+      firstSeen: new Date(ev.time).toISOString(),
+      lastSeen: new Date(ev.time).toISOString(),
+      count: 1,
+      samples: ev.line !== undefined ? [escapeLine(ev.line)] : [],
+      refs: ev.ref ? [ev.ref] : [],
+      evidence: { max_keys: r.max_keys, dropped: 1 },
+    };
+    c.overflow = { alert, lastMs: ev.time };
+    this.alerts++;
+    out.push({ type: 'new', alert });
+  }
+}
+
+function keyOf(v: FieldValue): string {
+  if (v === undefined) return '';
+  return Array.isArray(v) ? v.join(',') : String(v);
+}
+
+function hitOf(ev: DetectEvent): Hit {
+  return { time: ev.time, line: ev.line, ref: ev.ref };
+}
+
+function addHit(a: Alert, h: Hit): void {
+  if (h.line !== undefined && a.samples.length < MAX_SAMPLES) a.samples.push(escapeLine(h.line));
+  if (h.ref && a.refs.length < MAX_REFS) a.refs.push(h.ref);
+}
+
+function evidenceOf(fields: string[], ev: DetectEvent): Alert['evidence'] {
+  const e: Alert['evidence'] = {};
+  for (const f of fields) {
+    const v = ev.fields[f];
+    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    e[f] = Array.isArray(v) ? v.map((x) => escapeLine(x, 200)) : typeof v === 'string' ? escapeLine(v, 512) : v;
+  }
+  return e;
+}

@@ -1,0 +1,130 @@
+/**
+ * Log lines → engine events, using the agent's own line parsers (src/parsers/loglines.ts): no rule
+ * re-parses what a parser already extracts. Pure: the year for classic syslog stamps (which have
+ * none) is given by the caller, as is the time to use when a line has no readable stamp.
+ */
+import { parsers, type LogFormat, type ParsedLine } from '../parsers/loglines.js';
+import type { DetectEvent } from './event.js';
+import type { SourceType } from './fields.js';
+import { webFields } from './webfields.js';
+
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+
+// 10/Oct/2000:13:55:36 -0700
+const CLF = /^(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)$/;
+// Dec 10 06:55:46
+const BSD = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)$/;
+
+let lastClf = '';
+let lastClfMs = NaN;
+
+/** Epoch ms of a parsed line's stamp, NaN when it has none we can read. */
+export function parseLogTime(s: string | undefined, year: number): number {
+  if (!s) return NaN;
+  if (s === lastClf) return lastClfMs;
+  let m = CLF.exec(s);
+  if (m) {
+    const off = (Number(m[8]) * 60 + Number(m[9])) * 60_000 * (m[7] === '-' ? -1 : 1);
+    const ms = Date.UTC(Number(m[3]), MONTHS[m[2]!] ?? 0, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) - off;
+    lastClf = s;
+    lastClfMs = ms;
+    return ms;
+  }
+  m = BSD.exec(s);
+  // Classic syslog carries local time without a year.
+  if (m) return new Date(year, MONTHS[m[1]!] ?? 0, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])).getTime();
+  // nginx error log: 2024/01/02 03:04:05 (local time)
+  const n = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)$/.exec(s);
+  if (n) return new Date(Number(n[1]), Number(n[2]) - 1, Number(n[3]), Number(n[4]), Number(n[5]), Number(n[6])).getTime();
+  return Date.parse(s);
+}
+
+/** Which rule source type a log format feeds. */
+export function sourceTypeOf(format: LogFormat): SourceType | null {
+  if (format === 'nginx' || format === 'apache') return 'web';
+  if (format === 'auth' || format === 'syslog') return 'auth';
+  return null;
+}
+
+export interface LineContext {
+  /** Year for stamps without one (classic syslog). */
+  year: number;
+  /** Time for a line without a readable stamp (the previous event's, or the read time). */
+  fallbackTime: number;
+  /** Compute web.* fields (only when some rule reads them). */
+  web: boolean;
+}
+
+function urlFields(target: string): { path: string; ext: string } {
+  const q = target.search(/[?#]/);
+  let p = q >= 0 ? target.slice(0, q) : target;
+  if (p.includes('%')) {
+    try {
+      p = decodeURIComponent(p);
+    } catch {
+      /* keep it as logged */
+    }
+  }
+  p = p.toLowerCase();
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return { path: p, ext: dot > 0 ? base.slice(dot + 1) : '' };
+}
+
+export function webEvent(p: ParsedLine, line: string, ctx: LineContext): DetectEvent | null {
+  if (p.status === undefined) return null; // an error-log line, not a request
+  const time = parseLogTime(p.time, ctx.year);
+  const target = p.path ?? '';
+  const u = urlFields(target);
+  const fields: DetectEvent['fields'] = {
+    client: p.client,
+    method: p.method,
+    target,
+    'url.path': u.path,
+    'url.ext': u.ext,
+    status: p.status,
+    bytes: p.bytes,
+    referer: p.referer,
+    user_agent: p.userAgent,
+  };
+  if (ctx.web) {
+    const w = webFields({ method: p.method, target, userAgent: p.userAgent, referer: p.referer });
+    fields['web.categories'] = w.categories;
+    fields['web.transforms'] = w.transforms;
+    fields['web.evidence'] = w.evidence;
+  }
+  return { type: 'web', time: Number.isFinite(time) ? time : ctx.fallbackTime, fields, line };
+}
+
+export function authEvent(p: ParsedLine, line: string, ctx: LineContext): DetectEvent {
+  const time = parseLogTime(p.time, ctx.year);
+  const a = p.auth;
+  return {
+    type: 'auth',
+    time: Number.isFinite(time) ? time : ctx.fallbackTime,
+    fields: {
+      program: p.program,
+      message: p.message,
+      'auth.outcome': a?.outcome,
+      'auth.method': a?.method,
+      'auth.user': a?.user,
+      'auth.from': a?.from,
+      'auth.attempts': a ? (a.repeated ?? 1) : undefined,
+    },
+    line,
+  };
+}
+
+/** One line of a source in `format` → an event, or null (not a format rules read, or unparsable). */
+export function lineEvent(format: LogFormat, line: string, ctx: LineContext): DetectEvent | null {
+  const type = sourceTypeOf(format);
+  if (type === 'web') {
+    const p = parsers[format](line);
+    return p ? webEvent(p, line, ctx) : null;
+  }
+  if (type === 'auth') {
+    const p = parsers.auth(line); // syslog lines (journald too) get the auth fields as well
+    return p ? authEvent(p, line, ctx) : null;
+  }
+  return null;
+}

@@ -1,0 +1,124 @@
+/**
+ * Line parsers for the configured formats. Pure functions: a line in, fields out (or null when the
+ * line is not in that format). The archive always keeps the original line; parsing is for detectors.
+ */
+/** The line formats the agent reads (agents/agent/config.ts validates a source's `format` against this). */
+export const LOG_FORMATS = ['nginx', 'apache', 'syslog', 'auth', 'json', 'raw'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export interface ParsedLine {
+  /** As written in the line (formats differ; no year in classic syslog). */
+  time?: string;
+  host?: string;
+  program?: string;
+  pid?: number;
+  level?: string;
+  client?: string;
+  method?: string;
+  path?: string;
+  status?: number;
+  bytes?: number;
+  referer?: string;
+  userAgent?: string;
+  message?: string;
+  /** auth events: failed/accepted logins and where from. */
+  auth?: { outcome: 'failed' | 'accepted' | 'invalid_user' | 'auth_failure'; method?: string; user?: string; from?: string; repeated?: number };
+  fields?: Record<string, unknown>;
+}
+
+const strip = (l: string) => (l.endsWith('\r') ? l.slice(0, -1) : l);
+
+// 1.2.3.4 - user [10/Oct/2000:13:55:36 -0700] "GET /x HTTP/1.1" 200 2326 "ref" "ua"
+const ACCESS = /^(\S+) \S+ (\S+) \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?/;
+// 2024/01/02 03:04:05 [error] 123#0: *1 message, client: 1.2.3.4, server: …
+const NGINX_ERROR = /^(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(\w+)\] (\d+)#\d+: (.*)$/;
+// [Sun Dec 04 04:47:44 2005] [error] [client 1.2.3.4] message   (Apache 2.2; 2.4 adds [module:level] [pid N])
+const APACHE_ERROR = /^\[([^\]]+)\] \[(?:[\w-]+:)?(\w+)\](?: \[pid (\d+)(?::tid \d+)?\])?(?: \[client ([^\]]+)\])? ?(.*)$/;
+// Jun 14 15:16:01 combo sshd(pam_unix)[19939]: message   |  2024-01-02T03:04:05.123+08:00 host prog[1]: message
+const SYSLOG = /^((?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)|(?:\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)) (\S+) ([^\s[:]+(?:\([^)]*\))?(?: [^\s[:]+)?)(?:\[(\d+)\])?: ?(.*)$/;
+// <34>1 2003-10-11T22:14:15.003Z host app procid msgid [sd] message
+const RFC5424 = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|\[.*?\])(?: (.*))?$/;
+
+function parseAccess(l: string): ParsedLine | null {
+  const m = ACCESS.exec(l);
+  if (!m) return null;
+  const req = m[4]!.split(' ');
+  return {
+    client: m[1],
+    time: m[3],
+    method: req.length >= 2 ? req[0] : undefined,
+    path: req.length >= 2 ? req[1] : m[4],
+    status: Number(m[5]),
+    bytes: m[6] === '-' ? 0 : Number(m[6]),
+    referer: m[7],
+    userAgent: m[8],
+    fields: m[2] !== '-' ? { user: m[2] } : undefined,
+  };
+}
+
+function parseNginx(l: string): ParsedLine | null {
+  const a = parseAccess(l);
+  if (a) return a;
+  const e = NGINX_ERROR.exec(l);
+  if (!e) return null;
+  const client = /, client: ([^,]+)/.exec(e[4]!)?.[1];
+  return { time: e[1], level: e[2], pid: Number(e[3]), message: e[4], client };
+}
+
+function parseApache(l: string): ParsedLine | null {
+  const a = parseAccess(l);
+  if (a) return a;
+  const e = APACHE_ERROR.exec(l);
+  if (!e) return null;
+  return { time: e[1], level: e[2], pid: e[3] ? Number(e[3]) : undefined, client: e[4]?.replace(/:\d+$/, ''), message: e[5] };
+}
+
+function parseSyslog(l: string): ParsedLine | null {
+  const m = SYSLOG.exec(l);
+  if (m) return { time: m[1], host: m[2], program: m[3], pid: m[4] ? Number(m[4]) : undefined, message: m[5] };
+  const r = RFC5424.exec(l);
+  if (!r) return null;
+  const pid = Number(r[5]);
+  return { time: r[2], host: r[3], program: r[4], pid: Number.isFinite(pid) ? pid : undefined, message: r[8] ?? '', fields: { pri: Number(r[1]) } };
+}
+
+const FAILED = /Failed (password|publickey|none|keyboard-interactive\/pam) for (invalid user )?(.*?) from (\S+)/;
+const ACCEPTED = /Accepted (\S+) for (\S+) from (\S+)/;
+const INVALID = /Invalid user (.*?) from (\S+)/;
+const PAM_FAIL = /authentication failure;.*?rhost=(\S*)(?:\s+user=(\S+))?/;
+const REPEATED = /message repeated (\d+) times: \[/;
+
+function parseAuth(l: string): ParsedLine | null {
+  const p = parseSyslog(l);
+  if (!p) return null;
+  const msg = p.message ?? '';
+  const rep = REPEATED.exec(msg);
+  const repeated = rep ? Number(rep[1]) : undefined;
+  let m: RegExpExecArray | null;
+  if ((m = FAILED.exec(msg))) p.auth = { outcome: 'failed', method: m[1], user: m[3], from: m[4], repeated };
+  else if ((m = ACCEPTED.exec(msg))) p.auth = { outcome: 'accepted', method: m[1], user: m[2], from: m[3] };
+  else if ((m = INVALID.exec(msg))) p.auth = { outcome: 'invalid_user', user: m[1], from: m[2] };
+  else if ((m = PAM_FAIL.exec(msg))) p.auth = { outcome: 'auth_failure', from: m[1] || undefined, user: m[2] };
+  return p;
+}
+
+function parseJson(l: string): ParsedLine | null {
+  try {
+    const v: unknown = JSON.parse(l);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+    const o = v as Record<string, unknown>;
+    const s = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+    return { time: s('time') ?? s('timestamp') ?? s('@timestamp'), level: s('level'), message: s('message') ?? s('msg'), fields: o };
+  } catch {
+    return null;
+  }
+}
+
+export const parsers: Record<LogFormat, (line: string) => ParsedLine | null> = {
+  nginx: (l) => parseNginx(strip(l)),
+  apache: (l) => parseApache(strip(l)),
+  syslog: (l) => parseSyslog(strip(l)),
+  auth: (l) => parseAuth(strip(l)),
+  json: (l) => parseJson(strip(l)),
+  raw: (l) => ({ message: strip(l) }),
+};

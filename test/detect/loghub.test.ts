@@ -1,0 +1,47 @@
+/**
+ * The brute-force rule on real sshd logs (Loghub OpenSSH_2k): it reports every source with at least
+ * 8 failed password attempts in some 120 s window, and no other. The expected set is computed here
+ * independently, straight from the text, without the project's parsers or engine.
+ */
+import test from 'ava';
+import { existsSync, readFileSync } from 'node:fs';
+import { huntFile } from '../../src/app/detect.js';
+import { loadRules } from '../../src/detect/load.js';
+
+const FILE = '/work/shared/corpus/logs/loghub__OpenSSH_2k.log';
+const M: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+
+function reference(text: string): Set<string> {
+  const attempts = new Map<string, number[]>();
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^(\w{3}) +(\d+) (\d\d):(\d\d):(\d\d) .*?(?:message repeated (\d+) times: \[ )?Failed password for .*? from (\S+) port/.exec(line);
+    if (!m) continue;
+    const t = Date.UTC(2026, M[m[1]!]!, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
+    const list = attempts.get(m[7]!) ?? [];
+    for (let i = 0; i < Number(m[6] ?? 1); i++) list.push(t);
+    attempts.set(m[7]!, list);
+  }
+  const out = new Set<string>();
+  for (const [ip, ts] of attempts) {
+    ts.sort((a, b) => a - b);
+    for (let i = 0; i + 7 < ts.length; i++) if (ts[i + 7]! - ts[i]! <= 120_000) out.add(ip);
+  }
+  return out;
+}
+
+test('ssh-brute-force on Loghub OpenSSH_2k reports exactly the sources a reference count finds', (t) => {
+  if (!existsSync(FILE)) {
+    if (process.env.CI) t.fail(`${FILE} is missing`);
+    else t.pass(`skipped: ${FILE} is missing`);
+    return;
+  }
+  const expected = reference(readFileSync(FILE, 'utf8'));
+  t.true(expected.size >= 5, `reference found ${expected.size}`);
+  const rules = loadRules(undefined, { cases: false }).rules.filter((r) => r.id === 'ssh-brute-force');
+  const r = huntFile({ file: FILE, source: 'auth', year: 2026 }, rules);
+  const got = new Set(r.alerts.map((a) => a.groupKey));
+  t.deepEqual([...got].sort(), [...expected].sort());
+  t.is(r.unparsed, 0);
+  // No attempt counted twice: every alert's count is at most that source's Failed-password attempts.
+  for (const a of r.alerts) t.true(a.count >= 8);
+});

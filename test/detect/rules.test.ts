@@ -1,0 +1,127 @@
+/**
+ * The shipped detection rules (`gwsec detect lint` / `gwsec detect test` in CI), their parity with the
+ * playbooks, and located errors for bad rules.
+ */
+import test from 'ava';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { defaultPlaybooksDir, loadRules, playbookIds } from '../../src/detect/load.js';
+import { runRuleCases } from '../../src/detect/tester.js';
+import { LOGIC_KINDS } from '../../src/detect/schema.js';
+import { SOURCE_TYPES } from '../../src/detect/fields.js';
+import { GwsecError, GwsecErrorList } from '../../src/model/errors.js';
+import { gwsec } from '../helpers/cli.js';
+
+const set = loadRules(undefined, { playbooks: playbookIds() });
+
+test('every shipped rule passes every one of its cases (gwsec detect test)', (t) => {
+  const outcomes = runRuleCases(set);
+  t.deepEqual(outcomes.filter((o) => !o.ok).map((o) => `${o.rule} — ${o.name}: ${o.problem}`), []);
+  t.true(outcomes.length >= set.rules.length * 2);
+});
+
+test('the shipped pack covers every source type and logic kind, and the issue\'s rules', (t) => {
+  t.deepEqual([...new Set(set.rules.map((r) => r.source))].sort(), [...SOURCE_TYPES].sort());
+  t.deepEqual([...new Set(set.rules.map((r) => r.logic.kind))].sort(), [...LOGIC_KINDS].sort());
+  const ids = new Set(set.rules.map((r) => r.id));
+  for (const id of ['ssh-brute-force', 'ssh-bruteforce-success-after-failures', 'web-sqli', 'web-xss', 'web-path-traversal', 'web-command-injection', 'web-code-injection', 'web-scanner-ua', 'webshell-suspicious-request-pattern', 'web-directory-scan', 'webshell-new-script-in-webroot', 'web-defacement-homepage-changed', 'web-page-deleted', 'account-new-uid0-or-sudoer', 'account-new-login', 'authorized-keys-changed', 'listening-port-new', 'cron-entry-new', 'systemd-unit-new'])
+    t.true(ids.has(id), `missing rule ${id}`);
+});
+
+test('parity: every rule suggests a playbook that exists and lists the rule under detections', (t) => {
+  const problems: string[] = [];
+  for (const r of set.rules) {
+    const file = join(defaultPlaybooksDir(), `${r.playbook}.yaml`);
+    let pb: { detections?: string[] };
+    try {
+      pb = parse(readFileSync(file, 'utf8')) as { detections?: string[] };
+    } catch {
+      problems.push(`${r.id}: playbook ${r.playbook} does not exist (playbooks/${r.playbook}.yaml)`);
+      continue;
+    }
+    if (!(pb.detections ?? []).includes(r.id)) problems.push(`${r.id}: add it to 'detections:' of playbooks/${r.playbook}.yaml`);
+  }
+  t.deepEqual(problems, []);
+});
+
+function rulesDir(files: Record<string, string>): string {
+  const d = mkdtempSync(join(tmpdir(), 'gwsec-rules-'));
+  for (const [n, text] of Object.entries(files)) writeFileSync(join(d, n), text);
+  return d;
+}
+
+const GOOD = readFileSync(join(set.dir, 'ssh-brute-force.yaml'), 'utf8');
+const CASES = readFileSync(join(set.dir, 'ssh-brute-force.cases.yaml'), 'utf8');
+
+function errorsOf(dir: string): string[] {
+  try {
+    loadRules(dir, { playbooks: playbookIds() });
+  } catch (e) {
+    if (e instanceof GwsecErrorList) return e.errors.map((x) => x.format());
+    if (e instanceof GwsecError) return [e.format()];
+    throw e;
+  }
+  return [];
+}
+
+test('an unknown logic kind is a located error at its line', (t) => {
+  const bad = GOOD.replace('kind: threshold', 'kind: thresold');
+  const line = bad.split('\n').findIndex((l) => l.includes('thresold')) + 1;
+  const errs = errorsOf(rulesDir({ 'ssh-brute-force.yaml': bad, 'ssh-brute-force.cases.yaml': CASES }));
+  t.is(errs.length, 1);
+  t.regex(errs[0]!, new RegExp(`ssh-brute-force\\.yaml:${line}:\\d+: logic\\.kind: logic\\.kind must be one of match, threshold`));
+});
+
+test('unknown fields, bad regexes, missing playbooks, id mismatches and missing cases are all reported, located', (t) => {
+  const bad = GOOD.replace('field: auth.method', 'field: auth.methd').replace('playbook: account-compromise', 'playbook: no-such-playbook');
+  const two = GOOD.replace('id: ssh-brute-force', 'id: other-name');
+  const three = GOOD.replace('id: ssh-brute-force', 'id: three').replace("{ field: program, eq: sshd(pam_unix) }", "{ field: program, matches: 'sshd(' }");
+  const errs = errorsOf(rulesDir({ 'ssh-brute-force.yaml': bad, 'ssh-brute-force.cases.yaml': CASES, 'two.yaml': two, 'three.yaml': three, 'three.cases.yaml': CASES }));
+  const text = errs.join('\n');
+  t.regex(text, /ssh-brute-force\.yaml:\d+:\d+: logic\.where\.any\.0\.all\.1\.field: unknown field 'auth\.methd' for source auth/);
+  t.regex(text, /ssh-brute-force\.yaml:\d+:\d+: playbook: no playbook 'no-such-playbook'/);
+  t.regex(text, /three\.yaml:\d+:\d+: logic\.where\.any\.1\.all\.1\.matches: not a valid regular expression/);
+  t.regex(text, /two\.yaml:\d+:\d+: rule id 'other-name' differs from its file name 'two'/);
+  t.regex(text, /two\.yaml:\d+:\d+: rule 'other-name' has no cases/);
+  t.false(text.includes('cases for unknown rule'), 'a rule with errors still owns its cases file');
+});
+
+test('gwsec detect lint: exit 0 on the shipped rules, exit 2 with file:line on a bad one', (t) => {
+  const ok = gwsec(['detect', 'lint', '--lang', 'en']);
+  t.is(ok.code, 0, ok.stderr);
+  t.regex(ok.stdout, /detection rules valid/);
+  const dir = rulesDir({ 'ssh-brute-force.yaml': GOOD.replace('count: 8', 'count: eight'), 'ssh-brute-force.cases.yaml': CASES });
+  const bad = gwsec(['detect', 'lint', '--rules', dir]);
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /ssh-brute-force\.yaml:\d+:\d+: logic\.count/);
+  const tst = gwsec(['detect', 'test', '--lang', 'en']);
+  t.is(tst.code, 0, tst.stdout);
+  t.regex(tst.stdout, /detection cases passed/);
+});
+
+test('gwsec detect --file: hostile lines are counted, never printed raw; exit 1 when alerts are found', (t) => {
+  const d = mkdtempSync(join(tmpdir(), 'gwsec-hunt-'));
+  const f = join(d, 'access.log');
+  const lines: string[] = [];
+  for (let i = 0; i < 3; i++) lines.push(`203.0.113.5 - - [01/Jun/2026:10:00:0${i} +0800] "GET /a.php?id=1'%20UNION%20SELECT%201,2--\u001b]0;owned\u0007\u001b[2J HTTP/1.1" 200 5 "-" "Mozilla/5.0"`);
+  const body = Buffer.concat([
+    Buffer.from(lines.join('\n') + '\n'),
+    Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x0a]),
+    Buffer.from('x'.repeat(100 * 1024) + '\n'),
+    Buffer.from('\u0000\u0000\u0000\n'),
+  ]);
+  writeFileSync(f, body);
+  const r = gwsec(['detect', '--file', f, '--source', 'nginx', '--lang', 'en']);
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stdout, /web-sqli/);
+  t.false(r.stdout.includes('\u001b'), 'no raw escape on the terminal');
+  t.regex(r.stdout, /\\x1b\]0;owned\\x07/);
+  t.regex(r.stderr, /from 6 lines \(6 hostile, 3 unparsed\)/);
+  const j = gwsec(['detect', '--file', f, '--source', 'nginx', '--format', 'json']);
+  const alerts = JSON.parse(j.stdout) as Array<{ rule: string; count: number; refs: Array<{ seq: number }> }>;
+  const sqli = alerts.find((a) => a.rule === 'web-sqli')!;
+  t.is(sqli.count, 3);
+  t.deepEqual(sqli.refs.map((x) => x.seq), [1, 2, 3]);
+});
