@@ -1,0 +1,43 @@
+/**
+ * The engine's shortcut for plain requests (src/detect/webfields.ts) must agree with the full
+ * web-attack inspection on every request of the development corpus, attacks and benign alike.
+ */
+import test from 'ava';
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { inspectRequest } from '../../src/detect/web/index.js';
+import { plainTarget, webFields } from '../../src/detect/webfields.js';
+import { parsers } from '../../src/parsers/loglines.js';
+
+const DIR = '/work/shared/corpus/web-attacks';
+
+test('the plain-request shortcut gives the same categories as the full inspection on the whole corpus', (t) => {
+  if (!existsSync(`${DIR}/attacks.log`)) {
+    if (process.env.CI) t.fail(`${DIR} is missing`);
+    else t.pass(`skipped: ${DIR} is missing`);
+    return;
+  }
+  const text = readFileSync(`${DIR}/attacks.log`, 'utf8') + '\n' + gunzipSync(readFileSync(`${DIR}/benign.log.gz`)).toString('utf8');
+  const diffs: string[] = [];
+  let plain = 0;
+  let n = 0;
+  for (const l of text.split('\n')) {
+    const p = parsers.nginx(l);
+    if (!p || p.status === undefined) continue;
+    n++;
+    const req = { method: p.method, target: p.path ?? '', userAgent: p.userAgent, referer: p.referer };
+    if (plainTarget(req.target)) plain++;
+    const a = [...webFields(req).categories].sort().join();
+    const b = [...new Set(inspectRequest(req).findings.map((x) => x.category))].sort().join();
+    if (a !== b) diffs.push(`${a} vs ${b}: ${l.slice(0, 160)}`);
+  }
+  t.true(n > 22_000);
+  t.true(plain > 1000, `only ${plain} plain requests: the shortcut never applies`);
+  t.deepEqual(diffs.slice(0, 10), []);
+});
+
+test('plain targets: what may and may not take the shortcut', (t) => {
+  for (const s of ['/', '/index.html', '/zwgk/2026/t1_2.html?page=3', '/a/b-c_d/?id=42&p=1']) t.true(plainTarget(s), s);
+  for (const s of ['/.env', '/WEB-INF/web.xml', '/a.php?cmd=whoami', '/etc/passwd', '/a/../b', '/a%2e%2e/b', '/x.php?id=1%27', '/a?q=<s>', '/a?b'])
+    t.false(plainTarget(s), s);
+});
