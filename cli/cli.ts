@@ -32,9 +32,27 @@ const EPILOG = [
   '  3 internal error 内部错误',
 ].join('\n');
 
+/**
+ * `--discovered -15m` as a person types it: a long option followed by a negative number or
+ * duration (-15m, -2h, -1.5) becomes `--discovered=-15m`, which yargs would otherwise read as the
+ * short flags -1 -5 -m.
+ */
+export function attachNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (/^--[a-z][a-z0-9-]*$/.test(a) && next !== undefined && /^-\d+(\.\d+)?[smhdw]?$/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export async function buildCli(argv: string[]): Promise<number> {
   let code = 0;
-  const y = yargs(argv)
+  const y = yargs(attachNegativeValues(argv))
     .scriptName('gwsec')
     .version(VERSION)
     .strict()

@@ -6,7 +6,7 @@
  */
 import { GwsecError } from '../src/model/errors.js';
 
-export const EXIT = { ok: 0, failures: 1, usage: 2, internal: 3 } as const;
+export const EXIT = { ok: 0, failures: 1, usage: 2, internal: 3, interrupted: 130 } as const;
 
 async function main(argv: string[]): Promise<number> {
   // Fast path: no yargs, no policy loading (`--version` must answer in well under 300 ms).
@@ -42,7 +42,8 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     if (e instanceof GwsecError && e.kind === 'user') {
       process.stderr.write(`gwsec: ${e.format()}\n`);
-      process.exitCode = EXIT.usage;
+      // Ctrl+C at a prompt: 128 + SIGINT, as a shell reports an interrupted program.
+      process.exitCode = e.code === 'interrupted' ? EXIT.interrupted : EXIT.usage;
     } else {
       process.stderr.write(`${(e as Error)?.stack ?? String(e)}\ngwsec: internal error — please report it with the stack above / 内部错误，请附上述堆栈信息报告\n`);
       process.exitCode = EXIT.internal;

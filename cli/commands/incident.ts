@@ -1,12 +1,15 @@
 import type { Command } from '../cli.js';
 import { str, strs } from './common.js';
 
+/** Report kinds a submission can name (timeline and evidence manifests are attachments, not reports). */
+const SUBMITTABLE = ['initial', 'followup', 'final', 'shutdown'] as const;
+
 export const incidentCommand: Command = {
   command: 'incident <action> [args..]',
-  describe: 'open, list, show, timeline, verify, close incidents; reports, evidence, discovery-time corrections / 安全事件：登记、列出、查看、时间线、校验、关闭、报告、证据',
+  describe: 'open, list, show, timeline, verify, close incidents; reports, submissions, evidence, discovery-time corrections / 安全事件：登记、列出、查看、时间线、校验、关闭、报告、报送、证据',
   builder: (y) =>
     y
-      .positional('action', { choices: ['open', 'list', 'show', 'timeline', 'verify', 'close', 'report', 'evidence', 'correct'] as const })
+      .positional('action', { choices: ['open', 'list', 'show', 'timeline', 'verify', 'close', 'report', 'submit', 'evidence', 'correct'] as const })
       .positional('args', { type: 'string', array: true, describe: 'incident id (and evidence item) / 事件编号' })
       .option('incidents', { type: 'string', describe: 'incidents directory (default $GWSEC_INCIDENTS or ./incidents) / 事件目录' })
       .option('inventory', { alias: 'i', type: 'string', describe: 'inventory: operator class, unit, site / 资产清单' })
@@ -24,6 +27,13 @@ export const incidentCommand: Command = {
       .option('kind', { type: 'string', default: 'initial', choices: ['initial', 'followup', 'final', 'shutdown', 'timeline', 'evidence'], describe: 'report kind / 报告类型' })
       .option('report-format', { type: 'string', default: 'md', choices: ['md', 'html'], describe: 'report: md | html' })
       .option('stdout', { type: 'boolean', default: true, describe: 'report: also print it / 输出到终端' })
+      .option('output', { alias: 'o', type: 'string', describe: 'report: also write a copy to FILE (instead of printing) / 报告另存为' })
+      .option('signer', { type: 'string', describe: 'report: who signs it off (签发人), journaled / 签发人' })
+      .option('via', { type: 'string', describe: 'submit: how it was submitted (channel) / 报送方式' })
+      .option('reference', { type: 'string', describe: 'submit: document number, receipt or receiver / 文号或回执' })
+      .option('to', { type: 'string', array: true, choices: ['cac', 'supervisor', 'public_security', 'protection_dept', 'dept_cac_office', 'provincial_cac'], describe: 'submit: recipients (default: the rule for the operator class) / 报送对象' })
+      .option('report-version', { type: 'number', describe: 'submit: which version (default the latest) / 报告版本' })
+      .option('at', { type: 'string', describe: 'submit: when it was handed over (default now; "14:05", ISO, -15m) / 报送时间' })
       .option('export', { type: 'string', describe: 'evidence: copy items to this directory (custody recorded) / 导出证据' })
       .option('tz', { type: 'string', describe: 'display/input time zone (Asia/Shanghai, Asia/Urumqi) / 时区' })
       .option('responder', { type: 'string', describe: 'your name, journaled (default $USER) / 处置人' })
@@ -66,7 +76,13 @@ export const incidentCommand: Command = {
         return app.incidentCorrect({ ...common, id: id(), discovered: need('discovered'), reason: need('reason') }, io);
       case 'report': {
         const rf = fmt === 'html' || fmt === 'md' ? fmt : (str(a['report-format']) ?? 'md');
-        return app.incidentReport({ ...common, id: id(), kind: str(a.kind) as never, reportLang: str(a.lang) === 'en' ? 'en' : 'zh', reportFormat: rf as 'md' | 'html', stdout: a.stdout !== false }, io);
+        return app.incidentReport({ ...common, id: id(), kind: str(a.kind) as never, reportLang: str(a.lang) === 'en' ? 'en' : 'zh', reportFormat: rf as 'md' | 'html', stdout: a.stdout !== false, output: str(a.output), signer: str(a.signer) }, io);
+      }
+      case 'submit': {
+        const kind = str(a.kind) ?? 'initial';
+        if (!(SUBMITTABLE as readonly string[]).includes(kind)) throw new GwsecError('usage_error', `--kind for submit must be one of ${SUBMITTABLE.join(', ')}`);
+        const v = a['report-version'];
+        return app.incidentSubmit({ ...common, id: id(), kind: kind as (typeof SUBMITTABLE)[number], version: typeof v === 'number' ? v : undefined, to: strs(a.to), via: str(a.via), reference: str(a.reference), at: str(a.at) }, io);
       }
       default:
         return app.incidentEvidence({ ...common, id: id(), item: args[1], export: str(a.export) }, io);

@@ -1,11 +1,15 @@
 /** `gwsec incident …`: thin functions over the store, returning exit codes; output through Io. */
+import { userInfo } from 'node:os';
+import { writeFile, rename } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Io } from '../app/io.js';
 import { GwsecError } from '../model/errors.js';
-import { GRADE_TEXT, OPERATOR_CLASS_TEXT, countdownLines, deadlineStatus, type Lang, type OperatorClass } from '../playbook/clock.js';
-import { REPORT_KINDS, describeEvent, timeText, writeReport, type ReportKindAll } from '../playbook/report.js';
-import { OFFICIAL_TZ, formatInZone, parseTime } from '../playbook/time.js';
+import { GRADE_TEXT, OPERATOR_CLASS_TEXT, countdownLines, deadlineStatus, recipientsText, type DeadlineState, type Lang, type OperatorClass } from '../playbook/clock.js';
+import { REPORT_KINDS, describeEvent, incidentPlaybook, timeText, writeReport, type ReportKindAll } from '../playbook/report.js';
+import { OFFICIAL_TZ, formatDuration, formatInZone, parseTime } from '../playbook/time.js';
+import { kindTitle } from '../playbook/vocab.js';
 import type { Operator } from './events.js';
-import { closeIncident, correctDiscovery, openIncident, recordMissed } from './lifecycle.js';
+import { closeIncident, correctDiscovery, openIncident, recordMissed, submitReport } from './lifecycle.js';
 import { deadlineList, type IncidentState } from './state.js';
 import { IncidentStore, incidentsRoot } from './store.js';
 import { verifyIncident } from './verify.js';
@@ -18,8 +22,19 @@ export interface IncidentCommon {
   format?: 'text' | 'json';
 }
 
+/** Who acts: --responder, else $SUDO_USER / $USER, else the OS account (a service or cron has no $USER), else "unknown". */
+export function responderName(flag: string | undefined, env: NodeJS.ProcessEnv, osUser: () => string = () => userInfo().username): string {
+  if (flag) return flag;
+  if (env.SUDO_USER || env.USER) return (env.SUDO_USER || env.USER)!;
+  try {
+    return osUser() || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function storeFor(o: IncidentCommon, io: Io): IncidentStore {
-  return new IncidentStore(incidentsRoot(o.incidents, io.env), o.responder || io.env.SUDO_USER || io.env.USER || 'unknown', () => io.now());
+  return new IncidentStore(incidentsRoot(o.incidents, io.env), responderName(o.responder, io.env), () => io.now());
 }
 
 export interface ContextOptions {
@@ -76,12 +91,42 @@ export async function incidentList(o: IncidentCommon, io: Io): Promise<number> {
     io.out(JSON.stringify(all.map((s) => summary(s, io.now())), null, 2) + '\n');
     return 0;
   }
-  if (!all.length) io.out(o.lang === 'zh' ? '没有事件\n' : 'no incidents\n');
-  for (const s of all) {
-    const sm = summary(s, io.now());
-    io.out(`${s.id}  ${s.closed ? (o.lang === 'zh' ? '已关闭' : 'closed') : o.lang === 'zh' ? '处置中' : 'open  '}  ${s.grade ? GRADE_TEXT[s.grade][o.lang] : '-'}  ${sm.overdue.length ? `⚠${sm.overdue.join(',')} ` : ''}${s.title}\n`);
+  if (!all.length) {
+    io.out(o.lang === 'zh' ? '没有事件\n' : 'no incidents\n');
+    return 0;
   }
+  const zh = o.lang === 'zh';
+  const rows = all.map((s) => [
+    s.id,
+    s.closed ? (zh ? '已关闭' : 'closed') : zh ? '处置中' : 'open',
+    s.grade ? GRADE_TEXT[s.grade].zh : '-',
+    nextDeadlineText(s, io.now(), o.tz ?? s.tz, o.lang),
+    s.titles?.[o.lang] ?? s.title,
+  ]);
+  const head = zh ? ['编号', '状态', '级别', '最近时限', '名称'] : ['ID', 'STATUS', 'GRADE', 'NEXT DEADLINE', 'TITLE'];
+  io.out(table([head, ...rows]));
   return 0;
+}
+
+/** Columns padded by display width (a CJK character takes two cells). */
+function table(rows: string[][]): string {
+  const w = (t: string) => [...t].reduce((n, c) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1), 0);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => w(r[i] ?? ''))));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - w(c)))).join('  ')).join('\n') + '\n';
+}
+
+/** The most urgent deadline still to meet: overdue first, then the earliest due; '-' when none. */
+export function nextDeadlineText(s: IncidentState, now: Date, tz: string, lang: Lang): string {
+  const live = deadlineList(s).filter((d) => ['open', 'overdue', 'pending'].includes(deadlineStatus(d, now)));
+  if (!live.length) return '-';
+  const rank = (d: DeadlineState) => (deadlineStatus(d, now) === 'overdue' ? 0 : d.due ? 1 : 2);
+  const d = [...live].sort((a, b) => rank(a) - rank(b) || Date.parse(a.due ?? '') - Date.parse(b.due ?? ''))[0]!;
+  const name = d.title[lang].replace(/（.*$| \(.*$/, '');
+  if (!d.due) return `${name} ${lang === 'zh' ? '待完成' : 'pending'}`;
+  const left = Date.parse(d.due) - now.getTime();
+  const when = formatInZone(new Date(d.due), tz, { short: true });
+  if (left < 0) return lang === 'zh' ? `⚠${name} 已超时 ${formatDuration(-left, lang)}` : `⚠${name} OVERDUE ${formatDuration(-left, lang)}`;
+  return `${name}${d.provisional ? '?' : ''} ${when} (${formatDuration(left, lang)})`;
 }
 
 function summary(s: IncidentState, now: Date) {
@@ -104,11 +149,25 @@ export function showText(s: IncidentState, lang: Lang, now: Date, tz?: string): 
     `${zh ? '级别' : 'Grade'}: ${s.grade ? GRADE_TEXT[s.grade][lang] : zh ? '尚未定级' : 'not graded'}`,
     `${zh ? '预案' : 'Playbook'}: ${s.playbook ? `${s.playbook.id} (${s.finished ?? (zh ? `进行中，下一步 ${s.cursor ?? '-'}` : `running, next ${s.cursor ?? '-'}`)})` : '-'}`,
     `${zh ? '证据' : 'Evidence'}: ${s.evidence.length}  ${zh ? '报告' : 'Reports'}: ${s.reports.length}  ${zh ? '状态' : 'Status'}: ${s.closed ? (zh ? `已关闭 ${formatInZone(new Date(s.closed.at), z)}` : `closed ${formatInZone(new Date(s.closed.at), z)}`) : zh ? '处置中' : 'open'}`,
-    ...countdownLines(deadlineList(s), now, z, lang),
+    ...(deadlineList(s).length ? [zh ? '时限：' : 'Deadlines:'] : []),
+    ...countdownLines(deadlineList(s), now, z, lang).map((l) => `  ${l}`),
+    ...deadlineList(s)
+      .filter((d) => ['met', 'late', 'cancelled'].includes(deadlineStatus(d, now)))
+      .map((d) => `  ${deadlineStatus(d, now) === 'cancelled' ? '–' : '✓'} ${d.title[lang]}${zh ? '：' : ': '}${doneText(d, now, z, lang)}`),
     ...deadlineList(s).filter((d) => d.missedAt).map((d) => (zh ? `⚠ 已记录超时：${d.title.zh}` : `⚠ miss recorded: ${d.title.en}`)),
+    ...s.submissions.map((x) => (zh ? `报送：${kindTitle(x.kind, lang)}第 ${x.version} 版，${formatInZone(new Date(x.submittedAt), z, { short: true })} 报送${recipientsText(x.to, lang)}（${x.via}）` : `Submitted: ${kindTitle(x.kind, lang)} v${x.version}, ${formatInZone(new Date(x.submittedAt), z, { short: true })} to ${recipientsText(x.to, lang)} (${x.via})`)),
     ...s.violations.map((v) => `✗ ${v.message[lang]}`),
   ];
   return lines.join('\n') + '\n';
+}
+
+function doneText(d: DeadlineState, now: Date, tz: string, lang: Lang): string {
+  const st = deadlineStatus(d, now);
+  const zh = lang === 'zh';
+  if (st === 'cancelled') return zh ? '已撤销' : 'cancelled';
+  const at = d.closedAt ? formatInZone(new Date(d.closedAt), tz, { short: true }) : d.due ? formatInZone(new Date(d.due), tz, { short: true }) : '';
+  if (st === 'late') return zh ? `逾期完成 ${at}` : `done late ${at}`;
+  return zh ? `已完成 ${at}` : `met ${at}`;
 }
 
 export async function incidentShow(o: IncidentCommon & { id: string }, io: Io): Promise<number> {
@@ -118,13 +177,15 @@ export async function incidentShow(o: IncidentCommon & { id: string }, io: Io): 
 }
 
 export async function incidentTimeline(o: IncidentCommon & { id: string }, io: Io): Promise<number> {
-  const s = await storeFor(o, io).load(o.id);
+  const store = storeFor(o, io);
+  const s = await store.load(o.id);
   const tz = o.tz ?? s.tz;
   if (o.format === 'json') {
     io.out(JSON.stringify(s.events, null, 2) + '\n');
     return 0;
   }
-  for (const { seq, event } of s.events) io.out(`${String(seq).padStart(4)}  ${formatInZone(new Date(event.at), tz, { short: true })}  ${event.by ?? ''}  ${describeEvent(event, o.lang)}\n`);
+  const playbook = await incidentPlaybook(store, o.id);
+  for (const { seq, event } of s.events) io.out(`${String(seq).padStart(4)}  ${formatInZone(new Date(event.at), tz, { short: true })}  ${event.by ?? ''}  ${describeEvent(event, o.lang, { state: s, playbook, tz })}\n`);
   return 0;
 }
 
@@ -160,17 +221,43 @@ export async function incidentCorrect(o: IncidentCommon & { id: string; discover
   return 0;
 }
 
+/**
+ * Writes a new version of a report (Markdown and HTML from the same state; never overwriting an
+ * earlier version), prints the chosen format, and with `-o FILE` also copies it there.
+ */
 export async function incidentReport(
-  o: IncidentCommon & { id: string; kind: ReportKindAll; reportLang?: Lang; reportFormat: 'md' | 'html'; stdout: boolean },
+  o: IncidentCommon & { id: string; kind: ReportKindAll; reportLang?: Lang; reportFormat: 'md' | 'html'; stdout: boolean; output?: string; signer?: string },
   io: Io,
 ): Promise<number> {
   if (!REPORT_KINDS.includes(o.kind)) throw new GwsecError('usage_error', `--kind must be one of ${REPORT_KINDS.join(', ')}`);
   const store = storeFor(o, io);
   await recordMissed(store, o.id);
+  if (o.signer) await store.transact(o.id, (s) => (s.fields.signer === o.signer ? [] : [{ type: 'field.set', field: 'signer', value: o.signer! }]));
   const lang = o.reportLang ?? 'zh';
-  const w = await writeReport(store, o.id, { kind: o.kind, lang, format: o.reportFormat, now: io.now() });
-  if (o.stdout) io.out(w.text);
-  else io.err(`${w.file}\n`);
+  const formats: Array<'md' | 'html'> = o.reportFormat === 'html' ? ['html', 'md'] : ['md', 'html'];
+  const w = await writeReport(store, o.id, { kind: o.kind, lang, formats, now: io.now() });
+  if (o.output) {
+    const dest = resolve(o.output);
+    const tmp = `${dest}.tmp-${process.pid}`;
+    await writeFile(tmp, w.texts[0]!, { mode: 0o600 });
+    await rename(tmp, dest);
+  }
+  if (o.stdout && !o.output) io.out(w.texts[0]!);
+  io.err(`${w.files.join('\n')}${o.output ? `\n${resolve(o.output)}` : ''}\n`);
+  return 0;
+}
+
+/** `incident submit`: who (the responder), to whom, when, how: only this completes a reporting deadline. */
+export async function incidentSubmit(
+  o: IncidentCommon & { id: string; kind: 'initial' | 'followup' | 'final' | 'shutdown'; version?: number; to?: string[]; via?: string; reference?: string; at?: string },
+  io: Io,
+): Promise<number> {
+  if (!['initial', 'followup', 'final', 'shutdown'].includes(o.kind)) throw new GwsecError('usage_error', '--kind must be initial, followup, final or shutdown');
+  if (!o.via) throw new GwsecError('usage_error', 'say how it was submitted: --via "书面报告并电话报告" (and --reference DOC-NO)');
+  const store = storeFor(o, io);
+  const cur = await store.load(o.id);
+  const r = await submitReport(store, o.id, { kind: o.kind, version: o.version, to: o.to, via: o.via, reference: o.reference, at: o.at ? parseTime(o.at, o.tz ?? cur.tz, io.now()) : undefined });
+  io.out(`${o.lang === 'zh' ? `已记录报送：${kindTitle(o.kind, o.lang)}第 ${r.version} 版报送${recipientsText(r.to, o.lang)}` : `Submission recorded: ${kindTitle(o.kind, o.lang)} version ${r.version} to ${recipientsText(r.to, o.lang)}`}\n${showText(r.state, o.lang, io.now(), o.tz)}`);
   return 0;
 }
 

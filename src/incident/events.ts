@@ -18,6 +18,8 @@ export type IncidentEvent = { at: string; by?: string } & (
       type: 'incident.opened';
       id: string;
       title: string;
+      /** The title in both languages when it came from a playbook (reports use the one for their language). */
+      titles?: Bilingual;
       types: string[];
       drill: boolean;
       discoveredAt: string;
@@ -57,7 +59,31 @@ export type IncidentEvent = { at: string; by?: string } & (
   | { type: 'deadline.missed'; id: string; due: string }
   | { type: 'field.set'; field: string; value: string; step?: string }
   | { type: 'notify.sent'; step: string; to: string[]; message: string; reference: string }
-  | { type: 'report.written'; kind: string; lang: string; format: string; file: string; sm3: string; sha256: string }
+  | {
+      type: 'report.written';
+      kind: string;
+      lang: string;
+      format: string;
+      file: string;
+      sm3: string;
+      sha256: string;
+      /** Numbered per kind and language; a new version never overwrites an older one. */
+      version?: number;
+      /** The journal head the report was built from (seq and SM3 hash of the last record). */
+      head?: { seq: number; hash: string };
+    }
+  | {
+      /** Writing is not submitting: only this completes a reporting deadline. */
+      type: 'report.submitted';
+      kind: string;
+      version: number;
+      files: string[];
+      to: string[];
+      via: string;
+      reference?: string;
+      submittedAt: string;
+      step?: string;
+    }
   | { type: 'offline.started'; kind: OfflineKind; site: string; plannedDays?: number }
   | { type: 'offline.ended'; site: string }
   | { type: 'notice.posted'; where: string }

@@ -1,8 +1,9 @@
 /** Opening, correcting, grading and closing an incident: each a journaled event, with the clock kept in step. */
 import { GwsecError } from '../model/errors.js';
 import {
-  deadlineFor, escalationDeadline, gradeAtLeast, initialReportDeadline, newlyMissed, type Grade, type OperatorClass,
+  REPORT_RECIPIENTS, SUBMISSION_DEADLINES, deadlineFor, escalationDeadline, gradeAtLeast, initialReportDeadline, newlyMissed, type Grade, type OperatorClass,
 } from '../playbook/clock.js';
+import { isoInZone } from '../playbook/time.js';
 import type { IncidentEvent, Operator } from './events.js';
 import { deadlineList, type IncidentState } from './state.js';
 import type { IncidentStore } from './store.js';
@@ -11,6 +12,7 @@ type NewEvent = Parameters<IncidentStore['append']>[1];
 
 export interface OpenIncident {
   title: string;
+  titles?: { zh: string; en: string };
   types: string[];
   drill: boolean;
   discovered: Date;
@@ -25,7 +27,7 @@ export interface OpenIncident {
 export async function openIncident(store: IncidentStore, o: OpenIncident): Promise<IncidentState> {
   if (o.discovered.getTime() > store.now().getTime() + 60000) throw new GwsecError('usage_error', 'the discovery time is in the future');
   const s = await store.create({
-    title: o.title, types: o.types, drill: o.drill, discoveredAt: o.discovered.toISOString(), occurredAt: o.occurred?.toISOString(),
+    title: o.title, titles: o.titles, types: o.types, drill: o.drill, discoveredAt: o.discovered.toISOString(), occurredAt: o.occurred?.toISOString(),
     site: o.site, operator: o.operator, tz: o.tz, hosts: o.hosts,
   });
   return store.append(s.id, { type: 'deadline.opened', deadline: initialReportDeadline(o.discovered, o.operator.class, true) });
@@ -56,9 +58,12 @@ export function discoveryDeadlines(s: IncidentState, discovered: Date, grade: Gr
 export async function correctDiscovery(store: IncidentStore, id: string, to: Date, reason: string): Promise<IncidentState> {
   if (!reason.trim()) throw new GwsecError('usage_error', 'a discovery-time correction needs a reason');
   return store.transact(id, (s) => {
-    const from = s.discoveredAt;
+    if (s.closed) throw new GwsecError('incident_closed', `incident ${id} was closed at ${isoInZone(new Date(s.closed.at), s.tz)}: a closed incident's discovery time is not corrected`);
+    if (to.getTime() > store.now().getTime() + 60000) throw new GwsecError('usage_error', 'the corrected discovery time is in the future');
+    // Local time with its offset: the journal reads as the responder wrote it (instants compare the same).
+    const from = isoInZone(new Date(s.discoveredAt), s.tz);
     const next = { ...s, discoveredAt: to.toISOString() };
-    return [{ type: 'discovery.corrected', from, to: to.toISOString(), reason }, ...discoveryDeadlines(next, to, s.grade)];
+    return [{ type: 'discovery.corrected', from, to: isoInZone(to, s.tz), reason }, ...discoveryDeadlines(next, to, s.grade)];
   });
 }
 
@@ -89,3 +94,48 @@ export async function closeIncident(store: IncidentStore, id: string, summary: s
 }
 
 export type { IncidentEvent };
+
+export interface Submission {
+  kind: 'initial' | 'followup' | 'final' | 'shutdown';
+  /** Default: the latest written version of that kind. */
+  version?: number;
+  /** Default: the recipients the rule names for the operator class. */
+  to?: string[];
+  via: string;
+  reference?: string;
+  /** When it was handed over (default now). */
+  at?: Date;
+  step?: string;
+}
+
+/**
+ * Records that a written report version was submitted: who (the journal's `by`), to whom, when,
+ * how. Only this completes a reporting deadline; the submitted files are named by their journaled
+ * hashes, so `incident verify` proves later that what was submitted has not changed.
+ */
+export async function submitReport(store: IncidentStore, id: string, o: Submission): Promise<{ state: IncidentState; version: number; to: string[] }> {
+  if (!o.via.trim()) throw new GwsecError('usage_error', 'say how the report was submitted (--via "书面报告并电话报告")');
+  let version = 0;
+  let to: string[] = [];
+  const state = await store.transact(id, (s) => {
+    const written = s.reports.filter((r) => r.kind === o.kind);
+    if (!written.length) throw new GwsecError('report_not_written', `incident ${id} has no ${o.kind} report yet: write it first (gwsec incident report ${id} --kind ${o.kind})`);
+    version = o.version ?? Math.max(...written.map((r) => r.version ?? 0));
+    const files = written.filter((r) => (r.version ?? 0) === version).map((r) => r.file);
+    if (!files.length) throw new GwsecError('report_not_written', `incident ${id} has no ${o.kind} report version ${version} (written: ${[...new Set(written.map((r) => r.version ?? 0))].join(', ')})`);
+    const at = o.at ?? store.now();
+    if (at.getTime() > store.now().getTime() + 60000) throw new GwsecError('usage_error', 'the submission time is in the future');
+    to = o.to?.length ? o.to : [...REPORT_RECIPIENTS[s.operator.class]];
+    const evs: NewEvent[] = [{ type: 'report.submitted', kind: o.kind, version, files, to, via: o.via, reference: o.reference, submittedAt: at.toISOString(), step: o.step }];
+    const dl = SUBMISSION_DEADLINES[o.kind];
+    if (dl) {
+      // Submitting before grading still counts: the clock becomes the 较大 one (it was shown as "if graded 较大 or above").
+      if (dl === 'initial_report' && s.deadlines.get(dl)?.provisional)
+        evs.push(...discoveryDeadlines(s, new Date(s.discoveredAt), s.grade ?? 'larger').filter((e) => e.type === 'deadline.opened'));
+      const d = s.deadlines.get(dl);
+      if (d && !d.closedAt && !d.cancelledAt) evs.push({ type: 'deadline.closed', id: dl, step: o.step });
+    }
+    return evs;
+  });
+  return { state, version, to };
+}

@@ -34,6 +34,7 @@ export interface TimedEvent {
 export interface IncidentState {
   id: string;
   title: string;
+  titles?: Bilingual;
   types: string[];
   drill: boolean;
   discoveredAt: string;
@@ -57,7 +58,8 @@ export interface IncidentState {
   evidence: EvidenceItem[];
   approvals: Array<{ step: string; approver: string; decision: string; at: string; comment?: string }>;
   notifications: Array<{ step: string; to: string[]; message: string; reference: string; at: string; by?: string }>;
-  reports: Array<{ kind: string; lang: string; format: string; file: string; sm3: string; sha256: string; at: string }>;
+  reports: Array<{ kind: string; lang: string; format: string; file: string; sm3: string; sha256: string; at: string; by?: string; version?: number; head?: { seq: number; hash: string } }>;
+  submissions: Array<{ kind: string; version: number; files: string[]; to: string[]; via: string; reference?: string; submittedAt: string; at: string; by?: string; step?: string }>;
   offline: Array<{ kind: OfflineKind; site: string; start: string; end?: string; plannedDays?: number }>;
   notices: Set<string>;
   violations: Array<{ rule: string; message: Bilingual; step?: string; at: string }>;
@@ -69,9 +71,9 @@ export function foldEvents(events: readonly TimedEvent[]): IncidentState {
   const first = events[0]?.event;
   if (!first || first.type !== 'incident.opened') throw new Error('journal does not start with incident.opened');
   const s: IncidentState = {
-    id: first.id, title: first.title, types: first.types, drill: first.drill, discoveredAt: first.discoveredAt, occurredAt: first.occurredAt,
+    id: first.id, title: first.title, titles: first.titles, types: first.types, drill: first.drill, discoveredAt: first.discoveredAt, occurredAt: first.occurredAt,
     openedAt: first.at, openedBy: first.by, site: first.site, operator: first.operator, tz: first.tz, hosts: first.hosts,
-    corrections: [], steps: new Map(), deadlines: new Map(), fields: {}, evidence: [], approvals: [], notifications: [], reports: [],
+    corrections: [], steps: new Map(), deadlines: new Map(), fields: {}, evidence: [], approvals: [], notifications: [], reports: [], submissions: [],
     offline: [], notices: new Set(), violations: [], events: [...events],
   };
   for (const { event: e } of events.slice(1)) apply(s, e);
@@ -91,7 +93,7 @@ function apply(s: IncidentState, e: IncidentEvent): void {
   switch (e.type) {
     case 'discovery.corrected':
       s.corrections.push({ at: e.at, from: e.from, to: e.to, reason: e.reason, by: e.by });
-      s.discoveredAt = e.to;
+      s.discoveredAt = new Date(e.to).toISOString();
       break;
     case 'playbook.started':
       s.playbook = { id: e.playbook, version: e.version, sha256: e.sha256, vars: e.vars, by: e.by, mode: e.mode };
@@ -163,7 +165,10 @@ function apply(s: IncidentState, e: IncidentEvent): void {
       s.notifications.push({ step: e.step, to: e.to, message: e.message, reference: e.reference, at: e.at, by: e.by });
       break;
     case 'report.written':
-      s.reports.push({ kind: e.kind, lang: e.lang, format: e.format, file: e.file, sm3: e.sm3, sha256: e.sha256, at: e.at });
+      s.reports.push({ kind: e.kind, lang: e.lang, format: e.format, file: e.file, sm3: e.sm3, sha256: e.sha256, at: e.at, by: e.by, version: e.version, head: e.head });
+      break;
+    case 'report.submitted':
+      s.submissions.push({ kind: e.kind, version: e.version, files: e.files, to: e.to, via: e.via, reference: e.reference, submittedAt: e.submittedAt, at: e.at, by: e.by, step: e.step });
       break;
     case 'offline.started':
       s.offline.push({ kind: e.kind, site: e.site, start: e.at, plannedDays: e.plannedDays });

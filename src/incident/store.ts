@@ -41,6 +41,8 @@ export class IncidentStore {
     root: string,
     readonly actor: string = process.env.SUDO_USER || process.env.USER || 'unknown',
     readonly now: () => Date = () => new Date(),
+    /** Injected only by tests that need stable ids (golden reports). */
+    readonly newId: (now: Date, drill: boolean) => string = newIncidentId,
   ) {
     this.root = resolve(root);
   }
@@ -55,7 +57,7 @@ export class IncidentStore {
 
   async create(opened: Omit<EventOf<'incident.opened'>, 'type' | 'id' | 'at'>): Promise<IncidentState> {
     const at = this.now();
-    const id = newIncidentId(at, opened.drill);
+    const id = this.newId(at, opened.drill);
     await mkdir(this.evidenceDir(id), { recursive: true, mode: 0o700 });
     await mkdir(this.reportsDir(id), { recursive: true, mode: 0o700 });
     const j = await this.openJournal(id);
@@ -120,12 +122,12 @@ export class IncidentStore {
   }
 
   /** Appends events (each fsync'd before this resolves); `fn` sees the state as of the lock. */
-  async transact(id: string, fn: (s: IncidentState) => NewEvent[] | Promise<NewEvent[]>): Promise<IncidentState> {
+  async transact(id: string, fn: (s: IncidentState, head: { seq: number; hash: string }) => NewEvent[] | Promise<NewEvent[]>): Promise<IncidentState> {
     if (!(await this.exists(id))) throw new GwsecError('incident_not_found', `no incident ${id} under ${this.root}`);
     const j = await this.openJournal(id);
     try {
       const state = await this.load(id);
-      const evs = await fn(state);
+      const evs = await fn(state, j.head);
       if (evs.length) {
         const at = this.now();
         await j.append(evs.map((e) => this.record(e, at)));
@@ -197,8 +199,9 @@ export class IncidentStore {
   }
 }
 
-export function writeDurable(path: string, data: Buffer | string): void {
-  const fd = openSync(path, 'w', 0o600);
+/** Writes and fsyncs; `exclusive` refuses to replace an existing file (reports are never overwritten). */
+export function writeDurable(path: string, data: Buffer | string, exclusive = false): void {
+  const fd = openSync(path, exclusive ? 'wx' : 'w', 0o600);
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
     fsyncSync(fd);

@@ -12,7 +12,7 @@ import { verifyArchive } from '../journal/index.js';
 import type { IncidentStore } from './store.js';
 
 export interface IncidentProblem {
-  kind: 'journal' | 'journal_tail' | 'evidence_modified' | 'evidence_missing' | 'evidence_unrecorded' | 'report_modified' | 'playbook_modified' | 'unreadable';
+  kind: 'journal' | 'journal_tail' | 'evidence_modified' | 'evidence_missing' | 'evidence_unrecorded' | 'report_modified' | 'report_unrecorded' | 'report_missing' | 'playbook_modified' | 'unreadable';
   detail: string;
 }
 
@@ -54,13 +54,18 @@ export async function verifyIncident(store: IncidentStore, id: string): Promise<
     }
     for (const f of await readdir(store.evidenceDir(id)).catch(() => [] as string[]))
       if (!recorded.has(f)) problems.push({ kind: 'evidence_unrecorded', detail: `evidence/${f} was never recorded in the journal` });
-    // A report may be rewritten (a newer version is journaled again): check the latest per file.
-    const latest = new Map(state.reports.map((r) => [r.file, r]));
-    for (const r of latest.values()) {
+    // Every version ever written stays as written (a report is evidence once handed over); each file is journaled once.
+    const written = new Set<string>();
+    for (const r of state.reports) {
+      written.add(basename(r.file));
       const data = await readFile(join(store.reportsDir(id), basename(r.file))).catch(() => undefined);
       reportsChecked++;
       if (!data || sm3(data).toString('hex') !== r.sm3) problems.push({ kind: 'report_modified', detail: `reports/${basename(r.file)} ${data ? 'differs from the hash journaled when it was written' : 'is missing'}` });
     }
+    for (const f of await readdir(store.reportsDir(id)).catch(() => [] as string[]))
+      if (!written.has(f)) problems.push({ kind: 'report_unrecorded', detail: `reports/${f} was never recorded in the journal` });
+    for (const x of state.submissions)
+      for (const f of x.files) if (!written.has(basename(f))) problems.push({ kind: 'report_missing', detail: `submitted ${x.kind} v${x.version} names reports/${f}, which was never written` });
     if (state.playbook) {
       const pb = await readFile(join(store.dir(id), 'playbook.yaml')).catch(() => undefined);
       if (!pb || createHash('sha256').update(pb).digest('hex') !== state.playbook.sha256)

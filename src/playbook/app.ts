@@ -1,5 +1,5 @@
 /** `gwsec playbook …`: validate, list, show, run, resume. */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Io } from '../app/io.js';
 import { incidentContext, storeFor, type ContextOptions, type IncidentCommon } from '../incident/app.js';
 import { openIncident } from '../incident/lifecycle.js';
@@ -82,8 +82,20 @@ function parseVars(list: string[]): Record<string, string> {
 
 async function deps(o: RunOptions, io: Io, answers: AnswersFile | undefined, incidentHint: () => string, inventoryTargets: Target[], transports: TransportFactory): Promise<RunnerDeps> {
   const store = storeFor({ ...o, responder: o.responder ?? answers?.responder }, io);
-  const asker: Asker = answers ? new AnswersAsker(answers, io.out) : new TerminalAsker(io.out, () => msg(o.lang, 'resumeHint', { id: incidentHint() }));
+  const asker: Asker = answers ? new AnswersAsker(answers, io.out) : new TerminalAsker(io.out, () => msg(o.lang, 'resumeHint', { cmd: resumeCommand(o, store.root, incidentHint()) }));
   return { store, asker, transports, hosts: inventoryTargets, forceLocal: o.local, lang: o.lang, reportLang: o.reportLang, out: io.out, now: () => io.now() };
+}
+
+const shq = (v: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+
+/** The exact command that continues this run, as printed on Ctrl+C: it must work when pasted. */
+export function resumeCommand(o: Pick<RunOptions, 'inventory' | 'local' | 'tz' | 'responder'>, incidentsDir: string, id: string): string {
+  const parts = ['gwsec', 'playbook', 'resume', id, '--incidents', shq(incidentsDir)];
+  if (o.inventory) parts.push('-i', shq(resolve(o.inventory)));
+  if (o.local) parts.push('--local');
+  if (o.tz) parts.push('--tz', shq(o.tz));
+  if (o.responder) parts.push('--responder', shq(o.responder));
+  return parts.join(' ');
 }
 
 /** Inventory hosts as runner targets; SSH connections open only when a step runs on them. */
@@ -117,8 +129,11 @@ export async function playbookRun(o: RunOptions, io: Io, transports?: TransportF
     const a = answers?.incident ?? {};
     const tz = o.tz ?? a.tz ?? OFFICIAL_TZ;
     const ctx = await incidentContext(o, { operator: a.operator, site: a.site });
+    const named = o.title ?? a.title;
     const s = await openIncident(d.store, {
-      title: o.title ?? a.title ?? loaded.playbook.title[o.lang],
+      title: named ?? loaded.playbook.title[o.lang],
+      // A title taken from the playbook is kept in both languages: a zh report from an English-locale run reads 网页篡改处置.
+      titles: named ? undefined : loaded.playbook.title,
       types: o.types?.length ? o.types : loaded.playbook.incident_types,
       drill: o.drill,
       discovered: parseTime(o.discovered ?? a.discovered ?? 'now', tz, io.now()),
@@ -126,6 +141,7 @@ export async function playbookRun(o: RunOptions, io: Io, transports?: TransportF
       site: ctx.site, operator: ctx.operator, tz, hosts: inv.targets.map((t) => t.name),
     });
     id = s.id;
+    if (a.signer) await d.store.append(id, { type: 'field.set', field: 'signer', value: a.signer });
     io.out(`${o.lang === 'zh' ? '事件' : 'Incident'} ${id} (${d.store.dir(id)})\n`);
   }
   const outcome = await startPlaybook(d, id, loaded, { ...(answers?.vars ?? {}), ...parseVars(o.vars) });

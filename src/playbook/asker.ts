@@ -39,6 +39,8 @@ export interface AnswersFile {
   responder?: string;
   incident: {
     title?: string;
+    /** 签发人 of the reports (journaled as the `signer` field). */
+    signer?: string;
     discovered?: string;
     occurred?: string;
     tz?: string;

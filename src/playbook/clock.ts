@@ -4,6 +4,7 @@
  * (Art. 10 offline rules, Art. 25 public replies, Art. 33 reposts), and what is left or overdue now.
  * No I/O and no wall clock: every function takes the instants it needs.
  */
+import { RECIPIENT_TEXT } from './messages.js';
 import { OFFICIAL_TZ, addWorkingDays, formatDuration, formatInZone, yearIn } from './time.js';
 
 export type Bilingual = { zh: string; en: string };
@@ -28,11 +29,21 @@ export const OPERATOR_CLASS_TEXT: Record<OperatorClass, Bilingual> = {
 
 /** Hours from discovery to the initial report, for incidents graded 较大 or above. */
 export const REPORT_HOURS: Record<OperatorClass, number> = { cii: 1, state_organ: 2, other: 4 };
-const REPORT_TO: Record<OperatorClass, Bilingual> = {
-  cii: { zh: '保护工作部门、公安机关', en: 'the protection department and the public security organ' },
-  state_organ: { zh: '本部门网信工作机构', en: "the department's cyberspace affairs office" },
-  other: { zh: '属地省级网信部门', en: 'the provincial cyberspace administration (CAC)' },
+/**
+ * Who receives an incident report, one rule per operator class, used everywhere (the deadline's
+ * title, the report's 报送对象, a submit step's default recipients): the recipient the national
+ * reporting measures name for the class, then the two Art. 41(四) names for every government
+ * website (同级网信部门, 上级主管单位).
+ */
+export const REPORT_RECIPIENTS: Record<OperatorClass, readonly string[]> = {
+  cii: ['protection_dept', 'public_security', 'cac', 'supervisor'],
+  state_organ: ['dept_cac_office', 'cac', 'supervisor'],
+  other: ['provincial_cac', 'cac', 'supervisor'],
 };
+
+export function recipientsText(to: readonly string[], lang: Lang): string {
+  return to.map((r) => RECIPIENT_TEXT[r]?.[lang] ?? r).join(lang === 'zh' ? '、' : ', ');
+}
 
 export type DeadlineKind =
   | 'initial_report' // national measures: 1 / 2 / 4 h from discovery, 较大 and above
@@ -45,6 +56,11 @@ export type DeadlineKind =
   | 'notice_keep'; // Art. 10: migration notices kept at least 30 days (a not-before bound)
 
 export const DEADLINE_KINDS: readonly DeadlineKind[] = ['initial_report', 'escalation', 'final_report', 'public_reply', 'repost', 'offline_max', 'shutdown_written_report', 'notice_keep'];
+
+/** Deadlines only a submission completes (writing a report is not submitting it), by report kind. */
+export const SUBMISSION_DEADLINES: Record<'initial' | 'followup' | 'final' | 'shutdown', DeadlineKind | undefined> = {
+  initial: 'initial_report', followup: undefined, final: 'final_report', shutdown: 'shutdown_written_report',
+};
 
 /** What the journal records when a deadline opens (ISO times: the due time is fixed when recorded). */
 export interface DeadlineSpec {
@@ -68,10 +84,10 @@ export function initialReportDeadline(discovered: Date, cls: OperatorClass, prov
   return {
     id: 'initial_report',
     kind: 'initial_report',
-    title: { zh: `初次报告（向${REPORT_TO[cls].zh}）`, en: `Initial report (to ${REPORT_TO[cls].en})` },
+    title: { zh: '初次报告', en: 'Initial report' },
     basis: {
-      zh: `《国家网络安全事件报告管理办法》：较大及以上事件，${OPERATOR_CLASS_TEXT[cls].zh}自发现起最迟 ${h} 小时内报告`,
-      en: `National incident reporting measures (2025-11-01): for 较大 and above, a ${OPERATOR_CLASS_TEXT[cls].en} reports within ${h} h of discovery`,
+      zh: `《国家网络安全事件报告管理办法》：较大及以上事件，${OPERATOR_CLASS_TEXT[cls].zh}自发现起最迟 ${h} 小时内报告；报送${recipientsText(REPORT_RECIPIENTS[cls], 'zh')}`,
+      en: `National incident reporting measures (2025-11-01): for 较大 and above, a ${OPERATOR_CLASS_TEXT[cls].en} reports within ${h} h of discovery, to ${recipientsText(REPORT_RECIPIENTS[cls], 'en')}`,
     },
     due: new Date(discovered.getTime() + h * H).toISOString(),
     provisional,

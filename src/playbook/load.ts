@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { GwsecError, GwsecErrorList } from '../model/errors.js';
 import { parseYaml } from '../policy/yaml.js';
 import { packageRoot } from '../util/paths.js';
+import { SUBMISSION_DEADLINES } from './clock.js';
 import { END, FAIL, playbookSchema, type Playbook } from './schema.js';
 
 export interface LoadedPlaybook {
@@ -47,6 +48,10 @@ export function parsePlaybook(file: string, text: string): Playbook {
     }
     if (s.kind === 'collect' && s.collect.includes('files') && !s.paths?.length)
       errors.push(new GwsecError('playbook_schema_error', 'collect: files needs paths', at(['steps', i, 'collect'])));
+    const reporting = Object.values(SUBMISSION_DEADLINES).filter(Boolean) as string[];
+    (s.closes ?? []).forEach((c, j) => {
+      if (reporting.includes(c)) errors.push(new GwsecError('playbook_schema_error', `'${c}' is completed only by a submit step (kind: submit, report: …): writing or notifying is not submitting`, at(['steps', i, 'closes', j])));
+    });
     if (s.kind === 'approval' && s.approvers && s.approvers.length < s.quorum)
       errors.push(new GwsecError('playbook_schema_error', `quorum ${s.quorum} is more than the ${s.approvers.length} listed approvers`, at(['steps', i, 'quorum'])));
   });

@@ -5,32 +5,21 @@
  * Times are official Beijing time, with the incident's local zone beside them when it differs.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { sm3 } from '../crypto/index.js';
-import type { IncidentEvent } from '../incident/events.js';
 import { deadlineList, type IncidentState } from '../incident/state.js';
 import { writeDurable, type IncidentStore } from '../incident/store.js';
-import { packageRoot } from '../util/paths.js';
-import { GRADE_TEXT, OPERATOR_CLASS_TEXT, deadlineStatus, type Bilingual, type Lang } from './clock.js';
+import { GwsecError } from '../model/errors.js';
+import { GRADE_TEXT, OPERATOR_CLASS_TEXT, REPORT_RECIPIENTS, deadlineStatus, recipientsText, type Bilingual, type Lang } from './clock.js';
 import { GRADING_QUESTIONS } from './grading.js';
-import { RECIPIENT_TEXT } from './messages.js';
+import { parsePlaybook } from './load.js';
+import type { Playbook } from './schema.js';
+import { describeEvent } from './timeline.js';
 import { OFFICIAL_TZ, formatInZone } from './time.js';
+import { REPORT_KINDS, incidentTypeText, kindTitle, label, loadTemplates, offlineText, type ReportKindAll } from './vocab.js';
 
-export type ReportKindAll = 'initial' | 'followup' | 'final' | 'shutdown' | 'timeline' | 'evidence';
-export const REPORT_KINDS: readonly ReportKindAll[] = ['initial', 'followup', 'final', 'shutdown', 'timeline', 'evidence'];
-
-interface Templates {
-  kinds: Record<ReportKindAll, { title: Bilingual; sections: string[] }>;
-  labels: Record<string, Bilingual>;
-}
-
-let templates: Templates | undefined;
-export function loadTemplates(): Templates {
-  templates ??= parse(readFileSync(join(packageRoot(), 'playbooks', 'templates', 'reports.yaml'), 'utf8')) as Templates;
-  return templates;
-}
+export { REPORT_KINDS, describeEvent, loadTemplates, type ReportKindAll };
 
 type Block =
   | { kind: 'fields'; rows: Array<[string, string]> }
@@ -43,9 +32,9 @@ interface Doc {
 }
 
 const STATUS: Record<string, Bilingual> = {
-  open: { zh: '未到期', en: 'open' },
+  open: { zh: '未完成，尚未到期', en: 'open, not yet due' },
   overdue: { zh: '已超时', en: 'OVERDUE' },
-  met: { zh: '按时完成', en: 'met' },
+  met: { zh: '已按时完成', en: 'met' },
   late: { zh: '逾期完成', en: 'done late' },
   cancelled: { zh: '已撤销', en: 'cancelled' },
   pending: { zh: '待完成', en: 'pending' },
@@ -57,120 +46,95 @@ export function timeText(iso: string | undefined, s: IncidentState, lang: Lang):
   const d = new Date(iso);
   const official = formatInZone(d, OFFICIAL_TZ);
   if (s.tz === OFFICIAL_TZ) return official;
-  return `${official}${lang === 'zh' ? '；当地' : '; local '} ${formatInZone(d, s.tz)}`;
+  return `${official}${lang === 'zh' ? '；当地 ' : '; local '}${formatInZone(d, s.tz)}`;
 }
 
-/** One line per journal event for timelines (CLI and reports). */
-export function describeEvent(e: IncidentEvent, lang: Lang): string {
-  const zh = lang === 'zh';
-  switch (e.type) {
-    case 'incident.opened':
-      return zh ? `事件登记：${e.title}${e.drill && !e.title.includes('演练') ? '（演练）' : ''}` : `Incident opened: ${e.title}${e.drill ? ' (drill)' : ''}`;
-    case 'discovery.corrected':
-      return zh ? `更正发现时间 ${e.from} → ${e.to}：${e.reason}` : `Discovery time corrected ${e.from} → ${e.to}: ${e.reason}`;
-    case 'playbook.started':
-      return zh ? `启动预案 ${e.playbook} v${e.version}` : `Playbook ${e.playbook} v${e.version} started`;
-    case 'playbook.resumed':
-      return zh ? `中断后继续执行（自 ${e.from ?? '开始'}）` : `Resumed after interruption (from ${e.from ?? 'start'})`;
-    case 'playbook.finished':
-      return zh ? `预案执行结束：${e.outcome === 'success' ? '完成' : '失败'}` : `Playbook finished: ${e.outcome}`;
-    case 'step.started':
-      return zh ? `开始：${e.title.zh}` : `Started: ${e.title.en}`;
-    case 'step.answered':
-      return zh ? `  回答 ${e.step}/${e.key}：${short(e.answer)}` : `  answered ${e.step}/${e.key}: ${short(e.answer)}`;
-    case 'step.completed':
-      return zh ? `完成 ${e.step}：${e.outcome}${e.detail ? `（${e.detail}）` : ''}` : `Completed ${e.step}: ${e.outcome}${e.detail ? ` (${e.detail})` : ''}`;
-    case 'command.started':
-      return zh ? `  在 ${e.host} 执行命令（${e.step}）` : `  command on ${e.host} (${e.step})`;
-    case 'command.finished':
-      return zh ? `  ${e.host} 命令结束，退出码 ${e.exitCode}` : `  ${e.host} command exited ${e.exitCode}`;
-    case 'command.reused':
-      return zh ? `  未重新执行，沿用 ${e.host} 上的已记录结果` : `  not re-run: recorded result on ${e.host} reused`;
-    case 'evidence.collected':
-      return zh ? `  采集证据 ${e.item}（${e.kind}，${e.host ?? ''}）SM3 ${e.sm3.slice(0, 16)}…` : `  evidence ${e.item} (${e.kind}, ${e.host ?? ''}) SM3 ${e.sm3.slice(0, 16)}…`;
-    case 'custody':
-      return zh ? `  证据 ${e.item} 被${e.action === 'exported' ? `导出至 ${e.to}` : '查阅'}${e.intact ? '' : '（哈希不符！）'}` : `  evidence ${e.item} ${e.action}${e.to ? ` to ${e.to}` : ''}${e.intact ? '' : ' (HASH MISMATCH)'}`;
-    case 'approval.recorded':
-      return zh ? `  ${e.approver} ${e.decision === 'approve' ? '批准' : '驳回'}（${e.step}）` : `  ${e.approver} ${e.decision}d (${e.step})`;
-    case 'grade.set':
-      return zh ? `定级：${GRADE_TEXT[e.grade].zh}` : `Graded: ${GRADE_TEXT[e.grade].en}`;
-    case 'deadline.opened':
-      return zh ? `时限：${e.deadline.title.zh}${e.deadline.due ? ` 截止 ${formatInZone(new Date(e.deadline.due), OFFICIAL_TZ, { short: true })}` : ''}${e.deadline.provisional ? '（待定级）' : ''}` : `Deadline: ${e.deadline.title.en}${e.deadline.due ? ` due ${formatInZone(new Date(e.deadline.due), OFFICIAL_TZ, { short: true })}` : ''}${e.deadline.provisional ? ' (pending grade)' : ''}`;
-    case 'deadline.closed':
-      return zh ? `时限完成：${e.id}` : `Deadline met: ${e.id}`;
-    case 'deadline.cancelled':
-      return zh ? `时限撤销：${e.id}（${e.reason}）` : `Deadline cancelled: ${e.id} (${e.reason})`;
-    case 'deadline.missed':
-      return zh ? `⚠ 错过时限：${e.id}（截止 ${formatInZone(new Date(e.due), OFFICIAL_TZ, { short: true })}）` : `⚠ Deadline missed: ${e.id} (due ${formatInZone(new Date(e.due), OFFICIAL_TZ, { short: true })})`;
-    case 'field.set':
-      return zh ? `  记录 ${e.field}：${short(e.value)}` : `  recorded ${e.field}: ${short(e.value)}`;
-    case 'notify.sent':
-      return zh ? `通知 ${e.to.map((t) => RECIPIENT_TEXT[t]?.zh ?? t).join('、')}：${e.reference}` : `Notified ${e.to.map((t) => RECIPIENT_TEXT[t]?.en ?? t).join(', ')}: ${e.reference}`;
-    case 'report.written':
-      return zh ? `生成报告 ${e.file}` : `Report written ${e.file}`;
-    case 'offline.started':
-      return zh ? `网站下线（${({ temporary: '临时下线', emergency: '紧急关停', migration: '下线迁移' } as const)[e.kind]}）` : `Site offline (${e.kind})`;
-    case 'offline.ended':
-      return zh ? '网站恢复上线' : 'Site back online';
-    case 'notice.posted':
-      return zh ? `发布公告（${e.where === 'site' ? '本网站' : '门户网站'}）` : `Notice posted (${e.where})`;
-    case 'rule.violation':
-      return `✗ ${e.message[lang]}`;
-    case 'wait.done':
-      return zh ? `  等待${e.skipped ? '（提前继续或演练跳过）' : '结束'}` : `  wait ${e.skipped ? 'skipped' : 'done'}`;
-    case 'note':
-      return zh ? `备注：${e.text}` : `Note: ${e.text}`;
-    case 'incident.closed':
-      return zh ? `事件关闭：${e.summary}` : `Incident closed: ${e.summary}`;
-  }
+export interface ReportContext {
+  /** The journal head the report is built from. */
+  head?: { seq: number; hash: string };
+  /** This report's version number. */
+  version?: number;
+  /** Who writes it (the journal's actor). */
+  reporter?: string;
+  /** The incident's playbook (step and option titles for the timeline, pending steps for the plan). */
+  playbook?: Playbook;
 }
 
-const short = (v: unknown): string => {
-  const t = typeof v === 'string' ? v : JSON.stringify(v);
-  return t.length > 200 ? t.slice(0, 200) + '…' : t;
-};
+/** 处置状态 in words: closed, handling finished (the final-report clock runs), or in progress. */
+export function handlingState(s: IncidentState, lang: Lang): string {
+  const t = (iso: string) => timeText(iso, s, lang);
+  if (s.closed) return lang === 'zh' ? `${label('handling_closed', lang)}（${t(s.closed.at)}）` : `${label('handling_closed', lang)} (${t(s.closed.at)})`;
+  const fin = s.deadlines.get('final_report');
+  if (fin) return lang === 'zh' ? `${label('handling_finished', lang)}（处置结束于 ${t(fin.openedAt)}）` : `${label('handling_finished', lang)} (handling finished ${t(fin.openedAt)})`;
+  return label('handling_open', lang);
+}
 
-export function buildReport(s: IncidentState, kind: ReportKindAll, lang: Lang, now: Date): Doc {
+/** Steps of the playbook not yet completed, in order: the default 下一步工作计划. */
+function pendingSteps(s: IncidentState, pb: Playbook | undefined, lang: Lang): string[] {
+  if (!pb || s.finished) return [];
+  const done = new Set([...s.steps.entries()].filter(([, st]) => st.completed).map(([id]) => id));
+  const from = s.cursor ? pb.steps.findIndex((x) => x.id === s.cursor) : 0;
+  return pb.steps.slice(Math.max(0, from)).filter((x) => !done.has(x.id) && !['decision', 'report', 'grade'].includes(x.kind) && x.on_success !== 'end').map((x) => x.title[lang]).slice(0, 6);
+}
+
+export function buildReport(s: IncidentState, kind: ReportKindAll, lang: Lang, now: Date, ctx: ReportContext = {}): Doc {
   const T = loadTemplates();
-  const L = (k: string): string => T.labels[k]?.[lang] ?? k;
+  const zh = lang === 'zh';
+  const L = (k: string): string => label(k, lang);
   const t = (iso?: string) => timeText(iso, s, lang);
   const field = (k: string) => s.fields[k] || L('unknown');
-  const doc: Doc = { title: (s.drill ? (lang === 'zh' ? '【演练】' : '[DRILL] ') : '') + T.kinds[kind].title[lang], sections: [] };
+  const name = s.titles?.[lang] ?? s.title;
+  const doc: Doc = { title: `${s.drill ? (zh ? '【演练】' : '[DRILL] ') : ''}${T.kinds[kind].title[lang]}${zh ? '：' : ': '}${name}`, sections: [] };
   const add = (heading: string | undefined, ...blocks: Block[]) => doc.sections.push({ heading, blocks });
+  const recipients = recipientsText(REPORT_RECIPIENTS[s.operator.class], lang);
   const measures = (): string[] => {
     const out: string[] = [];
     if (s.fields.measures) out.push(s.fields.measures);
     for (const st of s.steps.values())
-      if (st.completed?.outcome === 'success' && ['command', 'collect', 'notify', 'approval'].includes(st.kind))
-        out.push(lang === 'zh' ? `${st.title.zh}（${t(st.completed.at)}）` : `${st.title.en} (${t(st.completed.at)})`);
+      if (st.completed?.outcome === 'success' && ['command', 'collect', 'notify', 'approval', 'submit'].includes(st.kind))
+        out.push(zh ? `${st.title.zh}（${t(st.completed.at)}）` : `${st.title.en} (${t(st.completed.at)})`);
     return out;
   };
   for (const sec of T.kinds[kind].sections) {
     switch (sec) {
       case 'banner':
         if (s.drill) add(undefined, { kind: 'p', text: L('drill'), strong: true });
-        add(undefined, { kind: 'fields', rows: [[L('incident'), s.id], [L('generated'), t(now.toISOString())]] });
-        break;
-      case 'basics':
-        add(lang === 'zh' ? '基本情况' : 'Basics', {
+        add(undefined, {
           kind: 'fields',
           rows: [
+            [L('title'), name],
+            [L('incident'), s.id],
+            ...(ctx.version ? [[L('version'), zh ? `第 ${ctx.version} 版` : `version ${ctx.version}`] as [string, string]] : []),
             [L('unit'), s.operator.unit],
+            [L('reporter'), ctx.reporter || s.openedBy || L('unknown')],
+            [L('signer'), s.fields.signer || L('signer_blank')],
+            [L('recipients'), recipients],
+            [L('generated'), t(now.toISOString())],
+          ],
+        });
+        break;
+      case 'basics':
+        add(zh ? '基本情况' : 'Basics', {
+          kind: 'fields',
+          rows: [
             [L('operator_class'), OPERATOR_CLASS_TEXT[s.operator.class][lang]],
             [L('contact'), [s.operator.contact, s.operator.phone].filter(Boolean).join(' ') || L('unknown')],
             [L('site'), [s.site.name, ...s.site.domains].join(' ')],
-            [L('systems'), s.fields.systems || s.hosts.join(', ') || L('unknown')],
+            [L('systems'), s.fields.systems || s.hosts.join(zh ? '、' : ', ') || L('unknown')],
             [L('occurred_at'), s.fields.occurred_at || t(s.occurredAt) || L('unknown')],
             [L('discovered_at'), t(s.discoveredAt)],
-            ...(s.corrections.length ? [[L('corrections'), s.corrections.map((c) => `${t(c.at)}: ${t(c.from)} → ${t(c.to)} (${c.reason}, ${c.by ?? ''})`).join('; ')] as [string, string]] : []),
-            [L('types'), s.types.join(', ')],
+            ...(s.corrections.length
+              ? [[L('corrections'), s.corrections.map((c) => (zh ? `${t(c.at)}由${c.by ?? ''}将 ${t(c.from)} 更正为 ${t(c.to)}，理由：${c.reason}` : `${t(c.at)} ${c.by ?? ''}: ${t(c.from)} → ${t(c.to)} (${c.reason})`)).join(zh ? '；' : '; ')] as [string, string]]
+              : []),
+            [L('types'), incidentTypeText(s.types, lang)],
             [L('grade'), s.grade ? GRADE_TEXT[s.grade][lang] : L('ungraded')],
+            [L('handling'), handlingState(s, lang)],
           ],
         });
         break;
       case 'grading':
         if (s.gradeAnswers)
-          add(L('grade_basis'), { kind: 'table', head: ['', ''], rows: GRADING_QUESTIONS.map((q) => [q.text[lang], s.gradeAnswers![q.id] ? (lang === 'zh' ? '是' : 'yes') : lang === 'zh' ? '否' : 'no']) });
+          add(L('grade_basis'), { kind: 'table', head: [zh ? '定级问题' : 'Question', zh ? '回答' : 'Answer'], rows: GRADING_QUESTIONS.map((q) => [q.text[lang], s.gradeAnswers![q.id] ? (zh ? '是' : 'yes') : zh ? '否' : 'no']) });
         break;
       case 'impact':
         add(L('impact'), { kind: 'fields', rows: [[L('impact'), field('impact')], [L('trend'), field('trend')], [L('scene_protection'), field('scene_protection')]] });
@@ -184,45 +148,69 @@ export function buildReport(s: IncidentState, kind: ReportKindAll, lang: Lang, n
         break;
       }
       case 'status':
-        add(L('status'), { kind: 'fields', rows: [[L('status'), s.fields.status || (s.closed ? `${L('closed')} ${t(s.closed.at)}` : L('open'))], [L('help_needed'), s.fields.help_needed || L('none')]] });
+        add(L('status'), { kind: 'fields', rows: [[L('handling'), handlingState(s, lang)], [L('status_text'), s.fields.status || L('unknown')], [L('help_needed'), s.fields.help_needed || L('none')]] });
         break;
+      case 'plan': {
+        const pending = pendingSteps(s, ctx.playbook, lang);
+        const rows: string[] = [];
+        if (s.fields.next_steps) rows.push(s.fields.next_steps);
+        if (pending.length) rows.push(`${L('pending_steps')}${zh ? '：' : ': '}${pending.join(zh ? '；' : '; ')}${zh ? '。' : '.'}`);
+        const open = deadlineList(s).filter((d) => ['open', 'overdue', 'pending'].includes(deadlineStatus(d, now)) && !d.provisional);
+        for (const d of open) rows.push(zh ? `按时限完成：${d.title.zh}${d.due ? `（截止 ${t(d.due)}）` : ''}` : `Meet the deadline: ${d.title.en}${d.due ? ` (due ${t(d.due)})` : ''}`);
+        add(L('plan'), rows.length ? { kind: 'table', head: ['#', L('plan')], rows: rows.map((x, i) => [String(i + 1), x]) } : { kind: 'p', text: L('none') });
+        break;
+      }
       case 'final':
-        add(lang === 'zh' ? '总结' : 'Summary', {
+        add(L('summary'), {
           kind: 'fields',
-          rows: [[L('lessons'), field('lessons')], [L('rectification'), field('rectification')], [L('closed'), s.closed ? `${t(s.closed.at)} ${s.closed.summary}` : L('open')]],
+          rows: [[L('lessons'), field('lessons')], [L('rectification'), field('rectification')], [L('handling'), handlingState(s, lang)], ...(s.closed ? [[zh ? '关闭说明' : 'Closing note', s.closed.summary] as [string, string]] : [])],
         });
         break;
       case 'deadlines': {
         const ds = deadlineList(s);
         add(L('deadlines'), ds.length
-          ? { kind: 'table', head: [L('deadline'), L('due'), L('state'), L('basis')], rows: ds.map((d) => [d.title[lang] + (d.provisional ? (lang === 'zh' ? '（待定级）' : ' (pending grade)') : ''), d.due ? t(d.due) : '—', STATUS[deadlineStatus(d, now)]![lang] + (d.closedAt ? ` ${t(d.closedAt)}` : '') + (d.missedAt ? (lang === 'zh' ? `；超时已记录 ${t(d.missedAt)}` : `; miss recorded ${t(d.missedAt)}`) : ''), d.basis[lang]]) }
+          ? { kind: 'table', head: [L('deadline'), L('due'), L('state'), L('basis')], rows: ds.map((d) => [d.title[lang] + (d.provisional ? (zh ? '（如定级为较大及以上）' : ' (if graded 较大 or above)') : ''), d.due ? t(d.due) : zh ? '无固定时限' : 'no fixed hour', STATUS[deadlineStatus(d, now)]![lang] + (d.closedAt ? ` ${t(d.closedAt)}` : '') + (d.missedAt ? (zh ? `；超时已记录 ${t(d.missedAt)}` : `; miss recorded ${t(d.missedAt)}`) : ''), d.basis[lang]]) }
           : { kind: 'p', text: L('none') });
         break;
       }
       case 'offline':
         add(L('offline'), s.offline.length || s.notices.size
-          ? { kind: 'table', head: ['', ''], rows: [...s.offline.map((o) => [o.kind, `${t(o.start)} → ${o.end ? t(o.end) : '…'}${o.plannedDays !== undefined ? ` (${o.plannedDays} d)` : ''}`]), ...[...s.notices].map((n) => [lang === 'zh' ? '公告' : 'notice', n])] }
+          ? {
+              kind: 'table',
+              head: [zh ? '事项' : 'What', zh ? '时间' : 'When'],
+              rows: [
+                ...s.offline.map((o) => [offlineText(o.kind, lang), `${t(o.start)} → ${o.end ? t(o.end) : zh ? '尚未恢复' : 'not yet back'}${o.plannedDays !== undefined ? (zh ? `（计划 ${o.plannedDays} 天）` : ` (planned ${o.plannedDays} days)`) : ''}`]),
+                ...[...s.notices].map((n) => [zh ? '发布公告' : 'Notice posted', n === 'site' ? (zh ? '本网站' : 'this site') : zh ? '政府门户网站' : 'government portal']),
+              ],
+            }
           : { kind: 'p', text: L('none') });
         break;
       case 'approvals':
-        add(L('approvals'), s.approvals.length ? { kind: 'table', head: ['', '', ''], rows: s.approvals.map((a) => [t(a.at), a.approver, a.decision]) } : { kind: 'p', text: L('none') });
+        add(L('approvals'), s.approvals.length
+          ? { kind: 'table', head: [zh ? '时间' : 'When', zh ? '审批人' : 'Approver', zh ? '意见' : 'Decision'], rows: s.approvals.map((a) => [t(a.at), a.approver, a.decision === 'approve' ? (zh ? '批准' : 'approved') : zh ? '驳回' : 'rejected']) }
+          : { kind: 'p', text: L('none') });
         break;
       case 'notifications':
         add(L('notifications'), s.notifications.length
-          ? { kind: 'table', head: ['', '', ''], rows: s.notifications.map((n) => [t(n.at), n.to.map((x) => RECIPIENT_TEXT[x]?.[lang] ?? x).join(', '), n.reference]) }
+          ? { kind: 'table', head: [zh ? '时间' : 'When', zh ? '通知对象' : 'To', zh ? '方式及回执' : 'Via / receipt'], rows: s.notifications.map((n) => [t(n.at), recipientsText(n.to, lang), n.reference]) }
+          : { kind: 'p', text: L('none') });
+        break;
+      case 'submissions':
+        add(L('submissions'), s.submissions.length
+          ? { kind: 'table', head: [L('submitted_at'), zh ? '报告' : 'Report', L('recipients'), L('via'), L('reference'), L('submitted_by')], rows: s.submissions.map((x) => [t(x.submittedAt), `${kindTitle(x.kind, lang)}${zh ? ` 第 ${x.version} 版` : ` v${x.version}`}`, recipientsText(x.to, lang), x.via, x.reference ?? '', x.by ?? '']) }
           : { kind: 'p', text: L('none') });
         break;
       case 'violations':
-        if (s.violations.length) add(L('violations'), { kind: 'table', head: ['', '', ''], rows: s.violations.map((v) => [t(v.at), v.rule, v.message[lang]]) });
+        if (s.violations.length) add(L('violations'), { kind: 'table', head: [zh ? '时间' : 'When', zh ? '规则' : 'Rule', zh ? '说明' : 'Detail'], rows: s.violations.map((v) => [t(v.at), v.rule, v.message[lang]]) });
         break;
       case 'timeline':
-        add(L('timeline'), { kind: 'table', head: ['#', '', ''], rows: s.events.map(({ seq, event }) => [String(seq), t(event.at), describeEvent(event, lang).trim()]) });
+        add(L('timeline'), { kind: 'table', head: ['#', zh ? '时间' : 'Time', zh ? '事项' : 'Event'], rows: s.events.map(({ seq, event }) => [String(seq), t(event.at), describeEvent(event, lang, { state: s, playbook: ctx.playbook })]) });
         break;
       case 'evidence':
         add(L('evidence'), s.evidence.length
-          ? { kind: 'table', head: ['ID', lang === 'zh' ? '文件' : 'File', lang === 'zh' ? '大小' : 'Bytes', 'SM3', 'SHA-256', lang === 'zh' ? '采集' : 'Collected', lang === 'zh' ? '保管记录' : 'Custody'], rows: s.evidence.map((e) => [e.item, e.file, String(e.size), e.sm3, e.sha256, `${t(e.collectedAt)} ${e.collectedBy ?? ''}`, String(e.custody.length)]) }
+          ? { kind: 'table', head: [zh ? '编号' : 'ID', zh ? '文件' : 'File', zh ? '大小（字节）' : 'Bytes', 'SM3', 'SHA-256', zh ? '采集时间及采集人' : 'Collected', zh ? '保管记录' : 'Custody'], rows: s.evidence.map((e) => [e.item, e.file, String(e.size), e.sm3, e.sha256, `${t(e.collectedAt)} ${e.collectedBy ?? ''}`, zh ? `${e.custody.length} 条` : String(e.custody.length)]) }
           : { kind: 'p', text: L('none') });
-        add(undefined, { kind: 'fields', rows: [[L('journal_head'), `seq ${s.events.at(-1)?.seq ?? 0}`]] });
+        add(undefined, { kind: 'fields', rows: [[L('journal_head'), ctx.head ? L('journal_head_text').replace('{seq}', String(ctx.head.seq)).replace('{hash}', ctx.head.hash) : L('unknown')]] });
         break;
     }
   }
@@ -266,23 +254,56 @@ export function renderHtml(d: Doc, lang: Lang): string {
   return parts.join('\n');
 }
 
-export function renderReport(s: IncidentState, kind: ReportKindAll, lang: Lang, format: 'md' | 'html', now: Date): string {
-  const d = buildReport(s, kind, lang, now);
+export function renderReport(s: IncidentState, kind: ReportKindAll, lang: Lang, format: 'md' | 'html', now: Date, ctx: ReportContext = {}): string {
+  const d = buildReport(s, kind, lang, now, ctx);
   return format === 'md' ? renderMarkdown(d) : renderHtml(d, lang);
 }
 
-/** Writes a report into the incident's reports/ and journals its hashes (verify re-checks them). */
-export async function writeReport(store: IncidentStore, id: string, o: { kind: ReportKindAll; lang: Lang; format: 'md' | 'html'; now: Date }): Promise<{ file: string; text: string }> {
-  let file = '';
-  let text = '';
-  await store.transact(id, (s) => {
-    text = renderReport(s, o.kind, o.lang, o.format, o.now);
-    const n = o.kind === 'followup' ? `-${s.reports.filter((r) => r.kind === 'followup' && r.lang === o.lang && r.format === o.format).length + 1}` : '';
-    const name = `${o.kind}${n}.${o.lang}.${o.format}`;
-    file = join(store.reportsDir(id), name);
-    writeDurable(file, text);
-    const buf = Buffer.from(text);
-    return [{ type: 'report.written', kind: o.kind, lang: o.lang, format: o.format, file: name, sm3: sm3(buf).toString('hex'), sha256: createHash('sha256').update(buf).digest('hex') }];
+/** The incident's own playbook copy (for step titles); absent or unreadable: titles come from the journal. */
+export async function incidentPlaybook(store: IncidentStore, id: string): Promise<Playbook | undefined> {
+  try {
+    return parsePlaybook('<incident playbook.yaml>', await readFile(join(store.dir(id), 'playbook.yaml'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export interface WrittenReport {
+  version: number;
+  /** Absolute paths, one per format, in the order asked. */
+  files: string[];
+  texts: string[];
+}
+
+/**
+ * Writes a new numbered version of a report (`initial-v2.zh.md` and `.html`, built from one state
+ * and one journal head), never replacing a file, and journals each file's hashes (verify
+ * re-checks every version). A report is not submitted by being written: see submitReport.
+ */
+export async function writeReport(store: IncidentStore, id: string, o: { kind: ReportKindAll; lang: Lang; formats: Array<'md' | 'html'>; now: Date }): Promise<WrittenReport> {
+  const playbook = await incidentPlaybook(store, id);
+  const out: WrittenReport = { version: 0, files: [], texts: [] };
+  await store.transact(id, (s, head) => {
+    if (o.kind === 'shutdown' && !s.offline.some((x) => x.kind === 'emergency'))
+      throw new GwsecError('usage_error', `incident ${id} records no emergency shutdown: a shutdown report is written only for a site that was shut down`);
+    out.version = 1 + Math.max(0, ...s.reports.filter((r) => r.kind === o.kind && r.lang === o.lang).map((r) => r.version ?? 0));
+    const evs: Parameters<IncidentStore['append']>[1][] = [];
+    for (const format of o.formats) {
+      const text = renderReport(s, o.kind, o.lang, format, o.now, { head, version: out.version, reporter: store.actor, playbook });
+      const name = `${o.kind}-v${out.version}.${o.lang}.${format}`;
+      const file = join(store.reportsDir(id), name);
+      try {
+        writeDurable(file, text, true);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new GwsecError('incident_damaged', `reports/${name} exists but was never journaled: refusing to overwrite it (gwsec incident verify ${id})`);
+        throw e;
+      }
+      const buf = Buffer.from(text);
+      out.files.push(file);
+      out.texts.push(text);
+      evs.push({ type: 'report.written', kind: o.kind, lang: o.lang, format, file: name, version: out.version, head, sm3: sm3(buf).toString('hex'), sha256: createHash('sha256').update(buf).digest('hex') });
+    }
+    return evs;
   });
-  return { file, text };
+  return out;
 }

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { GwsecError } from '../model/errors.js';
 import type { Transport } from '../transport/types.js';
 import type { IncidentEvent, StepOutcome } from '../incident/events.js';
-import { discoveryDeadlines, gradeEvents } from '../incident/lifecycle.js';
+import { gradeEvents, submitReport } from '../incident/lifecycle.js';
 import { deadlineList, type IncidentState } from '../incident/state.js';
 import { writeDurable, type IncidentStore } from '../incident/store.js';
 import { PromptTimeout, type Ask, type Asker } from './asker.js';
-import { GRADE_TEXT, checkOfflineStart, countdownLines, deadlineFor, newlyMissed, type Lang } from './clock.js';
+import { GRADE_TEXT, REPORT_RECIPIENTS, checkOfflineStart, countdownLines, deadlineFor, newlyMissed, recipientsText, type Lang } from './clock.js';
 import { collectScript, shellAssignments, splitSections } from './collect.js';
 import { GRADING_QUESTIONS, gradeFromAnswers } from './grading.js';
 import { parsePlaybook, type LoadedPlaybook } from './load.js';
@@ -24,6 +24,7 @@ import { RECIPIENT_TEXT, msg } from './messages.js';
 import { writeReport } from './report.js';
 import { END, FAIL, type Playbook, type Step } from './schema.js';
 import { formatInZone, parseDuration } from './time.js';
+import { kindTitle } from './vocab.js';
 
 type NewEvent = Parameters<IncidentStore['append']>[1];
 
@@ -255,11 +256,22 @@ async function runStep(deps: RunnerDeps, id: string, step: Step, s: IncidentStat
       return { outcome: 'success' };
     }
     case 'report': {
-      const rl = deps.reportLang ?? 'zh';
-      for (const format of step.formats) {
-        const w = await writeReport(store, id, { kind: step.report, lang: rl, format, now: deps.now() });
-        asker.say(msg(lang, 'reportWritten', { file: w.file }));
+      const w = await writeReport(store, id, { kind: step.report, lang: deps.reportLang ?? 'zh', formats: step.formats, now: deps.now() });
+      for (const file of w.files) asker.say(msg(lang, 'reportWritten', { file }));
+      return { outcome: 'success' };
+    }
+    case 'submit': {
+      const kindText = kindTitle(step.report, lang);
+      if (!s.reports.some((r) => r.kind === step.report)) {
+        asker.say(msg(lang, 'noReportToSubmit', { kind: kindText }));
+        return { outcome: 'failure', detail: `no ${step.report} report written` };
       }
+      const to = step.to ?? [...REPORT_RECIPIENTS[s.operator.class]];
+      asker.say(msg(lang, 'notifyTo', { to: recipientsText(to, lang) }));
+      const via = await asker.input(ask('via', msg(lang, 'submitVia')));
+      const reference = await asker.input({ ...ask('reference', msg(lang, 'submitRef')), default: '' });
+      const r = await submitReport(store, id, { kind: step.report, to, via, reference: reference || undefined, step: step.id });
+      asker.say(msg(lang, 'submitted', { kind: kindText, v: r.version, to: recipientsText(r.to, lang) }));
       return { outcome: 'success' };
     }
     case 'wait': {
@@ -291,7 +303,7 @@ async function runStep(deps: RunnerDeps, id: string, step: Step, s: IncidentStat
 async function runCommand(deps: RunnerDeps, id: string, step: Extract<Step, { kind: 'command' }>, s: IncidentState, ask: (k: string, m: string) => Ask): Promise<StepResult> {
   const { store, asker, lang } = deps;
   const { list, note } = targets(deps, step);
-  if (note) await store.append(id, { type: 'note', text: `${step.id}: ${note}` });
+  if (note) await store.append(id, { type: 'note', text: `${step.title[lang]}: ${note}` });
   const script = `${shellAssignments(scriptVars(s))}\n${step.run}`;
   const sha = createHash('sha256').update(script).digest('hex');
   const prior = s.steps.get(step.id)?.commands ?? new Map();
@@ -342,7 +354,7 @@ async function runCommand(deps: RunnerDeps, id: string, step: Extract<Step, { ki
 async function runCollect(deps: RunnerDeps, id: string, step: Extract<Step, { kind: 'collect' }>, s: IncidentState): Promise<StepResult> {
   const { store, asker, lang } = deps;
   const { list, note } = targets(deps, step);
-  if (note) await store.append(id, { type: 'note', text: `${step.id}: ${note}` });
+  if (note) await store.append(id, { type: 'note', text: `${step.title[lang]}: ${note}` });
   // Paths may name variables ($webroot/index.html): expanded here, so the script never evals them.
   const base = scriptVars(s);
   const extra: Record<string, string> = step.paths ? { gwsec_paths: step.paths.map((p) => p.replace(/\$\{?([a-z_][a-z0-9_]*)\}?/g, (m, k: string) => base[k] ?? m)).join(' ') } : {};
@@ -354,7 +366,7 @@ async function runCollect(deps: RunnerDeps, id: string, step: Extract<Step, { ki
     try {
       r = await tr.run(script, { sudo: step.sudo, timeoutMs: step.timeout !== undefined ? parseDuration(step.timeout) : 120000 });
     } catch (e) {
-      await store.append(id, { type: 'note', text: `${step.id}: ${t.name}: ${(e as Error).message}` });
+      await store.append(id, { type: 'note', text: `${step.title[lang]}: ${t.name}: ${(e as Error).message}` });
       failed++;
       continue;
     } finally {
@@ -405,15 +417,11 @@ async function regulatoryEffects(deps: RunnerDeps, id: string, step: Step, pb: P
       if (step.offline === 'emergency') events.push({ type: 'deadline.opened', deadline: deadlineFor('shutdown_written_report', now) });
     }
   }
-  const closes = new Set(step.closes ?? []);
-  if (step.kind === 'report' && step.report === 'shutdown') closes.add('shutdown_written_report');
-  if (step.kind === 'report' && step.report === 'final') closes.add('final_report');
-  for (const c of closes) {
+  // Reporting deadlines are closed by submitReport (a submit step), never here: the loader refuses them in `closes`.
+  for (const c of new Set(step.closes ?? [])) {
     const d = s.deadlines.get(c);
     if (d && !d.closedAt && !d.cancelledAt) events.push({ type: 'deadline.closed', id: c, step: step.id });
   }
-  // A provisional initial-report clock that a notify "closes" before grading still counts as met.
-  if (closes.has('initial_report') && s.deadlines.get('initial_report')?.provisional) events.unshift(...discoveryDeadlines(s, new Date(s.discoveredAt), s.grade ?? 'larger').filter((e) => e.type === 'deadline.opened'));
   return { events, violations };
 }
 

@@ -12,12 +12,14 @@ const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits 
 const duration = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== undefined, 'a duration like 90s, 10m, 2h, 30d');
 const varName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower_snake_case variable name');
 
-export const STEP_KINDS = ['manual', 'confirm', 'command', 'collect', 'approval', 'decision', 'notify', 'report', 'wait', 'grade'] as const;
+export const STEP_KINDS = ['manual', 'confirm', 'command', 'collect', 'approval', 'decision', 'notify', 'report', 'submit', 'wait', 'grade'] as const;
 export const COLLECT_KINDS = ['processes', 'connections', 'users', 'webroot_changes', 'logs', 'files'] as const;
 export const REPORT_FIELDS = [
   'occurred_at', 'systems', 'impact', 'cause', 'measures', 'status', 'help_needed', 'attacker', 'scene_protection', 'trend', 'lessons', 'rectification',
+  'next_steps', 'signer',
 ] as const;
-export const RECIPIENTS = ['cac', 'supervisor', 'public_security', 'protection_dept', 'portal', 'site', 'team', 'vendor', 'public'] as const;
+export const RECIPIENTS = ['cac', 'supervisor', 'public_security', 'protection_dept', 'dept_cac_office', 'provincial_cac', 'portal', 'site', 'team', 'vendor', 'public'] as const;
+export { SUBMISSION_DEADLINES } from './clock.js';
 /** `end` finishes the flow successfully, `fail` finishes it as failed. */
 export const END = 'end';
 export const FAIL = 'fail';
@@ -66,6 +68,8 @@ export const stepSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ ...common, kind: z.literal('notify'), to: z.array(z.enum(RECIPIENTS)).min(1), message: bi }),
   z.strictObject({ ...common, kind: z.literal('report'), report: z.enum(['initial', 'followup', 'final', 'shutdown']), formats: z.array(z.enum(['md', 'html'])).default(['md', 'html']) }),
+  /** Records that a written report was submitted (to whom, how, reference): the only step that completes a reporting deadline. */
+  z.strictObject({ ...common, kind: z.literal('submit'), report: z.enum(['initial', 'followup', 'final', 'shutdown']), to: z.array(z.enum(RECIPIENTS)).min(1).optional() }),
   z.strictObject({ ...common, kind: z.literal('wait'), duration }),
   z.strictObject({ ...common, kind: z.literal('grade') }),
 ]);

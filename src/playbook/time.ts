@@ -70,6 +70,14 @@ export function formatInZone(d: Date, tz: string, o: { short?: boolean } = {}): 
   return `${base}:${pad(w.second)} (${offsetLabel(zoneOffsetMinutes(d, tz))})`;
 }
 
+/** ISO 8601 in local time with its offset (`2025-11-03T14:05:00+08:00`): what a person reads in a journal. */
+export function isoInZone(d: Date, tz: string): string {
+  const w = wallClock(d, tz);
+  const min = zoneOffsetMinutes(d, tz);
+  const a = Math.abs(min);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${min < 0 ? '-' : '+'}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+}
+
 /** A wall-clock time in `tz` to an instant (no DST in China, but converge anyway). */
 export function fromWallClock(w: Omit<WallClock, 'weekday'>, tz: string): Date {
   const naive = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);

@@ -35,8 +35,8 @@ test('incident open → show → correct → report (md, html, en) → evidence 
   t.regex(html.stdout, /@media print/);
   t.notRegex(html.stdout, /<link|src=|https?:\/\//, 'self-contained: nothing fetched');
   const en = gwsec(['incident', 'report', id, '--incidents', inc, '--kind', 'timeline', '--lang', 'en']);
-  t.regex(en.stdout, /# Incident timeline/);
-  t.regex(en.stdout, /Discovery time corrected/);
+  t.regex(en.stdout, /# Incident timeline: /);
+  t.regex(en.stdout, /Discovery time corrected from 20\d\d-.* to 20\d\d-.*: monitoring alert was earlier\./);
 
   const ev = gwsec(['incident', 'evidence', id, '--incidents', inc]);
   t.is(ev.code, 0);
@@ -50,16 +50,16 @@ test('incident open → show → correct → report (md, html, en) → evidence 
   t.is(row!.id, id);
   t.truthy(row!.closedAt);
   const tl = gwsec(['incident', 'timeline', id, '--incidents', inc, '--lang', 'en']);
-  t.regex(tl.stdout, /Incident opened/);
+  t.regex(tl.stdout, /Incident "首页被篡改 .*" opened/);
   t.regex(tl.stdout, /Incident closed: restored/);
 
   t.is(gwsec(['incident', 'verify', id, '--incidents', inc]).code, 0);
   // Edit a written report: verify names it.
-  const rep = join(inc, id, 'reports', 'initial.zh.md');
+  const rep = join(inc, id, 'reports', 'initial-v1.zh.md');
   await writeFile(rep, (await readFile(rep, 'utf8')).replace('某州政府办公室', '另一单位'));
   const v = gwsec(['incident', 'verify', id, '--incidents', inc]);
   t.is(v.code, 1);
-  t.regex(v.stdout, /report_modified: reports\/initial\.zh\.md/);
+  t.regex(v.stdout, /report_modified: reports\/initial-v1\.zh\.md/);
 });
 
 test('playbook list / show / validate through the CLI; unknown ids and broken files are usage errors', async (t) => {

@@ -50,7 +50,8 @@ test('discovery time changes only by a journaled correction, and the clock moves
   s = await correctDiscovery(store, id, new Date('2025-11-03T05:40:00Z'), 'log shows earlier alert');
   t.is(s.discoveredAt, '2025-11-03T05:40:00.000Z');
   t.is(s.deadlines.get('initial_report')!.due, '2025-11-03T06:40:00.000Z');
-  t.is(s.corrections[0]!.from, '2025-11-03T06:00:00.000Z');
+  t.is(s.corrections[0]!.from, '2025-11-03T14:00:00+08:00', 'journaled in local time with its offset');
+  t.is(s.corrections[0]!.to, '2025-11-03T13:40:00+08:00');
   t.is(s.corrections[0]!.by, 'alice');
   await t.throwsAsync(correctDiscovery(store, id, new Date(), ' '), { message: /needs a reason/ });
   s = await store.transact(id, (st) => gradeEvents(st, 'general', {}));

@@ -11,7 +11,9 @@ test('initial report deadline by operator class: CII 1 h, state organs 2 h, othe
   t.is(initialReportDeadline(disc, 'cii').due, '2025-11-03T07:00:00.000Z');
   t.is(initialReportDeadline(disc, 'state_organ').due, '2025-11-03T08:00:00.000Z');
   t.is(initialReportDeadline(disc, 'other').due, '2025-11-03T10:00:00.000Z');
-  t.regex(initialReportDeadline(disc, 'cii').title.zh, /保护工作部门/);
+  t.regex(initialReportDeadline(disc, 'cii').basis.zh, /报送保护工作部门、公安机关、同级网信部门、上级主管单位/);
+  t.regex(initialReportDeadline(disc, 'other').basis.zh, /报送属地省级网信部门、同级网信部门、上级主管单位/);
+  t.regex(initialReportDeadline(disc, 'state_organ').basis.zh, /报送本部门网信工作机构、同级网信部门、上级主管单位/);
 });
 
 test('grading: the highest grade any yes implies; none is 一般', (t) => {

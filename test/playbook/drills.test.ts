@@ -21,7 +21,12 @@ for (const id of SHIPPED) {
     t.is(s!.finished, 'success');
     t.true(s!.id.startsWith('DRILL-'));
     const reports = await readdir(store.reportsDir(s!.id));
-    t.true(reports.some((r) => r.startsWith('final.zh.')) || reports.some((r) => r.startsWith('initial.zh.')), reports.join());
+    t.true(reports.some((r) => /^(final|initial)-v1\.zh\.(md|html)$/.test(r)), reports.join());
+    // Writing is not submitting: every reporting deadline that was closed was closed by a submission.
+    for (const d of s!.deadlines.values())
+      if (d.closedAt && ['initial_report', 'final_report', 'shutdown_written_report'].includes(d.id))
+        t.true(s!.submissions.some((x) => x.at === d.closedAt), `${d.id} closed by a submission`);
+    t.true(s!.submissions.some((x) => x.kind === 'final'), 'the final report was submitted');
     for (const r of reports) t.regex(await readFile(join(store.reportsDir(s!.id), r), 'utf8'), /演练/, r);
     t.true(s!.evidence.length > 0);
     // Every prompt printed the countdown header (drill marker at least) and every answer is journaled.

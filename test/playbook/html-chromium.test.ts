@@ -50,7 +50,7 @@ test('a drill\'s zh HTML report renders in real headless Chromium: DOM has title
   const store = new IncidentStore(inc);
   const [s] = await store.list();
   t.truthy(s);
-  const html = await readFile(join(store.reportsDir(s!.id), 'final.zh.html'), 'utf8');
+  const html = await readFile(join(store.reportsDir(s!.id), 'final-v1.zh.html'), 'utf8');
   const page = join(dir, 'report.html');
   await writeFile(page, html);
   const url = pathToFileURL(page).href;
@@ -67,20 +67,20 @@ test('a drill\'s zh HTML report renders in real headless Chromium: DOM has title
   const dom = await chromium(await mkdtemp(join(dir, 'profile-')), ['--dump-dom', url]);
   t.false(dom.timedOut, `chromium --dump-dom timed out after ${TIMEOUT_MS} ms`);
   t.is(dom.code, 0, dom.stderr.slice(-2000));
-  t.regex(dom.stdout, /^<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>【演练】网络安全事件总结报告<\/title>/);
+  t.regex(dom.stdout, /^<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>【演练】网络安全事件总结报告：[^<]+<\/title>/);
   // The parser's work, not the file echoed back: Chromium adds the implied <tbody> to key/value tables.
   t.false(html.includes('<table><tbody><tr><td class="k">'));
   t.true(dom.stdout.includes('<table><tbody><tr><td class="k">'), 'Chromium-built DOM');
-  t.regex(dom.stdout, /<h1>【演练】网络安全事件总结报告<\/h1>/);
+  t.regex(dom.stdout, /<h1>【演练】网络安全事件总结报告：[^<]+<\/h1>/);
   t.regex(dom.stdout, /<p class="drill">【演练】本报告由应急演练生成，不是真实事件报告<\/p>/);
   t.true(dom.stdout.includes(`<td class="k">事件编号</td><td>${s!.id}</td>`), 'incident id');
   t.true(dom.stdout.includes('<td class="k">事件级别</td><td>重大</td>'), 'grade');
-  t.true(dom.stdout.includes('<td>定级：重大</td>'), 'grade in the timeline');
+  t.true(dom.stdout.includes('<td>事件定级为重大。</td>'), 'grade in the timeline');
   t.regex(dom.stdout, /<h2>报告时限<\/h2>/);
   const deadlineRow = dom.stdout.match(/<tr><td>总结报告[^<]*<\/td><td>([^<]*)<\/td>/);
   t.truthy(deadlineRow, 'final report deadline row');
   t.is(deadlineRow?.[1], due);
-  t.regex(dom.stdout, /<h2>证据清单（SM3 \/ SHA-256）<\/h2>\n<table><thead><tr><th>ID<\/th><th>文件<\/th><th>大小<\/th><th>SM3<\/th><th>SHA-256<\/th>/);
+  t.regex(dom.stdout, /<h2>证据清单（SM3 \/ SHA-256）<\/h2>\n<table><thead><tr><th>编号<\/th><th>文件<\/th><th>大小（字节）<\/th><th>SM3<\/th><th>SHA-256<\/th>/);
   for (const e of s!.evidence) t.true(dom.stdout.includes(`<tr><td>${e.item}</td><td>${e.file}</td><td>${e.size}</td><td>${e.sm3}</td><td>${e.sha256}</td>`), `evidence row ${e.item}`);
   t.false(/<script/i.test(dom.stdout), 'no script in the DOM');
 

@@ -79,7 +79,7 @@ test('kill -9 mid-command, then resume: finishes, journal intact, completed comm
   t.is((await readFile(join(dir, 'first.log'), 'utf8')).trim().split('\n').length, 1);
   t.is((await readFile(join(dir, 'slow.log'), 'utf8')).trim().split('\n').length, 1);
   t.true(s.events.some((e) => e.event.type === 'playbook.resumed'));
-  t.true(existsSync(join(store.reportsDir(id), 'initial.zh.md')));
+  t.true(existsSync(join(store.reportsDir(id), 'initial-v1.zh.md')));
   const v = await verifyIncident(store, id);
   t.deepEqual(v.problems, []);
 });
