@@ -17,11 +17,11 @@ test.before(async () => {
   fleet = await startFleet([
     { name: 'web-01', fixture: 'debian12-web-hardened' },
     { name: 'web-02' },
-    // a bastion that forwards, and a host known by a name only the bastion resolves
-    { name: 'bastion', jump: true, etcHosts: { 'app.internal.test': '127.0.0.1', 'hop2.internal.test': '127.0.0.1' } },
+    // a bastion that forwards, and a host known by a name only the bastion resolves (to that host's address)
+    { name: 'bastion', jump: true, etcHosts: { 'app.internal.test': 'app', 'hop2.internal.test': 'hop2' } },
     { name: 'app', aliases: ['app.internal.test'], roles: ['backend'] },
     // a second hop only the bastion can name, and behind it a host only that hop can name
-    { name: 'hop2', jump: true, aliases: ['hop2.internal.test'], etcHosts: { 'deep.internal.test': '127.0.0.1' } },
+    { name: 'hop2', jump: true, aliases: ['hop2.internal.test'], etcHosts: { 'deep.internal.test': 'deep' } },
     { name: 'deep', aliases: ['deep.internal.test'], roles: ['backend'] },
     { name: 'kbd', kbdInteractive: true },
   ]);

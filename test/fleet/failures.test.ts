@@ -3,7 +3,7 @@
  * results for that host (within the per-host deadline), and the healthy hosts complete.
  */
 import test from 'ava';
-import { freePort, startFleet, type TestFleet } from '../harness/hosts.js';
+import { startFleet, type TestFleet } from '../harness/hosts.js';
 import { auditJson, decided, errorMessages, resultsOf } from './helpers.js';
 import { scaled, scaledSeconds } from '../helpers/time.js';
 
@@ -15,11 +15,11 @@ test.before(async () => {
 test.after.always(() => fleet?.stop());
 
 test('an unreachable host (closed port) is error; the others complete', async (t) => {
-  const port = await freePort(); // nothing listens there
+  // a port nothing listens on, in a test host's own network namespace: refused, whatever else this machine runs
   const inv = fleet.inventoryFile({
     hosts: ['ok-1', 'ok-2'],
     sudo: 'nopasswd',
-    extraHosts: [{ name: 'gone', address: '127.0.0.1', port, roles: ['frontend'], tags: [], public_ip: null, proxy_jump: null, sudo: false }],
+    extraHosts: [{ name: 'gone', address: fleet.host('ok-1').address, port: 9, roles: ['frontend'], tags: [], public_ip: null, proxy_jump: null, sudo: false }],
   });
   const { report, code } = await auditJson(inv, fleet.knownHostsFile);
   t.is(code, 1);

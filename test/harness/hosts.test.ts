@@ -9,8 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 import { mergeAccounts, sudoersFor } from './accounts.js';
-import { hashedPattern } from './known-hosts.js';
-import { mountNsOf, pidsInMountNamespaces, ticksNow } from './procs.js';
+import { createServer } from 'node:net';
+import { hashedPattern, hostPattern } from './known-hosts.js';
+import { mountNsOf, ownerAlive, ownerId, startTicks } from './procs.js';
 import { startFleet, type TestFleet } from './hosts.js';
 import { BIN } from '../helpers/cli.js';
 import { scaled } from '../helpers/time.js';
@@ -88,7 +89,7 @@ test('real hosts: fixture /etc over the real one, accounts, sudo, hashed known_h
   // OpenSSH itself accepts the hashed file and finds every host in it
   t.is((await ssh(fleet, 'plain', 'true', { knownHosts: fleet.hashedKnownHostsFile })).code, 0);
   const h = fleet.host('plain');
-  const found = await sh('ssh-keygen', ['-F', `[${h.address}]:${h.port}`, '-f', fleet.hashedKnownHostsFile]);
+  const found = await sh('ssh-keygen', ['-F', hostPattern(h.address, h.port), '-f', fleet.hashedKnownHostsFile]);
   t.true(found.stdout.includes(h.hostKeyLine.split(' ')[2]!));
   t.regex(hashedPattern('x'), /^\|1\|[A-Za-z0-9+/=]{28}\|[A-Za-z0-9+/=]{28}$/);
 
@@ -106,22 +107,45 @@ test('real hosts: fixture /etc over the real one, accounts, sudo, hashed known_h
   t.false(stuck.stdout.includes('hi'));
 
   const nss = new Set(fleet.hosts.map((x) => mountNsOf(x.pid)!));
-  t.is(nss.size, 3);
-  t.true([...pidsInMountNamespaces(nss).values()].flat().length >= 4, 'listeners plus the hung session');
-  const stopping = ticksNow();
+  t.is(nss.size, 3, 'a mount namespace per host');
+  // every process of a host is in its cgroup: the listener, and the hung session's sshd, shell, sleep
+  const procs = fleet.hosts.flatMap((x) => fleet.pids(x.name).map((pid) => [pid, startTicks(pid)] as const));
+  t.true(fleet.pids('stuck').length >= 3, `listener plus the hung session: ${fleet.pids('stuck').join(' ')}`);
+  t.true(fleet.hosts.every((x) => fleet.pids(x.name).includes(x.pid)), 'each sshd is in its own cgroup');
   await fleet.stop();
-  t.deepEqual([...pidsInMountNamespaces(nss, { startedBefore: stopping }).values()].flat(), []);
+  // gone: no PID left that is still the same process (same start time), other than as a zombie
+  // (dead, its exit status not yet collected by whoever inherited it)
+  const state = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0];
+    } catch {
+      return 'gone';
+    }
+  };
+  t.deepEqual(procs.filter(([pid, start]) => startTicks(pid) === start && state(pid) !== 'Z'), []);
   t.false(existsSync(fleet.root));
   await fleet.stop(); // idempotent
 });
 
+test('an owner is a PID and its start time: a reused PID is not the same owner', (t) => {
+  t.true(ownerAlive(ownerId()));
+  const [pid, start] = ownerId().split('-').map(Number);
+  t.false(ownerAlive(`${pid}-${start! + 1}`));
+  t.false(ownerAlive('not-an-owner'));
+});
+
 test('hosts in their own network namespaces: own address on port 22, own interfaces and listeners; gone after stop', async (t) => {
-  const fleet = await startFleet([{ name: 'n1', netns: true, fixture: 'debian12-web-hardened' }, { name: 'n2', netns: true }]);
+  // this machine listens on a port meanwhile: no test host may see it
+  const mine = createServer();
+  await new Promise<void>((r) => mine.listen(0, '0.0.0.0', r));
+  t.teardown(() => mine.close());
+  const fleet = await startFleet([{ name: 'n1', fixture: 'debian12-web-hardened' }, { name: 'n2' }]);
   t.teardown(() => fleet.stop());
   const [a, b] = fleet.hosts;
   t.not(a!.address, b!.address);
   t.is(a!.port, 22);
   t.regex(a!.address, /^10\.\d+\.\d+\.2$/);
+  t.is(b!.address, a!.address.replace(/\.2$/, '.3'), 'one /24 per fleet');
   const look = 'ip -o -4 addr show; echo ---; ss -ltnH';
   const [ra, rb] = await Promise.all([ssh(fleet, 'n1', look), ssh(fleet, 'n2', look)]);
   t.is(ra.code, 0, ra.stderr);
@@ -130,6 +154,15 @@ test('hosts in their own network namespaces: own address on port 22, own interfa
   t.true(rb.stdout.includes(`inet ${b!.address}/24`), rb.stdout);
   // each sees only its own sshd listening, not this machine's or the other host's sockets
   t.deepEqual(ra.stdout.split('---\n')[1]!.trim().split('\n').map((l) => l.trim().split(/\s+/)[3]), [`${a!.address}:22`]);
+  // hosts reach each other over the fleet's bridge (as a bastion reaches the hosts behind it)
+  const reach = await ssh(fleet, 'n1', `timeout 5 bash -c 'exec 3<>/dev/tcp/${b!.address}/22; head -c 7 <&3'`);
+  t.is(reach.stdout, 'SSH-2.0', reach.stderr);
+  // a second fleet at the same time gets a /24 of its own
+  const other = await startFleet([{ name: 'o1' }]);
+  t.teardown(() => other.stop());
+  t.not(other.hosts[0]!.address.split('.').slice(0, 3).join('.'), a!.address.split('.').slice(0, 3).join('.'));
+  t.is((await ssh(other, 'o1', 'echo ok')).stdout, 'ok\n');
+  await other.stop();
   // an audit over SSH sees the host's own address among its interfaces
   const inv = fleet.inventoryFile({ hosts: ['n1'], sudo: 'nopasswd' });
   const audit = await sh(process.execPath, [BIN, 'facts', '-i', inv, '--known-hosts', fleet.knownHostsFile]);
@@ -137,6 +170,7 @@ test('hosts in their own network namespaces: own address on port 22, own interfa
   const names = (await sh('ip', ['netns', 'list'])).stdout;
   await fleet.stop();
   const after = (await sh('ip', ['netns', 'list'])).stdout;
-  t.true(names.split('\n').filter((l) => l.startsWith('gwsec-')).length >= 2);
-  t.false(after.split('\n').some((l) => names.includes(l) && l.startsWith('gwsec-')), after);
+  const ours = (list: string) => list.split('\n').map((l) => l.split(' ')[0]!).filter((l) => l.startsWith(`gwsec-${a!.address.split('.').slice(1, 3).join('-')}-`) || l.startsWith(`gwsec-net-${a!.address.split('.').slice(1, 3).join('-')}`));
+  t.is(ours(names).length, 3, `two hosts and the fleet's bridge: ${names}`);
+  t.deepEqual(ours(after), [], after);
 });

@@ -1,13 +1,16 @@
 /**
  * Real OpenSSH test hosts (DESIGN §3.3). Each host is `/usr/sbin/sshd -D -e -f <own config>` run as
- * root on 127.0.0.1 and its own port, with its own host key, inside its own mount namespace
+ * root with its own host key, in its own network namespace (own address on the fleet's private /24,
+ * port 22, own interfaces and listening sockets: network.ts) and its own mount namespace
  * (`unshare --mount --propagation private`) where overlays put that host's fixture files and the test
  * accounts over /etc (and /usr, /var when the fixture has files there). The audit over SSH therefore
- * reads that fixture's sshd_config, login.defs, sudoers… while this machine's /etc stays untouched.
+ * reads that fixture's sshd_config, login.defs, sudoers, sockets… while this machine stays untouched,
+ * and what other suites running on this machine listen on never shows in a test host.
  *
- * Every process a host starts shares its mount namespace; stop() kills them all by PID, and the
- * overlays vanish with the namespace. An exit/SIGINT/SIGTERM handler does the same, and each sshd
- * gets PR_SET_PDEATHSIG (setpriv --pdeathsig KILL), so no listener outlives a killed test process.
+ * Every process a host starts is in that host's cgroup; stop() has the kernel kill them all
+ * (cgroup.kill, procs.ts), never a PID that may since belong to someone else, and the overlays
+ * and namespaces vanish with them. An exit/SIGINT/SIGTERM handler does the same, and each sshd gets
+ * PR_SET_PDEATHSIG (setpriv --pdeathsig KILL), so no listener outlives a killed test process.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,9 +22,10 @@ import { packageRoot } from '../../src/util/paths.js';
 import { freeIds, mergeAccounts, pamSudo, sudoersFor, type Account, type AccountFiles, type TestUser } from './accounts.js';
 import { inventoryYaml, type InventoryDoc, type InventoryHost, type InventorySudo } from './inventory.js';
 import { hostPattern, knownHostsLines, publicKeyOf } from './known-hosts.js';
-import { killAll, mountNsOf, pidsInMountNamespaces, ticksNow } from './procs.js';
+import { FleetNetwork } from './network.js';
+import { HostCgroup, mountNsOf } from './procs.js';
 import { sshdConfig, startScript } from './sshd-config.js';
-import { scaled } from '../helpers/time.js';
+import { scaled, sleep } from '../helpers/time.js';
 
 export type { TestUser } from './accounts.js';
 
@@ -37,16 +41,13 @@ export interface TestHostSpec {
   kbdInteractive?: boolean;
   /** AllowTcpForwarding yes: this host can be a ProxyJump hop */
   jump?: boolean;
-  /** extra /etc/hosts entries inside this host (name → address): names only a jump host resolves */
+  /** extra /etc/hosts entries inside this host (name → an address, or the name of a host of this fleet): names only a jump host resolves */
   etcHosts?: Record<string, string>;
-  /** extra names for this host's known_hosts entries (written as `[alias]:port`) */
+  /** extra names for this host's known_hosts entries */
   aliases?: string[];
   /** sudo's PAM stack sleeps this long after reading the password (to sample `ps` meanwhile) */
   sudoDelayMs?: number;
-  /**
-   * its own network namespace (`ip netns`, a veth pair): its own address (10.x.y.2, port 22), its own
-   * interfaces and listening sockets, as a separate machine has. Default: 127.0.0.1 and a high port.
-   */
+  /** @deprecated every host has its own network namespace now (accepted, ignored) */
   netns?: boolean;
   /** inventory metadata; default from the fixture's host.yaml, else [frontend] / null */
   roles?: string[];
@@ -56,9 +57,11 @@ export interface TestHostSpec {
 
 export interface TestHost {
   name: string;
+  /** on the fleet's private /24 (10.x.y.k), reachable from this machine and from the other hosts */
   address: string;
+  /** 22 */
   port: number;
-  /** `[127.0.0.1]:port ssh-ed25519 AAAA…` */
+  /** `10.x.y.k ssh-ed25519 AAAA…` */
   hostKeyLine: string;
   /** `SHA256:…`, as OpenSSH prints it */
   fingerprint: string;
@@ -109,12 +112,13 @@ export interface TestFleet {
   inventoryFile(opts?: InventoryFileOptions): string;
   /** restart that sshd on the same port with a new host key */
   rotateHostKey(name: string): Promise<void>;
-  /** kills every process of every host by PID and removes the temp dir; idempotent */
+  /** the PIDs of every process of that host now (its cgroup's members) */
+  pids(name: string): number[];
+  /** kills every process of every host (their cgroups), removes their namespaces and the temp dir; idempotent */
   stop(): Promise<void>;
 }
 
 export const DEFAULT_USER = 'gwtest';
-const ADDRESS = '127.0.0.1';
 const FIXTURES = join(packageRoot(), 'test', 'fixtures', 'hosts');
 const OVERLAID = ['etc', 'usr', 'var'];
 /** firmware strings: under files/ in a fixture, mounted over /sys/class/dmi/id in the host */
@@ -125,11 +129,8 @@ const START_CONCURRENCY = 16;
 /** nominal: sshd says it listens within this (GWSEC_TEST_TIME_SCALE lengthens it) */
 const READY_TIMEOUT_MS = 15_000;
 const LOG_CAP = 1024 * 1024;
-
-interface Netns {
-  name: string;
-  address: string;
-}
+/** nominal: a killed host's processes are all gone within this */
+const STOP_TIMEOUT_MS = 10_000;
 
 interface Running {
   spec: TestHostSpec;
@@ -137,13 +138,13 @@ interface Running {
   dir: string;
   child: ChildProcess;
   exited: Promise<void>;
-  ns: string;
+  cgroup: HostCgroup;
   log: string;
 }
 
 const live = new Set<Fleet>();
 
-export async function startFleet(specs: TestHostSpec[], o: { basePort?: number } = {}): Promise<TestFleet> {
+export async function startFleet(specs: TestHostSpec[]): Promise<TestFleet> {
   const names = new Set<string>();
   for (const s of specs) {
     if (!/^[A-Za-z0-9._-]+$/.test(s.name)) throw new Error(`harness: bad host name '${s.name}'`);
@@ -156,7 +157,7 @@ export async function startFleet(specs: TestHostSpec[], o: { basePort?: number }
   live.add(fleet);
   installExitHandlers();
   try {
-    await fleet.start(specs, o.basePort);
+    await fleet.start(specs);
   } catch (e) {
     await fleet.stop();
     throw e;
@@ -175,7 +176,9 @@ class Fleet implements TestFleet {
   private inventories = 0;
   private stopped = false;
   private hashes = new Map<string, Promise<string>>();
-  private netnss = new Map<string, Netns>();
+  private net: FleetNetwork | undefined;
+  private index = new Map<string, number>();
+  private readonly id = randomBytes(4).toString('hex');
 
   constructor(readonly root: string) {
     this.knownHostsFile = join(root, 'known_hosts');
@@ -184,13 +187,14 @@ class Fleet implements TestFleet {
     this.sshConfigFile = join(root, 'ssh_config');
   }
 
-  async start(specs: TestHostSpec[], basePort?: number): Promise<void> {
+  async start(specs: TestHostSpec[]): Promise<void> {
+    specs.forEach((s, i) => this.index.set(s.name, i));
+    this.net = FleetNetwork.create();
     await keygen(this.clientKeyFile, 'gwsec-test-client');
     writeFileSync(join(this.root, 'authorized_keys'), readFileSync(`${this.clientKeyFile}.pub`), { mode: 0o644 });
     mkdirSync(join(this.root, 'bin'));
     writeFileSync(join(this.root, 'bin', 'hang.sh'), '#!/bin/sh\necho "gwsec test host: hanging" >&2\nexec sleep 600\n', { mode: 0o755 });
-    const ports = basePort === undefined ? undefined : specs.map((_, i) => basePort + i);
-    await pool(specs.map((s, i) => () => this.startHost(s, ports?.[i])), START_CONCURRENCY);
+    await pool(specs.map((s) => () => this.startHost(s)), START_CONCURRENCY);
     this.hosts = specs.map((s) => this.running.get(s.name)!.host);
     this.writeClientFiles();
   }
@@ -203,6 +207,10 @@ class Fleet implements TestFleet {
 
   log(name: string): string {
     return this.running.get(name)?.log ?? '';
+  }
+
+  pids(name: string): number[] {
+    return this.running.get(name)?.cgroup.pids() ?? [];
   }
 
   inventoryFile(opts: InventoryFileOptions = {}): string {
@@ -237,7 +245,7 @@ class Fleet implements TestFleet {
     await killHosts([r]);
     rmSync(join(r.dir, 'ssh_host_ed25519_key'), { force: true });
     rmSync(join(r.dir, 'ssh_host_ed25519_key.pub'), { force: true });
-    await this.startHost(r.spec, r.host.port);
+    await this.startHost(r.spec);
     const i = this.hosts.findIndex((h) => h.name === name);
     this.hosts[i] = this.running.get(name)!.host;
   }
@@ -246,42 +254,9 @@ class Fleet implements TestFleet {
     if (this.stopped) return;
     this.stopped = true;
     await killHosts([...this.running.values()]);
-    this.deleteNetnss();
+    this.net?.remove();
     rmSync(this.root, { recursive: true, force: true });
     live.delete(this);
-  }
-
-  /** A network namespace with a veth pair to this one, on a /24 no interface here uses yet. */
-  private netnsFor(host: string): Netns {
-    const had = this.netnss.get(host);
-    if (had) return had;
-    const id = randomBytes(4).toString('hex');
-    const used = spawnSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' }).stdout;
-    let net = '';
-    for (let i = 0; i < 50 && (net === '' || used.includes(` ${net}.`)); i++) net = `10.${64 + randomBytes(1)[0]! % 64}.${randomBytes(1)[0]}`;
-    const n: Netns = { name: `gwsec-${id}`, address: `${net}.2` };
-    const veth = `gwv${id}`; // this side's end of the pair; the host's end is its eth0
-    this.netnss.set(host, n);
-    for (const args of [
-      ['netns', 'add', n.name],
-      ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n.name],
-      ['addr', 'add', `${net}.1/24`, 'dev', veth],
-      ['link', 'set', veth, 'up'],
-      ['-n', n.name, 'addr', 'add', `${n.address}/24`, 'dev', 'eth0'],
-      ['-n', n.name, 'link', 'set', 'eth0', 'up'],
-      ['-n', n.name, 'link', 'set', 'lo', 'up'],
-      ['-n', n.name, 'route', 'add', 'default', 'via', `${net}.1`],
-    ]) {
-      const r = spawnSync('ip', args, { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`harness: ip ${args.join(' ')}: ${r.stderr.trim()}`);
-    }
-    return n;
-  }
-
-  /** after the hosts' processes are gone: the namespace goes, and its veth pair with it */
-  private deleteNetnss(): void {
-    for (const n of this.netnss.values()) spawnSync('ip', ['netns', 'del', n.name]);
-    this.netnss.clear();
   }
 
   /** exit handler: no awaiting possible, so SIGKILL everything and remove the dir */
@@ -289,10 +264,12 @@ class Fleet implements TestFleet {
     if (this.stopped) return;
     this.stopped = true;
     const rs = [...this.running.values()];
-    const startedBefore = ticksNow();
-    killAll(rs.map((r) => r.host.pid));
-    for (const pids of pidsInMountNamespaces(new Set(rs.map((r) => r.ns)), { startedBefore }).values()) killAll(pids);
-    this.deleteNetnss();
+    for (const r of rs) r.cgroup.kill();
+    // sync: wait (briefly) for the kernel to empty them, so the namespaces can go
+    const end = Date.now() + scaled(2000);
+    while (rs.some((r) => r.cgroup.populated()) && Date.now() < end) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    for (const r of rs) r.cgroup.remove();
+    this.net?.remove();
     rmSync(this.root, { recursive: true, force: true });
   }
 
@@ -306,12 +283,14 @@ class Fleet implements TestFleet {
     return h;
   }
 
-  private async startHost(spec: TestHostSpec, fixedPort?: number): Promise<void> {
+  private async startHost(spec: TestHostSpec): Promise<void> {
     const dir = join(this.root, 'hosts', spec.name);
     const firstStart = !existsSync(dir);
     const fixtureDir = spec.fixture ? (spec.fixture.startsWith('/') ? spec.fixture : join(FIXTURES, spec.fixture)) : undefined;
     if (fixtureDir && !existsSync(fixtureDir)) throw new Error(`harness: no fixture folder ${fixtureDir}`);
     const users = spec.users ?? [{ name: DEFAULT_USER, sudo: 'nopasswd' }];
+    const index = this.index.get(spec.name)!;
+    const net = this.net!.host(index);
     if (firstStart) {
       mkdirSync(dir, { recursive: true });
       await this.buildLayers(spec, dir, fixtureDir, users);
@@ -322,80 +301,76 @@ class Fleet implements TestFleet {
     const meta = fixtureMeta(fixtureDir);
     const layers = OVERLAID.filter((t) => existsSync(join(dir, 'layer', t)));
 
-    const net = spec.netns ? this.netnsFor(spec.name) : undefined;
-    const address = net?.address ?? ADDRESS;
-    for (let attempt = 0; ; attempt++) {
-      const port = net ? 22 : (fixedPort ?? (await freePort()));
-      writeFileSync(
-        join(dir, 'sshd_config'),
-        sshdConfig({
-          port,
-          address,
-          hostKey,
-          pidFile: join(dir, 'sshd.pid'),
-          authorizedKeys: join(this.root, 'authorized_keys'),
-          forwarding: spec.jump === true,
-          kbdInteractive: spec.kbdInteractive,
-          forceCommand: spec.hang ? join(this.root, 'bin', 'hang.sh') : undefined,
-        }),
-      );
-      writeFileSync(
-        join(dir, 'start.sh'),
-        startScript({
-          overlays: layers.map((t) => ({ target: `/${t}`, lower: join(dir, 'layer', t), upper: join(dir, 'upper', t), work: join(dir, 'work', t) })),
-          privateDirs: PRIVATE_DIRS,
-          sshdConfig: join(dir, 'sshd_config'),
-          dmi: fixtureDir && existsSync(join(fixtureDir, 'files', DMI)) ? join(fixtureDir, 'files', DMI) : undefined,
-        }),
-      );
-      mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege-separation chroot
-      // the work dirs must be empty for a fresh overlay mount (a restart reuses the host dir)
-      rmSync(join(dir, 'work'), { recursive: true, force: true });
-      rmSync(join(dir, 'upper'), { recursive: true, force: true });
-      // `ip netns exec` switches network namespace and execs (same PID): sshd stays the child
-      const inNet = net ? ['ip', 'netns', 'exec', net.name] : [];
-      const child = spawn('setpriv', ['--pdeathsig', 'KILL', ...inNet, 'unshare', '--mount', '--propagation', 'private', '/bin/sh', join(dir, 'start.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
-      const r: Running = {
-        spec,
-        dir,
-        child,
-        ns: '',
-        log: '',
-        exited: new Promise((res) => child.once('exit', () => res())),
-        host: {
-          name: spec.name,
-          address,
-          port,
-          hostKeyLine: `${hostPattern(address, port)} ${key}`,
-          fingerprint: fingerprintOf(key),
-          pid: child.pid ?? -1,
-          users,
-          roles: spec.roles ?? meta.roles ?? ['frontend'],
-          tags: spec.tags ?? [],
-          publicIp: spec.publicIp !== undefined ? spec.publicIp : (meta.publicIp ?? null),
-        },
-      };
-      const onData = (s: string) => {
-        r.log = (r.log + s).slice(-LOG_CAP);
-      };
-      child.stdout!.setEncoding('utf8').on('data', onData);
-      child.stderr!.setEncoding('utf8').on('data', onData);
-      const ok = await ready(r, address, port);
-      if (ok === true) {
-        const ns = mountNsOf(child.pid!);
-        if (!ns || ns === mountNsOf(process.pid)) {
-          await killHosts([r]);
-          throw new Error(`harness: ${spec.name}'s sshd is not in a mount namespace of its own`);
-        }
-        r.ns = ns;
-        this.running.set(spec.name, r);
-        return;
-      }
+    const { address } = net;
+    const port = 22;
+    writeFileSync(
+      join(dir, 'sshd_config'),
+      sshdConfig({
+        port,
+        address,
+        hostKey,
+        pidFile: join(dir, 'sshd.pid'),
+        authorizedKeys: join(this.root, 'authorized_keys'),
+        forwarding: spec.jump === true,
+        kbdInteractive: spec.kbdInteractive,
+        forceCommand: spec.hang ? join(this.root, 'bin', 'hang.sh') : undefined,
+      }),
+    );
+    writeFileSync(
+      join(dir, 'start.sh'),
+      startScript({
+        overlays: layers.map((t) => ({ target: `/${t}`, lower: join(dir, 'layer', t), upper: join(dir, 'upper', t), work: join(dir, 'work', t) })),
+        privateDirs: PRIVATE_DIRS,
+        sshdConfig: join(dir, 'sshd_config'),
+        dmi: fixtureDir && existsSync(join(fixtureDir, 'files', DMI)) ? join(fixtureDir, 'files', DMI) : undefined,
+      }),
+    );
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege-separation chroot
+    // the work dirs must be empty for a fresh overlay mount (a restart reuses the host dir)
+    rmSync(join(dir, 'work'), { recursive: true, force: true });
+    rmSync(join(dir, 'upper'), { recursive: true, force: true });
+    const cgroup = HostCgroup.create(this.id, spec.name);
+    // The shell joins the host's cgroup before anything else runs (so every later process is born
+    // in it), then execs along the chain; `ip netns exec` and unshare exec too: sshd keeps this PID.
+    // (The cgroup file is written first: `ip netns exec` remounts /sys, hiding /sys/fs/cgroup.)
+    const chain = ['setpriv', '--pdeathsig', 'KILL', 'ip', 'netns', 'exec', net.ns, 'unshare', '--mount', '--propagation', 'private', '/bin/sh', join(dir, 'start.sh')];
+    const child = spawn('/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, ...chain], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const r: Running = {
+      spec,
+      dir,
+      child,
+      cgroup,
+      log: '',
+      exited: new Promise((res) => child.once('exit', () => res())),
+      host: {
+        name: spec.name,
+        address,
+        port,
+        hostKeyLine: `${hostPattern(address, port)} ${key}`,
+        fingerprint: fingerprintOf(key),
+        pid: child.pid ?? -1,
+        users,
+        roles: spec.roles ?? meta.roles ?? ['frontend'],
+        tags: spec.tags ?? [],
+        publicIp: spec.publicIp !== undefined ? spec.publicIp : (meta.publicIp ?? null),
+      },
+    };
+    const onData = (s: string) => {
+      r.log = (r.log + s).slice(-LOG_CAP);
+    };
+    child.stdout!.setEncoding('utf8').on('data', onData);
+    child.stderr!.setEncoding('utf8').on('data', onData);
+    const ok = await ready(r, address, port);
+    if (ok !== true) {
       await killHosts([r]);
-      if (fixedPort !== undefined || attempt >= 4 || !/Address already in use/.test(r.log)) {
-        throw new Error(`harness: sshd for ${spec.name} did not start (${ok}):\n${r.log}`);
-      }
+      throw new Error(`harness: sshd for ${spec.name} did not start (${ok}):\n${r.log}`);
     }
+    const ns = mountNsOf(child.pid!);
+    if (!ns || ns === mountNsOf(process.pid)) {
+      await killHosts([r]);
+      throw new Error(`harness: ${spec.name}'s sshd is not in a mount namespace of its own`);
+    }
+    this.running.set(spec.name, r);
   }
 
   /** layer/etc (+usr, var): the fixture's files and the generated account, sudo and hosts files. */
@@ -439,7 +414,8 @@ class Fleet implements TestFleet {
     }
     mkdirSync(join(etc, 'pam.d'), { recursive: true });
     writeFileSync(join(etc, 'pam.d', 'sudo'), pamSudo(delay));
-    const extra = Object.entries(spec.etcHosts ?? {}).map(([n, a]) => `${a} ${n}`);
+    // a fleet host's name stands for its address (known before any host starts)
+    const extra = Object.entries(spec.etcHosts ?? {}).map(([n, a]) => `${this.index.has(a) ? this.net!.address(this.index.get(a)!) : a} ${n}`);
     if (extra.length) writeFileSync(join(etc, 'hosts'), base('hosts').replace(/\n?$/, '\n') + extra.join('\n') + '\n');
     // everything in the layers belongs to root, whoever checked the fixtures out
     spawnSync('chown', ['-R', '0:0', layer]);
@@ -471,18 +447,19 @@ class Fleet implements TestFleet {
   }
 }
 
-/** SIGKILL every process in the hosts' namespaces (listener, sessions, sudo, hung sleeps) and wait. */
+/** SIGKILL every process of the hosts (listener, sessions, sudo, hung sleeps), by cgroup, and wait. */
 async function killHosts(rs: Running[]): Promise<void> {
-  const startedBefore = ticksNow();
-  killAll(rs.map((r) => r.child.pid!).filter((p) => p > 0));
-  const nss = new Set(rs.map((r) => r.ns).filter((n) => n));
-  for (let round = 0; round < 50; round++) {
-    const found = [...pidsInMountNamespaces(nss, { startedBefore }).values()].flat();
-    if (found.length === 0) break;
-    killAll(found);
-    await new Promise((res) => setTimeout(res, 20));
+  for (const r of rs) {
+    r.cgroup.kill();
+    r.child.kill('SIGKILL'); // no-op once it has exited: node never signals a reaped child's PID
+  }
+  const end = Date.now() + scaled(STOP_TIMEOUT_MS);
+  while (rs.some((r) => r.cgroup.populated())) {
+    if (Date.now() > end) throw new Error(`harness: processes of ${rs.filter((r) => r.cgroup.populated()).map((r) => r.spec.name).join(', ')} outlived SIGKILL for ${scaled(STOP_TIMEOUT_MS)} ms`);
+    await sleep(10);
   }
   await Promise.all(rs.map((r) => r.exited));
+  for (const r of rs) r.cgroup.remove();
 }
 
 /** true once sshd says it listens; otherwise why not */
@@ -518,12 +495,12 @@ export function fingerprintOf(key: string): string {
   return 'SHA256:' + createHash('sha256').update(Buffer.from(b64, 'base64')).digest('base64').replace(/=+$/, '');
 }
 
-/** A loopback port nothing listens on now (for "unreachable host" entries, or a new sshd). */
+/** A loopback port nothing listens on now (a test's own server; test hosts are on port 22 of their own address). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
-    s.listen(0, ADDRESS, () => {
+    s.listen(0, '127.0.0.1', () => {
       const a = s.address();
       s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
     });
