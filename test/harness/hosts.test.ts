@@ -166,8 +166,8 @@ test('hosts in their own network namespaces: own address on port 22, own interfa
   await other.stop();
   // an audit over SSH sees the host's own address among its interfaces
   const inv = fleet.inventoryFile({ hosts: ['n1'], sudo: 'nopasswd' });
-  const audit = await sh(process.execPath, [BIN, 'facts', '-i', inv, '--known-hosts', fleet.knownHostsFile]);
-  t.true(audit.stdout.includes(a!.address), audit.stderr);
+  const audit = await sh(process.execPath, [BIN, 'facts', '-i', inv, '--known-hosts', fleet.knownHostsFile], { timeoutMs: scaled(60_000) });
+  t.true(audit.stdout.includes(a!.address), `exit ${audit.code}: ${audit.stderr}`);
   const names = (await sh('ip', ['netns', 'list'])).stdout;
   await fleet.stop();
   const after = (await sh('ip', ['netns', 'list'])).stdout;
