@@ -12,6 +12,7 @@ import { agentCommand } from './commands/agent.js';
 import { playbookCommand } from './commands/playbook.js';
 import { incidentCommand } from './commands/incident.js';
 import { detectCommand } from './commands/detect.js';
+import { diffCommand } from './commands/diff.js';
 
 /** A command: its yargs builder plus a run that returns the exit code. */
 export interface Command {
@@ -22,7 +23,7 @@ export interface Command {
 }
 
 /** The explicit command registry (parity with docs/ tested). */
-export const commands: Command[] = [auditCommand, factsCommand, evaluateCommand, mergeCommand, policyCommand, inventoryCommand, fixtureCommand, agentCommand, playbookCommand, incidentCommand, detectCommand];
+export const commands: Command[] = [auditCommand, factsCommand, evaluateCommand, mergeCommand, policyCommand, inventoryCommand, fixtureCommand, agentCommand, playbookCommand, incidentCommand, detectCommand, diffCommand];
 
 const EPILOG = [
   'Exit codes / 退出码:',

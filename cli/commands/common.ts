@@ -29,6 +29,7 @@ export function evalOptions(y: Argv): Argv {
     .option('check', { type: 'string', array: true, describe: 'only these check ids / 仅运行这些检查项' })
     .option('var', { type: 'string', array: true, describe: 'override a pack variable: NAME=VALUE (JSON or text) / 覆盖策略变量' })
     .option('format', { type: 'string', default: 'text', describe: 'report format: text, json, junit, sarif, html, dengbao, dengbao-html / 报告格式' })
+    .option('baseline', { type: 'string', describe: 'an earlier JSON report to compare with (new failures, fixed…; enables --fail-on new) / 基线报告' })
     .option('waivers', { type: 'string', describe: 'YAML file of accepted exceptions (check, hosts/tags, justification, owner, approver, expires) / 豁免清单文件' })
     .option('allow-expired-waivers', { type: 'boolean', describe: 'run even if a waiver has expired (it then waives nothing) / 允许过期豁免（不再生效）' })
     .option('report', { type: 'string', array: true, describe: 'reports to write: FORMAT[:FILE],… e.g. text,json:r.json,sarif:r.sarif (repeatable) / 输出多种报告' })
@@ -37,7 +38,7 @@ export function evalOptions(y: Argv): Argv {
     .option('verbose', { type: 'boolean', describe: 'evidence for passing checks too / 显示通过项证据' })
     .option('fail-on', {
       type: 'string',
-      describe: 'exit 1 on a fail or error result at or above this severity: critical|high|medium|low|info (default low; unaudited hosts always fail) / 达到此严重程度的不通过或错误项使退出码为 1',
+      describe: 'exit 1 on a fail or error result at or above this severity: critical|high|medium|low|info (default low), or new: only on failures not in --baseline (unaudited hosts always fail) / 达到此严重程度的不通过或错误项使退出码为 1',
     });
 }
 
@@ -71,6 +72,7 @@ export function auditOptionsFrom(a: Record<string, unknown>) {
     output: str(a.output),
     reports: strs(a.report),
     waivers: str(a.waivers),
+    baseline: str(a.baseline),
     allowExpiredWaivers: a['allow-expired-waivers'] === true,
     lang: str(a.lang),
     color: typeof a.color === 'boolean' ? a.color : undefined,

@@ -24,6 +24,8 @@ import { writeFileAtomic, type Io } from './io.js';
 import { loadWaiverFile, tellWaivers } from './waivers.js';
 import { localDate, type WaiverFile } from '../policy/waivers.js';
 import { applyWaivers } from '../audit/waive.js';
+import { diffReports } from '../audit/diff.js';
+import { formatDiffText } from '../report/diff.js';
 
 export interface AuditOptions extends TargetOptions {
   pack?: string;
@@ -42,6 +44,8 @@ export interface AuditOptions extends TargetOptions {
   verbose?: boolean;
   /** `--waivers FILE`: accepted exceptions, validated before any host is touched. */
   waivers?: string;
+  /** `--baseline OLD.json`: compare with an earlier JSON report (and allow `--fail-on new`). */
+  baseline?: string;
   /** Keep going when a waiver has expired (it then waives nothing and the report says so). */
   allowExpiredWaivers?: boolean;
   /** `--fail-on`: which findings fail the run (src/audit/fail-on.ts). */
@@ -73,9 +77,10 @@ async function loadGeo(): Promise<(ip: string) => string | null> {
 }
 
 /** Everything that can be wrong with the input is found before any host is touched. */
-async function prepare(o: AuditOptions, io: Io): Promise<{ pack: Pack; inventory?: Inventory; cliVars: Record<string, unknown>; waivers?: WaiverFile }> {
+async function prepare(o: AuditOptions, io: Io): Promise<{ pack: Pack; inventory?: Inventory; cliVars: Record<string, unknown>; waivers?: WaiverFile; baseline?: Report }> {
   assertSomethingToAudit(o);
-  parseFailOn(o.failOn); // a bad threshold is a usage error before any host is touched
+  const baseline = readBaseline(o.baseline);
+  parseFailOn(o.failOn, baseline); // a bad threshold is a usage error before any host is touched
   reportTargets(o);
   const pack = preparePack(o.pack, o.checks);
   const cliVars = parseVarOverrides(o.vars);
@@ -83,7 +88,7 @@ async function prepare(o: AuditOptions, io: Io): Promise<{ pack: Pack; inventory
   const inventory = o.inventory ? await loadInventory(o.inventory) : undefined;
   for (const h of inventory?.hosts ?? []) resolveVariables(pack, h.vars, { file: `${inventory!.file}:${h.line} (host ${h.name})` });
   const waivers = loadWaiverFile(o.waivers, allIds.get(pack) ?? [], io.now(), o.allowExpiredWaivers);
-  return { pack, inventory, cliVars, waivers };
+  return { pack, inventory, cliVars, waivers, baseline };
 }
 
 async function gather(pack: Pack, targets: AuditTarget[], o: AuditOptions, io: Io): Promise<HostFacts[]> {
@@ -115,8 +120,9 @@ export function reportTargets(o: Pick<AuditOptions, 'reports' | 'format' | 'outp
   return parseReportTargets(o.reports);
 }
 
-export function emit(report: Report, pack: Pack | undefined, o: AuditOptions, io: Io): number {
-  const failures = runFailures(report, parseFailOn(o.failOn));
+export function emit(report: Report, pack: Pack | undefined, o: AuditOptions, io: Io, baseline?: Report): number {
+  const failures = runFailures(report, parseFailOn(o.failOn, baseline));
+  if (baseline) report.diff = diffReports(baseline, report);
   const checks = pack ? new Map(pack.checks.map((c) => [c.id, c])) : undefined;
   for (const t of reportTargets(o)) {
     const text = reportFormat(t.format).render(report, {
@@ -130,6 +136,7 @@ export function emit(report: Report, pack: Pack | undefined, o: AuditOptions, io
     else io.out(text);
   }
   tellWaivers(report, io, detectLang(o.lang, io.env));
+  if (report.diff) io.err(formatDiffText(report.diff, detectLang(o.lang, io.env)));
   // A host that could not be audited at all, or a finding at or above --fail-on, fails the run.
   return exitStatus(failures);
 }
@@ -158,12 +165,12 @@ function evaluateAndReport(pack: Pack, hosts: HostFacts[], cliVars: Record<strin
 }
 
 export async function auditRun(o: AuditOptions, io: Io): Promise<number> {
-  const { pack, inventory, cliVars, waivers } = await prepare(o, io);
+  const { pack, inventory, cliVars, waivers, baseline } = await prepare(o, io);
   const geo = await loadGeo();
   const targets = await targetsFrom(o, io, inventory);
   const site = inventory ? await resolveSite(inventory.site, geo) : undefined;
   const hosts = await gather(pack, targets, o, io);
-  return emit(evaluateAndReport(pack, hosts, cliVars, site, geo, o, io, { waivers, inventory }), pack, o, io);
+  return emit(evaluateAndReport(pack, hosts, cliVars, site, geo, o, io, { waivers, inventory }), pack, o, io, baseline);
 }
 
 export async function factsRun(o: AuditOptions & { save?: string }, io: Io): Promise<number> {
@@ -181,9 +188,11 @@ export async function evaluateRun(o: AuditOptions & { files: string[] }, io: Io)
   const pack = preparePack(o.pack, o.checks);
   const cliVars = parseVarOverrides(o.vars);
   const waivers = loadWaiverFile(o.waivers, allIds.get(pack) ?? [], io.now(), o.allowExpiredWaivers);
+  const baseline = readBaseline(o.baseline);
+  parseFailOn(o.failOn, baseline);
   const hosts = o.files.flatMap((f) => readJson<FactsFile>(f, (d) => d?.schemaVersion === 1 && Array.isArray(d.hosts), 'a gwsec facts file').hosts);
   const geo = await loadGeo();
-  return emit(evaluateAndReport(pack, hosts, cliVars, undefined, geo, o, io, { waivers }), pack, o, io);
+  return emit(evaluateAndReport(pack, hosts, cliVars, undefined, geo, o, io, { waivers }), pack, o, io, baseline);
 }
 
 /**
@@ -212,6 +221,15 @@ export async function mergeRun(o: AuditOptions & { files: string[] }, io: Io): P
   const merged = buildReport(pack, [], [...hostResults, ...fleetResults], io.now());
   merged.hosts = reports.flatMap((r) => r.hosts);
   return emit(merged, pack, o, io);
+}
+
+/** A gwsec JSON report given as a baseline, read and checked before any host is touched. */
+export function readBaseline(file: string | undefined): Report | undefined {
+  return file ? readReport(file) : undefined;
+}
+
+export function readReport(file: string): Report {
+  return readJson<Report>(file, (d) => d?.schemaVersion === 1 && Array.isArray(d.results) && Array.isArray(d.hosts), 'a gwsec JSON report (gwsec audit --report json:FILE)');
 }
 
 function readJson<T>(file: string, ok: (d: T) => boolean, what: string): T {

@@ -1,6 +1,7 @@
 import { GwsecError } from '../model/errors.js';
 import type { Report, Result } from '../model/result.js';
 import { SEVERITIES, type Severity } from '../model/status.js';
+import { failingKeys, resultKey } from './diff.js';
 
 /**
  * `--fail-on SPEC` → which results fail the run. One small module so that other gates (a diff
@@ -19,10 +20,16 @@ export function severityGate(threshold: Severity): ResultGate {
   return (r) => SEVERITIES.indexOf(r.severity) <= rank;
 }
 
-export function parseFailOn(spec: string | undefined): ResultGate {
+/** `new`: only findings that were not findings in the baseline report (`--baseline OLD.json`). */
+export function parseFailOn(spec: string | undefined, baseline?: Report): ResultGate {
   const s = (spec ?? DEFAULT_FAIL_ON).trim().toLowerCase();
   if ((SEVERITIES as readonly string[]).includes(s)) return severityGate(s as Severity);
-  throw new GwsecError('usage_error', `--fail-on ${spec}: expected one of ${SEVERITIES.join(', ')} (default ${DEFAULT_FAIL_ON})`);
+  if (s === 'new') {
+    if (!baseline) throw new GwsecError('usage_error', '--fail-on new compares with a baseline: give --baseline OLD.json');
+    const old = failingKeys(baseline);
+    return (r) => !old.has(resultKey(r));
+  }
+  throw new GwsecError('usage_error', `--fail-on ${spec}: expected one of ${SEVERITIES.join(', ')} or new (default ${DEFAULT_FAIL_ON})`);
 }
 
 const FINDINGS = new Set<Result['status']>(['fail', 'error']);

@@ -1,4 +1,5 @@
 import type { HostFacts, SiteFacts } from './facts.js';
+import type { ReportDiff } from './diff.js';
 import type { Bilingual, HostStatus, Severity, Status, Summary } from './status.js';
 
 /** One observation behind a result: which fact, what it was, what was expected, where it came from. */
@@ -68,6 +69,8 @@ export interface Report {
   hosts: HostRecord[];
   results: Result[];
   summary: Summary;
+  /** Present when the run used --baseline OLD.json: what changed since. */
+  diff?: ReportDiff;
   /** Present when the run used --waivers. */
   waivers?: WaiverSummary;
   /** Only in a sharded run (--shard i/n): the facts `gwsec merge` needs to judge the fleet. */
