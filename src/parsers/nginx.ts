@@ -92,11 +92,19 @@ export function tokenizeNginx(src: string): Token[] {
   return out;
 }
 
+/** Real configurations nest a handful of levels; a hostile file nesting thousands must not overflow the stack. */
+const MAX_NGINX_DEPTH = 100;
+
 function parseTokens(tokens: Token[], file: string, warnings: string[]): NginxDirective[] {
   let pos = 0;
   function block(depth: number): NginxDirective[] {
     const list: NginxDirective[] = [];
     let cur: Token[] = [];
+    if (depth > MAX_NGINX_DEPTH) {
+      warnings.push(`${file}:${tokens[pos - 1]?.line ?? 0}: blocks nested deeper than ${MAX_NGINX_DEPTH} levels; the rest of the file is not read`);
+      pos = tokens.length;
+      return list;
+    }
     while (pos < tokens.length) {
       const tk = tokens[pos++]!;
       if (!tk.quoted && tk.text === ';') {

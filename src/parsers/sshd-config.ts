@@ -364,11 +364,12 @@ export function parseSshdT(stdout: string): Pick<SshdEffectiveConfig, 'effective
     if (!m?.[1]) continue;
     const kw = m[1];
     const value = (m[2] ?? '').trim();
-    if (kw in effective) {
-      (multi[kw] ??= [effective[kw] as string]).push(value);
+    // Own keys only: a hostile `constructor` or `__proto__` line must not reach Object.prototype.
+    if (Object.hasOwn(effective, kw)) {
+      (Object.hasOwn(multi, kw) ? multi[kw]! : (multi[kw] = [effective[kw] as string])).push(value);
     } else effective[kw] = value;
   }
-  for (const k of SSHD_ACCUMULATING) if (k in effective && !(k in multi)) multi[k] = [effective[k] as string];
+  for (const k of SSHD_ACCUMULATING) if (Object.hasOwn(effective, k) && !Object.hasOwn(multi, k)) multi[k] = [effective[k] as string];
   const list = (k: string) => (effective[k] ? (effective[k] as string).split(',').filter((x) => x) : []);
   return {
     effective,

@@ -3,6 +3,8 @@
  * classes. Shared by the fixture transport and by every config parser that expands Include globs.
  */
 export function globToRegex(glob: string): RegExp {
+  // Longer than PATH_MAX cannot name a file (and a 64 KiB glob makes a RegExp V8 refuses).
+  if (glob.length > 4096) return NEVER;
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
@@ -17,5 +19,12 @@ export function globToRegex(glob: string): RegExp {
       }
     } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`);
+  try {
+    return new RegExp(`^${re}$`);
+  } catch {
+    // A class glob(3) accepts but RegExp does not (`[z-a]`, `[\\w-a]`): it matches no file.
+    return NEVER;
+  }
 }
+
+const NEVER = /(?!)/;
