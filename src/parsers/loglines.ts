@@ -26,18 +26,20 @@ export interface ParsedLine {
   fields?: Record<string, unknown>;
 }
 
+// Every line pattern has the `s` flag: a U+2028/U+2029 an attacker puts in a user name or a request
+// must not stop `.` matching and so hide the line from detection (found by fuzzing, issue 19).
 const strip = (l: string) => (l.endsWith('\r') ? l.slice(0, -1) : l);
 
 // 1.2.3.4 - user [10/Oct/2000:13:55:36 -0700] "GET /x HTTP/1.1" 200 2326 "ref" "ua"
-const ACCESS = /^(\S+) \S+ (\S+) \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?/;
+const ACCESS = /^(\S+) \S+ (\S+) \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?/s;
 // 2024/01/02 03:04:05 [error] 123#0: *1 message, client: 1.2.3.4, server: …
-const NGINX_ERROR = /^(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(\w+)\] (\d+)#\d+: (.*)$/;
+const NGINX_ERROR = /^(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(\w+)\] (\d+)#\d+: (.*)$/s;
 // [Sun Dec 04 04:47:44 2005] [error] [client 1.2.3.4] message   (Apache 2.2; 2.4 adds [module:level] [pid N])
-const APACHE_ERROR = /^\[([^\]]+)\] \[(?:[\w-]+:)?(\w+)\](?: \[pid (\d+)(?::tid \d+)?\])?(?: \[client ([^\]]+)\])? ?(.*)$/;
+const APACHE_ERROR = /^\[([^\]]+)\] \[(?:[\w-]+:)?(\w+)\](?: \[pid (\d+)(?::tid \d+)?\])?(?: \[client ([^\]]+)\])? ?(.*)$/s;
 // Jun 14 15:16:01 combo sshd(pam_unix)[19939]: message   |  2024-01-02T03:04:05.123+08:00 host prog[1]: message
-const SYSLOG = /^((?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)|(?:\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)) (\S+) ([^\s[:]+(?:\([^)]*\))?(?: [^\s[:]+)?)(?:\[(\d+)\])?: ?(.*)$/;
+const SYSLOG = /^((?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)|(?:\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)) (\S+) ([^\s[:]+(?:\([^)]*\))?(?: [^\s[:]+)?)(?:\[(\d+)\])?: ?(.*)$/s;
 // <34>1 2003-10-11T22:14:15.003Z host app procid msgid [sd] message
-const RFC5424 = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|\[.*?\])(?: (.*))?$/;
+const RFC5424 = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|\[.*?\])(?: (.*))?$/s;
 
 function parseAccess(l: string): ParsedLine | null {
   const m = ACCESS.exec(l);
@@ -82,11 +84,11 @@ function parseSyslog(l: string): ParsedLine | null {
   return { time: r[2], host: r[3], program: r[4], pid: Number.isFinite(pid) ? pid : undefined, message: r[8] ?? '', fields: { pri: Number(r[1]) } };
 }
 
-const FAILED = /Failed (password|publickey|none|keyboard-interactive\/pam) for (invalid user )?(.*?) from (\S+)/;
-const ACCEPTED = /Accepted (\S+) for (\S+) from (\S+)/;
-const INVALID = /Invalid user (.*?) from (\S+)/;
-const PAM_FAIL = /authentication failure;.*?rhost=(\S*)(?:\s+user=(\S+))?/;
-const REPEATED = /message repeated (\d+) times: \[/;
+const FAILED = /Failed (password|publickey|none|keyboard-interactive\/pam) for (invalid user )?(.*?) from (\S+)/s;
+const ACCEPTED = /Accepted (\S+) for (\S+) from (\S+)/s;
+const INVALID = /Invalid user (.*?) from (\S+)/s;
+const PAM_FAIL = /authentication failure;.*?rhost=(\S*)(?:\s+user=(\S+))?/s;
+const REPEATED = /message repeated (\d+) times: \[/s;
 
 function parseAuth(l: string): ParsedLine | null {
   const p = parseSyslog(l);

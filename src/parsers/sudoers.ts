@@ -37,7 +37,13 @@ function logicalLines(text: string): Logical[] {
   for (let i = 0; i < src.length; i++) {
     const start = i + 1;
     let line = src[i].replace(/\r$/, '');
-    while (/\\$/.test(line) && i + 1 < src.length) line = line.slice(0, -1) + ' ' + src[++i].replace(/\r$/, '');
+    // endsWith, not /\\$/: the regex rescanned the growing line on every continuation (quadratic; issue 19).
+    const parts = [line];
+    while (parts[parts.length - 1]!.endsWith('\\') && i + 1 < src.length) {
+      parts[parts.length - 1] = parts[parts.length - 1]!.slice(0, -1);
+      parts.push(src[++i]!.replace(/\r$/, ''));
+    }
+    line = parts.join(' ');
     const trimmed = line.trim();
     if (/^[#@]include(dir)?\s/.test(trimmed)) {
       out.push({ text: trimmed, line: start });

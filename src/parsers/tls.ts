@@ -314,7 +314,15 @@ export function evaluateCipherString(str: string, openssl: string | null): Ciphe
     return pool(parts.join('+')).filter((c) => preds.every((p) => p!(c)));
   };
 
+  const inList = new Set<Cipher>();
+  const memo = new Map<string, Cipher[]>(); // a term means the same wherever it repeats
+  const removeFromList = (gone: (c: Cipher) => boolean): void => {
+    for (let i = list.length - 1; i >= 0; i--) if (gone(list[i]!)) inList.delete(list.splice(i, 1)[0]!);
+  };
+  let previous = '';
   for (const raw of str.split(/[:, ]+/).filter(Boolean)) {
+    if (raw === previous) continue; // every operation is idempotent: `ALL:ALL` is `ALL`
+    previous = raw;
     if (raw.startsWith('@')) {
       const m = /^@SECLEVEL=(\d)/i.exec(raw);
       if (m) secLevel = Number(m[1]);
@@ -322,14 +330,22 @@ export function evaluateCipherString(str: string, openssl: string | null): Ciphe
     }
     const op = '!-+'.includes(raw[0]!) ? raw[0]! : '';
     const term = op ? raw.slice(1) : raw;
-    const hits = matcher(term);
+    let hits = memo.get(term);
+    if (!hits) memo.set(term, (hits = matcher(term)));
+    // Sets, not Array#includes: a hostile 64 KiB `ALL:ALL:…` string made this quadratic (issue 19).
     if (op === '!') {
+      if (!hits.some((c) => !killed.has(c.name))) continue;
       for (const c of hits) killed.add(c.name);
-      for (let i = list.length - 1; i >= 0; i--) if (killed.has(list[i]!.name)) list.splice(i, 1);
+      removeFromList((c) => killed.has(c.name));
     } else if (op === '-') {
-      for (let i = list.length - 1; i >= 0; i--) if (hits.includes(list[i]!)) list.splice(i, 1);
+      const h = new Set(hits);
+      if (hits.some((c) => inList.has(c))) removeFromList((c) => h.has(c));
     } else if (op === '') {
-      for (const c of hits) if (!killed.has(c.name) && !list.includes(c)) list.push(c);
+      for (const c of hits) {
+        if (killed.has(c.name) || inList.has(c)) continue;
+        list.push(c);
+        inList.add(c);
+      }
     }
   }
   const enabled = list.filter((c) => {

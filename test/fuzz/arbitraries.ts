@@ -83,3 +83,37 @@ export function bigHostileText(bytes: number, tokens: readonly string[] = []): f
 }
 
 export const arbitraries = { line: hostileLine, text: hostileText, big: bigHostileText };
+
+/**
+ * A real file damaged the way a fuzzer damages it: ranges deleted, hostile pieces inserted, lines
+ * duplicated, swapped or re-indented. Starting from a valid file gets past the YAML parser into
+ * schema and cross-reference validation, where the interesting bugs are.
+ */
+export function mutated(original: string, tokens: readonly string[] = []): fc.Arbitrary<string> {
+  const lines = original.split('\n');
+  const edit = fc.oneof(
+    fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.nat({ max: 40 }) }),
+    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), piece: fc.oneof(fc.constantFrom(...HOSTILE_PIECES, ...tokens, ': ', '- ', '\n  ', '&a ', '*a', '!!binary ', '<<: ', '? ', '|', '>-'), hostileLine(tokens)) }),
+    fc.record({ kind: fc.constant('dupLine' as const), at: fc.nat() }),
+    fc.record({ kind: fc.constant('swapLines' as const), at: fc.nat(), to: fc.nat() }),
+    fc.record({ kind: fc.constant('indent' as const), at: fc.nat(), by: fc.integer({ min: -4, max: 4 }) }),
+  );
+  return fc.array(edit, { minLength: 1, maxLength: 6 }).map((edits) => {
+    let ls = [...lines];
+    for (const e of edits) {
+      const i = e.at % Math.max(1, ls.length);
+      if (e.kind === 'delete' || e.kind === 'insert') {
+        const text = ls.join('\n');
+        const p = e.at % (text.length + 1);
+        ls = (e.kind === 'delete' ? text.slice(0, p) + text.slice(p + e.len) : text.slice(0, p) + e.piece + text.slice(p)).split('\n');
+      } else if (e.kind === 'dupLine') ls.splice(i, 0, ls[i] ?? '');
+      else if (e.kind === 'swapLines') {
+        const j = e.to % Math.max(1, ls.length);
+        [ls[i], ls[j]] = [ls[j] ?? '', ls[i] ?? ''];
+      } else ls[i] = e.by >= 0 ? ' '.repeat(e.by) + (ls[i] ?? '') : (ls[i] ?? '').slice(-e.by);
+    }
+    return ls.join('\n');
+  });
+}
+
+export const yamlish = (tokens: readonly string[] = []) => fc.oneof({ weight: 3, arbitrary: hostileText([...tokens, 'hosts:', '  - name: ', 'id: ', 'title:', '  zh: ', '  en: ', 'steps:', '- ', ': ', '{', '[', '&x', '*x', '<<: *x', '!!js/function', '---', '...']) }, { weight: 1, arbitrary: fc.string({ unit: 'binary' }) });

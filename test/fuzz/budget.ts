@@ -4,6 +4,7 @@
  * may set GWSEC_FUZZ_SEED) to search longer. A failure prints the seed and path to replay it.
  */
 import fc from 'fast-check';
+import { scaled } from '../helpers/time.js';
 
 const env = process.env;
 
@@ -14,15 +15,9 @@ export const BIG_RUNS = Math.max(2, Math.ceil(RUNS / 20));
 /** Fixed unless asked otherwise, so CI is reproducible. */
 export const SEED = env.GWSEC_FUZZ_SEED !== undefined ? Number(env.GWSEC_FUZZ_SEED) : 0x19f022;
 
-/**
- * One factor for every time limit in tests (issue 14 adds a shared helper in test/helpers; until it
- * is on main this reads the same kind of variable). Never tune limits to a quiet machine.
- */
-export const TIME_SCALE = positive(env.GWSEC_TEST_TIME_SCALE) ?? 1;
-
-/** 64 KiB of hostile input parsed in ≤ 50 ms (× the scale factor). */
+/** 64 KiB of hostile input parsed in ≤ 50 ms (× the tests' one time scale, GWSEC_TEST_TIME_SCALE). */
 export const BIG_INPUT_BYTES = 64 * 1024;
-export const BIG_INPUT_MS = 50 * TIME_SCALE;
+export const BIG_INPUT_MS = scaled(50);
 
 export function params<T>(extra: fc.Parameters<T> = {}): fc.Parameters<T> {
   return { numRuns: RUNS, seed: SEED, endOnFailure: true, ...extra };
