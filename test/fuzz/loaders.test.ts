@@ -1,7 +1,6 @@
 /**
  * The loaders of everything a user or an attacker can hand gwsec as a file: inventory, policy pack
- * (checks, cases, variables), playbooks and the agent's config, plus the detection-rule and waiver
- * loaders once they exist (see `laterLoaders`). Properties: only typed errors (GwsecError, which the
+ * (checks, cases, variables), playbooks, the agent's config, detection rules and waivers. Properties: only typed errors (GwsecError, which the
  * CLI prints located with exit 2) and bounded time, on damaged real files and on hostile text.
  */
 import { fc, testProp } from '@fast-check/ava';
@@ -15,6 +14,9 @@ import { parsePlaybook } from '../../src/playbook/load.js';
 import { lintPack } from '../../src/policy/lint.js';
 import { loadPack } from '../../src/policy/load.js';
 import { parseYaml } from '../../src/policy/yaml.js';
+import { parseWaivers } from '../../src/policy/waivers.js';
+import { parseRule, playbookIds } from '../../src/detect/load.js';
+import { GwsecError, GwsecErrorList } from '../../src/model/errors.js';
 import { defaultPackDir, packageRoot } from '../../src/util/paths.js';
 import { mutated, yamlish } from './arbitraries.js';
 import { params } from './budget.js';
@@ -30,19 +32,33 @@ interface TextLoader {
   load(file: string, text: string): unknown;
 }
 
-/**
- * Loaders of one text. Engineer i20's detection-rule loader (src/detect/) and engineer i13's waiver
- * loader (src/policy/waivers.ts) join here with one line each when they land on main, e.g.
- *   { name: 'detection rule', sample: read('policies/detections/x.yaml'), load: (f, t) => parseRule(f, t) },
- */
-const laterLoaders: TextLoader[] = [];
+const WAIVERS = `waivers:
+  - check: a40-7-ssh-root-login-disabled
+    hosts: [web-*, db1]
+    tags: [legacy]
+    justification: 旧系统迁移期间保留，2027 年一季度下线
+    owner: 运维组 张三
+    approver: 信息中心 李四
+    expires: 2027-03-31
+    ticket: OPS-1234
+`;
+
+/** A detection rule as `detect lint` loads it: YAML, then schema and cross-field checks. */
+function loadRule(file: string, text: string): unknown {
+  const errors: GwsecError[] = [];
+  const rule = parseRule(parseYaml(file, text), errors, playbookIds());
+  if (errors.length) throw new GwsecErrorList(errors);
+  return rule;
+}
 
 const textLoaders: TextLoader[] = [
   { name: 'inventory', sample: read('examples/inventory.yaml'), load: (f, t) => parseInventory(f, t) },
   { name: 'playbook', sample: read('playbooks/account-compromise.yaml'), load: (f, t) => parsePlaybook(f, t) },
   { name: 'agent config', sample: read('examples/agent.yaml'), load: (f, t) => parseConfig(f, t) },
   { name: 'located YAML', sample: read('policies/article40/pack.yaml'), load: (f, t) => parseYaml(f, t) },
-  ...laterLoaders,
+  { name: 'detection rule', sample: read('policies/detections/ssh-brute-force.yaml'), load: loadRule },
+  { name: 'waivers', sample: WAIVERS, load: (f, t) => parseWaivers(f, t, { checks: new Set(loadPack(defaultPackDir()).checks.map((c) => c.id)), today: '2026-12-07' }) },
+  // A new loader of user- or attacker-supplied text: one line here.
 ];
 
 for (const l of textLoaders) {

@@ -20,6 +20,7 @@ import * as ipAddr from '../../src/parsers/ip-addr.js';
 import * as iptables from '../../src/parsers/iptables.js';
 import * as journald from '../../src/parsers/journald.js';
 import * as logStat from '../../src/parsers/log-stat.js';
+import * as loglines from '../../src/parsers/loglines.js';
 import * as loginDefs from '../../src/parsers/login-defs.js';
 import * as logrotate from '../../src/parsers/logrotate.js';
 import * as nft from '../../src/parsers/nft.js';
@@ -175,6 +176,11 @@ export const parserRegistry: Record<string, ParserModule> = {
     ],
   },
   'log-stat': { module: logStat, targets: [{ name: 'parseStatLines', covers: ['parseStatLines'], tokens: ['|', 'regular file', 'directory', 'stat:', 'Permission denied'], run: (a) => logStat.parseStatLines(a) }] },
+  loglines: {
+    module: loglines,
+    // One target per format; agent-formats.test.ts adds round trips and the detection events built on them.
+    targets: loglines.LOG_FORMATS.map((f) => ({ name: `${f} line`, covers: [], tokens: ['GET /?q=%27 HTTP/1.1', 'sshd[1]:', 'Failed password for', '{"msg":'], run: (a: string) => a.split('\n').map((l) => loglines.parsers[f](l)) })),
+  },
   'login-defs': {
     module: loginDefs,
     targets: [
