@@ -7,7 +7,7 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startFleet, type TestFleet } from '../harness/hosts.js';
+import { startFleet, type TestFleet } from '../harness/hosts.js';
 import type { InventoryHost } from '../harness/inventory.js';
 import { auditJson, gwsecAsync } from './helpers.js';
 
@@ -20,8 +20,9 @@ test.before(async () => {
 });
 test.after.always(() => fleet?.stop());
 
+/** nothing ever listens at the fleet's closed address, whatever else runs on this machine */
 async function closedHost(name: string): Promise<InventoryHost> {
-  return { name, address: '127.0.0.1', port: await freePort(), roles: ['frontend'], tags: [], public_ip: null, proxy_jump: null, sudo: false };
+  return { name, address: fleet.closedAddress, port: 22, roles: ['frontend'], tags: [], public_ip: null, proxy_jump: null, sudo: false };
 }
 
 interface HostRow {

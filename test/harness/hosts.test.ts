@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 import { mergeAccounts, sudoersFor } from './accounts.js';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { hashedPattern, hostPattern } from './known-hosts.js';
 import { mountNsOf, ownerAlive, ownerId, startTicks } from './procs.js';
 import { startFleet, type TestFleet } from './hosts.js';
@@ -158,6 +158,9 @@ test('hosts in their own network namespaces: own address on port 22, own interfa
   // hosts reach each other over the fleet's bridge (as a bastion reaches the hosts behind it)
   const reach = await ssh(fleet, 'n1', `timeout 5 bash -c 'exec 3<>/dev/tcp/${b!.address}/22; head -c 7 <&3'`);
   t.is(reach.stdout, 'SSH-2.0', reach.stderr);
+  // the fleet's closed address refuses at once (nothing ever listens in the bridge's namespace)
+  const refused = await new Promise<string>((res) => connect(22, fleet.closedAddress).once('connect', () => res('connected')).once('error', (e: NodeJS.ErrnoException) => res(e.code ?? '')));
+  t.is(refused, 'ECONNREFUSED');
   // a second fleet at the same time gets a /24 of its own
   const other = await startFleet([{ name: 'o1' }]);
   t.teardown(() => other.stop());

@@ -112,6 +112,8 @@ export interface TestFleet {
   inventoryFile(opts?: InventoryFileOptions): string;
   /** restart that sshd on the same port with a new host key */
   rotateHostKey(name: string): Promise<void>;
+  /** an address on the fleet's network where nothing listens (connections refused at once): an unreachable host's */
+  closedAddress: string;
   /** the PIDs of every process of that host now (its cgroup's members) */
   pids(name: string): number[];
   /** kills every process of every host (their cgroups), removes their namespaces and the temp dir; idempotent */
@@ -207,6 +209,10 @@ class Fleet implements TestFleet {
 
   log(name: string): string {
     return this.running.get(name)?.log ?? '';
+  }
+
+  get closedAddress(): string {
+    return this.net!.closedAddress;
   }
 
   pids(name: string): number[] {

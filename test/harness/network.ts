@@ -5,7 +5,10 @@
  *
  *   this machine ── gwn-A-B (10.A.B.1) ══ up0 ─┐
  *                                             br0  (in namespace gwsec-net-A-B)
- *   host k (namespace gwsec-A-B-k) eth0 ══ hk ─┘   (10.A.B.k, k = 2…254)
+ *   host k (namespace gwsec-A-B-k) eth0 ══ hk ─┘   (10.A.B.k, k = 2…253)
+ *
+ * 10.A.B.254 is the bridge's own address: nothing ever listens in its namespace, so any port there
+ * is a closed port (connection refused at once) that no other suite can open: an unreachable host.
  *
  * The /24 is claimed by creating the bridge's namespace, named after it: `ip netns add` creates
  * /run/netns/NAME with O_EXCL, so no two suites (this checkout's ava workers, or another checkout's)
@@ -22,7 +25,7 @@ const OWNERS = '/run/gwsec-test/nets';
 /** 10.160.0.0/11: 8192 subnets (the harness once used 10.64/10, at random: keep clear of it) */
 const FIRST = 160;
 const SPAN = 32;
-export const MAX_HOSTS = 253;
+export const MAX_HOSTS = 252;
 
 export interface HostNet {
   /** the host's network namespace (`ip netns exec NAME …`) */
@@ -63,6 +66,7 @@ export class FleetNetwork {
         const up = uplinkName(a, b);
         must(['-n', name, 'link', 'add', 'br0', 'type', 'bridge']);
         must(['-n', name, 'link', 'set', 'br0', 'up']);
+        must(['-n', name, 'addr', 'add', `${prefix}.254/24`, 'dev', 'br0']);
         must(['link', 'add', up, 'type', 'veth', 'peer', 'name', 'up0', 'netns', name]);
         must(['-n', name, 'link', 'set', 'up0', 'master', 'br0', 'up']);
         must(['addr', 'add', `${prefix}.1/24`, 'dev', up]);
@@ -74,6 +78,11 @@ export class FleetNetwork {
       return net;
     }
     throw new Error('harness: no free /24 in 10.160.0.0/11 after 200 tries');
+  }
+
+  /** an address on this network where nothing listens, ever */
+  get closedAddress(): string {
+    return `${this.prefix}.254`;
   }
 
   /** The address host number i (0-based) will have; known before the host starts. */
