@@ -87,7 +87,7 @@ export function initialReportDeadline(discovered: Date, cls: OperatorClass, prov
     title: { zh: '初次报告', en: 'Initial report' },
     basis: {
       zh: `《国家网络安全事件报告管理办法》：较大及以上事件，${OPERATOR_CLASS_TEXT[cls].zh}自发现起最迟 ${h} 小时内报告；报送${recipientsText(REPORT_RECIPIENTS[cls], 'zh')}`,
-      en: `National incident reporting measures (2025-11-01): for 较大 and above, a ${OPERATOR_CLASS_TEXT[cls].en} reports within ${h} h of discovery, to ${recipientsText(REPORT_RECIPIENTS[cls], 'en')}`,
+      en: `National incident reporting measures (2025-11-01): for 较大 and above, the operator (${OPERATOR_CLASS_TEXT[cls].en}) reports within ${h} h of discovery, to the ${recipientsText(REPORT_RECIPIENTS[cls], 'en')}`,
     },
     due: new Date(discovered.getTime() + h * H).toISOString(),
     provisional,

@@ -15,7 +15,7 @@ import { GRADE_TEXT, OPERATOR_CLASS_TEXT, REPORT_RECIPIENTS, deadlineStatus, rec
 import { GRADING_QUESTIONS } from './grading.js';
 import { parsePlaybook } from './load.js';
 import type { Playbook } from './schema.js';
-import { describeEvent } from './timeline.js';
+import { describeEvent, timelineEvents } from './timeline.js';
 import { OFFICIAL_TZ, formatInZone } from './time.js';
 import { REPORT_KINDS, incidentTypeText, kindTitle, label, loadTemplates, offlineText, type ReportKindAll } from './vocab.js';
 
@@ -91,7 +91,7 @@ export function buildReport(s: IncidentState, kind: ReportKindAll, lang: Lang, n
     const out: string[] = [];
     if (s.fields.measures) out.push(s.fields.measures);
     for (const st of s.steps.values())
-      if (st.completed?.outcome === 'success' && ['command', 'collect', 'notify', 'approval', 'submit'].includes(st.kind))
+      if (st.completed?.outcome === 'success' && ['command', 'collect', 'notify', 'approval'].includes(st.kind))
         out.push(zh ? `${st.title.zh}（${t(st.completed.at)}）` : `${st.title.en} (${t(st.completed.at)})`);
     return out;
   };
@@ -148,7 +148,8 @@ export function buildReport(s: IncidentState, kind: ReportKindAll, lang: Lang, n
         break;
       }
       case 'status':
-        add(L('status'), { kind: 'fields', rows: [[L('handling'), handlingState(s, lang)], [L('status_text'), s.fields.status || L('unknown')], [L('help_needed'), s.fields.help_needed || L('none')]] });
+        // 处置状态 itself is in the basics; here what the responder says about it.
+        add(L('status'), { kind: 'fields', rows: [[L('status_text'), s.fields.status || L('unknown')], [L('help_needed'), s.fields.help_needed || L('none')]] });
         break;
       case 'plan': {
         const pending = pendingSteps(s, ctx.playbook, lang);
@@ -163,7 +164,7 @@ export function buildReport(s: IncidentState, kind: ReportKindAll, lang: Lang, n
       case 'final':
         add(L('summary'), {
           kind: 'fields',
-          rows: [[L('lessons'), field('lessons')], [L('rectification'), field('rectification')], [L('handling'), handlingState(s, lang)], ...(s.closed ? [[zh ? '关闭说明' : 'Closing note', s.closed.summary] as [string, string]] : [])],
+          rows: [[L('lessons'), field('lessons')], [L('rectification'), field('rectification')], ...(s.closed ? [[zh ? '关闭说明' : 'Closing note', s.closed.summary] as [string, string]] : [])],
         });
         break;
       case 'deadlines': {
@@ -204,7 +205,7 @@ export function buildReport(s: IncidentState, kind: ReportKindAll, lang: Lang, n
         if (s.violations.length) add(L('violations'), { kind: 'table', head: [zh ? '时间' : 'When', zh ? '规则' : 'Rule', zh ? '说明' : 'Detail'], rows: s.violations.map((v) => [t(v.at), v.rule, v.message[lang]]) });
         break;
       case 'timeline':
-        add(L('timeline'), { kind: 'table', head: ['#', zh ? '时间' : 'Time', zh ? '事项' : 'Event'], rows: s.events.map(({ seq, event }) => [String(seq), t(event.at), describeEvent(event, lang, { state: s, playbook: ctx.playbook })]) });
+        add(L('timeline'), { kind: 'table', head: ['#', zh ? '时间' : 'Time', zh ? '事项' : 'Event'], rows: timelineEvents(s.events).map(({ seq, event }) => [String(seq), t(event.at), describeEvent(event, lang, { state: s, playbook: ctx.playbook })]) });
         break;
       case 'evidence':
         add(L('evidence'), s.evidence.length

@@ -24,6 +24,17 @@ function short(v: unknown): string {
   return t.length > 200 ? t.slice(0, 200) + '…' : t;
 }
 
+/**
+ * The events a timeline shows: an answer that the next event records as a report field says the
+ * same thing twice, so only the field is kept.
+ */
+export function timelineEvents<T extends { event: IncidentEvent }>(events: readonly T[]): T[] {
+  return events.filter((x, i) => {
+    const n = events[i + 1]?.event;
+    return !(x.event.type === 'step.answered' && n?.type === 'field.set' && n.step === x.event.step && n.value === x.event.answer);
+  });
+}
+
 export function describeEvent(e: IncidentEvent, lang: Lang, ctx: TimelineContext = {}): string {
   const zh = lang === 'zh';
   const tz = ctx.tz ?? OFFICIAL_TZ;
@@ -82,9 +93,9 @@ export function describeEvent(e: IncidentEvent, lang: Lang, ctx: TimelineContext
       return zh ? `${q(e.step)}${what}${why ? `（${why}）` : ''}。` : `${q(e.step)} ${what}${why ? ` (${why})` : ''}.`;
     }
     case 'command.started':
-      return zh ? `在 ${e.host === 'local' ? '本机' : e.host} 上执行${q(e.step)}的命令。` : `Command of ${q(e.step)} started on ${e.host === 'local' ? 'this machine' : e.host}.`;
+      return zh ? `在${e.host === 'local' ? '本机' : ` ${e.host} `}上执行${q(e.step)}的命令。` : `Command of ${q(e.step)} started on ${e.host === 'local' ? 'this machine' : e.host}.`;
     case 'command.finished':
-      return zh ? `${e.host === 'local' ? '本机' : e.host} 上的命令${e.exitCode === 0 ? '执行成功' : `执行失败（退出码 ${e.exitCode}）`}。` : `Command on ${e.host === 'local' ? 'this machine' : e.host} ${e.exitCode === 0 ? 'succeeded' : `failed (exit code ${e.exitCode})`}.`;
+      return zh ? `${e.host === 'local' ? '本机' : `${e.host} `}上的命令${e.exitCode === 0 ? '执行成功' : `执行失败（退出码 ${e.exitCode}）`}。` : `Command on ${e.host === 'local' ? 'this machine' : e.host} ${e.exitCode === 0 ? 'succeeded' : `failed (exit code ${e.exitCode})`}.`;
     case 'command.reused':
       return zh ? `未重新执行命令，沿用 ${e.host} 上已记录的结果。` : `Command not re-run; the recorded result on ${e.host} was reused.`;
     case 'evidence.collected':
