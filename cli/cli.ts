@@ -13,6 +13,7 @@ import { playbookCommand } from './commands/playbook.js';
 import { incidentCommand } from './commands/incident.js';
 import { detectCommand } from './commands/detect.js';
 import { diffCommand } from './commands/diff.js';
+import { collectorCommand } from './commands/collector.js';
 
 /** A command: its yargs builder plus a run that returns the exit code. */
 export interface Command {
@@ -23,7 +24,9 @@ export interface Command {
 }
 
 /** The explicit command registry (parity with docs/ tested). */
-export const commands: Command[] = [auditCommand, factsCommand, evaluateCommand, mergeCommand, policyCommand, inventoryCommand, fixtureCommand, agentCommand, playbookCommand, incidentCommand, detectCommand, diffCommand];
+export const commands: Command[] = [auditCommand, factsCommand, evaluateCommand, mergeCommand, policyCommand, inventoryCommand, fixtureCommand, agentCommand, playbookCommand, incidentCommand, detectCommand, diffCommand,
+  collectorCommand,
+];
 
 const EPILOG = [
   'Exit codes / 退出码:',

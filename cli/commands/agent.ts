@@ -6,7 +6,7 @@ export const agentCommand: Command = {
   describe: 'run, install, inspect the log-keeping agent; verify or export its archive / 日志留存代理：运行、安装、状态、校验、导出',
   builder: (y) =>
     y
-      .positional('action', { choices: ['run', 'install', 'status', 'verify', 'export'] as const, describe: 'run | install | status | verify | export' })
+      .positional('action', { choices: ['run', 'install', 'status', 'verify', 'export', 'enrol'] as const, describe: 'run | install | status | verify | export | enrol' })
       .option('config', { alias: 'c', type: 'string', describe: 'agent config (run, status) / 代理配置文件' })
       .option('config-dir', { type: 'string', default: '/etc/gwsec', describe: 'install: where agent.yaml goes / 配置目录' })
       .option('unit-dir', { type: 'string', default: '/etc/systemd/system', describe: 'install: where the systemd unit goes / systemd 单元目录' })
@@ -17,6 +17,10 @@ export const agentCommand: Command = {
       .option('to', { type: 'string', describe: 'export: up to this time / 截止时间' })
       .option('source', { type: 'string', describe: 'export: only this source / 仅此来源' })
       .option('format', { type: 'string', default: 'text', choices: ['text', 'json'] })
+      .option('collector', { type: 'string', describe: 'enrol: HOST:PORT[,HOST:PORT...] collectors, tried in order / 采集中心地址' })
+      .option('token', { type: 'string', describe: 'enrol: one-time token (visible in ps: prefer --token-file) / 一次性注册令牌' })
+      .option('token-file', { type: 'string', describe: "enrol: file holding the token ('-' for stdin) / 令牌文件" })
+      .option('name', { type: 'string', describe: 'enrol: this host\'s name at the collector (default hostname) / 主机名称' })
       .example('$0 agent run -c /etc/gwsec/agent.yaml', 'foreground, for systemd / 前台运行')
       .example('$0 agent verify --archive /var/lib/gwsec/archive --anchors anchors.jsonl', 'exit 0 intact, 1 tampered / 0 完整，1 被篡改'),
   run: async (a) => {
@@ -39,6 +43,10 @@ export const agentCommand: Command = {
         return app.agentStatus({ config: need('config', 'FILE'), format }, processIo);
       case 'verify':
         return app.agentVerify({ ...archive(), format }, processIo);
+      case 'enrol': {
+        const { agentEnrol } = await import('../../agents/agent/enrol-command.js');
+        return agentEnrol({ config: need('config', 'FILE'), collector: need('collector', 'HOST:PORT'), token: str(a.token), tokenFile: str(a['token-file']), name: str(a.name) }, processIo);
+      }
       default:
         return app.agentExport({ ...archive(), from: str(a.from), to: str(a.to), source: str(a.source) }, processIo);
     }

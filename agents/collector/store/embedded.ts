@@ -1,0 +1,225 @@
+/**
+ * The embedded store: one directory, no server. Why the project's own journal and not SQLite (see
+ * docs/COLLECTOR.md): no native module to compile on a hardened management host, and the data the
+ * collector keeps as evidence (alerts, checkpoints, gaps) sits in the same SM3-chained, fsync'd,
+ * crash-recovering, SM2-checkpointable segments that `gwsec agent verify` already checks.
+ *
+ * Layout: data/ is a Journal with one record per stored item (source = kind, line = JSON); tokens/
+ * and agents/ hold one small file per token or agent, changed by atomic rename so the CLI (token,
+ * revoke) and a running collector can share them without a lock. Only one collector process may
+ * write data/ (the journal's lock enforces it); scale-out is PostgreSQL's job.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { Journal, readRecords } from '../../../src/journal/index.js';
+import { writeFileAtomic } from '../../../src/util/fs.js';
+import { GwsecError } from '../../../src/model/errors.js';
+import type { AlertPayload, CheckpointPayload, GapPayload, HealthPayload } from '../../../src/protocol/index.js';
+import {
+  SEVERITY_RANK, type AgentRecord, type AlertQuery, type CollectorStore, type PutResult, type StoredAlert, type StoredCheckpoint, type StoredGap, type StoredHealth, type TokenUse,
+} from './types.js';
+
+type Kind = 'alert' | 'checkpoint' | 'health' | 'gap';
+interface Pending {
+  records: Array<{ source: Kind; line: string }>;
+  done: Promise<void>;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+const hexName = /^[0-9a-f]{64}$/;
+const agentFile = /^[A-Za-z0-9._:@-]+\.json$/;
+
+export class EmbeddedStore implements CollectorStore {
+  readonly kind = 'embedded' as const;
+  private readonly keys = new Set<string>();
+  private pending: Pending | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly dir: string,
+    private readonly journal: Journal | null,
+  ) {}
+
+  /** Read-write (the running collector). `readOnly` opens without the journal's lock (the CLI's queries). */
+  static async open(dir: string, o: { readOnly?: boolean } = {}): Promise<EmbeddedStore> {
+    for (const d of ['', 'tokens', 'tokens/used', 'agents']) mkdirSync(join(dir, d), { recursive: true, mode: 0o700 });
+    const journal = o.readOnly ? null : await Journal.open(join(dir, 'data'), { segmentMaxBytes: 64 << 20 });
+    const s = new EmbeddedStore(dir, journal);
+    if (journal) for await (const r of readRecords(join(dir, 'data'))) s.keys.add(keyOf(r.source as Kind, r.line));
+    return s;
+  }
+
+  async addToken(hash: string, createdAt: Date, expiresAt: Date): Promise<void> {
+    if (!hexName.test(hash)) throw new GwsecError('collector_store_error', 'token hash must be 64 hex digits');
+    writeFileAtomic(join(this.dir, 'tokens', `${hash}.json`), JSON.stringify({ created_at: createdAt.toISOString(), expires_at: expiresAt.toISOString() }) + '\n');
+  }
+
+  async useToken(hash: string, now: Date): Promise<TokenUse> {
+    if (!hexName.test(hash)) return 'unknown';
+    const live = join(this.dir, 'tokens', `${hash}.json`);
+    const used = join(this.dir, 'tokens', 'used', `${hash}.json`);
+    let t: { expires_at: string };
+    try {
+      t = JSON.parse(readFileSync(live, 'utf8')) as { expires_at: string };
+    } catch {
+      return existsSync(used) ? 'used' : 'unknown';
+    }
+    if (new Date(t.expires_at).getTime() <= now.getTime()) return 'expired';
+    // rename is atomic: of two collectors' threads racing for one token, one wins.
+    try {
+      renameSync(live, used);
+    } catch {
+      return 'used';
+    }
+    return 'ok';
+  }
+
+  async addAgent(a: AgentRecord): Promise<void> {
+    writeFileAtomic(join(this.dir, 'agents', `${a.id}.json`), JSON.stringify(a, null, 2) + '\n');
+  }
+
+  async getAgent(id: string): Promise<AgentRecord | undefined> {
+    if (!agentFile.test(`${id}.json`)) return undefined;
+    try {
+      return JSON.parse(readFileSync(join(this.dir, 'agents', `${id}.json`), 'utf8')) as AgentRecord;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async listAgents(): Promise<AgentRecord[]> {
+    const out: AgentRecord[] = [];
+    for (const f of readdirSync(join(this.dir, 'agents')).sort()) {
+      if (!agentFile.test(f)) continue;
+      const a = await this.getAgent(f.slice(0, -5));
+      if (a) out.push(a);
+    }
+    return out;
+  }
+
+  async revokeAgent(id: string, at: Date): Promise<boolean> {
+    const a = await this.getAgent(id);
+    if (!a) return false;
+    if (!a.revoked_at) await this.addAgent({ ...a, revoked_at: at.toISOString() });
+    return true;
+  }
+
+  async touchAgent(id: string, at: Date, skewMs: number): Promise<void> {
+    const a = await this.getAgent(id);
+    if (a) await this.addAgent({ ...a, last_seen: at.toISOString(), skew_ms: skewMs });
+  }
+
+  putAlerts(agentId: string, alerts: AlertPayload[], receivedAt: Date): Promise<PutResult> {
+    return this.put('alert', agentId, alerts.map((a) => ({ id: a.id, body: a })), receivedAt);
+  }
+
+  putCheckpoint(agentId: string, cp: CheckpointPayload, signatureOk: boolean, receivedAt: Date): Promise<PutResult> {
+    return this.put('checkpoint', agentId, [{ id: cp.id, body: { ...cp, signature_ok: signatureOk } }], receivedAt);
+  }
+
+  putHealth(agentId: string, h: HealthPayload, receivedAt: Date): Promise<PutResult> {
+    return this.put('health', agentId, [{ id: h.id, body: h }], receivedAt);
+  }
+
+  putGap(agentId: string, g: GapPayload, receivedAt: Date): Promise<PutResult> {
+    return this.put('gap', agentId, [{ id: g.id, body: g }], receivedAt);
+  }
+
+  async queryAlerts(q: AlertQuery = {}): Promise<StoredAlert[]> {
+    const min = q.severity ? SEVERITY_RANK[q.severity] : 0;
+    const since = q.since?.getTime() ?? -Infinity;
+    const out = (await this.scan<StoredAlert>('alert')).filter(
+      (a) => SEVERITY_RANK[a.severity] >= min && Date.parse(a.last_seen) >= since && (q.agent === undefined || a.agent_id === q.agent),
+    );
+    out.sort((a, b) => Date.parse(a.first_seen) - Date.parse(b.first_seen) || cmp(a.agent_id, b.agent_id) || cmp(a.id, b.id));
+    return q.limit !== undefined ? out.slice(0, q.limit) : out;
+  }
+
+  async checkpoints(agentId: string): Promise<StoredCheckpoint[]> {
+    const out = (await this.scan<StoredCheckpoint>('checkpoint')).filter((c) => c.agent_id === agentId);
+    return out.sort((a, b) => a.seq - b.seq || cmp(a.received_at, b.received_at));
+  }
+
+  async gaps(agentId?: string): Promise<StoredGap[]> {
+    return (await this.scan<StoredGap>('gap')).filter((g) => agentId === undefined || g.agent_id === agentId);
+  }
+
+  async latestHealth(agentId: string): Promise<StoredHealth | undefined> {
+    let last: StoredHealth | undefined;
+    for (const h of await this.scan<StoredHealth>('health')) if (h.agent_id === agentId && (!last || h.time >= last.time)) last = h;
+    return last;
+  }
+
+  async close(): Promise<void> {
+    await this.flushing.catch(() => undefined);
+    await this.journal?.close();
+  }
+
+  private async scan<T>(kind: Kind): Promise<T[]> {
+    await this.flushing.catch(() => undefined);
+    const out: T[] = [];
+    for await (const r of readRecords(join(this.dir, 'data'), { source: kind })) out.push(JSON.parse(r.line) as T);
+    return out;
+  }
+
+  /**
+   * Group commit: puts that arrive while an append is being fsync'd share the next append, so 100
+   * agents cost one fsync per round, not one each. A put resolves only once its records are durable.
+   */
+  private async put(kind: Kind, agentId: string, items: Array<{ id: string; body: object }>, receivedAt: Date): Promise<PutResult> {
+    if (!this.journal) throw new GwsecError('collector_store_error', 'the store was opened read-only');
+    const fresh: string[] = [];
+    const storedIds: string[] = [];
+    const records: Array<{ source: Kind; line: string }> = [];
+    let duplicate = 0;
+    for (const it of items) {
+      const key = `${kind}\0${agentId}\0${it.id}`;
+      if (this.keys.has(key)) {
+        duplicate++;
+        continue;
+      }
+      this.keys.add(key);
+      fresh.push(key);
+      storedIds.push(it.id);
+      records.push({ source: kind, line: JSON.stringify({ ...it.body, agent_id: agentId, received_at: receivedAt.toISOString() }) });
+    }
+    if (!records.length) return { stored: 0, duplicate, storedIds };
+    let p = this.pending;
+    if (!p) {
+      let resolve!: () => void;
+      let reject!: (e: unknown) => void;
+      const done = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      p = this.pending = { records: [], done, resolve, reject };
+      const journal = this.journal;
+      this.flushing = this.flushing.then(async () => {
+        const batch = p!;
+        this.pending = null;
+        try {
+          await journal.append(batch.records);
+          batch.resolve();
+        } catch (e) {
+          batch.reject(e);
+        }
+      });
+    }
+    for (const r of records) p.records.push(r);
+    try {
+      await p.done;
+    } catch (e) {
+      for (const k of fresh) this.keys.delete(k);
+      throw e;
+    }
+    return { stored: records.length, duplicate, storedIds };
+  }
+}
+
+function keyOf(kind: Kind, line: string): string {
+  const o = JSON.parse(line) as { id: string; agent_id: string };
+  return `${kind}\0${o.agent_id}\0${o.id}`;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,124 @@
+/**
+ * The collector protocol's messages, validated strictly (unknown keys, wrong types, oversized
+ * strings and arrays are all refused with a coded error). Every message carries `v` (the protocol
+ * version) and `kind`. Agent → collector: enrol, hello, alerts, checkpoint, health, gap.
+ * Collector → agent: ca, enrolled, welcome, ack, error.
+ *
+ * Idempotency: alerts, checkpoints, health reports and gaps carry ids chosen by the agent; the
+ * collector stores each (agent, id) once and acks ids it already holds, so redelivery is harmless.
+ */
+import { z } from 'zod';
+import { PROTOCOL_VERSION, ProtocolError } from './frame.js';
+
+const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:@-]+$/, 'ids are [A-Za-z0-9._:@-]');
+const isoTime = z.iso.datetime({ offset: true });
+const short = (n = 256) => z.string().max(n);
+const pem = (label: string) =>
+  z.string().max(16_384).regex(new RegExp(`^-----BEGIN ${label}-----[\\s\\S]+-----END ${label}-----\\s*$`), `a PEM ${label}`);
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+/** Hostname or agent name: what goes into a certificate's CN. */
+export const agentName = z.string().min(1).max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a host name ([A-Za-z0-9._-])');
+
+/**
+ * An alert as the agent reports it. Until the detections issue puts the Alert type in src/model/,
+ * this is the contract: identity and counting fields are typed, `details` is a bounded free object.
+ */
+export const alertSchema = z.strictObject({
+  id,
+  rule: z.string().min(1).max(128),
+  severity: z.enum(SEVERITIES),
+  host: z.string().min(1).max(253),
+  first_seen: isoTime,
+  last_seen: isoTime,
+  count: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  title: z.strictObject({ zh: short(512), en: short(512) }).optional(),
+  details: z.record(z.string().max(64), z.unknown()).optional(),
+});
+export type AlertPayload = z.infer<typeof alertSchema>;
+
+/** A signed archive checkpoint (src/journal/checkpoint.ts) plus where the archive's head is. */
+export const checkpointSchema = z.strictObject({
+  id,
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'an SM3 chain value (64 hex digits)'),
+  time: isoTime,
+  key_id: short(64),
+  signature: z.string().max(512).regex(/^[A-Za-z0-9+/=]*$/, 'base64'),
+  segment: short(128).optional(),
+});
+export type CheckpointPayload = z.infer<typeof checkpointSchema>;
+
+export const healthSchema = z.strictObject({
+  id,
+  time: isoTime,
+  version: short(64),
+  /** Records read but not yet archived, and outbox items not yet acknowledged. */
+  lag_records: z.number().int().min(0),
+  outbox_items: z.number().int().min(0),
+  outbox_bytes: z.number().int().min(0),
+  disk_free_bytes: z.number().int().min(0).nullable(),
+  disk_total_bytes: z.number().int().min(0).nullable(),
+  last_error: short(1024).nullable(),
+});
+export type HealthPayload = z.infer<typeof healthSchema>;
+
+/** The outbox hit its bound: these items were not kept for delivery (the archive still has the lines). */
+export const gapSchema = z.strictObject({
+  id,
+  from: isoTime,
+  to: isoTime,
+  dropped: z.strictObject({ alerts: z.number().int().min(0), checkpoints: z.number().int().min(0), health: z.number().int().min(0) }),
+  reason: short(256),
+});
+export type GapPayload = z.infer<typeof gapSchema>;
+
+const base = { v: z.literal(PROTOCOL_VERSION) };
+
+export const agentMessage = z.discriminatedUnion('kind', [
+  z.strictObject({ ...base, kind: z.literal('enrol'), token: z.string().min(10).max(256), name: agentName, csr: pem('CERTIFICATE REQUEST'), sm2_public_key: pem('PUBLIC KEY') }),
+  /** Before enrolling: the collector's CA (public), which the agent checks against the token's fingerprint. */
+  z.strictObject({ ...base, kind: z.literal('ca_request') }),
+  z.strictObject({ ...base, kind: z.literal('hello'), version: short(64), time: isoTime }),
+  z.strictObject({ ...base, kind: z.literal('alerts'), alerts: z.array(alertSchema).min(1).max(1000) }),
+  z.strictObject({ ...base, kind: z.literal('checkpoint'), checkpoint: checkpointSchema }),
+  z.strictObject({ ...base, kind: z.literal('health'), health: healthSchema }),
+  z.strictObject({ ...base, kind: z.literal('gap'), gap: gapSchema }),
+]);
+export type AgentMessage = z.infer<typeof agentMessage>;
+
+export const collectorMessage = z.discriminatedUnion('kind', [
+  z.strictObject({ ...base, kind: z.literal('ca'), ca: pem('CERTIFICATE') }),
+  z.strictObject({ ...base, kind: z.literal('enrolled'), agent_id: id, cert: pem('CERTIFICATE'), ca: pem('CERTIFICATE') }),
+  z.strictObject({ ...base, kind: z.literal('welcome'), agent_id: id, collector: short(128), time: isoTime, skew_ms: z.number(), skew_flagged: z.boolean() }),
+  z.strictObject({ ...base, kind: z.literal('ack'), ids: z.array(id).max(1000), rejected: z.array(z.strictObject({ id, code: short(64) })).max(1000).optional() }),
+  z.strictObject({ ...base, kind: z.literal('error'), code: short(64), message: short(1024) }),
+]);
+export type CollectorMessage = z.infer<typeof collectorMessage>;
+
+/** Distributes Omit over a union (so each kind keeps its own fields). */
+type DistOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type AgentMessageBody = DistOmit<AgentMessage, 'v'>;
+export type CollectorMessageBody = DistOmit<CollectorMessage, 'v'>;
+
+function decode<T>(frame: Buffer, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(frame.toString('utf8'));
+  } catch (e) {
+    throw new ProtocolError('malformed_json', `frame is not JSON: ${(e as Error).message.slice(0, 200)}`);
+  }
+  if (typeof raw === 'object' && raw !== null && 'v' in raw && (raw as { v: unknown }).v !== PROTOCOL_VERSION) {
+    throw new ProtocolError('unsupported_version', `protocol version ${JSON.stringify((raw as { v: unknown }).v)} is not supported (this side speaks ${PROTOCOL_VERSION})`);
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const first = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`);
+    throw new ProtocolError('invalid_message', first.join('; '));
+  }
+  return r.data;
+}
+
+export const decodeAgentMessage = (frame: Buffer): AgentMessage => decode(frame, agentMessage);
+export const decodeCollectorMessage = (frame: Buffer): CollectorMessage => decode(frame, collectorMessage);
+export const withVersion = <T extends object>(m: T): T & { v: typeof PROTOCOL_VERSION } => ({ v: PROTOCOL_VERSION, ...m });
