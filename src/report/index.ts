@@ -7,6 +7,7 @@ import { formatJson } from './json.js';
 import { formatText } from './text.js';
 import { formatJunit } from './junit.js';
 import { formatSarif } from './sarif.js';
+import { formatHtml } from './html.js';
 
 export interface FormatOptions {
   lang: Lang;
@@ -42,6 +43,7 @@ export const reportFormats: ReportFormat[] = [
   { id: 'json', describe: { zh: 'JSON（稳定的机器格式）', en: 'JSON, the stable machine format' }, render: (r) => formatJson(r) },
   { id: 'junit', describe: { zh: 'JUnit XML（CI 流水线）', en: 'JUnit XML for CI pipelines' }, render: formatJunit },
   { id: 'sarif', describe: { zh: 'SARIF 2.1.0（安全态势平台）', en: 'SARIF 2.1.0 for security dashboards' }, render: formatSarif },
+  { id: 'html', describe: { zh: '单文件 HTML 报告（离线可看，中英文）', en: 'one self-contained HTML file (offline, zh and en)' }, render: formatHtml },
 ];
 
 export const formatIds = (): string[] => reportFormats.map((f) => f.id);
