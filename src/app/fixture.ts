@@ -18,7 +18,7 @@ export async function fixtureRecord(o: TargetOptions & { dir: string; sudo?: boo
   const targets = await targetsFrom(o, io, o.inventory ? await (await import('../inventory/load.js')).loadInventory(o.inventory) : undefined);
   if (targets.length !== 1) throw new GwsecError('usage_error', `fixture record takes exactly one host (got ${targets.length}); use --hosts NAME with an inventory`);
   const t = targets[0]!;
-  const transport: Transport = typeof t.transport === 'function' ? await t.transport() : t.transport;
+  const transport: Transport = typeof t.transport === 'function' ? await t.transport({ onHostKey: () => {} }) : t.transport;
   try {
     const raw = await collectRaw(transport, collectors.flatMap((c) => c.requests), { sudo: t.sudo ?? o.sudo, timeoutMs: (o.timeoutS ?? 120) * 1000 });
     if (raw.failure) throw new GwsecError('fixture_record_error', `${t.name}: ${raw.failure.message}`);

@@ -44,7 +44,7 @@ export function policyTest(o: PolicyOptions, io: Io): number {
   else {
     for (const f of failed) {
       io.out(`✗ ${f.check} — ${f.name}${f.location ? ` (${formatLocation(f.location)})` : ''}\n`);
-      io.out(`    expected ${f.expected}, got ${f.actual}\n`);
+      io.out(`    expected ${f.expected}${f.because ? ` because "${f.because}"` : ''}, got ${f.actual}\n`);
       for (const e of f.evidence.slice(0, 6)) io.out(`    ${e.fact} = ${JSON.stringify(e.actual)} [${e.status}]${e.message ? ` ${e.message}` : ''}\n`);
     }
     io.out((failed.length ? tr('cli.policyTest.failed', { n: failed.length, total: outcomes.length }) : tr('cli.policyTest.ok', { n: outcomes.length })) + '\n');

@@ -6,7 +6,7 @@ import { LocalTransport } from '../transport/local.js';
 import { FixtureTransport } from '../transport/fixture.js';
 import { SshTransport, type SshEndpoint } from '../transport/ssh.js';
 import { GwsecError } from '../model/errors.js';
-import type { AuditTarget } from '../audit/audit.js';
+import type { AuditTarget, ConnectHooks } from '../audit/audit.js';
 import { selectHosts } from '../inventory/load.js';
 import type { Inventory, InventoryHost } from '../inventory/schema.js';
 import { expandTilde, loadSshConfig, resolveHost } from '../inventory/ssh-config.js';
@@ -76,10 +76,10 @@ async function sshTargets(inv: Inventory, o: TargetOptions, io: Io): Promise<Aud
       attestations: h.attestations as Record<string, unknown>,
       vars: h.vars,
       sudo: h.sudo !== false,
-      transport: () =>
+      transport: (hooks: ConnectHooks) =>
         SshTransport.connect(
           endpoint(h.name, h),
-          { knownHostsFile, acceptNewHostKeys: o.acceptNewHostKeys, connectTimeoutMs: (o.connectTimeoutS ?? 10) * 1000, password, jumps },
+          { knownHostsFile, acceptNewHostKeys: o.acceptNewHostKeys, connectTimeoutMs: (o.connectTimeoutS ?? 10) * 1000, password, jumps, onHostKey: hooks.onHostKey },
           h.sudo === false ? undefined : { mode: h.sudo, password: sudoPassword },
         ),
     };

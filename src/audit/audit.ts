@@ -6,18 +6,23 @@ import { collectors as allCollectors, derivers as allDerivers } from '../collect
 import type { Collector, Deriver } from '../collectors/types.js';
 import { inspecGroups } from '../collectors/naive.js';
 import { collect, type CollectOptions } from '../collectors/run.js';
-import type { Transport } from '../transport/types.js';
+import type { HostKeyEvent, Transport } from '../transport/types.js';
 import { evaluateFleetChecks, evaluateHostChecks, type SiteFacts } from '../engine/fleet.js';
 import { deriveAll } from './derive.js';
 import { plan } from './plan.js';
 import { hostFailure, hostStatusOf } from './host-status.js';
 import { VERSION } from '../version.js';
 
+/** What opening a transport reports back while it connects. */
+export interface ConnectHooks {
+  onHostKey: (k: HostKeyEvent) => void;
+}
+
 /** One host to audit: how to reach it and what the inventory says about it. */
 export interface AuditTarget {
   name: string;
   /** A transport, or how to open one: connecting is part of the host's own work (and failure). */
-  transport: Transport | (() => Promise<Transport>);
+  transport: Transport | ((hooks: ConnectHooks) => Promise<Transport>);
   roles: string[];
   publicIps: string[];
   attestations?: Record<string, unknown>;
@@ -48,8 +53,9 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
   let failure: { code: string; message: string } | undefined;
   let transportId = typeof target.transport === 'function' ? `ssh:${target.name}` : target.transport.id;
   let transport: Transport | undefined;
+  const keys: HostKeyEvent[] = [];
   try {
-    transport = typeof target.transport === 'function' ? await target.transport() : target.transport;
+    transport = typeof target.transport === 'function' ? await target.transport({ onHostKey: (k) => keys.push(k) }) : target.transport;
     transportId = transport.id;
     const naiveGroups = o.naive === 'inspec' ? inspecGroups(checks, p.collectors) : undefined;
     const c = await collect(transport, p.collectors, { ...o, sudo: target.sudo ?? o.sudo, naiveGroups });
@@ -80,7 +86,15 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
     facts,
     sources,
     ...(failure ? { error: failure } : {}),
+    ...hostKeyFields(keys),
   };
+}
+
+/** The audited host's own key (an identity for Article 40(五)) and every key accepted on the way. */
+function hostKeyFields(keys: HostKeyEvent[]): Pick<HostFacts, 'hostKey' | 'acceptedHostKeys'> {
+  const own = keys.find((k) => k.target);
+  const accepted = keys.filter((k) => k.accepted).map((k) => ({ host: k.host, type: k.type, fingerprint: k.fingerprint }));
+  return { ...(own ? { hostKey: { type: own.type, fingerprint: own.fingerprint } } : {}), ...(accepted.length ? { acceptedHostKeys: accepted } : {}) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Check, Condition } from '../model/check.js';
 import type { Collector, Deriver } from '../collectors/types.js';
+import { SEPARATION_NEEDS } from '../facts/separation.js';
 
 /** Fact paths a condition tree reads (host-rooted ones; `@` paths belong to their `each`). */
 export function factPaths(c: Condition | undefined, out: string[] = []): string[] {
@@ -61,7 +62,16 @@ export function plan(checks: Check[], collectors: Collector[], derivers: Deriver
 function collectFleetFamilies(path: string, wanted: Set<string>): void {
   const m = /(?:^|\.)facts\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(path);
   if (m) wanted.add(m[1]!);
+  // Fleet-level derived facts name no host family in their path: what they read is declared with them,
+  // so a fleet check gets its facts whatever else --check selects.
+  const derived = FLEET_DERIVED_NEEDS[path.split('.').slice(0, 2).join('.')];
+  derived?.forEach((f) => wanted.add(f));
 }
+
+/** `fleet.<name>` facts computed in engine/fleet.ts → the host families they read. */
+const FLEET_DERIVED_NEEDS: Record<string, readonly string[]> = {
+  'fleet.separation': SEPARATION_NEEDS,
+};
 
 function collectFleetFamiliesFromElements(c: Condition | undefined, wanted: Set<string>): void {
   if (!c) return;

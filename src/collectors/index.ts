@@ -6,6 +6,7 @@
 import type { Collector, Deriver } from './types.js';
 import { os } from './os.js';
 import { dmi } from './dmi.js';
+import { identity } from './identity.js';
 import { network } from './network.js';
 import { firewall } from './firewall.js';
 import { packages } from './packages.js';
@@ -37,6 +38,7 @@ export const collectors: Collector[] = [
   web,
   os,
   dmi,
+  identity,
   network,
   firewall,
   packages,

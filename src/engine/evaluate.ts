@@ -149,7 +149,8 @@ function evalLeaf(c: LeafCondition, root: unknown, element: unknown, ctx: EvalCo
     const actual = found.kind === 'value' ? found.value : null;
     return ev(op.test(actual, expected ?? true, { now: ctx.now }) === true ? 'pass' : 'fail', actual);
   }
-  if (found.kind === 'missing') return ev(c.missing ?? 'error', null, 'fact absent');
+  // An absent fact that means `manual` (an attestation not given) says what a person must declare.
+  if (found.kind === 'missing') return ev(c.missing ?? 'error', null, c.missing === 'manual' && c.message ? `fact absent — ${c.message.en} / ${c.message.zh}` : 'fact absent');
   const outcome = op.test(found.value, op.value === 'version' ? String(expected) : expected, { now: ctx.now });
   if (typeof outcome === 'object') return ev('error', found.value, outcome.unusable);
   const failed = !outcome;

@@ -13,6 +13,7 @@ export function fleetRoot(hosts: HostFacts[], site: SiteFacts | undefined): Reco
     name: h.host,
     roles: h.roles,
     publicIps: ((h.facts.inventory as { public_ips?: string[] } | undefined)?.public_ips) ?? [],
+    ...(h.hostKey ? { hostKey: h.hostKey.fingerprint } : {}),
     facts: h.facts,
   }));
   // Fleet-level derived facts: relations between hosts that no per-host condition can express.

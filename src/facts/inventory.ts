@@ -12,6 +12,7 @@ export interface InventoryFacts {
   attestations: {
     dengbao?: { level?: number; last_assessment?: string };
     emergency_plan?: { filed?: boolean; last_drill?: string };
+    hosting?: { provider?: string; domestic?: boolean };
   };
 }
 
@@ -21,6 +22,7 @@ export const inventorySchema = t.obj({
   attestations: t.obj({
     dengbao: t.nullable(t.obj({ level: t.nullable(t.num), last_assessment: t.nullable(t.str) })),
     emergency_plan: t.nullable(t.obj({ filed: t.nullable(t.bool), last_drill: t.nullable(t.str) })),
+    hosting: t.nullable(t.obj({ provider: t.nullable(t.str), domestic: t.nullable(t.bool) })),
   }),
 });
 

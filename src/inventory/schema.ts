@@ -11,6 +11,8 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'a date like 2026-03-18')
 export const attestationsSchema = z.strictObject({
   dengbao: z.strictObject({ level: z.number().int().min(1).max(5), last_assessment: isoDate.optional() }).optional(),
   emergency_plan: z.strictObject({ filed: z.boolean(), last_drill: isoDate.optional() }).optional(),
+  /** who hosts the machine, when its SMBIOS data cannot tell (a40-1-hosting-provider-domestic) */
+  hosting: z.strictObject({ provider: z.string().min(1), domestic: z.boolean() }).optional(),
 });
 
 const connection = {

@@ -61,6 +61,8 @@ export interface Check {
 
 export interface CheckCase {
   name?: string;
+  /** Text some evidence message must contain (why the case is not_applicable or manual). */
+  because?: string;
   facts: Record<string, unknown>;
   variables?: Record<string, unknown>;
   host?: { roles?: string[] };

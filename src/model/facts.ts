@@ -19,6 +19,17 @@ export interface HostFacts {
   sources: Record<string, string[]>;
   /** Set when nothing could be collected (unreachable, host key, auth, timeout): the host was not audited. */
   error?: { code: string; message: string };
+  /** SSH: the host key the host presented and known_hosts trusted (one of its machine identifiers). */
+  hostKey?: { type: string; fingerprint: string };
+  /** SSH with --accept-new-host-keys: keys unknown before this run and now written to known_hosts. */
+  acceptedHostKeys?: AcceptedHostKey[];
+}
+
+export interface AcceptedHostKey {
+  /** inventory name of the host (or ProxyJump hop) */
+  host: string;
+  type: string;
+  fingerprint: string;
 }
 
 export interface FactsFile {

@@ -29,6 +29,8 @@ export const checkSchema = z.strictObject({
 
 const caseSchema = z.strictObject({
   name: z.string().optional(),
+  /** text the result's evidence must carry (a message, en or zh): why a case is n/a or manual */
+  because: z.string().min(1).optional(),
   facts: z.record(z.string(), z.unknown()).default({}),
   variables: z.record(z.string(), z.unknown()).optional(),
   host: z.strictObject({ roles: z.array(z.string()).optional() }).optional(),

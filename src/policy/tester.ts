@@ -14,6 +14,7 @@ export interface CaseOutcome {
   expected: Status;
   actual: Status;
   ok: boolean;
+  because?: string;
   location?: Location;
   evidence: Evidence[];
 }
@@ -38,7 +39,8 @@ export function runCases(pack: Pack, only?: string[]): CaseOutcome[] {
           name: c.name ?? `${expected} #${i + 1}`,
           expected,
           actual: r.status,
-          ok: r.status === expected,
+          ok: r.status === expected && (!c.because || r.evidence.some((e) => e.message?.includes(c.because!))),
+          ...(c.because ? { because: c.because } : {}),
           location: c.source,
           evidence: r.evidence,
         });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Client, type AnyAuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { GwsecError } from '../model/errors.js';
 import { appendKnownHost, checkHostKey, fingerprint, keyType, loadKnownHosts } from './known-hosts.js';
-import type { RunOptions, RunResult, Transport } from './types.js';
+import type { HostKeyEvent, RunOptions, RunResult, Transport } from './types.js';
 import { decode } from './local.js';
 
 /**
@@ -28,6 +28,8 @@ export interface SshOptions {
   /** Login password (GWSEC_SSH_PASSWORD): used for password and keyboard-interactive auth. */
   password?: string;
   jumps?: SshEndpoint[]; // ProxyJump chain, outermost first
+  /** Told of every host key trusted on the way (evidence of identity; accepted keys go in the report). */
+  onHostKey?: (k: HostKeyEvent) => void;
 }
 
 export interface SudoSpec {
@@ -53,7 +55,7 @@ export class SshTransport implements Transport {
     try {
       let sock: NodeJS.ReadableStream | undefined;
       for (const hop of [...(o.jumps ?? []), endpoint]) {
-        const c = await connectOne(hop, o, sock);
+        const c = await connectOne(hop, o, sock, hop === endpoint);
         clients.push(c);
         if (hop !== endpoint) sock = await forward(c, hopAfter(o.jumps ?? [], endpoint, hop));
       }
@@ -131,16 +133,20 @@ function hopAfter(jumps: SshEndpoint[], target: SshEndpoint, hop: SshEndpoint): 
   return jumps[i + 1] ?? target;
 }
 
-function connectOne(hop: SshEndpoint, o: SshOptions, sock?: NodeJS.ReadableStream): Promise<Client> {
+function connectOne(hop: SshEndpoint, o: SshOptions, sock: NodeJS.ReadableStream | undefined, target: boolean): Promise<Client> {
   return new Promise((resolve, reject) => {
     const c = new Client();
     let hostKeyProblem: GwsecError | undefined;
     const verify = (key: Buffer): boolean => {
       const verdict = checkHostKey(loadKnownHosts(o.knownHostsFile), hop.host, hop.port, key);
       const fp = fingerprint(key);
-      if (verdict === 'match') return true;
+      if (verdict === 'match') {
+        o.onHostKey?.({ host: hop.name, type: keyType(key), fingerprint: fp, accepted: false, target });
+        return true;
+      }
       if (verdict === 'unknown' && o.acceptNewHostKeys) {
         appendKnownHost(o.knownHostsFile, hop.host, hop.port, key);
+        o.onHostKey?.({ host: hop.name, type: keyType(key), fingerprint: fp, accepted: true, target });
         return true;
       }
       hostKeyProblem =

@@ -14,6 +14,19 @@ export interface RunResult {
   notice?: string;
 }
 
+/** A host key the SSH transport trusted while connecting: known already, or accepted (--accept-new-host-keys). */
+export interface HostKeyEvent {
+  /** inventory name of the hop (the target, or a ProxyJump host) */
+  host: string;
+  type: string;
+  /** `SHA256:…`, as OpenSSH prints it */
+  fingerprint: string;
+  /** true: it was unknown and has just been written to known_hosts */
+  accepted: boolean;
+  /** true for the audited host itself, false for a jump host */
+  target: boolean;
+}
+
 export interface Transport {
   readonly id: string; // "local" | "ssh:web-01" | "fixture:debian12-web"
   run(script: string, o?: RunOptions): Promise<RunResult>;

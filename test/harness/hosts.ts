@@ -49,6 +49,11 @@ export interface TestHostSpec {
   sudoDelayMs?: number;
   /** @deprecated every host has its own network namespace now (accepted, ignored) */
   netns?: boolean;
+  /**
+   * this host's /etc/machine-id (32 hex digits). Default: the fixture's, else a random one, as each
+   * machine has its own; two hosts given the same one are one machine to Article 40(五).
+   */
+  machineId?: string;
   /** inventory metadata; default from the fixture's host.yaml, else [frontend] / null */
   roles?: string[];
   tags?: string[];
@@ -329,6 +334,7 @@ class Fleet implements TestFleet {
         privateDirs: PRIVATE_DIRS,
         sshdConfig: join(dir, 'sshd_config'),
         dmi: fixtureDir && existsSync(join(fixtureDir, 'files', DMI)) ? join(fixtureDir, 'files', DMI) : undefined,
+        productUuid: join(dir, 'product_uuid'),
       }),
     );
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege-separation chroot
@@ -420,6 +426,9 @@ class Fleet implements TestFleet {
     }
     mkdirSync(join(etc, 'pam.d'), { recursive: true });
     writeFileSync(join(etc, 'pam.d', 'sudo'), pamSudo(delay));
+    if (spec.machineId !== undefined || !existsSync(join(etc, 'machine-id'))) writeFileSync(join(etc, 'machine-id'), `${spec.machineId ?? randomBytes(16).toString('hex')}\n`, { mode: 0o444 });
+    // a per-host SMBIOS UUID, bind-mounted over the real one where the machine has one (start.sh)
+    writeFileSync(join(dir, 'product_uuid'), `${randomUuid()}\n`, { mode: 0o400 });
     // a fleet host's name stands for its address (known before any host starts)
     const extra = Object.entries(spec.etcHosts ?? {}).map(([n, a]) => `${this.index.has(a) ? this.net!.address(this.index.get(a)!) : a} ${n}`);
     if (extra.length) writeFileSync(join(etc, 'hosts'), base('hosts').replace(/\n?$/, '\n') + extra.join('\n') + '\n');
@@ -494,6 +503,11 @@ function fixtureMeta(dir: string | undefined): { roles?: string[]; publicIp?: st
   if (!dir || !existsSync(join(dir, 'host.yaml'))) return {};
   const m = parse(readFileSync(join(dir, 'host.yaml'), 'utf8')) as { roles?: string[]; public_ip?: string };
   return { roles: m.roles, publicIp: m.public_ip };
+}
+
+function randomUuid(): string {
+  const h = randomBytes(16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 export function fingerprintOf(key: string): string {

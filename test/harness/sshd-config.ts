@@ -47,7 +47,7 @@ export function sshdConfig(c: SshdConfigInput): string {
  * /etc, /usr and /var inside the new mount namespace (so only this sshd and its sessions see them),
  * gives sudo private state dirs, then execs sshd in place (same PID as unshare).
  */
-export function startScript(o: { overlays: Array<{ target: string; lower: string; upper: string; work: string }>; privateDirs: string[]; sshdConfig: string; dmi?: string }): string {
+export function startScript(o: { overlays: Array<{ target: string; lower: string; upper: string; work: string }>; privateDirs: string[]; sshdConfig: string; dmi?: string; productUuid?: string }): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const out = ['set -e'];
   for (const m of o.overlays) {
@@ -55,6 +55,8 @@ export function startScript(o: { overlays: Array<{ target: string; lower: string
     out.push(`mount -t overlay gwsec-test -o ${q(`lowerdir=${m.lower}:${m.target},upperdir=${m.upper},workdir=${m.work}`)} ${q(m.target)}`);
   }
   for (const d of o.privateDirs) out.push(`mkdir -p ${q(d)}`, `mount -t tmpfs -o mode=0711 gwsec-test ${q(d)}`);
+  // every host its own SMBIOS UUID (else all would share this machine's and be one machine)
+  if (o.productUuid) out.push(`if [ -e /sys/class/dmi/id/product_uuid ]; then mount --bind ${q(o.productUuid)} /sys/class/dmi/id/product_uuid; fi`);
   if (o.dmi) {
     // The fixture's firmware strings (sysfs cannot be overlaid): a tmpfs on /sys/class/dmi/id, or on
     // /sys/class where the machine has no DMI (a VM without SMBIOS); the collection script reads
