@@ -5,9 +5,9 @@ import type { Io } from './io.js';
 
 /**
  * Per-host progress, on stderr so that reports on stdout stay clean. On a terminal: one live bar
- * (cli-progress) with the hosts in flight and the one running longest, refreshed every second so a
- * hung host shows its time climbing; after the run, one summary line. Otherwise (CI, logs): one
- * plain line per finished host.
+ * (cli-progress) with hosts done, in flight (and the one running longest), failed, the time elapsed
+ * and an estimate of the time left, refreshed every second so a hung host shows its time climbing;
+ * after the run, one summary line. Otherwise (CI, logs): one plain line per finished host.
  */
 export interface Progress {
   hostStart(name: string): void;
@@ -25,7 +25,7 @@ export function progressReporter(io: Io, total: number, lang: Lang = 'en'): Prog
       stop() {},
     };
   }
-  const state = new FleetProgress(total);
+  const state = new FleetProgress(total, Date.now());
   const bar = new cliProgress.SingleBar(
     { format: `{bar} {value}/{total} ${translator(lang)('progress.hosts')} | {line}`, hideCursor: true, clearOnComplete: true, stream: process.stderr, fps: 5 },
     cliProgress.Presets.shades_classic,
@@ -46,7 +46,7 @@ export function progressReporter(io: Io, total: number, lang: Lang = 'en'): Prog
     stop: () => {
       clearInterval(timer);
       bar.stop();
-      io.err(state.summary(lang) + '\n');
+      io.err(state.summary(lang, Date.now()) + '\n');
     },
   };
 }
@@ -57,7 +57,11 @@ export class FleetProgress {
   failed = 0;
   private readonly running = new Map<string, number>();
 
-  constructor(readonly total: number) {}
+  constructor(
+    readonly total: number,
+    /** when the run began (ms) */
+    readonly startedAt = 0,
+  ) {}
 
   start(name: string, at: number): void {
     this.running.set(name, at);
@@ -76,16 +80,29 @@ export class FleetProgress {
     for (const [name, since] of this.running) if (!longest || since < longest[1]) longest = [name, since];
     if (longest) parts.push(t('progress.longest', { host: longest[0], s: Math.floor((at - longest[1]) / 1000) }));
     if (this.failed) parts.push(t('progress.failed', { n: this.failed }));
+    const elapsed = at - this.startedAt;
+    parts.push(t('progress.elapsed', { t: clock(elapsed) }));
+    // hosts left at the pace so far (done ones include failures: they took their time too)
+    if (this.done > 0 && this.done < this.total) parts.push(t('progress.eta', { t: clock((elapsed / this.done) * (this.total - this.done)) }));
     return parts.join(' · ');
   }
 
-  summary(lang: Lang): string {
+  summary(lang: Lang, at: number): string {
     const t = translator(lang);
-    return t('progress.summary', { done: this.done, total: this.total }) + (this.failed ? `, ${t('progress.failed', { n: this.failed })}` : '');
+    return t('progress.summary', { done: this.done, total: this.total }) + (this.failed ? `, ${t('progress.failed', { n: this.failed })}` : '') + ` (${clock(at - this.startedAt)})`;
   }
 }
 
+/** m:ss, or h:mm:ss past an hour */
+export function clock(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const [h, m, sec] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  const two = (n: number) => String(n).padStart(2, '0');
+  return h ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
+}
+
 function failed(h: HostFacts): string | undefined {
+  if (h.error) return h.error.message; // not audited at all (unreachable, host key, auth, timeout)
   const errs = Object.entries(h.facts).filter(([k, v]) => k !== 'inventory' && (v as { error?: { code?: string } })?.error);
   if (errs.length === 0 || errs.length < Object.keys(h.facts).length - 1) return undefined;
   return (errs[0]![1] as { error: { message: string } }).error.message;

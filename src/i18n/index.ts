@@ -37,6 +37,8 @@ export const catalogs = {
     'progress.longest': 'longest {host} {s} s',
     'progress.failed': '{n} could not be audited',
     'progress.summary': '{done}/{total} hosts audited',
+    'progress.elapsed': '{t} elapsed',
+    'progress.eta': 'ETA {t}',
   },
   zh: {
     'status.pass': '通过',
@@ -70,6 +72,8 @@ export const catalogs = {
     'progress.longest': '最久 {host} {s} s',
     'progress.failed': '{n} 台无法核查',
     'progress.summary': '{done}/{total} 台主机已核查',
+    'progress.elapsed': '已用 {t}',
+    'progress.eta': '预计还需 {t}',
   },
 } as const;
 
