@@ -8,6 +8,7 @@ import { formatText } from './text.js';
 import { formatJunit } from './junit.js';
 import { formatSarif } from './sarif.js';
 import { formatHtml } from './html.js';
+import { formatDengbaoHtml, formatDengbaoMarkdown } from './dengbao.js';
 
 export interface FormatOptions {
   lang: Lang;
@@ -44,6 +45,8 @@ export const reportFormats: ReportFormat[] = [
   { id: 'junit', describe: { zh: 'JUnit XML（CI 流水线）', en: 'JUnit XML for CI pipelines' }, render: formatJunit },
   { id: 'sarif', describe: { zh: 'SARIF 2.1.0（安全态势平台）', en: 'SARIF 2.1.0 for security dashboards' }, render: formatSarif },
   { id: 'html', describe: { zh: '单文件 HTML 报告（离线可看，中英文）', en: 'one self-contained HTML file (offline, zh and en)' }, render: formatHtml },
+  { id: 'dengbao', describe: { zh: '等保测评记录（Markdown）', en: 'MLPS (等保) assessment record, Markdown' }, render: formatDengbaoMarkdown },
+  { id: 'dengbao-html', describe: { zh: '等保测评记录（HTML）', en: 'MLPS (等保) assessment record, HTML' }, render: formatDengbaoHtml },
 ];
 
 export const formatIds = (): string[] => reportFormats.map((f) => f.id);
