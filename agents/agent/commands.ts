@@ -37,6 +37,44 @@ export async function agentStatus(o: { config: string; format: 'text' | 'json' }
   return 0;
 }
 
+/** `gwsec agent alerts`: the local alert store, newest activity last; `--since 1h` by last-seen. */
+export async function agentAlerts(o: { config: string; since?: string; format: 'text' | 'json'; lang?: string }, io: Io): Promise<number> {
+  const cfg = loadConfig(o.config);
+  const { readAlerts } = await import('./detect/store.js');
+  const { formatAlert } = await import('../../src/detect/format.js');
+  const { detectLang } = await import('../../src/i18n/index.js');
+  let list = readAlerts(cfg.detections.alerts_file);
+  if (o.since !== undefined) {
+    const ms = sinceMs(o.since);
+    const from = io.now().getTime() - ms;
+    list = list.filter((s) => Date.parse(s.alert.lastSeen) >= from || Date.parse(s.storedAt) >= from);
+  }
+  if (o.format === 'json') io.out(JSON.stringify(list.map((s) => s.alert), null, 2) + '\n');
+  else {
+    const lang = detectLang(o.lang, io.env);
+    for (const s of list) io.out(formatAlert(s.alert, lang));
+    io.out(lang === 'zh' ? `共 ${list.length} 条告警\n` : `${list.length} alert(s)\n`);
+  }
+  return 0;
+}
+
+function sinceMs(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(s);
+  if (!m) throw new GwsecError('usage_error', `--since ${s}: give a duration like 30m, 1h, 7d / 请给出时长，如 30m、1h、7d`);
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+/** `gwsec agent baseline`: accept the current web roots and host state (after a legitimate publish). */
+export async function agentBaseline(o: { config: string }, io: Io): Promise<number> {
+  const cfg = loadConfig(o.config);
+  const { recordBaseline } = await import('./detect/index.js');
+  const r = await recordBaseline(cfg);
+  if (!cfg.detections.web_roots.length && !r.drift)
+    throw new GwsecError('usage_error', 'nothing to baseline: the config has no detections.web_roots and no detections.drift_interval_s / 配置中未设置 web_roots 或 drift_interval_s', { file: cfg.file });
+  io.out(`baseline recorded: ${r.files} file(s) under ${cfg.detections.web_roots.length} web root(s)${r.drift ? ', host snapshot' : ''} / 已记录基线：${r.files} 个文件${r.drift ? '，主机快照' : ''}\n`);
+  return 0;
+}
+
 export interface Problem {
   kind: string;
   segment?: string;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { GwsecError, GwsecErrorList } from '../../src/model/errors.js';
 import { parseYaml } from '../../src/policy/yaml.js';
-import { array, byType, literal, num, object, oneOf, optional, str, type Issue, type Out } from './validate.js';
+import { array, bool, byType, literal, num, object, oneOf, optional, str, type Issue, type Out } from './validate.js';
 
 /** Article 41(三): website run logs are kept at least six months. */
 export const MIN_RETENTION_DAYS = 180;
@@ -33,6 +33,25 @@ const journaldSource = object({
   journalctl: optional(str(), 'journalctl'),
 });
 
+/** Detection (docs/DETECTIONS.md): rules over the lines read, file integrity of web roots, host drift. */
+const detections = object({
+  enabled: optional(bool(), true),
+  /** Rules directory (default: the shipped policies/detections). */
+  rules: optional(str({ min: 1 })),
+  /** The host name alerts carry (default: os.hostname()). */
+  host: optional(str({ min: 1 })),
+  /** The local alert store (default: <state_dir>/alerts.jsonl). */
+  alerts_file: optional(str({ min: 1 })),
+  /** Web roots watched for file changes (chokidar events plus a periodic SM3 scan). */
+  web_roots: optional(array(str({ min: 1 })), []),
+  /** How often the web roots are fully re-hashed: the safety net for missed file events. */
+  baseline_interval_s: optional(num({ min: 0.1 }), 300),
+  /** Host drift snapshots (accounts, sudoers, authorized_keys, ports, cron, systemd units); absent: off. */
+  drift_interval_s: optional(num({ min: 0.1 })),
+  /** Read host files under this root instead of / (containers, tests). */
+  host_root: optional(str({ min: 1 })),
+});
+
 const configSchema = object({
   archive: object({
     dir: str({ min: 1 }),
@@ -55,6 +74,7 @@ const configSchema = object({
   /** The agent's SM2 key pair (PEM) signing checkpoints; generated in state_dir when absent. */
   key: optional(object({ private: str(), public: str() })),
   sources: array(byType({ file: fileSource, journald: journaldSource }), { min: 1 }),
+  detections: optional(detections),
 });
 
 /** Source configs as validated, defaults applied, the name resolved. */
@@ -65,8 +85,11 @@ export type SourceConfig = FileSourceConfig | JournaldSourceConfig;
 /** The config as validated, defaults applied (source names, paths and state_dir not yet resolved). */
 export type RawConfig = Out<typeof configSchema>;
 
-export interface AgentConfig extends Omit<RawConfig, 'sources' | 'state_dir' | 'key'> {
+export type DetectionsConfig = Out<typeof detections> & { alerts_file: string; web_roots: string[]; host_root: string };
+
+export interface AgentConfig extends Omit<RawConfig, 'sources' | 'state_dir' | 'key' | 'detections'> {
   file: string;
+  detections: DetectionsConfig;
   state_dir: string;
   key: { private: string; public: string };
   sources: SourceConfig[];
@@ -110,6 +133,13 @@ export function parseConfig(file: string, text: string): AgentConfig {
     archive: { ...d.archive, dir: archiveDir, anchors_file: d.archive.anchors_file ? abs(d.archive.anchors_file) : undefined },
     state_dir: stateDir,
     key: d.key ? { private: abs(d.key.private), public: abs(d.key.public) } : { private: join(stateDir, 'agent-sm2.key'), public: join(stateDir, 'agent-sm2.pub') },
+    detections: {
+      ...(d.detections ?? { enabled: true, web_roots: [], baseline_interval_s: 300 }),
+      rules: d.detections?.rules ? abs(d.detections.rules) : undefined,
+      alerts_file: d.detections?.alerts_file ? abs(d.detections.alerts_file) : join(stateDir, 'alerts.jsonl'),
+      web_roots: (d.detections?.web_roots ?? []).map(abs),
+      host_root: d.detections?.host_root ? abs(d.detections.host_root) : '/',
+    },
     sources: d.sources.map((s) => (s.type === 'file' ? { ...s, path: abs(s.path), name: s.name ?? defaultSourceName(s) } : { ...s, name: s.name ?? defaultSourceName(s) })),
   };
 }

@@ -33,6 +33,9 @@ export const EVENTS = {
   ClockJumpDetected: 'warn',
   CursorsRecovered: 'info',
   StateWriteError: 'error',
+  /** Detection (agents/agent/detect): a new alert (repeats only raise its count in the store). */
+  AlertRaised: 'warn',
+  FimStarted: 'info',
 } as const;
 
 export type EventName = keyof typeof EVENTS;

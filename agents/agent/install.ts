@@ -46,7 +46,8 @@ IOWeight=50
 NoNewPrivileges=yes
 ProtectSystem=strict
 ReadWritePaths=${rw}
-ProtectHome=yes
+# read-only, not yes: host drift reads ~/.ssh/authorized_keys (detections.drift_interval_s)
+ProtectHome=read-only
 PrivateTmp=yes
 PrivateDevices=yes
 ProtectKernelTunables=yes

@@ -1,7 +1,6 @@
 /**
  * The agent's typed pipeline (after Vector's component model): sources are nouns that produce
- * batches of lines, detectors are verbs that look at them (none ship yet: the slot is for the
- * detection issue), sinks take the batch and acknowledge it. Sources advance their durable cursor
+ * batches of lines, detectors are verbs that look at them (the rule engine: detect/index.ts), sinks take the batch and acknowledge it. Sources advance their durable cursor
  * only when every sink has acknowledged (see runner.ts).
  */
 import type { Events } from './events.js';
@@ -41,7 +40,7 @@ export interface SourceContext {
 
 export interface Source {
   readonly name: string;
-  readonly kind: 'file' | 'journald';
+  readonly kind: 'file' | 'journald' | 'alerts';
   readonly format: LogFormat;
   /** Restore durable state (null: first start) and begin watching. */
   start(state: unknown, ctx: SourceContext): Promise<void>;
@@ -69,7 +68,8 @@ export interface Detector {
   readonly name: string;
   /** Formats it wants parsed (only those lines are parsed: parsing costs CPU). */
   readonly formats: ReadonlyArray<LogFormat> | 'all';
-  observe(lines: ReadonlyArray<{ source: string; format: LogFormat; parsed: ParsedLine | null; line: string }>, events: Events): void;
+  /** `baseSeq`: the archive head before this batch (line i will be archived as seq baseSeq + 1 + i). */
+  observe(lines: ReadonlyArray<{ source: string; format: LogFormat; parsed: ParsedLine | null; line: string }>, events: Events, baseSeq: number): void;
 }
 
 /** A sink durably accepts a batch; `write` resolving is the acknowledgement. */

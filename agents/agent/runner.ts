@@ -9,6 +9,7 @@ import { ArchiveSink } from './archive.js';
 import { writeStatus, type AgentStatus } from './status.js';
 import { parsers } from './formats/index.js';
 import { VERSION } from '../../src/version.js';
+import { AgentDetection, loadAgentRules } from './detect/index.js';
 
 export interface RunOptions {
   /** Stop: final snapshot, checkpoint and status, then resolve. */
@@ -35,11 +36,13 @@ export function buildSources(cfg: AgentConfig): Source[] {
 export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise<void> {
   const events = opts.events ?? createEvents({ level: cfg.log_level });
   const now = opts.now ?? (() => new Date());
-  const detectors = opts.detectors ?? [];
+  // Rules load (and fail, located, exit 2) before anything starts.
+  const detection = cfg.detections.enabled ? new AgentDetection(cfg, loadAgentRules(cfg), events, now) : null;
+  const detectors = [...(opts.detectors ?? []), ...(detection ? [detection] : [])];
   const release = acquireLock(cfg.state_dir);
   const store = new StateStore(cfg.state_dir);
   const archive = new ArchiveSink(cfg, now, events);
-  const sources = buildSources(cfg);
+  const sources: Source[] = [...buildSources(cfg), ...(detection ? [detection.source] : [])];
   const started = now();
   const mono0 = performance.now();
   const counters = events.counters;
@@ -63,6 +66,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
       recovered += applyCommits(it.parts, end - it.base, bySource);
     });
     if (intents.length) events.emit('CursorsRecovered', { intents: intents.length, records: recovered });
+    await detection?.start();
     const snapshot = () => {
       store.saveSnapshot({ version: 1, seq: archive.headSeq, sources: Object.fromEntries(sources.map((s) => [s.name, s.snapshot()])) });
       dirty = false;
@@ -138,7 +142,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
       let full = false;
       if (batch) {
         full = batch.more === true;
-        runDetectors(detectors, batch, sources, events);
+        runDetectors(detectors, batch, sources, events, archive.headSeq);
         if (batch.records.length === 0) {
           applyCommits(batch.parts, 0, bySource);
           dirty = true;
@@ -229,6 +233,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
     await status();
     events.emit('AgentStopped', { head: archive.headSeq, records: counters.RecordsArchived ?? 0 });
   } finally {
+    await detection?.stop().catch(() => undefined);
     for (const s of sources) await s.stop().catch(() => undefined);
     await archive.close().catch(() => undefined);
     store.close();
@@ -279,7 +284,7 @@ export function applyCommits(parts: Array<{ source: string; lines: number; data:
   return applied;
 }
 
-function runDetectors(detectors: Detector[], batch: SourceBatch, sources: Source[], events: Events): void {
+function runDetectors(detectors: Detector[], batch: SourceBatch, sources: Source[], events: Events, baseSeq: number): void {
   if (!detectors.length) return;
   const fmt = new Map(sources.map((s) => [s.name, s.format]));
   for (const d of detectors) {
@@ -291,7 +296,7 @@ function runDetectors(detectors: Detector[], batch: SourceBatch, sources: Source
         if (want && !parsed) events.count('LineParseError', 1);
         return { source: r.source, format, parsed, line: r.line };
       });
-      d.observe(view, events);
+      d.observe(view, events, baseSeq);
     } catch (e) {
       events.emit('DetectorError', { detector: d.name, stage: 'processing', error_type: 'exception', message: (e as Error).message });
     }

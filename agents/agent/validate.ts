@@ -95,3 +95,7 @@ export function byType<S extends Shape>(shapes: S): Check<Out<S[keyof S]>> {
 export function literal<T extends string>(value: T): Check<T> {
   return (v, path, issues) => (v === value ? value : void issues.push({ path, message: `Invalid input: expected "${value}"` }));
 }
+
+export function bool(): Check<boolean> {
+  return (v, path, issues) => (typeof v === 'boolean' ? v : void issues.push({ path, message: expected('boolean', v) }));
+}

@@ -6,7 +6,8 @@ export const agentCommand: Command = {
   describe: 'run, install, inspect the log-keeping agent; verify or export its archive / 日志留存代理：运行、安装、状态、校验、导出',
   builder: (y) =>
     y
-      .positional('action', { choices: ['run', 'install', 'status', 'verify', 'export', 'enrol'] as const, describe: 'run | install | status | verify | export | enrol' })
+      .positional('action', { choices: ['run', 'install', 'status', 'verify', 'export', 'enrol', 'alerts', 'baseline'] as const, describe: 'run | install | status | verify | export | enrol | alerts | baseline' })
+      .option('since', { type: 'string', describe: 'alerts: only those active in the last 30m, 1h, 7d… / 仅最近时段的告警' })
       .option('config', { alias: 'c', type: 'string', describe: 'agent config (run, status) / 代理配置文件' })
       .option('config-dir', { type: 'string', default: '/etc/gwsec', describe: 'install: where agent.yaml goes / 配置目录' })
       .option('unit-dir', { type: 'string', default: '/etc/systemd/system', describe: 'install: where the systemd unit goes / systemd 单元目录' })
@@ -22,6 +23,8 @@ export const agentCommand: Command = {
       .option('token-file', { type: 'string', describe: "enrol: file holding the token ('-' for stdin) / 令牌文件" })
       .option('name', { type: 'string', describe: 'enrol: this host\'s name at the collector (default hostname) / 主机名称' })
       .example('$0 agent run -c /etc/gwsec/agent.yaml', 'foreground, for systemd / 前台运行')
+      .example('$0 agent alerts -c /etc/gwsec/agent.yaml --since 1h', 'alerts of the last hour / 最近一小时的告警')
+      .example('$0 agent baseline -c /etc/gwsec/agent.yaml', 'accept the web roots after a publish / 发布后确认网站文件基线')
       .example('$0 agent verify --archive /var/lib/gwsec/archive --anchors anchors.jsonl', 'exit 0 intact, 1 tampered / 0 完整，1 被篡改'),
   run: async (a) => {
     const app = await import('../../agents/agent/commands.js');
@@ -41,6 +44,10 @@ export const agentCommand: Command = {
         return app.agentInstall({ configDir: str(a['config-dir']) ?? '/etc/gwsec', unitDir: str(a['unit-dir']) ?? '/etc/systemd/system' }, processIo);
       case 'status':
         return app.agentStatus({ config: need('config', 'FILE'), format }, processIo);
+      case 'alerts':
+        return app.agentAlerts({ config: need('config', 'FILE'), since: str(a.since), format, lang: str(a.lang) }, processIo);
+      case 'baseline':
+        return app.agentBaseline({ config: need('config', 'FILE') }, processIo);
       case 'verify':
         return app.agentVerify({ ...archive(), format }, processIo);
       case 'enrol': {

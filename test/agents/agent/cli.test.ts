@@ -40,7 +40,7 @@ test('install writes a hardened unit and a default config (kept when present); s
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /config kept/);
   const unit = readFileSync(join(units, 'gwsec-agent.service'), 'utf8');
-  for (const k of ['NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'MemoryMax=', 'Environment=MALLOC_ARENA_MAX=2']) t.true(unit.includes(k), k);
+  for (const k of ['NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=read-only', 'PrivateTmp=yes', 'MemoryMax=', 'Environment=MALLOC_ARENA_MAX=2']) t.true(unit.includes(k), k);
   t.true(unit.includes(`ReadWritePaths=${d}/archive ${d}/state`));
   t.false(unit.includes('MemoryDenyWriteExecute'), 'V8 needs W+X pages');
   t.regex(unit, new RegExp(`ExecStart=\\S+node --max-old-space-size=96 --max-semi-space-size=1 --optimize-for-size \\S+/bin/gwsec\\.js agent run -c ${conf}/agent\\.yaml`));
@@ -78,7 +78,7 @@ test('status shows per-source cursors, lag, archive size and counters', async (t
   t.regex(r.stdout, /RecordsArchived 4/);
   const j = JSON.parse(gwsec(['agent', 'status', '-c', cfg, '--format', 'json']).stdout) as { running: boolean; sources: Array<{ name: string }>; archiveBytes: number };
   t.false(j.running);
-  t.deepEqual(j.sources.map((s) => s.name), ['web', 'auth']);
+  t.deepEqual(j.sources.map((s) => s.name), ['web', 'auth', 'gwsec-alerts']); // alerts queued for the archive
   t.true(j.archiveBytes > 0);
   rm(d);
 });
