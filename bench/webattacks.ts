@@ -4,50 +4,10 @@
  * with a view on each, and throughput — for inspectRequest() and, in the same run, for a
  * keyword-regex-per-category on the raw request line (the style of Wazuh's stock web rules).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { CORPUS_DIR, loadAttacks, loadBenign, type LabelledLine } from '../test/helpers/web-corpus.js';
 import { parseCombinedLine } from '../src/detect/web/access-line.js';
 import { escapeEvidence } from '../src/detect/web/evidence.js';
 import { inspectRequest, WEB_CATEGORIES, type WebCategory } from '../src/detect/web/index.js';
-import { packageRoot } from '../src/util/paths.js';
-
-export const CORPUS_DIR = join(packageRoot(), '..', 'shared', 'corpus', 'web-attacks');
-
-/** Corpus label → our category. */
-export const CORPUS_CATEGORY: Record<string, WebCategory> = {
-  sqli: 'sqli',
-  xss: 'xss',
-  path_traversal: 'path_traversal',
-  command_injection: 'command_injection',
-  php_injection: 'code_injection',
-  scanner: 'scanner',
-};
-
-export interface LabelledLine {
-  category: WebCategory;
-  payload: string;
-  line: string;
-}
-
-export function loadAttacks(dir = CORPUS_DIR): LabelledLine[] {
-  return readFileSync(join(dir, 'attacks.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => {
-      const r = JSON.parse(l) as { category: string; payload: string; line: string };
-      const category = CORPUS_CATEGORY[r.category];
-      if (!category) throw new Error(`attacks.jsonl: unknown category ${r.category}`);
-      return { category, payload: r.payload, line: r.line };
-    });
-}
-
-export function loadBenign(dir = CORPUS_DIR): string[] {
-  return gunzipSync(readFileSync(join(dir, 'benign.log.gz')))
-    .toString('utf8')
-    .split('\n')
-    .filter((l) => l.length > 0);
-}
 
 /**
  * The baseline: one keyword regex per category on the raw request line and User-Agent, written in

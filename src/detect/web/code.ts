@@ -18,7 +18,8 @@ export interface CodeVerdict {
   detail: string;
 }
 
-const CALL = new RegExp(`(?:^|[^a-z0-9_$>])(${CODE_FUNCTIONS.map((f) => f.replace(/\./g, '\\.')).join('|')})\\s{0,4}\\(`);
+/** Built from CODE_FUNCTIONS; exported so the ReDoS test checks it like the literals. */
+export const CODE_CALL_RE = new RegExp(`(?:^|[^a-z0-9_$>])(${CODE_FUNCTIONS.map((f) => f.replace(/\./g, '\\.')).join('|')})\\s{0,4}\\(`);
 const SERIALIZED = /(?:^|[;{])(?:[oc]:\d{1,4}:"[a-z_\\][a-z0-9_\\]{0,100}":\d{1,4}:\{|a:\d{1,4}:\{[isbdn][:;])/;
 const REMOTE = /^(?:https?|ftps?):\/\/[^?#]{1,400}\.(?:txt|php\d?|phtml|inc|sh|pl|py|jsp|asp|aspx|js)(?:[?#]|$)|^\/\/\/?\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\//;
 
@@ -29,7 +30,7 @@ export function judgeCode(s: string, hadNull: boolean): CodeVerdict | undefined 
   if (/data:application\/x-httpd-php/.test(s)) return { kind: 'data-uri-code', detail: 'data:application/x-httpd-php' };
   if (/<\?(?:php|=|\s)/.test(s) || /<script[^>]{0,40}language\s{0,2}=\s{0,2}["']?php/.test(s)) return { kind: 'php-tag', detail: '<?php' };
   if (s.includes('{${')) return { kind: 'complex-syntax', detail: '{${' };
-  const m = CALL.exec(s);
+  const m = CODE_CALL_RE.exec(s);
   if (m) return { kind: 'code-call', detail: `${m[1]}(` };
   const so = SERIALIZED.exec(s);
   if (so) return { kind: 'serialized-object', detail: so[0].slice(0, 24) };

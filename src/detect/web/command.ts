@@ -32,7 +32,8 @@ export interface CommandVerdict {
 
 /** First shell word at `i` (after spaces and quotes), without any leading directory. */
 function wordAt(s: string, i: number): string {
-  const n = s.length;
+  // bounded look-ahead: a run of quotes or separators must not make the caller's loop quadratic
+  const n = Math.min(s.length, i + 80);
   while (i < n && (s[i] === ' ' || s[i] === '\t' || s[i] === '"' || s[i] === "'" || s[i] === '\n' || s[i] === '\r' || s[i] === '(' || s[i] === '{')) i++;
   let k = i;
   while (k < n && /[a-z0-9_./\\:-]/.test(s[k]!)) k++;
@@ -57,18 +58,19 @@ export function judgeCommand(v: string): CommandVerdict | undefined {
     const c = s[i]!;
     if (c === ';' || c === '|' || c === '&' || c === '\n' || c === '\r' || c === '`') {
       let k = i + 1;
-      while (k < n && (s[k] === '|' || s[k] === '&' || s[k] === ';')) k++;
+      while (k < n && k - i < 4 && (s[k] === '|' || s[k] === '&' || s[k] === ';')) k++;
+      if (k >= n || s[k] === c) continue; // a run of separators: nothing to run yet
       const w = wordAt(s, k);
       if (COMMAND_SET.has(w)) {
         // `&` alone is a query separator in disguise; demand a command with arguments or a solo one
-        const after = s.slice(k).trimStart().slice(w.length);
+        const after = s.slice(k, k + 80).trimStart().slice(w.length);
         if (c !== '&' || k - i > 1 || SOLO.has(w) || /^\s+[-/\\a-z0-9$"'%]/.test(after)) return { kind: c === '`' ? 'substitution' : 'separator-command', detail: `${s.slice(i, k)} ${w}`.trim() };
       }
       if (c === '`') {
         const e = s.indexOf('`', i + 1);
         if (e > i + 1 && /[a-z]/.test(s.slice(i + 1, e))) return { kind: 'substitution', detail: '`…`' };
       }
-    } else if ((c === "'" || c === '"') && s[i + 1] === ' ' && SOLO.has(wordAt(s, i + 1)) && /^[\s;|&]*$/.test(s.slice(i + 2 + wordAt(s, i + 1).length))) {
+    } else if ((c === "'" || c === '"') && s[i + 1] === ' ' && SOLO.has(wordAt(s, i + 1)) && /^[\s;|&]{0,8}$/.test(s.slice(i + 2 + wordAt(s, i + 1).length, i + 80))) {
       return { kind: 'separator-command', detail: `${c} ${wordAt(s, i + 1)}` };
     } else if (c === '$' && s[i + 1] === '(') {
       const w = wordAt(s, i + 2);

@@ -40,7 +40,7 @@ const isSep = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 1
  * Reads the tag that starts at `lt` (on `<`, followed by a letter) in lower-case text `t`. Returns a
  * verdict if it can run script, and the index where reading stopped.
  */
-function readTag(t: string, lt: number): { verdict?: XssVerdict; end: number } {
+function readTag(t: string, lt: number, find: QuoteFinder): { verdict?: XssVerdict; end: number; openQuote?: number } {
   const n = t.length;
   let i = lt + 1;
   while (i < n && isNameChar(t.charCodeAt(i))) i++;
@@ -50,6 +50,7 @@ function readTag(t: string, lt: number): { verdict?: XssVerdict; end: number } {
   if (DANGEROUS_TAGS.has(base)) verdict = { kind: 'dangerous-tag', at: lt, detail: `<${name}` };
   // attributes
   let guard = 0;
+  let openQuote: number | undefined;
   while (i < n && guard++ < 256) {
     let c = t.charCodeAt(i);
     while (i < n && (isSep(c) || c === 91 || c === 93 /* [ ] seen as junk separators */)) c = t.charCodeAt(++i);
@@ -73,10 +74,11 @@ function readTag(t: string, lt: number): { verdict?: XssVerdict; end: number } {
       while (j < n && (t.charCodeAt(j) === 32 || t.charCodeAt(j) === 9)) j++;
       const q = t.charCodeAt(j);
       if (q === 34 || q === 39 || q === 96) {
-        const e = t.indexOf(String.fromCharCode(q), j + 1);
+        const e = find.next(q, j + 1);
         const end = e < 0 ? n : e;
         value = t.slice(j + 1, end);
         i = end + 1;
+        if (e < 0) openQuote = j; // never closed: a browser would swallow the rest, a filter should still look inside
       } else {
         let e = j;
         while (e < n && !isSep(t.charCodeAt(e)) && t.charCodeAt(e) !== 62) e++;
@@ -90,17 +92,36 @@ function readTag(t: string, lt: number): { verdict?: XssVerdict; end: number } {
       }
     }
     const bare = attr.replace(/^[^a-z]+/, '');
-    if (bare.startsWith('on') && bare.length > 4 && /^on[a-z]+$/.test(bare)) return { verdict: { kind: 'event-handler', at: lt, detail: `<${name} ${bare}=` }, end: i };
+    if (bare.startsWith('on') && bare.length > 4 && /^on[a-z]+$/.test(bare)) return { verdict: { kind: 'event-handler', at: lt, detail: `<${name} ${bare}=` }, end: i, openQuote };
     if (value) {
       const su = scriptUrl(value);
-      if (su) return { verdict: { kind: 'script-url', at: lt, detail: `<${name} ${attr}=${su}` }, end: i };
+      if (su) return { verdict: { kind: 'script-url', at: lt, detail: `<${name} ${attr}=${su}` }, end: i, openQuote };
       if (attr === 'style' || bare === 'style') {
         const v = compact(value.replace(/\/\*[^*]{0,200}\*\//g, ''));
-        if (/expression\(|url\(["']?(java|vb)script:|behavior:|-moz-binding|@import/.test(v)) return { verdict: { kind: 'css-expression', at: lt, detail: `<${name} style=` }, end: i };
+        if (/expression\(|url\(["']?(java|vb)script:|behavior:|-moz-binding|@import/.test(v)) return { verdict: { kind: 'css-expression', at: lt, detail: `<${name} style=` }, end: i, openQuote };
       }
     }
   }
-  return { verdict, end: i };
+  return { verdict, end: i, openQuote };
+}
+
+/**
+ * indexOf for quote characters, remembering the last answer per quote: when many tags in one value
+ * each leave a quote open, the search for its closing quote is not repeated over the same text.
+ */
+class QuoteFinder {
+  private readonly from = new Map<number, number>();
+  private readonly found = new Map<number, number>();
+  constructor(private readonly t: string) {}
+  next(q: number, at: number): number {
+    const from = this.from.get(q);
+    const found = this.found.get(q);
+    if (from !== undefined && found !== undefined && at >= from && (found < 0 || at <= found)) return found;
+    const r = this.t.indexOf(String.fromCharCode(q), at);
+    this.from.set(q, at);
+    this.found.set(q, r);
+    return r;
+  }
 }
 
 /** JS string escapes (`\x65`, `\u0065`, `\u{65}`, `\145`) that hide a sink name. */
@@ -118,7 +139,18 @@ const BRACKET_CALL = /\[\s{0,4}["'`][^"'`\]]{1,40}["'`]\s{0,4}(?:\+\s{0,4}["'`][
 /** A sink passed as a value rather than called: [1].find(alert), (alert)(1), a=alert,a(1). */
 const SINK_REF = /[[(,=]\s{0,4}(?:alert|prompt|confirm|eval)\s{0,4}[),]/;
 const ATTR_BREAK = /["'`][\s/]{0,8}on[a-z]{3,30}[\s/]{0,8}=/;
-const TEMPLATE = /\{\{[^}]{0,200}(?:constructor|\(|\$on|\$eval|\*)|\$\{[^}]{0,200}\(/;
+/** `{{ … }}` (Angular/Vue/Jinja) or `${ … }` holding a call, constructor access or arithmetic probe. */
+function templateExpression(t: string): number {
+  for (const open of ['{{', '${']) {
+    for (let i = t.indexOf(open); i >= 0; i = t.indexOf(open, i + 2)) {
+      const window = t.slice(i + 2, i + 202);
+      const close = window.indexOf('}');
+      const body = close < 0 ? window : window.slice(0, close);
+      if (body.includes('(') || body.includes('*') || (open === '{{' && (body.includes('constructor') || body.includes('$on') || body.includes('$eval')))) return i;
+    }
+  }
+  return -1;
+}
 
 /**
  * `t` is the canonical (decoded, lower-case, white-space-folded) value. Returns the first reason
@@ -128,10 +160,13 @@ export function judgeXss(t: string): XssVerdict | undefined {
   const n = t.length;
   let first: XssVerdict | undefined;
   let markup: XssVerdict | undefined;
-  for (let i = t.indexOf('<'); i >= 0 && i < n; i = t.indexOf('<', i + 1)) {
+  const finder = new QuoteFinder(t);
+  let next = 0; // where the next `<` may start: never inside what a tag already read (keeps this linear)
+  for (let i = t.indexOf('<'); i >= 0 && i < n; i = t.indexOf('<', Math.max(i + 1, next))) {
     const c = t.charCodeAt(i + 1);
     if (c >= 97 && c <= 122) {
-      const r = readTag(t, i);
+      const r = readTag(t, i, finder);
+      next = r.openQuote !== undefined ? r.openQuote + 1 : r.end;
       if (r.verdict && r.verdict.kind !== 'dangerous-tag') return r.verdict;
       first ??= r.verdict;
       // any complete tag is HTML injection even when it cannot run script by itself (<h1>, <div id=…>)
@@ -160,7 +195,7 @@ export function judgeXss(t: string): XssVerdict | undefined {
   const js = jsUnescape(t);
   const m = SINK_CALL.exec(js) ?? BRACKET_CALL.exec(js) ?? SINK_PROP.exec(js) ?? SINK_REF.exec(js);
   if (m) return { kind: 'js-call', at: Math.min(m.index, t.length), detail: m[0] };
-  const tp = TEMPLATE.exec(t);
-  if (tp) return { kind: 'template-expression', at: tp.index, detail: tp[0].slice(0, 40) };
+  const tp = templateExpression(t);
+  if (tp >= 0) return { kind: 'template-expression', at: tp, detail: t.slice(tp, tp + 40) };
   return undefined;
 }

@@ -54,6 +54,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
  */
 function flushBytes(bytes: number[], out: string[], log: TransformLog): void {
   if (bytes.length === 0) return;
+  if (bytes.length <= 64 && bytes.every((b) => b < 0x80)) {
+    // the common case (`%20`, `%3C`): no UTF-8 decoder needed
+    out.push(String.fromCharCode(...bytes));
+    bytes.length = 0;
+    return;
+  }
   let start = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;

@@ -59,13 +59,27 @@ export interface PathContext {
   hadNull: boolean;
 }
 
+/** Three or more dots then `/` (`..../`, `.../`): Windows and some servers collapse them to `..`. Linear scan. */
+function dotRunSlash(p: string): boolean {
+  let run = 0;
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    if (c === 46) run++;
+    else {
+      if (c === 47 && run >= 3) return true;
+      run = 0;
+    }
+  }
+  return false;
+}
+
 const snip = (p: string, k: number): string => p.slice(Math.max(0, k - 4), k + 20);
 
 /** `p` is the path view of one value (decoded, `\` as `/`, lower case, trimmed). */
 export function judgePath(p: string, ctx: PathContext): PathVerdict | undefined {
   const dd = p.indexOf('..');
   if (dd >= 0 || p.indexOf('?') >= 0) {
-    if (/\.\.(?:;|\.+\/|2f|5c|[%?*<>|"])|\.\.\.+\/|(?:^|\/)(?:\?\?|\.\?|\?\.)\//.test(p)) return { kind: 'odd-dotdot', detail: snip(p, Math.max(0, dd)) };
+    if (/\.\.(?:;|2f|5c|[%?*<>|"])|(?:^|\/)(?:\?\?|\.\?|\?\.)\//.test(p) || dotRunSlash(p)) return { kind: 'odd-dotdot', detail: snip(p, Math.max(0, dd)) };
   }
   if (dd >= 0) {
     let depth = ctx.depth;

@@ -268,7 +268,7 @@ export const SQL_HEAD_PATTERNS: ReadonlyArray<{ id: string; re: RegExp; why: str
   { id: 'select-expr', re: /^E(o|1|f|v|\(|s|k)/, why: 'SELECT */1/@@v/func()/(…) — a statement, not words' },
   { id: 'select-list', re: /^En[,(.sk]/, why: 'SELECT col, … / EXEC proc args / CREATE TABLE x (' },
   { id: 'union-head', re: /^Uk?(E[^n]|En[,k.]|\()/, why: 'UNION SELECT at the start' },
-  { id: 'subquery', re: /^\(E/, why: '(SELECT …)' },
+  { id: 'subquery', re: /^\(E/, why: 'a subquery as the whole value: (SELECT …)' },
   { id: 'list-subquery-head', re: /^,\(?E/, why: ',(select …) appended to a hidden value' },
   { id: 'logic-head', re: /^&[1sfv(]/, why: 'AND 0 / OR sleep(5) appended to a hidden value' },
   { id: 'function-head', re: /^o?f\(/, why: 'the value is a SQL function call (+if(benchmark(…)))' },

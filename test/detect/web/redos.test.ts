@@ -1,0 +1,53 @@
+/**
+ * Every regular expression of the web inspection is checked by recheck (a ReDoS checker): the
+ * literals are read from the TypeScript sources with the compiler's parser, so a new regex cannot
+ * slip past; the two built at run time are exported and checked too.
+ */
+import test from 'ava';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { CODE_CALL_RE } from '../../../src/detect/web/code.js';
+import { UA_RE } from '../../../src/detect/web/scanners.js';
+import { packageRoot } from '../../../src/util/paths.js';
+
+const require = createRequire(import.meta.url);
+const { checkSync } = require('recheck') as { checkSync: (src: string, flags: string, params?: Record<string, unknown>) => { status: string; attack?: { string: string } } };
+
+const DIR = join(packageRoot(), 'src', 'detect', 'web');
+
+function literals(): Array<{ where: string; source: string; flags: string }> {
+  const out: Array<{ where: string; source: string; flags: string }> = [];
+  for (const f of readdirSync(DIR).filter((x) => x.endsWith('.ts')).sort()) {
+    const text = readFileSync(join(DIR, f), 'utf8');
+    const sf = ts.createSourceFile(f, text, ts.ScriptTarget.ES2022, true);
+    const visit = (n: ts.Node): void => {
+      if (n.kind === ts.SyntaxKind.RegularExpressionLiteral) {
+        const lit = n.getText(sf);
+        const end = lit.lastIndexOf('/');
+        out.push({ where: `${f}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`, source: lit.slice(1, end), flags: lit.slice(end + 1) });
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+  }
+  return out;
+}
+
+test('the regex collector finds the literals (guards against a parser change making the check vacuous)', (t) => {
+  const all = literals();
+  t.true(all.length >= 40, `only ${all.length} regex literals found`);
+  t.true(all.some((r) => r.where.startsWith('html.ts')));
+  t.true(all.some((r) => r.where.startsWith('normalise.ts')));
+});
+
+test('no regex of the web inspection is vulnerable to catastrophic backtracking (recheck)', (t) => {
+  const all = [...literals(), { where: 'code.ts CODE_CALL_RE', source: CODE_CALL_RE.source, flags: CODE_CALL_RE.flags }, { where: 'scanners.ts UA_RE', source: UA_RE.source, flags: UA_RE.flags }];
+  const bad: string[] = [];
+  for (const r of all) {
+    const res = checkSync(r.source, r.flags.replace(/[gy]/g, ''));
+    if (res.status !== 'safe') bad.push(`${r.where} /${r.source}/${r.flags}: ${res.status}${res.attack ? ` (attack ${JSON.stringify(res.attack.string.slice(0, 40))})` : ''}`);
+  }
+  t.deepEqual(bad, []);
+});
