@@ -33,8 +33,9 @@ export interface CommandVerdict {
 /** First shell word at `i` (after spaces and quotes), without any leading directory. */
 function wordAt(s: string, i: number): string {
   // bounded look-ahead: a run of quotes or separators must not make the caller's loop quadratic
-  const n = Math.min(s.length, i + 80);
-  while (i < n && (s[i] === ' ' || s[i] === '\t' || s[i] === '"' || s[i] === "'" || s[i] === '\n' || s[i] === '\r' || s[i] === '(' || s[i] === '{')) i++;
+  const skipEnd = Math.min(s.length, i + 8);
+  while (i < skipEnd && (s[i] === ' ' || s[i] === '\t' || s[i] === '"' || s[i] === "'" || s[i] === '\n' || s[i] === '\r' || s[i] === '(' || s[i] === '{')) i++;
+  const n = Math.min(s.length, i + 48);
   let k = i;
   while (k < n && /[a-z0-9_./\\:-]/.test(s[k]!)) k++;
   let w = s.slice(i, k);
