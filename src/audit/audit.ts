@@ -1,5 +1,5 @@
 import type { Check, Pack } from '../model/check.js';
-import type { HostFacts } from '../model/facts.js';
+import type { AcceptedHostKey, HostFacts } from '../model/facts.js';
 import type { HostRecord, Report, Result } from '../model/result.js';
 import { emptySummary } from '../model/status.js';
 import { collectors as allCollectors, derivers as allDerivers } from '../collectors/index.js';
@@ -132,9 +132,17 @@ export function buildReport(pack: Pack, hosts: HostFacts[], results: Result[], n
     generatedAt: now.toISOString(),
     pack: { id: pack.id, version: pack.version },
     hosts: hosts.map(hostRecord),
+    ...acceptedKeys(hosts),
     results,
     summary,
   };
+}
+
+/** Every key --accept-new-host-keys wrote to known_hosts in this run, once each (a jump host serves many). */
+export function acceptedKeys(hosts: Array<Pick<HostFacts, 'acceptedHostKeys'>>): Pick<Report, 'acceptedHostKeys'> {
+  const seen = new Map<string, AcceptedHostKey>();
+  for (const k of hosts.flatMap((h) => h.acceptedHostKeys ?? [])) seen.set(`${k.host}\0${k.fingerprint}`, k);
+  return seen.size ? { acceptedHostKeys: [...seen.values()] } : {};
 }
 
 export function hostRecord(h: HostFacts): HostRecord {
@@ -147,6 +155,7 @@ export function hostRecord(h: HostFacts): HostRecord {
     durationMs: h.durationMs,
     status: failure ? hostStatusOf(failure.code) : 'ok',
     ...(failure ? { error: failure } : {}),
+    ...(h.hostKey ? { hostKey: h.hostKey } : {}),
     ...(h.notices?.length ? { notices: h.notices } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { HostFacts, SiteFacts } from './facts.js';
+import type { AcceptedHostKey, HostFacts, SiteFacts } from './facts.js';
 import type { ReportDiff } from './diff.js';
 import type { Bilingual, HostStatus, Severity, Status, Summary } from './status.js';
 
@@ -57,6 +57,8 @@ export interface HostRecord {
   /** `ok`, or why nothing could be collected (then `error` says so in words). */
   status: HostStatus;
   error?: { code: string; message: string };
+  /** SSH: the host key known_hosts trusted for this host (`SHA256:…`). */
+  hostKey?: { type: string; fingerprint: string };
   /** e.g. sudo refused: collected unprivileged, root-only checks are error. */
   notices?: string[];
 }
@@ -67,6 +69,8 @@ export interface Report {
   generatedAt: string;
   pack: { id: string; version: string };
   hosts: HostRecord[];
+  /** --accept-new-host-keys: every key unknown before this run and written to known_hosts by it. */
+  acceptedHostKeys?: AcceptedHostKey[];
   results: Result[];
   summary: Summary;
   /** Present when the run used --baseline OLD.json: what changed since. */

@@ -14,6 +14,10 @@ const WORDS: Record<string, Bilingual> = {
   'host.timeout': { zh: '超时', en: 'TIMED OUT' },
   'host.collection_failed': { zh: '采集失败', en: 'COLLECTION FAILED' },
   'host.notEvaluated': { zh: '（未核查，{n} 项检查无法判定）', en: '(not audited: {n} checks could not be decided)' },
+  'keys.accepted': {
+    zh: '本次运行接受了 {n} 个此前未知的主机密钥并已写入 known_hosts，请通过其他渠道（控制台、机房）核对以下指纹：',
+    en: '{n} host key(s) unknown before this run were accepted and written to known_hosts; verify these fingerprints out of band (console, data centre):',
+  },
   'verdict.pass': { zh: '结论：通过（以 {failOn} 及以上严重程度的不通过或错误项为准）', en: 'Verdict: PASS (no fail or error at or above {failOn})' },
   'verdict.fail': { zh: '结论：不通过，退出码 1（{why}）', en: 'Verdict: FAIL, exit 1 ({why})' },
   'verdict.findings': { zh: '{n} 项达到 {failOn} 及以上严重程度的不通过或错误', en: '{n} fail or error result(s) at or above {failOn}' },
@@ -59,6 +63,12 @@ export function formatText(report: Report, o: TextOptions): string {
   const tr = translator(o.lang);
   const paint = (s: Status, text: string) => (o.color ? `${COLORS[s]}${text}\x1b[0m` : text);
   const lines: string[] = [tr('report.title', { pack: `${report.pack.id} ${report.pack.version}` }), ''];
+  if (report.acceptedHostKeys?.length) {
+    // Trust on first use is only as good as the out-of-band check that follows it.
+    lines.push(paint('manual', word('keys.accepted', o.lang, { n: report.acceptedHostKeys.length })));
+    for (const k of report.acceptedHostKeys) lines.push(`  ${k.host}  ${k.type}  ${k.fingerprint}`);
+    lines.push('');
+  }
   const groups = new Map<string, Result[]>();
   for (const r of report.results) groups.set(r.host, [...(groups.get(r.host) ?? []), r]);
   for (const [host, results] of groups) {

@@ -6,7 +6,7 @@ import test from 'ava';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFleet, type TestFleet } from '../harness/hosts.js';
-import { auditJson, decided, errorMessages } from './helpers.js';
+import { auditJson, decided, errorMessages, gwsecAsync } from './helpers.js';
 
 let fleet: TestFleet;
 
@@ -47,6 +47,21 @@ test('--accept-new-host-keys records an unknown key, and the next strict run acc
   t.true(readFileSync(kh, 'utf8').includes(key), 'the key is now in the file');
   const second = await auditJson(inv, kh);
   t.true(decided(second.report, 'stranger') >= 20, second.stderr);
+});
+
+test('--accept-new-host-keys: the report lists every key accepted (host, type, SHA256 fingerprint), the text shows them', async (t) => {
+  const kh = knownHostsWith('kh-report', ['known']);
+  const inv = fleet.inventoryFile({ hosts: ['known', 'stranger'], sudo: 'nopasswd' });
+  const first = await auditJson(inv, kh, ['--accept-new-host-keys']);
+  const accepted = (first.report as unknown as { acceptedHostKeys?: unknown[] }).acceptedHostKeys;
+  t.deepEqual(accepted, [{ host: 'stranger', type: 'ssh-ed25519', fingerprint: fleet.host('stranger').fingerprint }], 'only the key that was unknown');
+  const hosts = first.report.hosts as Array<{ name: string; hostKey?: { fingerprint: string } }>;
+  t.is(hosts.find((h) => h.name === 'known')?.hostKey?.fingerprint, fleet.host('known').fingerprint, 'every host record names the key it was trusted by');
+  const again = await auditJson(inv, kh, ['--accept-new-host-keys']);
+  t.false('acceptedHostKeys' in again.report, 'nothing new accepted the second time');
+  const kh2 = knownHostsWith('kh-report-text', ['known']);
+  const text = await gwsecAsync(['audit', '-i', inv, '--known-hosts', kh2, '--accept-new-host-keys', '--check', 'a40-7-no-extra-uid0']);
+  t.regex(text.stdout, new RegExp(`1 host key\\(s\\) unknown before this run were accepted[^\\n]*\\n  stranger  ssh-ed25519  ${fleet.host('stranger').fingerprint.replace(/[+/]/g, '\\$&')}\\n`));
 });
 
 test('a changed host key is refused, even with --accept-new-host-keys, and never recorded', async (t) => {
