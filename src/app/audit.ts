@@ -9,6 +9,7 @@ import { lintPack } from '../policy/lint.js';
 import { collectors, derivers } from '../collectors/index.js';
 import { buildReport, evaluateHosts, gatherAll, type AuditTarget } from '../audit/audit.js';
 import { parseReportTargets, reportFormat, type ReportTarget } from '../report/index.js';
+import { checkShards, markPartial, packDigest, parseShard, sha256 } from '../audit/shards.js';
 import { DEFAULT_FAIL_ON, exitStatus, parseFailOn, runFailures } from '../audit/fail-on.js';
 import { detectLang, translator } from '../i18n/index.js';
 import { defaultPackDir } from '../util/paths.js';
@@ -50,6 +51,8 @@ export interface AuditOptions extends TargetOptions {
   allowExpiredWaivers?: boolean;
   /** `--fail-on`: which findings fail the run (src/audit/fail-on.ts). */
   failOn?: string;
+  /** merge: accept a missing, duplicated or mismatched shard, marking the fleet results partial */
+  partial?: boolean;
 }
 
 /** Every check id of a prepared pack, including those --check left out (waivers may name them). */
@@ -160,7 +163,10 @@ function evaluateAndReport(pack: Pack, hosts: HostFacts[], cliVars: Record<strin
   let report = buildReport(pack, hosts, kept, now);
   // Waivers: a pure step between evaluation and the reports.
   if (j.waivers) report = applyWaivers(report, j.waivers, { today: localDate(now), hostTags: (h) => j.inventory?.hosts.find((x) => x.name === h)?.tags ?? [] });
-  if (o.shard) report.fleetInput = { hosts, site };
+  if (o.shard) {
+    report.shard = { ...parseShard(o.shard), packDigest: packDigest(pack, cliVars), inventoryDigest: j.inventory ? sha256(readFileSync(j.inventory.file)) : '', startedAt: now.toISOString() };
+    report.fleetInput = { hosts, site };
+  }
   return report;
 }
 
@@ -202,12 +208,23 @@ export async function evaluateRun(o: AuditOptions & { files: string[] }, io: Io)
 export async function mergeRun(o: AuditOptions & { files: string[] }, io: Io): Promise<number> {
   reportTargets(o);
   const pack = preparePack(o.pack, o.checks);
-  const reports = o.files.map((f) => readJson<Report>(f, (d) => d?.schemaVersion === 1 && Array.isArray(d.results), 'a gwsec JSON report'));
+  const cliVars = parseVarOverrides(o.vars);
+  const given = o.files.map((file) => ({ file, report: readJson<Report>(file, (d) => d?.schemaVersion === 1 && Array.isArray(d.results), 'a gwsec JSON report') }));
+  // A complete set of shards of one audit, or --partial: fleet checks must not judge half a fleet unawares.
+  const set = checkShards(given);
+  const digest = packDigest(pack, cliVars);
+  const shardDigest = set.use.find((g) => g.report.shard)?.report.shard?.packDigest;
+  if (shardDigest && shardDigest !== digest) set.problems.push('the shards were judged with another pack, --check or --var than this merge');
+  if (set.problems.length && !o.partial) {
+    throw new GwsecError('merge_shards_error', `refusing to merge: ${set.problems.join('; ')} (--partial merges what is there and marks the fleet results partial)`);
+  }
+  const partial = set.problems.length > 0;
+  const reports = set.use.map((g) => g.report);
   const seen = new Map<string, string>();
-  for (const [i, r] of reports.entries()) {
+  for (const { file, report: r } of set.use) {
     for (const h of r.hosts) {
-      if (seen.has(h.name)) throw new GwsecError('merge_duplicate_host', `host ${h.name} is in both ${seen.get(h.name)} and ${o.files[i]}`);
-      seen.set(h.name, o.files[i]!);
+      if (seen.has(h.name)) throw new GwsecError('merge_duplicate_host', `host ${h.name} is in both ${seen.get(h.name)} and ${file}`);
+      seen.set(h.name, file);
     }
   }
   const hostResults = reports.flatMap((r) => r.results.filter((x) => x.host !== '*'));
@@ -216,10 +233,20 @@ export async function mergeRun(o: AuditOptions & { files: string[] }, io: Io): P
   const geo = await loadGeo();
   const fleetPack = { ...pack, checks: pack.checks.filter((c) => c.scope === 'fleet') };
   const fleetResults = fleetHosts.length
-    ? evaluateHosts(fleetPack, fleetHosts, { now: io.now(), variables: resolveVariables(pack, parseVarOverrides(o.vars)), geo, site }).filter((r) => r.host === '*')
+    ? evaluateHosts(fleetPack, fleetHosts, { now: io.now(), variables: resolveVariables(pack, cliVars), geo, site })
+        .filter((r) => r.host === '*')
+        .map((r) => (partial ? markPartial(r, set) : r))
     : [];
   const merged = buildReport(pack, [], [...hostResults, ...fleetResults], io.now());
   merged.hosts = reports.flatMap((r) => r.hosts);
+  const accepted = reports.flatMap((r) => r.acceptedHostKeys ?? []);
+  if (accepted.length) merged.acceptedHostKeys = accepted;
+  merged.merge = {
+    count: set.count,
+    shards: set.use.flatMap((g) => (g.report.shard ? [{ index: g.report.shard.index, file: g.file }] : [])),
+    partial,
+    ...(partial ? { problems: set.problems } : {}),
+  };
   return emit(merged, pack, o, io);
 }
 

@@ -77,6 +77,10 @@ export interface Report {
   diff?: ReportDiff;
   /** Present when the run used --waivers. */
   waivers?: WaiverSummary;
+  /** Only in a sharded run (--shard i/n): which shard, of what pack and inventory, when. */
+  shard?: { index: number; count: number; packDigest: string; inventoryDigest: string; startedAt: string };
+  /** Only in a merged report: which shards it holds, and whether the set was partial (--partial). */
+  merge?: { count: number; shards: Array<{ index: number; file: string }>; partial: boolean; problems?: string[] };
   /** Only in a sharded run (--shard i/n): the facts `gwsec merge` needs to judge the fleet. */
   fleetInput?: { hosts: HostFacts[]; site?: SiteFacts };
 }

@@ -18,6 +18,10 @@ const WORDS: Record<string, Bilingual> = {
     zh: '本次运行接受了 {n} 个此前未知的主机密钥并已写入 known_hosts，请通过其他渠道（控制台、机房）核对以下指纹：',
     en: '{n} host key(s) unknown before this run were accepted and written to known_hosts; verify these fingerprints out of band (console, data centre):',
   },
+  'merge.partial': {
+    zh: '部分合并（--partial）：仅含分片 {shards}，集群检查只依据这些分片判定，“通过”一律记为错误',
+    en: 'PARTIAL MERGE (--partial): shards {shards} only; fleet checks judged over them alone, and none of them can pass',
+  },
   'verdict.pass': { zh: '结论：通过（以 {failOn} 及以上严重程度的不通过或错误项为准）', en: 'Verdict: PASS (no fail or error at or above {failOn})' },
   'verdict.fail': { zh: '结论：不通过，退出码 1（{why}）', en: 'Verdict: FAIL, exit 1 ({why})' },
   'verdict.findings': { zh: '{n} 项达到 {failOn} 及以上严重程度的不通过或错误', en: '{n} fail or error result(s) at or above {failOn}' },
@@ -63,6 +67,11 @@ export function formatText(report: Report, o: TextOptions): string {
   const tr = translator(o.lang);
   const paint = (s: Status, text: string) => (o.color ? `${COLORS[s]}${text}\x1b[0m` : text);
   const lines: string[] = [tr('report.title', { pack: `${report.pack.id} ${report.pack.version}` }), ''];
+  if (report.merge?.partial) {
+    lines.push(paint('error', word('merge.partial', o.lang, { shards: report.merge.shards.map((s) => `${s.index}/${report.merge!.count}`).join(', ') || '-' })));
+    for (const p of report.merge.problems ?? []) lines.push(`  ${p}`);
+    lines.push('');
+  }
   if (report.acceptedHostKeys?.length) {
     // Trust on first use is only as good as the out-of-band check that follows it.
     lines.push(paint('manual', word('keys.accepted', o.lang, { n: report.acceptedHostKeys.length })));

@@ -46,12 +46,60 @@ test('two shards merged give the full audit: same host results, fleet checks jud
   t.true(JSON.stringify(sep?.evidence).includes('both-c'));
 });
 
-test('a host in two shards is refused (exit 2)', async (t) => {
+test('a shard given twice is refused (exit 2)', async (t) => {
   const inv = fleet.inventoryFile({ hosts: ['web-a'] });
   const s = await auditJson(inv, fleet.knownHostsFile, ['--shard', '1/1']);
   const f = join(mkdtempSync(join(tmpdir(), 'gwsec-shards-')), 's.json');
   writeFileSync(f, s.stdout);
   const r = await gwsecAsync(['merge', f, f]);
   t.is(r.code, 2);
-  t.regex(r.stderr, /host web-a is in both/);
+  t.regex(r.stderr, /shard 1\/1 given twice: .*s\.json and .*s\.json/);
+  t.is(r.stdout, '');
+});
+
+const QUICK = ['--check', 'a40-7-no-extra-uid0', '--check', 'a40-5-roles-on-separate-hosts'];
+
+async function shardFile(inv: string, shard: string, extra: string[] = []): Promise<{ file: string; report: Report & { shard?: Record<string, unknown> } }> {
+  const s = await auditJson(inv, fleet.knownHostsFile, ['--shard', shard, ...QUICK, ...extra]);
+  const file = join(mkdtempSync(join(tmpdir(), 'gwsec-shards-')), `shard-${shard.replace('/', '-of-')}.json`);
+  writeFileSync(file, s.stdout);
+  return { file, report: s.report };
+}
+
+test('a shard records i/n, pack and inventory digests and its time; a missing shard is refused unless --partial', async (t) => {
+  const inv = fleet.inventoryFile();
+  const one = await shardFile(inv, '1/2');
+  t.like(one.report.shard, { index: 1, count: 2 });
+  t.regex(String(one.report.shard?.packDigest), /^[0-9a-f]{64}$/);
+  t.regex(String(one.report.shard?.inventoryDigest), /^[0-9a-f]{64}$/);
+  t.false(Number.isNaN(Date.parse(String(one.report.shard?.startedAt))));
+  const refused = await gwsecAsync(['merge', one.file, ...QUICK]);
+  t.is(refused.code, 2);
+  t.regex(refused.stderr, /refusing to merge: shard\(s\) 2\/2 missing \(--partial merges/);
+  const partial = await gwsecAsync(['merge', one.file, ...QUICK, '--partial', '--format', 'json']);
+  const m = JSON.parse(partial.stdout) as Report & { merge?: { partial: boolean; count: number; problems?: string[] } };
+  t.like(m.merge, { partial: true, count: 2 });
+  const fleetResults = m.results.filter((r) => r.host === '*');
+  t.true(fleetResults.length > 0);
+  for (const r of fleetResults) {
+    t.true(r.evidence.some((e) => e.fact === 'merge.shards' && /partial merge: judged over shards 1\/2 only/.test(e.message ?? '')), JSON.stringify(r));
+    t.not(r.status, 'pass', 'half a fleet never passes');
+  }
+  const text = await gwsecAsync(['merge', one.file, ...QUICK, '--partial']);
+  t.regex(text.stdout, /PARTIAL MERGE \(--partial\): shards 1\/2 only/);
+});
+
+test('shards cut from different inventories or judged with a different pack are refused', async (t) => {
+  const inv = fleet.inventoryFile();
+  const one = await shardFile(inv, '1/2');
+  const otherInv = await shardFile(fleet.inventoryFile({ site: { name: '另一个网站', domains: [] } }), '2/2');
+  const r1 = await gwsecAsync(['merge', one.file, otherInv.file, ...QUICK]);
+  t.is(r1.code, 2);
+  t.regex(r1.stderr, /shard-2-of-2\.json was cut from another inventory than .*shard-1-of-2\.json/);
+  const otherPack = await shardFile(inv, '2/2', ['--check', 'a40-7-no-empty-passwords']);
+  const r2 = await gwsecAsync(['merge', one.file, otherPack.file, ...QUICK]);
+  t.is(r2.code, 2);
+  t.regex(r2.stderr, /shard-2-of-2\.json was judged with another pack, --check or --var than/);
+  const same = await shardFile(inv, '2/2');
+  t.is((await gwsecAsync(['merge', one.file, same.file, ...QUICK])).stderr, '', 'a consistent set merges');
 });

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { Pack } from '../model/check.js';
+import type { Report, Result } from '../model/result.js';
+
+/**
+ * What a sharded report records so that `gwsec merge` can tell a complete, consistent set of shards
+ * from a partial or mixed one (issue 16): which shard of how many, what was judged (pack digest),
+ * over what (inventory digest) and when.
+ */
+export interface ShardInfo {
+  index: number;
+  count: number;
+  /** SHA-256 of the checks, variable defaults and --var overrides the shard evaluated */
+  packDigest: string;
+  /** SHA-256 of the inventory file the shard was cut from */
+  inventoryDigest: string;
+  startedAt: string;
+}
+
+/** Shards of one audit are run together; further apart than this they describe different fleets. */
+export const MAX_SHARD_SPREAD_MS = 24 * 3600 * 1000;
+
+export function packDigest(pack: Pack, cliVars: Record<string, unknown>): string {
+  const checks = [...pack.checks].sort((a, b) => a.id.localeCompare(b.id));
+  return sha256(JSON.stringify({ id: pack.id, version: pack.version, checks, variables: pack.variables, cliVars }));
+}
+
+export function sha256(s: string | Buffer): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+export function parseShard(s: string): { index: number; count: number } {
+  const [i, n] = s.split('/').map(Number);
+  return { index: i!, count: n! };
+}
+
+export interface ShardSet {
+  /** the reports to merge (a duplicated shard's second copy is left out) */
+  use: Array<{ file: string; report: Report }>;
+  count: number;
+  present: number[];
+  missing: number[];
+  problems: string[];
+}
+
+/** Pure: is this a complete set of shards of one audit? Every problem is named, with its files. */
+export function checkShards(given: Array<{ file: string; report: Report }>): ShardSet {
+  const problems: string[] = [];
+  const use: ShardSet['use'] = [];
+  const byIndex = new Map<number, string>();
+  const first = given.find((g) => g.report.shard)?.report.shard;
+  const firstFile = given.find((g) => g.report.shard)?.file;
+  for (const g of given) {
+    const s = g.report.shard;
+    if (!s) {
+      problems.push(`${g.file} is not a shard report (gwsec audit --shard i/n --report json:FILE writes one)`);
+      continue;
+    }
+    if (first && s.count !== first.count) problems.push(`${g.file} is shard ${s.index}/${s.count} but ${firstFile} is of ${first.count}`);
+    if (first && s.packDigest !== first.packDigest) problems.push(`${g.file} was judged with another pack, --check or --var than ${firstFile}`);
+    if (first && s.inventoryDigest !== first.inventoryDigest) problems.push(`${g.file} was cut from another inventory than ${firstFile}`);
+    if (first && Math.abs(Date.parse(s.startedAt) - Date.parse(first.startedAt)) > MAX_SHARD_SPREAD_MS) {
+      problems.push(`${g.file} (${s.startedAt}) and ${firstFile} (${first.startedAt}) were audited more than 24 h apart`);
+    }
+    const dup = byIndex.get(s.index);
+    if (dup !== undefined) {
+      problems.push(`shard ${s.index}/${s.count} given twice: ${dup} and ${g.file}`);
+      continue;
+    }
+    byIndex.set(s.index, g.file);
+    use.push(g);
+  }
+  const count = first?.count ?? 0;
+  const present = [...byIndex.keys()].sort((a, b) => a - b);
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
+  if (missing.length) problems.push(`shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing`);
+  return { use, count, present, missing, problems };
+}
+
+/**
+ * --partial: a fleet check judged over part of the fleet proves a violation it finds, never the
+ * absence of one. A pass becomes error, and every fleet result says which shards it saw.
+ */
+export function markPartial(r: Result, set: Pick<ShardSet, 'present' | 'count'>): Result {
+  const seen = set.present.map((i) => `${i}/${set.count}`).join(', ') || 'none';
+  const message = `partial merge: judged over shards ${seen} only / 部分合并：仅依据分片 ${seen} 判定`;
+  const status = r.status === 'pass' || r.status === 'waived' ? 'error' : r.status;
+  return { ...r, status, evidence: [...r.evidence, { fact: 'merge.shards', actual: set.present, status, message }] };
+}
