@@ -25,6 +25,7 @@ import { writeFileAtomic, type Io } from './io.js';
 import { loadWaiverFile, tellWaivers } from './waivers.js';
 import { localDate, type WaiverFile } from '../policy/waivers.js';
 import { applyWaivers } from '../audit/waive.js';
+import { probeSmSuites } from '../audit/sm-probe.js';
 import { diffReports } from '../audit/diff.js';
 import { formatDiffText } from '../report/diff.js';
 
@@ -105,6 +106,8 @@ async function gather(pack: Pack, targets: AuditTarget[], o: AuditOptions, io: I
       onHostStart: (name) => progress.hostStart(name),
       onHostDone: (h, done, total) => progress.hostDone(h, done, total),
     });
+    // TLCP / RFC 8998: the auditor probes the hosts' HTTPS listeners (I/O at the edge, not in the engine).
+    await probeSmSuites(hosts, (name) => targets.find((t) => t.name === name)?.probe, { timeoutMs: 5000 });
     for (const t of targets) {
       if (t.transport instanceof FixtureTransport && t.transport.unrecorded().length) {
         io.err(translator(detectLang(o.lang, io.env))('cli.unrecorded', { host: t.name, what: t.transport.unrecorded().join(', ') }) + '\n');

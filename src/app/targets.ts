@@ -38,7 +38,7 @@ export function assertSomethingToAudit(o: TargetOptions): void {
 export async function targetsFrom(o: TargetOptions, io: Io, inventory?: Inventory): Promise<AuditTarget[]> {
   assertSomethingToAudit(o);
   const targets: AuditTarget[] = [];
-  if (o.local) targets.push({ name: hostname(), transport: new LocalTransport(), roles: o.roles ?? [], publicIps: o.publicIps ?? [] });
+  if (o.local) targets.push({ name: hostname(), transport: new LocalTransport(), roles: o.roles ?? [], publicIps: o.publicIps ?? [], probe: { address: '127.0.0.1', https: [] } });
   for (const dir of o.fixture ?? []) {
     const t = FixtureTransport.fromDir(dir);
     targets.push({ name: t.id.slice('fixture:'.length), transport: t, roles: o.roles?.length ? o.roles : t.roles, publicIps: o.publicIps?.length ? o.publicIps : t.publicIp ? [t.publicIp] : [] });
@@ -73,6 +73,7 @@ async function sshTargets(inv: Inventory, o: TargetOptions, io: Io): Promise<Aud
       name: h.name,
       roles: h.roles,
       publicIps: h.publicIps,
+      probe: { address: endpoint(h.name, h).host, https: h.https },
       attestations: h.attestations as Record<string, unknown>,
       vars: h.vars,
       sudo: h.sudo !== false,

@@ -30,6 +30,8 @@ export interface AuditTarget {
   sudo?: boolean;
   /** Pack variable overrides from the inventory (defaults < roles < host). */
   vars?: Record<string, unknown>;
+  /** Where the auditor can reach the host's HTTPS listeners for the SM-suite probe (none: not probed). */
+  probe?: { address: string; https: string[] };
 }
 
 export interface AuditOptions extends CollectOptions {

@@ -324,7 +324,7 @@ export const web: Collector<WebFacts> = {
       sites.push(...a.sites);
       if (a.user) users.push(a.user);
     }
-    const notRun: WebFacts['sm_probe'] = { status: 'not_run', confirmed: null, reason: 'the TLCP/RFC 8998 network probe runs only in audits over the network (not --local or fixture runs)', targets: [] };
+    const notRun: WebFacts['sm_probe'] = { status: 'not_run', confirmed: null, reason: 'not probed: the auditor knows no address for this host (fixture run or offline evaluation of saved facts)', targets: [] };
     if (!servers.length) {
       return { installed: false, servers_installed: [], nginx, apache, collected_at: null, sites: [], tls_site_count: 0, certificates: [], worker: { users: [], identities: [] }, webroots: [], sm_probe: notRun };
     }

@@ -6,7 +6,7 @@
  * Node's TLS speaks neither, so we send a hand-built ClientHello and read only the ServerHello
  * (or the alert). No handshake is completed and nothing secret is involved.
  */
-import { randomBytes } from 'node:crypto';
+import { X509Certificate, randomBytes } from 'node:crypto';
 import net from 'node:net';
 
 export type SmProbeMode = 'tlcp' | 'rfc8998';
@@ -138,51 +138,132 @@ export interface SmProbeResult {
   mode: SmProbeMode;
   status: 'confirmed' | 'refused' | 'error';
   detail: string;
+  /** The suite the server chose from the SM suites offered (when it chose one). */
+  suite?: string;
+  /** TLCP only (its Certificate message is plaintext): the server's certificates, sign then enc. */
+  certificates?: CertificateInfo[];
+}
+
+export interface CertificateInfo {
+  subject: string;
+  /** SM2, RSA, EC … from the public key. */
+  keyAlg: string;
+  /** SM2-with-SM3 when signed so, else what the certificate says it is. */
+  sigAlg: string;
+}
+
+// DER of the OIDs: SM2 curve 1.2.156.10197.1.301 and SM2-with-SM3 signature 1.2.156.10197.1.501.
+const OID_SM2 = Buffer.from('06082a811ccf5501822d', 'hex');
+const OID_SM2_SM3 = Buffer.from('06082a811ccf55018375', 'hex');
+
+/** Node's X509Certificate reads SM2 certificates but names neither their key nor their signature: look for the OIDs. */
+export function certificateInfo(der: Buffer): CertificateInfo {
+  let subject = '';
+  let keyType: string | undefined;
+  try {
+    const c = new X509Certificate(der);
+    subject = c.subject.replace(/\n/g, ', ');
+    keyType = c.publicKey.asymmetricKeyType;
+  } catch {
+    /* unparseable: the OIDs still speak */
+  }
+  const keyAlg = der.includes(OID_SM2) ? 'SM2' : (keyType ?? 'unknown').toUpperCase();
+  return { subject, keyAlg, sigAlg: der.includes(OID_SM2_SM3) ? 'SM2-with-SM3' : keyAlg === 'SM2' ? 'SM2' : 'other' };
+}
+
+/**
+ * The certificate_list of a TLCP server flight (ServerHello, Certificate, …), once complete.
+ * 'incomplete': read more; null: the flight has no Certificate message.
+ */
+export function parseCertificateList(buf: Buffer): Buffer[] | 'incomplete' | null {
+  const hs: Buffer[] = [];
+  let off = 0;
+  while (off + 5 <= buf.length) {
+    const len = buf.readUInt16BE(off + 3);
+    if (off + 5 + len > buf.length) break;
+    if (buf[off] === 0x16) hs.push(buf.subarray(off + 5, off + 5 + len));
+    off += 5 + len;
+  }
+  const all = Buffer.concat(hs);
+  let p = 0;
+  while (p + 4 <= all.length) {
+    const type = all[p]!;
+    const len = all.readUIntBE(p + 1, 3);
+    if (p + 4 + len > all.length) return 'incomplete';
+    if (type === 11) {
+      const body = all.subarray(p + 4, p + 4 + len);
+      const certs: Buffer[] = [];
+      for (let q = 3; q + 3 <= body.length; ) {
+        const n = body.readUIntBE(q, 3);
+        certs.push(body.subarray(q + 3, q + 3 + n));
+        q += 3 + n;
+      }
+      return certs;
+    }
+    if (type === 14) return null; // ServerHelloDone without a Certificate
+    p += 4 + len;
+  }
+  return 'incomplete';
 }
 
 const hex4 = (n: number): string => '0x' + n.toString(16).padStart(4, '0');
 
-export function judge(mode: SmProbeMode, r: ServerReply): { status: 'confirmed' | 'refused'; detail: string } {
+export function judge(mode: SmProbeMode, r: ServerReply): { status: 'confirmed' | 'refused'; detail: string; suite?: string } {
   if (r.kind === 'alert') return { status: 'refused', detail: `alert ${r.level}/${r.description} (record version ${hex4(r.recordVersion)})` };
   if (r.kind !== 'server_hello') return { status: 'refused', detail: r.kind === 'unexpected' ? r.detail : 'connection closed before a ServerHello' };
   if (mode === 'tlcp') {
     const name = TLCP_SUITES[r.cipher];
-    if (r.version === 0x0101 && name) return { status: 'confirmed', detail: `TLCP 1.1, ${name}` };
+    if (r.version === 0x0101 && name) return { status: 'confirmed', detail: `TLCP 1.1, ${name}`, suite: name };
     return { status: 'refused', detail: `ServerHello version ${hex4(r.version)}, cipher ${hex4(r.cipher)}` };
   }
   const name = RFC8998_SUITES[r.cipher];
-  if (r.selectedVersion === 0x0304 && name) return { status: 'confirmed', detail: `TLS 1.3, ${name}${r.helloRetry ? ' (HelloRetryRequest)' : ''}` };
+  if (r.selectedVersion === 0x0304 && name) return { status: 'confirmed', detail: `TLS 1.3, ${name}${r.helloRetry ? ' (HelloRetryRequest)' : ''}`, suite: name };
   return { status: 'refused', detail: `ServerHello selected ${r.selectedVersion === null ? 'no TLS 1.3' : hex4(r.selectedVersion)}, cipher ${hex4(r.cipher)}` };
 }
 
-/** Send one probe ClientHello to host:port and classify the reply. Never throws. */
+/** Send one probe ClientHello to host:port and classify the reply (TLCP: and read its certificates). Never throws. */
 export function probeSm(host: string, port: number, mode: SmProbeMode, o: { timeoutMs?: number; serverName?: string } = {}): Promise<SmProbeResult> {
   const hello = mode === 'tlcp' ? buildTlcpClientHello({ serverName: o.serverName }) : buildRfc8998ClientHello({ serverName: o.serverName });
   return new Promise((resolve) => {
     let buf = Buffer.alloc(0);
     let done = false;
     const sock = net.connect({ host, port });
+    let verdict: ReturnType<typeof judge> | undefined;
     const finish = (r: Omit<SmProbeResult, 'port' | 'mode'>): void => {
       if (done) return;
       done = true;
       sock.destroy();
       resolve({ port, mode, ...r });
     };
+    // A confirmed TLCP ServerHello is followed by the (plaintext) Certificate message: wait for it.
+    const withCerts = (v: ReturnType<typeof judge>): void => {
+      const list = parseCertificateList(buf);
+      if (list === 'incomplete' && buf.length < 256 * 1024) return;
+      finish({ ...v, ...(Array.isArray(list) ? { certificates: list.map(certificateInfo) } : {}) });
+    };
     sock.setTimeout(o.timeoutMs ?? 5000, () => {
+      if (verdict) return finish(verdict);
       const r = parseServerReply(buf);
       finish(r.kind === 'incomplete' && buf.length === 0 ? { status: 'error', detail: 'timed out waiting for the server' } : judge(mode, r));
     });
     sock.on('connect', () => sock.write(hello));
     sock.on('data', (d: Buffer) => {
       buf = Buffer.concat([buf, d]);
+      if (verdict) return withCerts(verdict);
       const r = parseServerReply(buf);
-      if (r.kind !== 'incomplete') finish(judge(mode, r));
+      if (r.kind === 'incomplete') return;
+      const v = judge(mode, r);
+      if (mode === 'tlcp' && v.status === 'confirmed') {
+        verdict = v;
+        withCerts(v);
+      } else finish(v);
     });
     sock.on('error', (e: NodeJS.ErrnoException) => {
+      if (verdict) return finish(verdict);
       if (buf.length || e.code === 'ECONNRESET') finish(judge(mode, parseServerReply(buf)));
       else finish({ status: 'error', detail: `${e.code ?? 'error'}: ${e.message}` });
     });
-    sock.on('close', () => finish(judge(mode, parseServerReply(buf))));
+    sock.on('close', () => finish(verdict ?? judge(mode, parseServerReply(buf))));
   });
 }
 
@@ -190,7 +271,7 @@ export interface SmProbeFact {
   status: 'confirmed' | 'refused' | 'not_run' | 'error';
   confirmed: boolean | null;
   reason: string;
-  targets: Array<{ port: number; mode: string; status: string; detail: string }>;
+  targets: Array<{ port: number; mode: string; status: string; detail: string; address?: string; suite?: string; certificates?: CertificateInfo[] }>;
   error?: { code: 'transport_error' | 'timeout'; message: string };
 }
 
@@ -210,7 +291,7 @@ export function smProbeTargets(sites: Array<{ listens: Array<{ port: number; ssl
 export async function runSmProbe(host: string, targets: Array<{ port: number; mode: SmProbeMode; serverName?: string }>, o: { timeoutMs?: number } = {}): Promise<SmProbeFact> {
   if (!targets.length) return { status: 'refused', confirmed: false, reason: 'no TLS listener configures SM suites', targets: [] };
   const results = await Promise.all(targets.map((t) => probeSm(host, t.port, t.mode, { timeoutMs: o.timeoutMs, serverName: t.serverName })));
-  const rows = results.map((r) => ({ port: r.port, mode: r.mode, status: r.status, detail: r.detail }));
+  const rows = results.map((r) => ({ port: r.port, mode: r.mode, status: r.status, detail: r.detail, ...(r.suite ? { suite: r.suite } : {}), ...(r.certificates ? { certificates: r.certificates } : {}) }));
   if (results.some((r) => r.status === 'confirmed')) return { status: 'confirmed', confirmed: true, reason: `probed ${host}`, targets: rows };
   // Unreachable is not a host state: the `error` key makes every check reading the fact `error`.
   if (results.every((r) => r.status === 'error')) return { status: 'error', confirmed: null, reason: `could not reach ${host}`, targets: rows, error: { code: 'transport_error', message: `could not reach ${host}: ${rows.map((r) => `${r.port}/${r.mode} ${r.detail}`).join('; ')}` } };

@@ -54,6 +54,7 @@ export function parseInventory(file: string, text: string): Inventory {
       roles: h.roles,
       tags: h.tags,
       publicIps: h.public_ip == null ? [] : Array.isArray(h.public_ip) ? h.public_ip : [h.public_ip],
+      https: (h.https ?? []).map(String),
       vars: { ...(d.vars ?? {}), ...(inv.vars ?? {}), ...roleVars, ...(h.vars ?? {}) },
       attestations: { ...(inv.attestations ?? {}), ...(h.attestations ?? {}) },
       line: at.line,

@@ -30,6 +30,8 @@ export const hostSchema = z.strictObject({
   roles: z.array(z.string()).default([]),
   tags: z.array(z.string()).default([]),
   public_ip: z.union([z.string(), z.array(z.string()), z.null()]).optional(),
+  /** HTTPS endpoints the auditor probes for TLCP / RFC 8998 (besides the TLS ports the host's web config shows): 443 or host:8443. */
+  https: z.array(z.union([z.number().int().min(1).max(65535), z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'a port or host:port')])).optional(),
   vars: vars.optional(),
   attestations: attestationsSchema.optional(),
 });
@@ -64,6 +66,8 @@ export interface InventoryHost {
   roles: string[];
   tags: string[];
   publicIps: string[];
+  /** Declared HTTPS endpoints to probe for SM suites: "443" or "host:8443". */
+  https: string[];
   vars: Record<string, unknown>;
   attestations: Attestations;
   /** file:line of the host entry, for located errors. */

@@ -88,7 +88,7 @@ test('probe confirms TLCP against a server answering a recorded NTLS ServerHello
   });
   try {
     const r = await probeSm('127.0.0.1', srv.port, 'tlcp', { timeoutMs: scaled(2000), serverName: 'admin.example.gov.cn' });
-    t.deepEqual(r, { port: srv.port, mode: 'tlcp', status: 'confirmed', detail: 'TLCP 1.1, ECC_SM4_GCM_SM3' });
+    t.deepEqual(r, { port: srv.port, mode: 'tlcp', status: 'confirmed', detail: 'TLCP 1.1, ECC_SM4_GCM_SM3', suite: 'ECC_SM4_GCM_SM3' });
     t.is(srv.received[0]![5], 1, 'the server got a ClientHello');
   } finally {
     await srv.close();
