@@ -52,6 +52,8 @@ export const playbookCommand: Command = {
       .option('tz', { type: 'string', describe: 'time zone for display and input (default Asia/Shanghai; e.g. Asia/Urumqi) / 时区' })
       .option('responder', { type: 'string', describe: 'your name, journaled with every event (default $USER) / 处置人' })
       .option('report-lang', { type: 'string', choices: ['zh', 'en'], describe: 'language of reports written by report steps (default zh) / 报告语言' })
+      .option('from-alert', { type: 'string', describe: "run: start from a detection alert (id in the alert store, or a JSON file): playbook, variables, times filled in / 由告警启动" })
+      .option('alerts', { type: 'string', describe: 'run --from-alert: the alert store (default /var/lib/gwsec/agent-state/alerts.jsonl) / 告警库' })
       .option('format', { type: 'string', default: 'text', choices: ['text', 'json'] }),
   run: async (a) => {
     const app = await import('../../src/playbook/app.js');
@@ -67,8 +69,12 @@ export const playbookCommand: Command = {
         return app.playbookList({ lang, format: o.format }, processIo);
       case 'show':
         return app.playbookShow({ ref: await need(args, 'playbook id'), lang, format: o.format }, processIo);
-      case 'run':
-        return app.playbookRun({ ...o, ref: args[0] }, processIo);
+      case 'run': {
+        if (!str(a['from-alert'])) return app.playbookRun({ ...o, ref: args[0] }, processIo);
+        const { fromAlert } = await import('../../src/app/from-alert.js');
+        const f = await fromAlert({ alert: str(a['from-alert'])!, alerts: str(a.alerts), ref: args[0], vars: o.vars, lang, now: processIo.now() });
+        return app.playbookRun({ ...o, ref: f.ref, vars: f.vars, title: o.title ?? f.title, occurred: o.occurred ?? f.occurred, discovered: o.discovered ?? f.discovered }, processIo);
+      }
       default:
         return app.playbookResume({ ...o, id: await need(args, 'incident id') }, processIo);
     }

@@ -95,7 +95,7 @@ export function huntFile(o: HuntOptions, rules?: Rule[]): HuntResult {
   const st = statSync(o.file);
   const year = o.year ?? st.mtime.getFullYear();
   const engine = new DetectionEngine(set, o.host ?? hostname());
-  const ctx = { year, fallbackTime: st.mtime.getTime(), web: engine.wantsWebInspection };
+  const ctx = { year, notAfter: o.year === undefined ? st.mtime.getTime() : undefined, fallbackTime: st.mtime.getTime(), web: engine.wantsWebInspection };
   const alerts = new Map<string, Alert>();
   const dec = new StringDecoder('utf8');
   const buf = Buffer.allocUnsafe(CHUNK);

@@ -68,6 +68,6 @@ export const DEFAULT_KEY: Record<SourceType, string> = { web: 'client', auth: 'a
 export const DEFAULT_EVIDENCE: Record<SourceType, string[]> = {
   web: ['web.categories', 'web.transforms', 'web.evidence', 'url.path', 'status'],
   auth: ['auth.user', 'auth.outcome'],
-  file: ['file.action', 'file.path', 'file.sm3', 'file.seen_by'],
+  file: ['file.action', 'file.path', 'file.root', 'file.sm3', 'file.seen_by'],
   drift: ['drift.kind', 'drift.item', 'drift.detail'],
 };

@@ -19,7 +19,7 @@ let lastClf = '';
 let lastClfMs = NaN;
 
 /** Epoch ms of a parsed line's stamp, NaN when it has none we can read. */
-export function parseLogTime(s: string | undefined, year: number): number {
+export function parseLogTime(s: string | undefined, year: number, notAfter = Infinity): number {
   if (!s) return NaN;
   if (s === lastClf) return lastClfMs;
   let m = CLF.exec(s);
@@ -31,8 +31,13 @@ export function parseLogTime(s: string | undefined, year: number): number {
     return ms;
   }
   m = BSD.exec(s);
-  // Classic syslog carries local time without a year.
-  if (m) return new Date(year, MONTHS[m[1]!] ?? 0, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])).getTime();
+  // Classic syslog carries local time without a year: a stamp more than a day after `notAfter`
+  // (now, or the file's modification time) is from the year before (a December line read in January).
+  if (m) {
+    const at = (y: number) => new Date(y, MONTHS[m![1]!] ?? 0, Number(m![2]), Number(m![3]), Number(m![4]), Number(m![5])).getTime();
+    const t = at(year);
+    return t > notAfter + 86_400_000 ? at(year - 1) : t;
+  }
   // nginx error log: 2024/01/02 03:04:05 (local time)
   const n = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)$/.exec(s);
   if (n) return new Date(Number(n[1]), Number(n[2]) - 1, Number(n[3]), Number(n[4]), Number(n[5]), Number(n[6])).getTime();
@@ -49,6 +54,8 @@ export function sourceTypeOf(format: LogFormat): SourceType | null {
 export interface LineContext {
   /** Year for stamps without one (classic syslog). */
   year: number;
+  /** Latest plausible time (now, or the file's mtime): a yearless stamp after it is last year's. */
+  notAfter?: number;
   /** Time for a line without a readable stamp (the previous event's, or the read time). */
   fallbackTime: number;
   /** Compute web.* fields (only when some rule reads them). */
@@ -73,7 +80,7 @@ function urlFields(target: string): { path: string; ext: string } {
 
 export function webEvent(p: ParsedLine, line: string, ctx: LineContext): DetectEvent | null {
   if (p.status === undefined) return null; // an error-log line, not a request
-  const time = parseLogTime(p.time, ctx.year);
+  const time = parseLogTime(p.time, ctx.year, ctx.notAfter);
   const target = p.path ?? '';
   const u = urlFields(target);
   const fields: DetectEvent['fields'] = {
@@ -97,7 +104,7 @@ export function webEvent(p: ParsedLine, line: string, ctx: LineContext): DetectE
 }
 
 export function authEvent(p: ParsedLine, line: string, ctx: LineContext): DetectEvent {
-  const time = parseLogTime(p.time, ctx.year);
+  const time = parseLogTime(p.time, ctx.year, ctx.notAfter);
   const a = p.auth;
   return {
     type: 'auth',

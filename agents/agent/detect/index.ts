@@ -148,7 +148,7 @@ export class AgentDetection implements Detector {
   /** Detector: every batch of lines, before the archive append (so `baseSeq + 1 + i` is line i's seq). */
   observe(lines: ReadonlyArray<{ source: string; line: string }>, _events: Events, baseSeq = 0): void {
     const changes: AlertChange[] = [];
-    const ctx = { year: this.now().getFullYear(), fallbackTime: this.lastTime || this.now().getTime(), web: this.engine.wantsWebInspection };
+    const ctx = { year: this.now().getFullYear(), notAfter: this.now().getTime(), fallbackTime: this.lastTime || this.now().getTime(), web: this.engine.wantsWebInspection };
     let hostile = 0;
     for (let i = 0; i < lines.length; i++) {
       const r = lines[i]!;
