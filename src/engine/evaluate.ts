@@ -147,7 +147,9 @@ function evalLeaf(c: LeafCondition, root: unknown, element: unknown, ctx: EvalCo
   if (found.kind === 'error') return ev('error', null, `${found.error.code}: ${found.error.message}`);
   if (c.op === 'exists' || (c.op === 'empty' && found.kind === 'missing')) {
     const actual = found.kind === 'value' ? found.value : null;
-    return ev(op.test(actual, expected ?? true, { now: ctx.now }) === true ? 'pass' : 'fail', actual);
+    const present = op.test(actual, expected ?? true, { now: ctx.now }) === true;
+    // A failed existence test says what the absence means, as any other failed leaf does.
+    return ev(present ? 'pass' : 'fail', actual, !present && c.message ? `${c.message.en} / ${c.message.zh}` : undefined);
   }
   // An absent fact that means `manual` (an attestation not given) says what a person must declare.
   if (found.kind === 'missing') return ev(c.missing ?? 'error', null, c.missing === 'manual' && c.message ? `fact absent — ${c.message.en} / ${c.message.zh}` : 'fact absent');

@@ -106,10 +106,10 @@ async function runFlow(deps: RunnerDeps, id: string, pb: Playbook): Promise<'suc
     if (!entry) throw new GwsecError('incident_damaged', `journal points at unknown step '${cur}'`);
     const { step, index } = entry;
     s = await recordMissedNow(deps, id);
-    const title = step.title[lang];
+    const title = interpolate(step.title[lang], s);
     deps.asker.say(`\n${s.drill ? msg(lang, 'drill') : ''}${msg(lang, 'step', { n: `${index + 1}/${pb.steps.length}`, title })} [${step.kind}]`);
     if (step.text) deps.asker.say(interpolate(step.text[lang], s));
-    s = await store.append(id, { type: 'step.started', step: step.id, kind: step.kind, title: step.title });
+    s = await store.append(id, { type: 'step.started', step: step.id, kind: step.kind, title: { zh: interpolate(step.title.zh, s), en: interpolate(step.title.en, s) } });
     let r: StepResult;
     try {
       r = await runStep(deps, id, step, s);
@@ -195,14 +195,14 @@ async function runStep(deps: RunnerDeps, id: string, step: Step, s: IncidentStat
         await answered('answer', ok);
         return { outcome: ok ? 'success' : 'failure' };
       }
-      const v = await asker.input(ask('answer', `${step.title[lang]} — ${msg(lang, 'record')}`));
+      const v = await asker.input(ask('answer', `${interpolate(step.title[lang], s)} — ${msg(lang, 'record')}`));
       const evs: NewEvent[] = [{ type: 'step.answered', step: step.id, key: 'answer', answer: v }];
       if (step.field) evs.push({ type: 'field.set', field: step.field, value: v, step: step.id });
       await store.append(id, ...evs);
       return { outcome: 'success' };
     }
     case 'confirm': {
-      const ok = await asker.confirm(ask('answer', step.title[lang]));
+      const ok = await asker.confirm(ask('answer', interpolate(step.title[lang], s)));
       await answered('answer', ok);
       return { outcome: ok ? 'success' : 'failure' };
     }
@@ -243,7 +243,7 @@ async function runStep(deps: RunnerDeps, id: string, step: Step, s: IncidentStat
         const g = s.grade ?? 'general';
         return { outcome: 'success', next: step.by_grade[g], detail: `grade ${g}` };
       }
-      const choice = await asker.select({ ...ask('answer', step.title[lang]), choices: step.options!.map((o) => ({ value: o.id, name: o.title[lang] })) });
+      const choice = await asker.select({ ...ask('answer', interpolate(step.title[lang], s)), choices: step.options!.map((o) => ({ value: o.id, name: o.title[lang] })) });
       await answered('answer', choice);
       return { outcome: 'success', next: step.options!.find((o) => o.id === choice)!.next, detail: choice };
     }
