@@ -22,8 +22,13 @@ const COMMAND_SET = new Set(COMMANDS);
 /** Commands that are a whole command line even without arguments. */
 const SOLO = new Set(['whoami', 'ipconfig', 'ifconfig', 'netstat', 'systeminfo', 'tasklist', 'uname', 'hostname', 'pwd', 'id', 'ls', 'dir', 'ps', 'env', 'printenv', 'uptime', 'route', 'arp', 'getent', 'lsb_release', 'ver', 'sysinfo']);
 
+/**
+ * Commands distinctive enough to be a whole parameter value by themselves. `id`, `ls`, `dir`, `env`,
+ * `route` are not: `?sort=id` and `?view=list` are ordinary (they count only after a separator).
+ */
+const SOLO_WHOLE = new Set(['whoami', 'ipconfig', 'ifconfig', 'netstat', 'systeminfo', 'tasklist', 'uname', 'printenv', 'getent', 'lsb_release', 'sysinfo']);
 /** A one-word value that is a whole command line by itself (whoami, ipconfig). */
-export const isSoloCommand = (w: string): boolean => SOLO.has(w.toLowerCase());
+export const isSoloCommand = (w: string): boolean => SOLO_WHOLE.has(w.toLowerCase());
 
 export interface CommandVerdict {
   kind: 'separator-command' | 'substitution' | 'shell-syntax' | 'command-line' | 'ssi';
@@ -83,7 +88,7 @@ export function judgeCommand(v: string): CommandVerdict | undefined {
   if (COMMAND_SET.has(w)) {
     const start = s.replace(/^[\s"'(]+/, '');
     const rest = start.slice(start.indexOf(w) + w.length);
-    if (rest.trim() === '' && SOLO.has(w)) return { kind: 'command-line', detail: w };
+    if (rest.trim() === '' && SOLO_WHOLE.has(w)) return { kind: 'command-line', detail: w };
     const arg = rest.trimStart().split(' ', 1)[0] ?? '';
     if (
       /^\s+(?:-{1,2}[a-z]|\/[a-z]|[a-z]:\\|\/|\\|~|\$|'|"|%[a-z_]+%|(?:https?|ftp):\/\/)/.test(rest) ||

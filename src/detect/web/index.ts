@@ -85,6 +85,8 @@ function parts(target: string): Part[] {
       const eq = p.indexOf('=');
       const name = eq < 0 ? '' : p.slice(0, eq);
       if (eq < 0 || !PLAIN_NAME.test(name)) irregular = true;
+      // Spring4Shell and OGNL put the payload in the parameter NAME
+      if (/classloader|\(#|\$\{|%\{|%28%23|%24%7b/i.test(name)) out.push({ where: 'query-name', raw: name, form: true, depth: dirs });
       if (eq < 0) continue;
       const value = p.slice(eq + 1);
       if (value.length > 0) out.push({ where: `query:${name.slice(0, 32)}`, raw: value, form: true, depth: dirs });
@@ -113,7 +115,7 @@ export function inspectRequest(req: WebRequest): WebInspection {
     if (part.where === 'path' || part.where.startsWith('query:')) normalisedParts.push(part.where === 'path' ? canon : `${part.where.slice(6)}=${canon}`);
     const hadNull = vlog.names.includes('null-byte' as Transform);
     const w = part.where;
-    if (w !== 'path' && decoded.charCodeAt(0) !== 46 && PLAIN_VALUE.test(decoded) && !isSoloCommand(decoded) && base64Text(decoded) === undefined) continue;
+    if (w !== 'path' && w !== 'query-name' && decoded.charCodeAt(0) !== 46 && PLAIN_VALUE.test(decoded) && !isSoloCommand(decoded) && base64Text(decoded) === undefined) continue;
     if (w === 'path' && PLAIN_PATH.test(decoded) && decoded.indexOf('..') < 0) {
       const pt = judgePath(pv, { depth: 0, urlPath: true, encoded: false, hadNull });
       if (pt) add(findings, { category: 'path_traversal', where: w, fingerprint: pt.kind, evidence: `path ${pt.kind} (${escapeEvidence(pt.detail, 32)}): ${snippet(pv, 0)}` });
@@ -139,6 +141,18 @@ export function inspectRequest(req: WebRequest): WebInspection {
   if (req.userAgent) {
     const sc = judgeUserAgent(req.userAgent);
     if (sc) add(findings, { category: 'scanner', where: 'user-agent', fingerprint: sc.tool, evidence: `user-agent ${escapeEvidence(sc.tool, 32)}: ${escapeEvidence(req.userAgent, 80)}` });
+  }
+  // headers carry the attacks that need no parameter: Shellshock, log4j lookups, OGNL, stored XSS
+  for (const [where, raw] of [['user-agent', req.userAgent], ['referer', req.referer]] as const) {
+    if (!raw || raw === '-') continue;
+    const hlog = new TransformLog();
+    const text = canonical(decodeValue(raw.slice(0, MAX_TARGET), { form: false }, hlog), hlog);
+    if (/\(\)\s{0,4}\{/.test(text)) add(findings, { category: 'command_injection', where, fingerprint: 'shellshock', evidence: `${where} command shellshock: ${snippet(text, text.indexOf('()'))}` });
+    const code = judgeCode(text, false);
+    if (code && code.kind === 'expression-injection') add(findings, { category: 'code_injection', where, fingerprint: code.kind, evidence: `${where} code ${code.kind} (${escapeEvidence(code.detail, 40)}): ${snippet(text, 0)}` });
+    const xss = judgeXss(text);
+    if (xss && xss.kind !== 'js-call' && xss.kind !== 'template-expression') add(findings, { category: 'xss', where, fingerprint: xss.kind, evidence: `${where} xss ${xss.kind}: ${snippet(text, xss.at)}` });
+    for (const t of hlog.names) log.add(t);
   }
   const [p, ...q] = normalisedParts;
   return { normalised: q.length ? `${p}?${q.join('&')}` : (p ?? ''), transforms: [...log.names], findings };

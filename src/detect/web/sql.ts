@@ -270,7 +270,7 @@ export const SQL_HEAD_PATTERNS: ReadonlyArray<{ id: string; re: RegExp; why: str
   { id: 'union-head', re: /^Uk?(E[^n]|En[,k.]|\()/, why: 'UNION SELECT at the start' },
   { id: 'subquery', re: /^\(E/, why: 'a subquery as the whole value: (SELECT …)' },
   { id: 'list-subquery-head', re: /^,\(?E/, why: ',(select …) appended to a hidden value' },
-  { id: 'logic-head', re: /^&[1sfv(]/, why: 'AND 0 / OR sleep(5) appended to a hidden value' },
+  { id: 'logic-head', re: /^&(?:[1sv]o|[fv(]|1$)/, why: 'AND 0 / OR sleep(5) / AND 1=1 appended to a hidden value' },
   { id: 'function-head', re: /^o?f\(/, why: 'the value is a SQL function call (+if(benchmark(…)))' },
   { id: 'order-head', re: /^Bk[1fv(]/, why: 'ORDER BY 1 / ORDER BY SLEEP(5) as the whole value' },
 ];
@@ -325,11 +325,13 @@ export function judgeSql(value: string): SqlVerdict | undefined {
     const bo = breakOut(fp, ctx);
     if (bo === undefined || bo.tail.length === 0) continue;
     const { tail, broke } = bo;
-    if (!broke && fp[0] === 'n' && /^&n(?![o.k])/.test(tail)) continue; // "black and white"
+    // a bare value joined by AND/OR to another plain value is prose ("black and white", "1 or 2 居室");
+    // an injection compares, calls or continues with SQL after the logic word
+    if (!broke && tail[0] === '&' && !/^&(?:[1snv][o.k]|[fv(]|[1s]c|k|E|1$)/.test(tail)) continue;
     if (!broke && tail[0] === 'E' && !SQL_HEAD_PATTERNS.some((p) => p.re.test(tail))) continue; // "how to select a school"
     for (const p of SQL_PATTERNS) {
       // a bare value that never left anything needs more than an operator, a word or a comment after it
-      if (!broke && (p.id === 'compare' || p.id === 'compare-bare' || p.id === 'keyword' || p.id === 'comment' || p.id === 'list')) continue;
+      if (!broke && (p.id === 'compare' || p.id === 'compare-bare' || p.id === 'keyword' || p.id === 'comment' || p.id === 'list' || p.id === 'stacked')) continue;
       if (p.re.test(tail)) return { context: ctx, fingerprint: fp, pattern: p.id };
     }
   }

