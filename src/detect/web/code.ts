@@ -53,7 +53,13 @@ const REMOTE = /^(?:https?|ftps?):\/\/[^?#]{1,400}\.(?:txt|inc|sh|pl|py|cgi)(?:[
 function jndi(s: string): boolean {
   if (s.indexOf('${') < 0) return false;
   const flat = s.replace(/\$\{(?:lower:|upper:|::-|env:[a-z_]{0,20}:-|date:')?([a-z'])'?\}/g, '$1');
-  return flat.includes('${jndi:') || /\$\{[^}]{0,40}(?:jndi|ldap|rmi|dns):/.test(flat);
+  if (flat.includes('${jndi:')) return true;
+  for (let i = flat.indexOf('${'); i >= 0; i = flat.indexOf('${', i + 2)) {
+    const w = flat.slice(i + 2, i + 42);
+    const body = w.indexOf('}') >= 0 ? w.slice(0, w.indexOf('}')) : w;
+    if (body.includes('jndi:') || body.includes('ldap:') || body.includes('rmi:') || body.includes('dns:')) return true;
+  }
+  return false;
 }
 
 export function judgeCode(s: string, hadNull: boolean): CodeVerdict | undefined {
