@@ -57,6 +57,15 @@ export interface Check {
   tags?: string[];
   /** Where the check was loaded from (for errors and reports). */
   source?: Location;
+  /** Every regular expression its conditions use (`matches` values, or a variable's default), located for `policy lint`'s ReDoS check. */
+  regexes?: RegexSite[];
+}
+
+export interface RegexSite {
+  source: string;
+  location: Location;
+  /** The pack variable it came from, when the condition says `var:`. */
+  variable?: string;
 }
 
 export interface CheckCase {

@@ -132,7 +132,8 @@ export function tokenizeLine(line: string): { keyword: string; args: string[] } 
 
 /** convtime(): "90", "5m", "1h30m" -> seconds; null when invalid. */
 export function convtime(s: string): number | null {
-  if (!/^(\d+[sSmMhHdDwW]?)+$/.test(s)) return null;
+  // Unambiguous on purpose: `^(\d+[smhdw]?)+$` backtracked exponentially on `1111…1x` (ReDoS, issue 19).
+  if (!/^(?:\d+[sSmMhHdDwW])*\d+[sSmMhHdDwW]?$/.test(s)) return null;
   const mult: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
   let total = 0;
   for (const part of s.matchAll(/(\d+)([sSmMhHdDwW]?)/g)) {
@@ -141,10 +142,34 @@ export function convtime(s: string): number | null {
   return total > 2147483647 ? null : total;
 }
 
-/** sshd's match_pattern (`*`, `?`), used by `-name*` removals in algorithm lists. */
-function wildcard(pattern: string): RegExp {
-  const src = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${src}$`);
+/**
+ * sshd's match_pattern (`*`, `?`), used by `-name*` removals in algorithm lists. A linear matcher, not
+ * a RegExp: `-*a*a*a*a*a*a*a*a*` from a hostile sshd_config made `^.*a.*a….*$` backtrack polynomially
+ * in the number of stars (issue 19).
+ */
+function wildcard(pattern: string): { test(name: string): boolean } {
+  return { test: (name) => globMatch(pattern, name) };
+}
+
+function globMatch(p: string, s: string): boolean {
+  let pi = 0;
+  let si = 0;
+  let star = -1;
+  let mark = 0;
+  while (si < s.length) {
+    if (pi < p.length && (p[pi] === '?' || p[pi] === s[si])) {
+      pi++;
+      si++;
+    } else if (pi < p.length && p[pi] === '*') {
+      star = pi++;
+      mark = si;
+    } else if (star >= 0) {
+      pi = star + 1;
+      si = ++mark;
+    } else return false;
+  }
+  while (pi < p.length && p[pi] === '*') pi++;
+  return pi === p.length;
 }
 
 /** kex_assemble_names(): apply `+`, `-`, `^` to the default list; keep known names, no duplicates. */

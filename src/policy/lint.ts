@@ -4,10 +4,13 @@ import { baseKind, schemaAt, t, type FactType } from '../model/schema.js';
 import type { Collector, Deriver } from '../collectors/types.js';
 import { operators, type FactKind } from '../engine/operators.js';
 import { fleetSeparationSchema } from '../facts/separation.js';
+import { checkRedos, describeRedos } from '../util/redos.js';
 
 /**
  * Type-check every fact path of every check against the declared schemas of collectors and
- * derivers, and every operator against the type found there — before any host is touched.
+ * derivers, and every operator against the type found there — before any host is touched. Every
+ * regular expression a check uses is checked for catastrophic backtracking (recheck): facts come
+ * from hosts that may be hostile, and a vulnerable `matches` would let one stall the audit.
  */
 export function lintPack(pack: Pack, collectors: Collector[], derivers: Deriver[]): GwsecError[] {
   const families: Record<string, FactType> = {};
@@ -50,6 +53,12 @@ export function lintPack(pack: Pack, collectors: Collector[], derivers: Deriver[
     };
     visit(check.expect, undefined);
     if (check.applies?.when) visit(check.applies.when, undefined);
+    for (const r of check.regexes ?? []) {
+      const v = checkRedos(r.source);
+      if (v.status === 'safe') continue;
+      const what = r.variable ? `variable ${r.variable}'s regular expression` : 'regular expression';
+      errors.push(new GwsecError('policy_regex_redos', `${check.id}: ${what} /${r.source}/ ${describeRedos(v)}`, r.location));
+    }
   }
   return errors;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { z } from 'zod';
-import type { CaseFile, Check, Condition, Pack, VariableDecl } from '../model/check.js';
+import type { CaseFile, Check, Condition, Pack, RegexSite, VariableDecl } from '../model/check.js';
 import { GwsecError, GwsecErrorList } from '../model/errors.js';
 import { checkValue, operators } from '../engine/operators.js';
 import { validateCondition, type Issue } from './conditions.js';
@@ -79,6 +79,7 @@ export function loadPack(dir: string, o: { cases?: boolean } = {}): Pack {
     seen.set(parsed.id, f);
     const check: Check = { ...(parsed as unknown as Check), source: y.locate([]) };
     varProblems(check, variables).forEach((p) => errors.push(new GwsecError('policy_variable_error', p.message, y.locate(p.path))));
+    check.regexes = regexSites(check, variables, y);
     checks.push(check);
   }
 
@@ -192,6 +193,27 @@ function varProblems(check: Check, variables: Record<string, VariableDecl>): Iss
         const bad = checkValue(op.value, op.value === 'version' && typeof c.value === 'number' ? String(c.value) : c.value);
         if (bad) out.push({ path: [...path, 'value'], message: `operator ${c.op} needs ${bad}` });
       }
+    }
+  };
+  visit(check.expect, ['expect']);
+  if (check.applies?.when) visit(check.applies.when, ['applies', 'when']);
+  return out;
+}
+
+/** The regular expressions a check's conditions use, each where it is written (policy lint checks them for ReDoS). */
+function regexSites(check: Check, variables: Record<string, VariableDecl>, y: LocatedYaml): RegexSite[] {
+  const out: RegexSite[] = [];
+  const visit = (c: Condition, path: PropertyKey[]) => {
+    if ('all' in c) c.all.forEach((x, i) => visit(x, [...path, 'all', i]));
+    else if ('any' in c) c.any.forEach((x, i) => visit(x, [...path, 'any', i]));
+    else if ('none' in c) c.none.forEach((x, i) => visit(x, [...path, 'none', i]));
+    else if ('each' in c) {
+      if (c.each.where) visit(c.each.where, [...path, 'each', 'where']);
+      visit(c.each.expect, [...path, 'each', 'expect']);
+    } else if (operators.get(c.op)?.value === 'regex') {
+      const d = c.var !== undefined ? variables[c.var]?.default : c.value;
+      const list = Array.isArray(d) ? d : [d];
+      for (const v of list) if (typeof v === 'string') out.push({ source: v, location: y.locate([...path, c.var !== undefined ? 'var' : 'value']), variable: c.var });
     }
   };
   visit(check.expect, ['expect']);

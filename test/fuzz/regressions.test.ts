@@ -6,7 +6,7 @@ import test from 'ava';
 import { parsers } from '../../agents/agent/formats/index.js';
 import { analyseJobText } from '../../src/parsers/backup.js';
 import { parseNginxFiles } from '../../src/parsers/nginx.js';
-import { parseSshdT } from '../../src/parsers/sshd-config.js';
+import { assembleAlgorithms, convtime, parseSshdT } from '../../src/parsers/sshd-config.js';
 import { globToRegex } from '../../src/util/glob.js';
 import { timeOnInput } from './timing.js';
 
@@ -39,4 +39,18 @@ test('agent auth/syslog: a U+2028 in a user name hid a failed login from detecti
   const line = 'Jun 14 15:16:01 web1 sshd[4242]: Failed password for invalid user ro\u2028ot from 203.0.113.9 port 22 ssh2';
   t.like(parsers.auth(line), { host: 'web1', program: 'sshd', pid: 4242, auth: { outcome: 'failed', user: 'ro\u2028ot', from: '203.0.113.9' } });
   t.like(parsers.nginx('203.0.113.9 - - [10/Oct/2000:13:55:36 -0700] "GET /a\u2029b HTTP/1.1" 404 0 "-" "x"'), { status: 404, path: '/a\u2029b' });
+});
+
+test('sshd convtime: `^(\\d+[smhdw]?)+$` backtracked exponentially on 40 digits and an x (found by recheck); now unambiguous', (t) => {
+  const timing = timeOnInput(() => t.is(convtime('1'.repeat(40) + 'x'), null));
+  t.true(timing.ms <= timing.budget, timing.describe);
+  t.is(convtime('1h30m'), 5400);
+  t.is(convtime('1h30'), 3630);
+  t.is(convtime('90'), 90);
+});
+
+test('sshd `-name*` removals: a pattern with many stars was a RegExp that backtracked polynomially; now a linear matcher', (t) => {
+  const timing = timeOnInput(() => assembleAlgorithms('-' + '*a'.repeat(40) + '*b', ['a'.repeat(60) + 'c'], new Set(['a'.repeat(60) + 'c'])));
+  t.true(timing.ms <= timing.budget, timing.describe);
+  t.deepEqual(assembleAlgorithms('-aes*-cbc', ['aes128-cbc', 'aes128-ctr'], new Set(['aes128-cbc', 'aes128-ctr'])), ['aes128-ctr']);
 });

@@ -1,0 +1,46 @@
+/**
+ * `policy lint` checks every regular expression a check uses (a `matches` value, or the default of a
+ * variable a `matches` names) for catastrophic backtracking with recheck: a vulnerable one is an error
+ * at the file:line:column where it is written (issue 19).
+ */
+import test from 'ava';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultPackDir } from '../../src/util/paths.js';
+import { checkRedos } from '../../src/util/redos.js';
+import { gwsec } from '../helpers/cli.js';
+
+test('recheck: exponential and polynomial patterns are vulnerable, ordinary ones safe, (?i) understood', (t) => {
+  t.like(checkRedos('^(a+)+$'), { status: 'vulnerable', complexity: 'exponential' });
+  t.like(checkRedos('^\\s*(\\S+)\\s*\\s*$'), { status: 'vulnerable' });
+  t.is(checkRedos('(md5|sha1|ripemd|^umac-64|-96)').status, 'safe');
+  t.is(checkRedos('(?i)^(a|b)+c$').status, 'safe');
+  t.like(checkRedos('(?i)^(a|A)+$'), { status: 'vulnerable' }, 'with the i flag a and A overlap');
+});
+
+test('policy lint: a vulnerable `matches` regex is a located error (exit 2) naming the check and an attack string', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gwsec-redos-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(defaultPackDir(), dir, { recursive: true });
+  const file = join(dir, '03-crypto', 'a40-3-ssh-no-weak-algorithms.yaml');
+  const text = readFileSync(file, 'utf8');
+  const safe = '(md5|sha1|ripemd|^umac-64|-96)';
+  t.true(text.includes(safe));
+  writeFileSync(file, text.replace(safe, '^(\\\\w+\\\\d*)+-96$'));
+  const line = text.slice(0, text.indexOf(safe)).split('\n').length;
+
+  const r = gwsec(['policy', 'lint', '--pack', dir]);
+  t.is(r.code, 2, r.stderr);
+  const err = r.stderr.split('\n').find((l) => l.includes('[policy_regex_redos]'));
+  t.truthy(err, r.stderr);
+  t.true(err!.includes(`${file}:${line}:`), err);
+  t.regex(err!, /a40-3-ssh-no-weak-algorithms: regular expression \/\^\(\\w\+\\d\*\)\+-96\$\/ can backtrack catastrophically \(exponential time; recheck's attack string: .+\)/);
+  t.is(r.stderr.match(/\[policy_regex_redos\]/g)?.length, 1, 'only the vulnerable pattern is reported');
+});
+
+test('policy lint: the shipped pack has no vulnerable regular expression', (t) => {
+  const r = gwsec(['policy', 'lint']);
+  t.is(r.code, 0, r.stderr);
+  t.false(r.stderr.includes('policy_regex_redos'));
+});
