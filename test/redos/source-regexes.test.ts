@@ -29,6 +29,9 @@ test('every literal regular expression is safe by recheck, or allowlisted with a
   const problems: string[] = [];
   let checked = 0;
   let cached = 0;
+  // recheck's own time limit (undecided) depends on the machine's load: reported, not failed, so CI
+  // does not flake; a vulnerable verdict always fails.
+  const undecided: string[] = [];
   for (const r of found) {
     if (r.kind === 'dynamic') continue;
     const a = allowed.get(`${r.file}\0${r.source}\0${r.flags}`);
@@ -46,12 +49,14 @@ test('every literal regular expression is safe by recheck, or allowlisted with a
       if (v.status === 'safe') cache.safe.add(cacheKey(r.source, r.flags));
     }
     if (v.status === 'safe') continue;
-    if (v.status === 'vulnerable' && v.complexity === 'exponential') problems.push(`${where(r)}: /${r.source}/${r.flags} ${describeRedos(v)} — rewrite it (exponential patterns cannot be allowlisted)`);
+    if (v.status === 'unknown') undecided.push(`${where(r)}: /${r.source}/${r.flags} ${describeRedos(v)}`);
+    else if (v.status === 'vulnerable' && v.complexity === 'exponential') problems.push(`${where(r)}: /${r.source}/${r.flags} ${describeRedos(v)} — rewrite it (exponential patterns cannot be allowlisted)`);
     else if (!a) problems.push(`${where(r)}: /${r.source}/${r.flags} ${describeRedos(v)} — rewrite it, or add it to test/redos/allowlist.ts with a reason`);
   }
   if (process.env.GWSEC_REDOS_UPDATE === '1') saveVerdictCache(cache, found.filter((r) => r.kind !== 'dynamic').map((r) => cacheKey(r.source, r.flags)));
   t.log(`${checked} distinct patterns checked by recheck in ${((performance.now() - started) / 1000).toFixed(1)} s; ${cached} found safe before (test/redos/safe-verdicts.json); ${allowedRegexes.length} allowlisted`);
   if (checked > 0 && process.env.GWSEC_REDOS_UPDATE !== '1') t.log('record the new safe verdicts with `npm run redos:update` so CI need not recheck them');
+  if (undecided.length) t.log(`undecided by recheck (timeout; check again, or allowlist with a reason):\n${undecided.join('\n')}`);
   t.deepEqual(problems, []);
 });
 
