@@ -1,7 +1,10 @@
 import type { AgentConfig } from './config.js';
 import type { Events } from './events.js';
 import type { LineRecord, Sink } from './pipeline.js';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Journal, prune } from '../../src/journal/index.js';
+import { ANCHORS } from '../../src/journal/files.js';
 import { loadOrCreateKey } from './key.js';
 
 /**
@@ -19,6 +22,7 @@ export class ArchiveSink implements Sink {
   ) {}
 
   async open(): Promise<void> {
+    this.migrateAnchors();
     const signer = loadOrCreateKey(this.cfg);
     this.journal = await Journal.open(this.cfg.archive.dir, {
       segmentMaxBytes: this.cfg.archive.segment_max_bytes,
@@ -27,6 +31,30 @@ export class ArchiveSink implements Sink {
       now: this.now,
       anchorsPath: this.cfg.archive.anchors_file,
     });
+  }
+
+  /**
+   * An anchors.jsonl left inside the archive by an older version moves to the configured place
+   * (outside the archive): lines the target lacks are appended durably, then the old file goes.
+   */
+  private migrateAnchors(): void {
+    const old = join(this.cfg.archive.dir, ANCHORS);
+    const target = this.cfg.archive.anchors_file!;
+    if (old === target || !existsSync(old)) return;
+    mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+    const have = new Set(existsSync(target) ? readFileSync(target, 'utf8').split('\n').filter(Boolean) : []);
+    const lines = readFileSync(old, 'utf8').split('\n').filter((l) => l.trim() && !have.has(l));
+    if (lines.length) {
+      const fd = openSync(target, 'a', 0o600);
+      try {
+        writeSync(fd, lines.join('\n') + '\n');
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    unlinkSync(old);
+    this.events.emit('AnchorsMigrated', { from: old, to: target, lines: lines.length });
   }
 
   get headSeq(): number {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { GwsecError, GwsecErrorList } from '../../src/model/errors.js';
 import { parseYaml } from '../../src/policy/yaml.js';
 import { array, bool, byType, literal, num, object, oneOf, optional, str, type Issue, type Out } from './validate.js';
@@ -57,7 +57,7 @@ const configSchema = object({
     dir: str({ min: 1 }),
     segment_max_bytes: optional(num({ int: true, min: 64 * 1024 }), 64 * 1024 * 1024),
     segment_max_age_s: optional(num({ int: true, min: 60 }), 86400),
-    /** Checkpoints are also appended here, for shipping off-host (default: <dir>/anchors.jsonl). */
+    /** Checkpoints are also appended here, for shipping off-host (default: <state_dir>/anchors.jsonl; never inside dir). */
     anchors_file: optional(str()),
   }),
   retention_days: num({ int: true }),
@@ -127,10 +127,14 @@ export function parseConfig(file: string, text: string): AgentConfig {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   const archiveDir = abs(d.archive.dir);
   const stateDir = d.state_dir ? abs(d.state_dir) : join(dirname(archiveDir), 'agent-state');
+  // Anchors pin the archive's chain: kept beside it they could be rewritten with it, so never inside it.
+  const anchors = d.archive.anchors_file ? abs(d.archive.anchors_file) : join(stateDir, 'anchors.jsonl');
+  if (within(anchors, archiveDir))
+    throw new GwsecError('agent_config_error', `archive.anchors_file ${anchors} lies inside the archive directory it anchors: keep it outside (default: <state_dir>/anchors.jsonl), and copy it off the host / 锚点文件不得位于其所锚定的归档目录内`, y.locate(['archive', 'anchors_file']));
   return {
     ...d,
     file,
-    archive: { ...d.archive, dir: archiveDir, anchors_file: d.archive.anchors_file ? abs(d.archive.anchors_file) : undefined },
+    archive: { ...d.archive, dir: archiveDir, anchors_file: anchors },
     state_dir: stateDir,
     key: d.key ? { private: abs(d.key.private), public: abs(d.key.public) } : { private: join(stateDir, 'agent-sm2.key'), public: join(stateDir, 'agent-sm2.pub') },
     detections: {
@@ -143,6 +147,11 @@ export function parseConfig(file: string, text: string): AgentConfig {
     sources: d.sources.map((s) => (s.type === 'file' ? { ...s, path: abs(s.path), name: s.name ?? defaultSourceName(s) } : { ...s, name: s.name ?? defaultSourceName(s) })),
   };
 }
+
+const within = (p: string, dir: string): boolean => {
+  const r = relative(dir, p);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+};
 
 export function loadConfig(file: string): AgentConfig {
   let text: string;

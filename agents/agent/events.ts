@@ -36,6 +36,10 @@ export const EVENTS = {
   /** Detection (agents/agent/detect): a new alert (repeats only raise its count in the store). */
   AlertRaised: 'warn',
   FimStarted: 'info',
+  AnchorsMigrated: 'info',
+  ArchiveVerified: 'info',
+  /** The archive failed verification at start: the agent keeps appending, loudly (status flag archive_check). */
+  ArchiveVerifyFailed: 'error',
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, relative, isAbsolute } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 import { writeFileAtomic } from '../../src/app/io.js';
 import { loadConfig } from './config.js';
@@ -23,6 +23,11 @@ export const UNIT_ENV: Record<string, string> = { MALLOC_ARENA_MAX: '2', LANG: '
  */
 export function renderUnit(o: { node: string; bin: string; config: string; writable: string[] }): string {
   const rw = [...new Set(o.writable)].join(' ');
+  // The sandbox must not hide the agent's own paths: a path under /home or /root needs the homes
+  // visible, one under /tmp the real /tmp (a private one would be empty).
+  const all = [o.node, o.bin, o.config, ...o.writable];
+  const protectHome = all.some((p) => under(p, '/home') || under(p, '/root') || under(p, '/run/user')) ? 'read-only' : 'yes';
+  const privateTmp = all.some((p) => under(p, '/tmp') || under(p, '/var/tmp')) ? 'no' : 'yes';
   return `[Unit]
 Description=gwsec agent: tamper-evident log archive (Article 41) / gwsec 日志留存代理
 Documentation=https://github.com/gwsec/gwsec
@@ -46,9 +51,9 @@ IOWeight=50
 NoNewPrivileges=yes
 ProtectSystem=strict
 ReadWritePaths=${rw}
-# read-only, not yes: host drift reads ~/.ssh/authorized_keys (detections.drift_interval_s)
+# read-only, not yes: host drift reads ~/.ssh/authorized_keys (detections.drift_interval_s); ReadWritePaths still applies under it
 ProtectHome=read-only
-PrivateTmp=yes
+PrivateTmp=${privateTmp}
 PrivateDevices=yes
 ProtectKernelTunables=yes
 ProtectKernelModules=yes
@@ -110,11 +115,74 @@ export interface InstallResult {
   unitPath: string;
   configPath: string;
   configWritten: boolean;
-  verify?: { ran: boolean; ok: boolean; output: string };
+  /** Where the program was installed (ExecStart runs it from there, not from a checkout). */
+  programDir: string;
+  writable: string[];
 }
 
-/** Write the unit (always) and a default config (only when there is none). */
-export function installAgent(o: { configDir: string; unitDir: string; node?: string }): InstallResult {
+const under = (p: string, dir: string): boolean => {
+  const r = relative(dir, p);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+};
+
+/**
+ * The packages the program needs at run time: the production dependency closure, resolved the way
+ * Node resolves them (nested node_modules first, then hoisted). Only top-level (hoisted) entries are
+ * listed: a nested one is copied with its parent.
+ */
+export function runtimePackages(root: string): string[] {
+  const top = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (fromDir: string, name: string): void => {
+    let dir = fromDir;
+    let found: string | undefined;
+    for (;;) {
+      const cand = join(dir, 'node_modules', name);
+      if (existsSync(join(cand, 'package.json'))) {
+        found = cand;
+        break;
+      }
+      if (dir === root) break;
+      dir = dirname(dir);
+      if (!under(dir, root)) break;
+    }
+    if (!found) return; // an optional dependency not installed on this platform
+    if (seen.has(found)) return;
+    seen.add(found);
+    if (dirname(dirname(found)) === root || (name.startsWith('@') && dirname(dirname(dirname(found))) === root)) top.add(name);
+    const pj = JSON.parse(readFileSync(join(found, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+    for (const d of Object.keys({ ...pj.dependencies, ...pj.optionalDependencies })) visit(found, d);
+  };
+  const pj = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  for (const d of Object.keys(pj.dependencies ?? {})) visit(root, d);
+  return [...top].sort();
+}
+
+/**
+ * Copies the built program (bin, build/{src,cli,agents}, policies, playbooks, package.json) and its
+ * runtime node_modules to `dir`, via a temporary sibling renamed into place: a unit never points at
+ * a half-copied tree, and nothing stays pointing into a checkout under /root, /home or /tmp.
+ */
+export function installProgram(dir: string, root = packageRoot()): void {
+  if (under(dir, root)) throw new Error(`install directory ${dir} lies inside the package ${root}`);
+  const tmp = `${dir}.new-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true, mode: 0o755 });
+  for (const p of ['package.json', 'bin', 'build/src', 'build/cli', 'build/agents', 'policies', 'playbooks'])
+    if (existsSync(join(root, p))) cpSync(join(root, p), join(tmp, p), { recursive: true, dereference: true });
+  for (const name of runtimePackages(root)) cpSync(join(root, 'node_modules', name), join(tmp, 'node_modules', name), { recursive: true, dereference: true });
+  const old = `${dir}.old-${process.pid}`;
+  if (existsSync(dir)) renameSync(dir, old);
+  renameSync(tmp, dir);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * Installs the program under `programDir` (default /opt/gwsec), writes the unit (always) and a
+ * default config (only when there is none). ReadWritePaths holds exactly what the config says the
+ * agent writes: the archive, the state directory, the anchors file's and the key's directories.
+ */
+export function installAgent(o: { configDir: string; unitDir: string; node?: string; programDir?: string; unitName?: string }): InstallResult {
   mkdirSync(o.configDir, { recursive: true, mode: 0o755 });
   mkdirSync(o.unitDir, { recursive: true, mode: 0o755 });
   const configPath = join(o.configDir, 'agent.yaml');
@@ -123,13 +191,17 @@ export function installAgent(o: { configDir: string; unitDir: string; node?: str
     writeFileAtomic(configPath, DEFAULT_CONFIG);
     configWritten = true;
   }
-  // The config says where the archive and state live: those are the only writable paths.
   const cfg = loadConfig(configPath);
-  for (const d of [cfg.archive.dir, cfg.state_dir]) mkdirSync(d, { recursive: true, mode: 0o700 });
-  const unit = renderUnit({ node: o.node ?? process.execPath, bin: join(packageRoot(), 'bin', 'gwsec.js'), config: configPath, writable: [cfg.archive.dir, cfg.state_dir] });
-  const unitPath = join(o.unitDir, UNIT_NAME);
+  const writable = [cfg.archive.dir, cfg.state_dir];
+  for (const extra of [cfg.archive.anchors_file && dirname(cfg.archive.anchors_file), dirname(cfg.key.private)])
+    if (extra && !writable.some((w) => under(extra, w))) writable.push(extra);
+  for (const d of writable) mkdirSync(d, { recursive: true, mode: 0o700 });
+  const programDir = o.programDir ?? '/opt/gwsec';
+  installProgram(programDir);
+  const unit = renderUnit({ node: o.node ?? process.execPath, bin: join(programDir, 'bin', 'gwsec.js'), config: configPath, writable });
+  const unitPath = join(o.unitDir, o.unitName ?? UNIT_NAME);
   writeFileAtomic(unitPath, unit);
-  return { unitPath, configPath, configWritten };
+  return { unitPath, configPath, configWritten, programDir, writable };
 }
 
 export function readUnit(path: string): string {

@@ -6,6 +6,7 @@ import { FileSource } from './sources/file.js';
 import { JournaldSource } from './sources/journald.js';
 import { StateStore, acquireLock, type Intent } from './state.js';
 import { ArchiveSink } from './archive.js';
+import { checkArchiveAtStart, type ArchiveCheck } from './startcheck.js';
 import { writeStatus, type AgentStatus } from './status.js';
 import { parsers } from './formats/index.js';
 import { VERSION } from '../../src/version.js';
@@ -49,11 +50,17 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
   let wakeUp: (() => void) | null = null;
   const wake = () => wakeUp?.();
   const stopping = () => opts.signal?.aborted === true;
+  let shutDown = false;
   opts.signal?.addEventListener('abort', wake, { once: true });
 
   try {
     await archive.open();
     events.emit('AgentStarted', { version: VERSION, pid: process.pid, config: cfg.file, archive: cfg.archive.dir, sources: sources.length });
+    let archiveCheck: ArchiveCheck = { state: 'running', startedAt: now().toISOString() };
+    // Not awaited: the result lands in the status file; after shutdown it is no longer reported.
+    void checkArchiveAtStart(cfg, (n, f) => (shutDown ? undefined : events.emit(n, f)), now, (t) => void (shutDown || process.stderr.write(t))).then((c) => {
+      archiveCheck = c;
+    });
 
     // Recovery: snapshot + the intents after it, each applied as far as the archive holds it.
     const snap = store.loadSnapshot();
@@ -99,6 +106,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
         diskPressure: pressure || lowSpace,
         // read by the audit check a41-2-agent-running (src/collectors/agent_status.ts)
         last_checkpoint_at: lastCheckpointAt,
+        archive_check: archiveCheck,
       };
       try {
         writeStatus(cfg.state_dir, st);
@@ -233,6 +241,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
     await status();
     events.emit('AgentStopped', { head: archive.headSeq, records: counters.RecordsArchived ?? 0 });
   } finally {
+    shutDown = true;
     await detection?.stop().catch(() => undefined);
     for (const s of sources) await s.stop().catch(() => undefined);
     await archive.close().catch(() => undefined);

@@ -11,13 +11,16 @@ export const agentCommand: Command = {
       .option('config', { alias: 'c', type: 'string', describe: 'agent config (run, status) / 代理配置文件' })
       .option('config-dir', { type: 'string', default: '/etc/gwsec', describe: 'install: where agent.yaml goes / 配置目录' })
       .option('unit-dir', { type: 'string', default: '/etc/systemd/system', describe: 'install: where the systemd unit goes / systemd 单元目录' })
+      .option('program-dir', { type: 'string', default: '/opt/gwsec', describe: 'install: where the program is copied (the unit runs it from there) / 程序安装目录' })
       .option('archive', { type: 'string', describe: 'verify, export: archive directory / 归档目录' })
       .option('anchors', { type: 'string', describe: 'verify, export: off-host anchor file / 异地锚点文件' })
       .option('public-key', { type: 'string', describe: "verify, export: the agent's SM2 public key (PEM) / 代理 SM2 公钥" })
-      .option('from', { type: 'string', describe: 'export: from this time / 起始时间' })
-      .option('to', { type: 'string', describe: 'export: up to this time / 截止时间' })
+      .option('from', { type: 'string', describe: 'export: from this archive (receive) time; no offset: read in --tz / 起始时间（归档接收时间）' })
+      .option('to', { type: 'string', describe: 'export: before this archive (receive) time, exclusive / 截止时间（不含）' })
+      .option('tz', { type: 'string', describe: 'export: zone of --from/--to without an offset (default Asia/Shanghai) / 时区' })
       .option('source', { type: 'string', describe: 'export: only this source / 仅此来源' })
-      .option('format', { type: 'string', default: 'text', choices: ['text', 'json'] })
+      .option('output', { alias: 'o', type: 'string', describe: 'export: write to FILE instead of stdout / 导出到文件' })
+      .option('format', { type: 'string', default: 'text', choices: ['text', 'json', 'jsonl'], describe: 'text | json (export: also jsonl) / 输出格式' })
       .option('collector', { type: 'string', describe: 'enrol: HOST:PORT[,HOST:PORT...] collectors, tried in order / 采集中心地址' })
       .option('token', { type: 'string', describe: 'enrol: one-time token (visible in ps: prefer --token-file) / 一次性注册令牌' })
       .option('token-file', { type: 'string', describe: "enrol: file holding the token ('-' for stdin) / 令牌文件" })
@@ -35,27 +38,31 @@ export const agentCommand: Command = {
       if (!v) throw new GwsecError('usage_error', `agent ${String(a.action)} needs --${k} ${what} / 需要 --${k}`);
       return v;
     };
-    const format = (str(a.format) ?? 'text') as 'text' | 'json';
+    const fmt = str(a.format) ?? 'text';
+    const format = (fmt === 'json' ? 'json' : 'text') as 'text' | 'json';
+    const { detectLang } = await import('../../src/i18n/index.js');
+    const lang = detectLang(str(a.lang));
+    if (fmt === 'jsonl' && a.action !== 'export') throw new GwsecError('usage_error', `--format jsonl is for export only / jsonl 仅用于导出`);
     const archive = () => ({ archive: need('archive', 'DIR'), anchors: str(a.anchors), publicKey: str(a['public-key']) });
     switch (a.action) {
       case 'run':
         return app.agentRun({ config: need('config', 'FILE') }, processIo);
       case 'install':
-        return app.agentInstall({ configDir: str(a['config-dir']) ?? '/etc/gwsec', unitDir: str(a['unit-dir']) ?? '/etc/systemd/system' }, processIo);
+        return app.agentInstall({ configDir: str(a['config-dir']) ?? '/etc/gwsec', unitDir: str(a['unit-dir']) ?? '/etc/systemd/system', programDir: str(a['program-dir']) }, processIo);
       case 'status':
-        return app.agentStatus({ config: need('config', 'FILE'), format }, processIo);
+        return app.agentStatus({ config: need('config', 'FILE'), format, lang }, processIo);
       case 'alerts':
         return app.agentAlerts({ config: need('config', 'FILE'), since: str(a.since), format, lang: str(a.lang) }, processIo);
       case 'baseline':
         return app.agentBaseline({ config: need('config', 'FILE') }, processIo);
       case 'verify':
-        return app.agentVerify({ ...archive(), format }, processIo);
+        return app.agentVerify({ ...archive(), format, lang }, processIo);
       case 'enrol': {
         const { agentEnrol } = await import('../../agents/agent/enrol-command.js');
         return agentEnrol({ config: need('config', 'FILE'), collector: need('collector', 'HOST:PORT'), token: str(a.token), tokenFile: str(a['token-file']), name: str(a.name) }, processIo);
       }
       default:
-        return app.agentExport({ ...archive(), from: str(a.from), to: str(a.to), source: str(a.source) }, processIo);
+        return app.agentExport({ ...archive(), from: str(a.from), to: str(a.to), tz: str(a.tz), source: str(a.source), format: fmt as 'text' | 'json' | 'jsonl', output: str(a.output), lang }, processIo);
     }
   },
 };

@@ -238,6 +238,8 @@ export class FileSource implements Source {
       t.mtimeMs = st.mtimeMs;
       const c = byId.get(idOf(t));
       if (c) {
+        // Renamed while open (logrotate's default rename + create): said, as copytruncate is.
+        if (c.path !== t.path) this.ctx.events.emit('FileRotated', { source: this.name, path: c.path, from: t.path, ino: t.ino, how: 'renamed', offset: t.offset });
         t.path = c.path;
         t.seenAt = now;
         t.missed = 0;
