@@ -23,10 +23,9 @@ export const UNIT_ENV: Record<string, string> = { MALLOC_ARENA_MAX: '2', LANG: '
  */
 export function renderUnit(o: { node: string; bin: string; config: string; writable: string[] }): string {
   const rw = [...new Set(o.writable)].join(' ');
-  // The sandbox must not hide the agent's own paths: a path under /home or /root needs the homes
-  // visible, one under /tmp the real /tmp (a private one would be empty).
+  // The sandbox must not hide the agent's own paths: one under /tmp needs the real /tmp (a private
+  // one would be empty). Homes stay visible read-only (ProtectHome=read-only) and ReadWritePaths apply there.
   const all = [o.node, o.bin, o.config, ...o.writable];
-  const protectHome = all.some((p) => under(p, '/home') || under(p, '/root') || under(p, '/run/user')) ? 'read-only' : 'yes';
   const privateTmp = all.some((p) => under(p, '/tmp') || under(p, '/var/tmp')) ? 'no' : 'yes';
   return `[Unit]
 Description=gwsec agent: tamper-evident log archive (Article 41) / gwsec 日志留存代理

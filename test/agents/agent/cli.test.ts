@@ -77,8 +77,8 @@ test('install copies the program out of the checkout and writes a unit that runs
   }
   t.true(renderUnit({ node: '/n', bin: '/b', config: '/c', writable: ['/a', '/a'] }).includes('ReadWritePaths=/a\n'));
   const prod = renderUnit({ node: '/usr/bin/node', bin: '/opt/gwsec/bin/gwsec.js', config: '/etc/gwsec/agent.yaml', writable: ['/var/lib/gwsec/archive', '/var/lib/gwsec/agent'] });
-  t.true(prod.includes('PrivateTmp=yes') && prod.includes('ProtectHome=yes'), 'full sandbox for the default layout');
-  t.true(renderUnit({ node: '/usr/bin/node', bin: '/opt/gwsec/bin/gwsec.js', config: '/etc/gwsec/agent.yaml', writable: ['/root/archive'] }).includes('ProtectHome=read-only'));
+  t.true(prod.includes('PrivateTmp=yes') && prod.includes('ProtectHome=read-only'), 'full sandbox for the default layout');
+  t.true(renderUnit({ node: '/usr/bin/node', bin: '/opt/gwsec/bin/gwsec.js', config: '/etc/gwsec/agent.yaml', writable: ['/var/tmp/archive'] }).includes('PrivateTmp=no'));
   rm(d);
 });
 
