@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/util/paths.js';
 import { startFleet, type TestFleet, type TestHostSpec } from '../test/harness/hosts.js';
 import { median } from './stats.js';
+import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
 
 /**
  * `gwsec audit -i` over 100 real sshd test hosts (test/harness), full Article 40 pack, against
@@ -14,17 +15,17 @@ import { median } from './stats.js';
  * Targets (issue 4, 2 cores): ≤ 20 s for 100 hosts, ratio ≥ 10, gwsec peak RSS ≤ 300 MB.
  * Exec round trips are counted on the server side, from each sshd's "Starting session" log lines.
  */
-export async function run(): Promise<void> {
+export async function run(args: string[] = process.argv.slice(3)): Promise<void> {
+  const i = args.indexOf('--latency');
+  if (i >= 0) {
+    const ms = Number(args[i + 1]);
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`--latency needs milliseconds per direction, got '${args[i + 1] ?? ''}'`);
+    return runLatency(ms);
+  }
   const n = Number(process.env.GWSEC_BENCH_HOSTS ?? 100);
   const runs = Number(process.env.GWSEC_BENCH_RUNS ?? 3);
   const naiveRuns = Number(process.env.GWSEC_BENCH_NAIVE_RUNS ?? 1);
-  const fixtures = readdirSync(join(packageRoot(), 'test', 'fixtures', 'hosts')).sort();
-  // the recorded hosts round robin, plus hosts showing this machine's own /etc
-  const kinds = [...fixtures, undefined];
-  const specs: TestHostSpec[] = Array.from({ length: n }, (_, i) => ({ name: `web-${String(i + 1).padStart(3, '0')}`, fixture: kinds[i % kinds.length] }));
-  const t0 = performance.now();
-  const fleet = await startFleet(specs);
-  const startMs = performance.now() - t0;
+  const { fleet, fixtures, startMs } = await fleetOf(n);
   try {
     const inv = fleet.inventoryFile({ sudo: 'nopasswd' });
     const base = ['audit', '-i', inv, '--known-hosts', fleet.knownHostsFile, '--format', 'json'];
@@ -60,7 +61,80 @@ export async function run(): Promise<void> {
   }
 }
 
+/** n hosts: the recorded fixtures round robin, plus hosts showing this machine's own /etc */
+async function fleetOf(n: number): Promise<{ fleet: TestFleet; fixtures: string[]; startMs: number }> {
+  const fixtures = readdirSync(join(packageRoot(), 'test', 'fixtures', 'hosts')).sort();
+  const kinds = [...fixtures, undefined];
+  const specs: TestHostSpec[] = Array.from({ length: n }, (_, i) => ({ name: `web-${String(i + 1).padStart(3, '0')}`, fixture: kinds[i % kinds.length] }));
+  const t0 = performance.now();
+  const fleet = await startFleet(specs);
+  return { fleet, fixtures, startMs: performance.now() - t0 };
+}
+
+/**
+ * `fleet --latency MS`: every host behind a userspace TCP proxy (latency-proxy.ts) adding MS per
+ * direction, the three modes side by side on the same hosts through the same proxy, at the default
+ * concurrency; then gwsec's per-host time at concurrency 1 (on a sample), 10 and 50, and each
+ * baseline's per-host time at concurrency 1 on the same sample. Round trips are counted in the proxy.
+ */
+async function runLatency(delayMs: number): Promise<void> {
+  const n = Number(process.env.GWSEC_BENCH_HOSTS ?? 100);
+  const serial = Number(process.env.GWSEC_BENCH_SERIAL_HOSTS ?? 5);
+  const { fleet, startMs } = await fleetOf(n);
+  let proxy: LatencyProxy | undefined;
+  try {
+    proxy = await startLatencyProxy(fleet.hosts.map((h) => ({ address: h.address, port: h.port })), delayMs);
+    const p = proxy;
+    // the CLI sees each host at its proxy port; the host keys are the hosts' own
+    const knownHosts = join(fleet.root, 'known_hosts.proxied');
+    writeFileSync(knownHosts, fleet.hosts.map((h, k) => `[127.0.0.1]:${p.ports[k]} ${h.hostKeyLine.slice(h.hostKeyLine.indexOf(' ') + 1)}\n`).join(''));
+    const inventory = (hosts: string[]) =>
+      fleet.inventoryFile({ sudo: 'nopasswd', hosts, host: Object.fromEntries(fleet.hosts.map((h, k) => [h.name, { address: '127.0.0.1', port: p.ports[k]! }])) });
+    const all = inventory(fleet.hosts.map((h) => h.name));
+    const sample = inventory(fleet.hosts.slice(0, serial).map((h) => h.name));
+    const cli = (inv: string, extra: string[]) => ['audit', '-i', inv, '--known-hosts', knownHosts, '--format', 'json', ...extra];
+    /** one run, with the exchanges the proxy saw during it */
+    const through = async (inv: string, hosts: number, extra: string[]) => {
+      const before = fleet.hosts.map((_, k) => [p.exchanges(k), p.connections(k)] as const);
+      const m = await measure(fleet, cli(inv, extra));
+      const ex = fleet.hosts.map((_, k) => p.exchanges(k) - before[k]![0]);
+      const cn = fleet.hosts.map((_, k) => p.connections(k) - before[k]![1]);
+      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+      return { ...m, exchangesPerHost: sum(ex) / hosts, proxiedConnsPerHost: sum(cn) / hosts };
+    };
+    await through(all, n, []); // warm-up: page cache, sshd's first re-execs
+    const gw = await through(all, n, []);
+    const request = await through(all, n, ['--naive', 'request']);
+    const inspec = await through(all, n, ['--naive', 'inspec']);
+    const c1 = await through(sample, serial, ['--concurrency', '1']);
+    const c10 = await through(all, n, ['--concurrency', '10']);
+    const c50 = await through(all, n, ['--concurrency', '50']);
+    const request1 = await through(sample, serial, ['--naive', 'request', '--concurrency', '1']);
+    const inspec1 = await through(sample, serial, ['--naive', 'inspec', '--concurrency', '1']);
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
+    type Run = Awaited<ReturnType<typeof through>>;
+    const row = (label: string, r: Run) =>
+      `${label.padEnd(26)} wall ${s(r.wallMs).padStart(8)}  per host p50 ${s(r.p50)} p95 ${s(r.p95)}  ${r.exchangesPerHost.toFixed(0)} round trips/host  ${r.execsPerHost.toFixed(0)} execs/host  ${r.okHosts}/${r.hosts} ok`;
+    const lines = [
+      `fleet over latency: ${n} real sshd hosts, each behind a TCP proxy adding ${delayMs} ms per direction (${2 * delayMs} ms round trip); started in ${(startMs / 1000).toFixed(1)} s; ${cpus().length} cores`,
+      row('gwsec audit -i (c=32)', gw) + '   (target ≤ 20 s)',
+      row('--naive request (c=32)', request),
+      row('--naive inspec (c=32)', inspec),
+      `fleet wall ratio: naive request / gwsec ${ratio(request.wallMs, gw.wallMs)}, naive inspec / gwsec ${ratio(inspec.wallMs, gw.wallMs)}   (target ≥ 20x against inspec)`,
+      `gwsec per host: c=1 p50 ${s(c1.p50)} (${serial} hosts, wall ${s(c1.wallMs)}), c=10 p50 ${s(c10.p50)} (wall ${s(c10.wallMs)}), c=50 p50 ${s(c50.p50)} (wall ${s(c50.wallMs)})`,
+      `per host at c=1 (${serial} hosts): gwsec ${s(c1.p50)}, naive request ${s(request1.p50)} (${ratio(request1.p50, c1.p50)}), naive inspec ${s(inspec1.p50)} (${ratio(inspec1.p50, c1.p50)})`,
+      `round trips per host (request/response exchanges seen by the proxy; × ${2 * delayMs} ms = the least time the link adds): gwsec ${gw.exchangesPerHost.toFixed(0)} over ${gw.proxiedConnsPerHost.toFixed(1)} connection(s), naive request ${request.exchangesPerHost.toFixed(0)}, naive inspec ${inspec.exchangesPerHost.toFixed(0)}`,
+      `CPU: gwsec ${gw.cliCpuS.toFixed(1)} s, hosts ${gw.otherCpuS.toFixed(1)} s; naive request hosts ${request.otherCpuS.toFixed(1)} s; naive inspec hosts ${inspec.otherCpuS.toFixed(1)} s; gwsec peak RSS ${gw.rssMb.toFixed(0)} MB`,
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  } finally {
+    await proxy?.close();
+    await fleet.stop();
+  }
+}
+
 interface Sample {
+  hosts: number;
   wallMs: number;
   p50: number;
   p95: number;
@@ -127,8 +201,8 @@ async function measure(fleet: TestFleet, args: string[]): Promise<Sample> {
     execs += count(delta, /Starting session: command/g);
     conns += count(delta, /Accepted publickey for/g);
   });
-  const n = fleet.hosts.length;
-  return { wallMs, p50: percentile(durations, 50), p95: percentile(durations, 95), rssMb: hwmKb / 1024, execsPerHost: execs / n, connsPerHost: conns / n, okHosts: n - failed.size, cliCpuS: cliTicks / TICKS, otherCpuS: busyS - cliTicks / TICKS };
+  const n = durations.length;
+  return { hosts: durations.length, wallMs, p50: percentile(durations, 50), p95: percentile(durations, 95), rssMb: hwmKb / 1024, execsPerHost: execs / n, connsPerHost: conns / n, okHosts: n - failed.size, cliCpuS: cliTicks / TICKS, otherCpuS: busyS - cliTicks / TICKS };
 }
 
 const TICKS = 100; // USER_HZ on Linux
