@@ -55,6 +55,16 @@ const PLAIN_NAME = /^[A-Za-z0-9._\-[\]]*$/;
  */
 const PLAIN_VALUE = /^[\p{L}\p{N}_\-.,]{0,512}$/u;
 const PLAIN_PATH = /^[A-Za-z0-9_\-.,~/]{0,1024}$/;
+/** Raw text that decoding, comment stripping and white-space folding leave unchanged. */
+const RAW_PLAIN = /^[A-Za-z0-9_\-.,~/=:@]{0,1024}$/;
+/** Headers are decoded and judged only when they hold a character an attack in a header needs. */
+const HEADER_SUSPECT = /[<{$\\`]|\(\s{0,2}\)|%(?:3c|7b|24|25|5c|60|28)/i;
+
+function lower(s: string, log: TransformLog): string {
+  const l = s.toLowerCase();
+  if (l !== s) log.add('case-fold');
+  return l;
+}
 
 interface Part {
   where: string;
@@ -100,16 +110,64 @@ function add(findings: WebFinding[], f: WebFinding): void {
   if (!findings.some((x) => x.category === f.category)) findings.push(f);
 }
 
-export function inspectRequest(req: WebRequest): WebInspection {
+/**
+ * The common request of a site (`/zwgk/zcwj/202606/t20260603_1234567.html?page=2`): nothing to
+ * decode, no value that could be a path, a command word or base64. Only the URL path's file
+ * name and the User-Agent can still matter; everything else is skipped without allocation.
+ */
+const FAST_TARGET = /^[A-Za-z0-9_\-.,~/=&?]{0,2048}$/;
+const FAST_VALUE = /^[A-Za-z0-9_\-,]{0,11}$/;
+
+function fastPath(target: string, req: WebRequest): WebInspection | undefined {
+  if (!FAST_TARGET.test(target) || target.indexOf('..') >= 0) return undefined;
+  const q = target.indexOf('?');
   const log = new TransformLog();
+  const kept: string[] = [];
+  if (q >= 0) {
+    const query = target.slice(q + 1);
+    if (/classloader/i.test(query)) return undefined;
+    for (const p of query.split('&')) {
+      const eq = p.indexOf('=');
+      const v = p.slice(eq + 1);
+      if (!FAST_VALUE.test(v) || isSoloCommand(v)) return undefined;
+      if (eq >= 0 && v.length > 0) kept.push(`${p.slice(0, eq)}=${lower(v, log)}`);
+    }
+  }
+  const path = q >= 0 ? target.slice(0, q) : target;
+  if (!PLAIN_PATH.test(path)) return undefined;
+  const lp = lower(path, log);
+  const normalised = kept.length ? `${lp}?${kept.join('&')}` : lp;
+  const findings: WebFinding[] = [];
+  const pv = pathView(path, log);
+  const pt = judgePath(pv, { depth: 0, urlPath: true, encoded: false, hadNull: false });
+  if (pt) findings.push({ category: 'path_traversal', where: 'path', fingerprint: pt.kind, evidence: `path path ${pt.kind} (${escapeEvidence(pt.detail, 32)}): ${snippet(pv, 0)}` });
+  if (req.userAgent && HEADER_SUSPECT.test(req.userAgent)) return undefined;
+  if (req.referer && HEADER_SUSPECT.test(req.referer)) return undefined;
+  if (req.userAgent) {
+    const sc = judgeUserAgent(req.userAgent);
+    if (sc) findings.push({ category: 'scanner', where: 'user-agent', fingerprint: sc.tool, evidence: `user-agent ${escapeEvidence(sc.tool, 32)}: ${escapeEvidence(req.userAgent, 80)}` });
+  }
+  return { normalised, transforms: [...log.names], findings };
+}
+
+export function inspectRequest(req: WebRequest): WebInspection {
+  const target = typeof req.target === 'string' ? req.target : '';
+  return fastPath(target, req) ?? inspectRequestFully(req);
+}
+
+/** The full inspection without the fast path (the parity test compares the two). */
+export function inspectRequestFully(req: WebRequest): WebInspection {
   let target = typeof req.target === 'string' ? req.target : '';
   if (target.length > MAX_TARGET) target = target.slice(0, MAX_TARGET);
+  const log = new TransformLog();
   const findings: WebFinding[] = [];
   const normalisedParts: string[] = [];
   for (const part of parts(target)) {
     const vlog = new TransformLog();
-    const decoded = decodeValue(part.raw, { form: part.form }, vlog);
-    const canon = canonical(decoded, vlog);
+    // raw text with nothing to decode (no %, +, &, \, white space) is its own decoded form
+    const plainRaw = RAW_PLAIN.test(part.raw);
+    const decoded = plainRaw ? part.raw : decodeValue(part.raw, { form: part.form }, vlog);
+    const canon = plainRaw ? lower(part.raw, vlog) : canonical(decoded, vlog);
     const pv = pathView(decoded, vlog);
     for (const t of vlog.names) log.add(t);
     if (part.where === 'path' || part.where.startsWith('query:')) normalisedParts.push(part.where === 'path' ? canon : `${part.where.slice(6)}=${canon}`);
@@ -118,7 +176,7 @@ export function inspectRequest(req: WebRequest): WebInspection {
     if (w !== 'path' && w !== 'query-name' && decoded.charCodeAt(0) !== 46 && PLAIN_VALUE.test(decoded) && !isSoloCommand(decoded) && base64Text(decoded) === undefined) continue;
     if (w === 'path' && PLAIN_PATH.test(decoded) && decoded.indexOf('..') < 0) {
       const pt = judgePath(pv, { depth: 0, urlPath: true, encoded: false, hadNull });
-      if (pt) add(findings, { category: 'path_traversal', where: w, fingerprint: pt.kind, evidence: `path ${pt.kind} (${escapeEvidence(pt.detail, 32)}): ${snippet(pv, 0)}` });
+      if (pt) add(findings, { category: 'path_traversal', where: w, fingerprint: pt.kind, evidence: `path path ${pt.kind} (${escapeEvidence(pt.detail, 32)}): ${snippet(pv, 0)}` });
       continue;
     }
     if (w !== 'path') {
@@ -144,7 +202,7 @@ export function inspectRequest(req: WebRequest): WebInspection {
   }
   // headers carry the attacks that need no parameter: Shellshock, log4j lookups, OGNL, stored XSS
   for (const [where, raw] of [['user-agent', req.userAgent], ['referer', req.referer]] as const) {
-    if (!raw || raw === '-') continue;
+    if (!raw || raw === '-' || !HEADER_SUSPECT.test(raw)) continue;
     const hlog = new TransformLog();
     const text = canonical(decodeValue(raw.slice(0, MAX_TARGET), { form: false }, hlog), hlog);
     if (/\(\)\s{0,4}\{/.test(text)) add(findings, { category: 'command_injection', where, fingerprint: 'shellshock', evidence: `${where} command shellshock: ${snippet(text, text.indexOf('()'))}` });

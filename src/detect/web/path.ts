@@ -34,7 +34,13 @@ export interface PathVerdict {
   detail: string;
 }
 
+const escapeRe = (t: string): string => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** One pass over the text decides whether any listed name occurs at all (most paths: none). */
+export const SENSITIVE_GATE = new RegExp(SENSITIVE_FILES.map(escapeRe).join('|'));
+export const STRONG_GATE = new RegExp(STRONG_FILES.map(escapeRe).join('|'));
+
 function sensitive(p: string, list: readonly string[] = SENSITIVE_FILES): string | undefined {
+  if (!(list === STRONG_FILES ? STRONG_GATE : list === SENSITIVE_FILES ? SENSITIVE_GATE : /./).test(p)) return undefined;
   for (const f of list) {
     const k = p.indexOf(f);
     if (k < 0) continue;

@@ -1,5 +1,7 @@
 import test from 'ava';
-import { inspectRequest, WEB_CATEGORIES, type WebCategory } from '../../../src/detect/web/index.js';
+import { inspectRequest, inspectRequestFully, WEB_CATEGORIES, type WebCategory } from '../../../src/detect/web/index.js';
+import { loadBenign } from '../../helpers/web-corpus.js';
+import { parseCombinedLine } from '../../../src/detect/web/access-line.js';
 
 const cats = (target: string, userAgent?: string): WebCategory[] => inspectRequest({ target, userAgent }).findings.map((f) => f.category);
 
@@ -51,4 +53,27 @@ test('header and framework attacks: Shellshock, log4j lookups (obfuscated), OGNL
   t.deepEqual(find({ target: '/login.action', referer: '%{(#_memberAccess=@ognl.OgnlContext@DEFAULT_MEMBER_ACCESS)}' }), ['code_injection:referer']);
   t.deepEqual(find({ target: '/?class.module.classLoader.resources.context.parent.pipeline.first.pattern=x' }), ['code_injection:query-name']);
   t.true(find({ target: '/index.php?s=/index/\\think\\app/invokefunction&function=call_user_func_array&vars[0]=system&vars[1][]=id' }).includes('code_injection:query:s'));
+});
+
+test('the fast path gives the same answer as the full inspection (benign corpus and plain probes)', (t) => {
+  const reqs = loadBenign().map((l) => parseCombinedLine(l)!);
+  reqs.push(
+    { method: 'GET', target: '/etc/passwd', userAgent: 'x', referer: '-', status: 404 },
+    { method: 'GET', target: '/.git/config', userAgent: 'sqlmap/1.0', referer: '-', status: 404 },
+    { method: 'GET', target: '/ping?ip=whoami', userAgent: '() { :;}; id', referer: '-', status: 200 },
+    { method: 'GET', target: '/WEB-INF/web.xml?a=1', userAgent: 'Nikto', referer: '-', status: 200 },
+    { method: 'GET', target: '/x/0x2e0x2e0x2f0x2e0x2e0x2f', userAgent: 'x', referer: '-', status: 400 },
+  );
+  let fast = 0;
+  for (const r of reqs) {
+    const a = inspectRequest(r);
+    const b = inspectRequestFully(r);
+    if (a.findings.length !== b.findings.length || a.normalised !== b.normalised) {
+      t.fail(`${r.target}: fast ${JSON.stringify(a)} vs full ${JSON.stringify(b)}`);
+      return;
+    }
+    t.deepEqual(a.findings.map((f) => f.category), b.findings.map((f) => f.category), r.target);
+    if (/^[A-Za-z0-9_\-.,~/=&?]*$/.test(r.target)) fast++;
+  }
+  t.true(fast > 5000, `the fast path was exercised (${fast} plain targets)`);
 });

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { CODE_CALL_RE } from '../../../src/detect/web/code.js';
+import { SENSITIVE_GATE, STRONG_GATE } from '../../../src/detect/web/path.js';
 import { UA_RE } from '../../../src/detect/web/scanners.js';
 import { packageRoot } from '../../../src/util/paths.js';
 import { scaled } from '../../helpers/time.js';
@@ -45,7 +46,7 @@ test('the regex collector finds the literals (guards against a parser change mak
 
 test('no regex of the web inspection is vulnerable to catastrophic backtracking (recheck)', (t) => {
   t.timeout(scaled(110_000));
-  const all = [...literals(), { where: 'code.ts CODE_CALL_RE', source: CODE_CALL_RE.source, flags: CODE_CALL_RE.flags }, { where: 'scanners.ts UA_RE', source: UA_RE.source, flags: UA_RE.flags }];
+  const all = [...literals(), { where: 'code.ts CODE_CALL_RE', source: CODE_CALL_RE.source, flags: CODE_CALL_RE.flags }, { where: 'scanners.ts UA_RE', source: UA_RE.source, flags: UA_RE.flags }, { where: 'path.ts SENSITIVE_GATE', source: SENSITIVE_GATE.source, flags: '' }, { where: 'path.ts STRONG_GATE', source: STRONG_GATE.source, flags: '' }];
   const bad: string[] = [];
   for (const r of all) {
     // recheck's own time limit is generous so a loaded machine gives `safe`/`vulnerable`, not `unknown`
