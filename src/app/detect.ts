@@ -2,7 +2,8 @@
  * `gwsec detect lint | test` and `gwsec detect --file LOG` (offline hunting over a log file: the
  * same rules, parsers and engine as the agent; also how tests and benchmarks drive the rules).
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { hostname } from 'node:os';
 import type { Alert } from '../model/alert.js';
@@ -12,7 +13,10 @@ import { DetectionEngine, type EngineStats } from '../detect/engine.js';
 import { isHostile } from '../detect/event.js';
 import { formatAlert } from '../detect/format.js';
 import { lineEvent } from '../detect/lines.js';
-import { loadRules, playbookIds, type Rule } from '../detect/load.js';
+import { defaultRulesDir, loadRules, playbookIds, type Rule } from '../detect/load.js';
+import { ruleRegexSites } from '../detect/regexes.js';
+import { parseYaml } from '../policy/yaml.js';
+import { checkRedos, describeRedos } from '../util/redos.js';
 import { runRuleCases } from '../detect/tester.js';
 import { parsers, type LogFormat } from '../parsers/loglines.js';
 import type { Io } from './io.js';
@@ -37,6 +41,17 @@ function tr(lang: 'zh' | 'en', m: { zh: string; en: string }, vars: Record<strin
 
 export function detectLint(o: DetectOptions, io: Io): number {
   const set = loadRules(o.rules, { playbooks: playbookIds() }); // every problem thrown, located: exit 2
+  // Every `matches` pattern checked for catastrophic backtracking (recheck; rules read attacker text).
+  const dir = o.rules ?? defaultRulesDir();
+  const problems: GwsecError[] = [];
+  for (const f of readdirSync(dir).filter((x) => /\.ya?ml$/.test(x) && !/\.cases\.ya?ml$/.test(x)).sort()) {
+    const file = join(dir, f);
+    for (const r of ruleRegexSites(parseYaml(file, readFileSync(file, 'utf8'), 'detect_rule_error'))) {
+      const v = checkRedos(r.source, 'i');
+      if (v.status !== 'safe') problems.push(new GwsecError('detect_regex_redos', `regular expression /${r.source}/i ${describeRedos(v)}`, r.location));
+    }
+  }
+  if (problems.length) throw problems.length === 1 ? problems[0]! : new GwsecErrorList(problems);
   io.out(tr(detectLang(o.lang, io.env), T.lintOk, { n: set.rules.length }) + '\n');
   return 0;
 }

@@ -7,7 +7,7 @@ import test from 'ava';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultPackDir } from '../../src/util/paths.js';
+import { defaultPackDir, packageRoot } from '../../src/util/paths.js';
 import { checkRedos } from '../../src/util/redos.js';
 import { gwsec } from '../helpers/cli.js';
 
@@ -43,4 +43,21 @@ test('policy lint: the shipped pack has no vulnerable regular expression', (t) =
   const r = gwsec(['policy', 'lint']);
   t.is(r.code, 0, r.stderr);
   t.false(r.stderr.includes('policy_regex_redos'));
+});
+
+test('detect lint: a vulnerable `matches` in a detection rule is a located error (rules read attacker-written lines)', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gwsec-redos-rules-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(join(packageRoot(), 'policies', 'detections'), dir, { recursive: true });
+  const file = join(dir, 'webshell-suspicious-request-pattern.yaml');
+  const text = readFileSync(file, 'utf8');
+  const safe = 'ueditor/(?:php|jsp|net|asp|aspx)/upload';
+  t.true(text.includes(safe), 'the shipped rule no longer uses `ueditor/.*/upload`, which recheck found quadratic on url.path');
+  writeFileSync(file, text.replace(safe, 'ueditor/.*/upload'));
+  const line = text.slice(0, text.indexOf(safe)).split('\n').length;
+  const r = gwsec(['detect', 'lint', '--rules', dir]);
+  t.is(r.code, 2, r.stderr);
+  t.regex(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:${line}:\\d+: regular expression .*ueditor/\\.\\*/upload.* can backtrack catastrophically \\(2nd degree polynomial`));
+  t.is(r.stderr.match(/\[detect_regex_redos\]/g)?.length, 1);
+  t.is(gwsec(['detect', 'lint']).code, 0, 'the shipped rules pass');
 });
