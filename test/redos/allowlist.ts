@@ -31,7 +31,6 @@ export const allowedRegexes: AllowedRegex[] = [
   { file: "src/collectors/sshd.ts", source: "line \\d+:|Bad configuration option|bad configuration options|Directive '|No such file or directory", flags: "", found: "timeout", reason: UNDECIDED },
   { file: "src/collectors/sudoers.ts", source: "\\/+$", flags: "", found: "2nd degree polynomial", reason: TRAILING_RUN },
   { file: "src/collectors/web.ts", source: "\\d+\\(([^)]*)\\)", flags: "g", found: "2nd degree polynomial", reason: SEARCH_LINE },
-  { file: "src/detect/web/code.ts", source: "^(?:https?|ftps?):\\/\\/[^?#]{1,400}\\.(?:txt|php\\d?|phtml|inc|sh|pl|py|jsp|asp|aspx|js)(?:[?#]|$)|^\\/\\/\\/?\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\/", flags: "", found: "timeout", reason: UNDECIDED },
   { file: "src/detect/web/code.ts", source: "<script[^>]{0,40}language\\s{0,2}=\\s{0,2}[\"']?php", flags: "", found: "timeout", reason: UNDECIDED },
   { file: "src/detect/web/command.ts", source: "(?:^|[^a-z0-9_$])(system|shell_exec|passthru|popen|proc_open|exec|pcntl_exec|os\\.system|os\\.popen|subprocess\\.\\w+|runtime\\.getruntime\\(\\)\\.exec)\\s{0,4}\\(\\s{0,4}[\"'`$]", flags: "", found: "timeout", reason: UNDECIDED },
   { file: "src/detect/web/html.ts", source: "\\[\\s{0,4}[\"'`][^\"'`\\]]{1,40}[\"'`]\\s{0,4}(?:\\+\\s{0,4}[\"'`][^\"'`\\]]{0,40}[\"'`]\\s{0,4}){0,4}\\]\\s{0,4}[(`]", flags: "", found: "timeout", reason: UNDECIDED },
