@@ -117,11 +117,27 @@ export async function run(out: (s: string) => void = (s) => process.stdout.write
   out(`| **all** | ${n} | ${pct(ours, n)} | ${pct(base, n)} | ${(ours / Math.max(1, base)).toFixed(1)}× |\n`);
   out(`| benign lines flagged (FP) | ${q.benign.n} | ${q.benign.ours} (${pct(q.benign.ours, q.benign.n)}) | ${q.benign.base} (${pct(q.benign.base, q.benign.n)}) | |\n\n`);
   const rate = (n: number, ms: number): string => Math.round((n / ms) * 1000).toLocaleString('en');
-  const benignLines = q.lines - q.attackLines;
-  out('throughput (lines/s, parse + normalise + every detector; baseline: its regexes on the raw line):\n');
-  out(`  all ${q.lines} lines: inspectRequest ${rate(q.lines, q.ourMs)}, keyword baseline ${rate(q.lines, q.baseMs)} (ours at ${(q.baseMs / q.ourMs).toFixed(2)}× the baseline's speed)\n`);
-  out(`  benign only:        inspectRequest ${rate(benignLines, q.ourMs - q.ourAttackMs)}, keyword baseline ${rate(benignLines, q.baseMs - q.baseAttackMs)}\n`);
-  out(`  attack lines only:  inspectRequest ${rate(q.attackLines, q.ourAttackMs)}, keyword baseline ${rate(q.attackLines, q.baseAttackMs)}\n\n`);
+  // throughput: best of 3 interleaved passes per set (the machine is shared; the best pass is the code's cost)
+  const attackReqs = attacks.map((a) => a.line);
+  const best = (lines: string[], f: (l: string) => unknown): number => {
+    let b = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const t0 = performance.now();
+      for (const l of lines) f(l);
+      b = Math.min(b, performance.now() - t0);
+    }
+    return b;
+  };
+  const inspectLine = (l: string): unknown => {
+    const r = parseCombinedLine(l);
+    return r ? inspectRequest(r) : undefined;
+  };
+  const tb = { ours: best(benign, inspectLine), base: best(benign, baselineCategories) };
+  const ta = { ours: best(attackReqs, inspectLine), base: best(attackReqs, baselineCategories) };
+  const mb = (lines: string[], ms: number): string => (lines.reduce((a, l) => a + l.length + 1, 0) / 1e6 / (ms / 1000)).toFixed(1);
+  out('throughput (best of 3 passes; ours = parse the line + normalise + every detector; baseline = its 6 regexes on the raw line):\n');
+  out(`  benign lines: inspectRequest ${rate(benign.length, tb.ours)} lines/s (${mb(benign, tb.ours)} MB/s), keyword baseline ${rate(benign.length, tb.base)} lines/s — ours at ${(tb.base / tb.ours).toFixed(2)}× the baseline's speed\n`);
+  out(`  attack lines: inspectRequest ${rate(attackReqs.length, ta.ours)} lines/s, keyword baseline ${rate(attackReqs.length, ta.base)} lines/s — ours at ${(ta.base / ta.ours).toFixed(2)}×\n\n`);
   if (q.benign.oursLines.length) {
     out('false positives:\n');
     for (const l of q.benign.oursLines) out(`  ${l}\n`);
