@@ -120,6 +120,8 @@ export const allowedDynamic: AllowedDynamic[] = [
   { file: 'src/detect/web/code.ts', call: 'new RegExp(`(?:^|[^a-z0-9_$>])(${CODE_FUNCTIONS', reason: 'an alternation of escaped literal function names followed by a bounded \\s{0,n}: no nested quantifier' },
   { file: 'src/detect/web/scanners.ts', call: 'new RegExp(`(?:^|[^a-z0-9])(${SCANNER_AGENTS', reason: 'an alternation of escaped literal scanner tokens with a one-character boundary: no quantifier over user input' },
   { file: 'src/detect/webfields.ts', call: 'new RegExp(SENSITIVE_FILES', reason: 'an alternation of fully escaped literal file names: no quantifier' },
+  { file: 'src/detect/web/path.ts', call: 'new RegExp(SENSITIVE_FILES.map(escapeRe)', reason: 'an alternation of fully escaped literal file names: no quantifier (test/detect/web/redos.test.ts also runs recheck on it)' },
+  { file: 'src/detect/web/path.ts', call: 'new RegExp(STRONG_FILES.map(escapeRe)', reason: 'an alternation of fully escaped literal file names: no quantifier (test/detect/web/redos.test.ts also runs recheck on it)' },
   { file: 'src/engine/operators.ts', call: 'new RegExp(src', reason: 'policy `matches` values: `policy lint` checks every one with recheck (located errors)' },
   { file: 'src/facts/web-admin.ts', call: 'new RegExp(src', reason: 'a host\'s own nginx `location ~` regex, only ever tested against gwsec\'s fixed list of short admin paths (tens of characters), so even a vulnerable one has tiny inputs; a compile error is caught' },
   { file: 'src/inventory/load.ts', call: 'new RegExp(`^${g.replace', reason: '--hosts glob from the operator\'s own command line, matched against host names from their own inventory (not host-controlled)' },
