@@ -137,6 +137,7 @@ export function emit(report: Report, pack: Pack | undefined, o: AuditOptions, io
       verbose: o.verbose,
       checks,
       verdict: { failOn: o.failOn ?? DEFAULT_FAIL_ON, unaudited: failures.unaudited, findings: failures.findings.length },
+      ...(t.path || !io.columns ? {} : { columns: io.columns }),
     });
     if (t.path) writeFileAtomic(t.path, text);
     else io.out(text);

@@ -5,6 +5,8 @@ export interface Io {
   err(text: string): void;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
+  /** the terminal's width when stdout is one (the text report wraps to it; else 80) */
+  columns?: number;
   now(): Date;
 }
 
@@ -13,6 +15,9 @@ export const processIo: Io = {
   err: (t) => process.stderr.write(t),
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),
+  get columns() {
+    return process.stdout.isTTY ? process.stdout.columns : undefined;
+  },
   now: () => new Date(),
 };
 

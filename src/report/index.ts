@@ -17,6 +17,8 @@ export interface FormatOptions {
   checks?: Map<string, Check>;
   /** Why the run exits as it does (`--fail-on`, unaudited hosts), for a closing line. */
   verdict?: Verdict;
+  /** Terminal width for the text report (stdout on a terminal); 80 otherwise. */
+  columns?: number;
 }
 
 export interface Verdict {

@@ -4,6 +4,8 @@ import { translator, type Lang } from '../i18n/index.js';
 import type { Check } from '../model/check.js';
 import type { Bilingual, Severity } from '../model/status.js';
 import type { Verdict } from './index.js';
+import { expectationWords, valueWords } from './expect-words.js';
+import { displayWidth, padDisplay, wrap } from './width.js';
 
 /** This report's own words ({zh, en} as data); `{name}` placeholders. */
 const WORDS: Record<string, Bilingual> = {
@@ -46,11 +48,13 @@ function verdictLine(v: Verdict, lang: Lang): string {
 export interface TextOptions {
   lang: Lang;
   color: boolean;
-  /** Show evidence for passing results too. */
+  /** Show evidence for passing results too, and every evidence leaf in its raw form. */
   verbose?: boolean;
   /** Remediation text per check id, when the pack is at hand. */
   checks?: Map<string, Check>;
   verdict?: Verdict;
+  /** Terminal width to wrap to (default 80: a file, a pipe, a CI log). */
+  columns?: number;
 }
 
 const COLORS: Record<Status, string> = {
@@ -62,19 +66,34 @@ const COLORS: Record<Status, string> = {
   waived: '\x1b[36m',
 };
 
+const MAX_EVIDENCE = 8;
+
 /** Human report: grouped by host, then article; counts by state and, for failures, by severity. */
 export function formatText(report: Report, o: TextOptions): string {
   const tr = translator(o.lang);
+  const width = Math.max(40, o.columns ?? 80);
   const paint = (s: Status, text: string) => (o.color ? `${COLORS[s]}${text}\x1b[0m` : text);
-  const lines: string[] = [tr('report.title', { pack: `${report.pack.id} ${report.pack.version}` }), ''];
+  const lines: string[] = [];
+  /** `text` wrapped to the width: the first line after `lead`, the rest indented by `indent`. */
+  const put = (lead: string, text: string, indent = displayWidth(lead), colour?: Status) => {
+    const parts = wrap(text, width, indent, displayWidth(lead));
+    parts.forEach((part, k) => lines.push((k === 0 ? lead : ' '.repeat(indent)) + (colour ? paint(colour, part) : part)));
+  };
+  // Columns line up in display width (a Chinese character takes two).
+  const statusW = Math.max(...STATUSES.map((st) => displayWidth(tr(`status.${st}`))));
+  const sevW = Math.max(...SEVERITIES.map((sv) => displayWidth(tr(`severity.${sv}`))));
+  const detail = 4 + statusW + 1 + sevW + 1;
+
+  put('', tr('report.title', { pack: `${report.pack.id} ${report.pack.version}` }));
+  lines.push('');
   if (report.merge?.partial) {
-    lines.push(paint('error', word('merge.partial', o.lang, { shards: report.merge.shards.map((s) => `${s.index}/${report.merge!.count}`).join(', ') || '-' })));
-    for (const p of report.merge.problems ?? []) lines.push(`  ${p}`);
+    put('', word('merge.partial', o.lang, { shards: report.merge.shards.map((x) => `${x.index}/${report.merge!.count}`).join(', ') || '-' }), 0, 'error');
+    for (const p of report.merge.problems ?? []) put('  ', p);
     lines.push('');
   }
   if (report.acceptedHostKeys?.length) {
     // Trust on first use is only as good as the out-of-band check that follows it.
-    lines.push(paint('manual', word('keys.accepted', o.lang, { n: report.acceptedHostKeys.length })));
+    put('', word('keys.accepted', o.lang, { n: report.acceptedHostKeys.length }), 0, 'manual');
     for (const k of report.acceptedHostKeys) lines.push(`  ${k.host}  ${k.type}  ${k.fingerprint}`);
     lines.push('');
   }
@@ -82,58 +101,82 @@ export function formatText(report: Report, o: TextOptions): string {
   for (const r of report.results) groups.set(r.host, [...(groups.get(r.host) ?? []), r]);
   for (const [host, results] of groups) {
     const h = report.hosts.find((x) => x.name === host);
-    lines.push(
-      host === '*'
-        ? tr('report.fleet')
-        : tr('report.host', { host, transport: h?.transport ?? '?', platform: h?.platform.pretty ?? h?.platform.os ?? '?', ms: h?.durationMs ?? 0 }),
-    );
+    put('', host === '*' ? tr('report.fleet') : tr('report.host', { host, transport: h?.transport ?? '?', platform: h?.platform.pretty ?? h?.platform.os ?? '?', ms: h?.durationMs ?? 0 }), 2);
     if (h?.error) {
       // Nothing was collected: one line with the reason, not one ERROR line per check.
       const colon = o.lang === 'zh' ? '：' : ': ';
       const n = results.filter((r) => r.status === 'error').length;
-      lines.push(`  ${paint('error', `${word(`host.${h.status ?? 'collection_failed'}`, o.lang)}${colon}${h.error.message}`)} ${word('host.notEvaluated', o.lang, { n })}`, '');
+      put('  ', `${word(`host.${h.status ?? 'collection_failed'}`, o.lang)}${colon}${h.error.message} ${word('host.notEvaluated', o.lang, { n })}`, 4, 'error');
+      lines.push('');
       continue;
     }
-    for (const n of h?.notices ?? []) lines.push(`  ${paint('manual', n)}`);
+    for (const n of h?.notices ?? []) put('  ', n, 4, 'manual');
     const byArticle = new Map<string, Result[]>();
     for (const r of results) byArticle.set(r.article, [...(byArticle.get(r.article) ?? []), r]);
     const articles = [...byArticle.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     for (const a of articles) {
       lines.push(`  ${tr('report.article', { article: a })}`);
       for (const r of byArticle.get(a)!) {
-        const label = tr(`status.${r.status}`).padEnd(o.lang === 'zh' ? 4 : 7);
-        const sev = tr(`severity.${r.severity}`);
-        lines.push(`    ${paint(r.status, label)} ${sev.padEnd(o.lang === 'zh' ? 2 : 8)} ${r.check}  ${r.title[o.lang]}`);
+        const lead = `    ${paint(r.status, padDisplay(tr(`status.${r.status}`), statusW))} ${padDisplay(tr(`severity.${r.severity}`), sevW)} `;
+        put(lead, `${r.check}  ${r.title[o.lang]}`, detail);
         if ((r.status !== 'pass' && r.status !== 'not_applicable') || o.verbose) {
           // For a finding, the leaves that decided it; passing leaves only add noise (JSON keeps all).
           const decisive = o.verbose ? r.evidence : r.evidence.filter((e) => e.status !== 'pass');
           const shown = decisive.length ? decisive : r.evidence;
-          for (const e of shown.slice(0, 8)) lines.push(`           ${formatEvidence(e, tr)}`);
-          if (shown.length > 8) lines.push(`           … +${shown.length - 8}`);
+          for (const e of shown.slice(0, MAX_EVIDENCE)) put(' '.repeat(detail), o.verbose ? rawEvidence(e, tr) : evidenceWords(e, o.lang), detail + 2);
+          if (shown.length > MAX_EVIDENCE) lines.push(`${' '.repeat(detail)}… +${shown.length - MAX_EVIDENCE}`);
+        } else if (r.status === 'not_applicable') {
+          // why it does not apply, when a check says so (e.g. nothing to geolocate)
+          const why = r.evidence.find((e) => e.message)?.message;
+          if (why) put(' '.repeat(detail), inLang(why, o.lang), detail + 2);
         }
         const fix = o.checks?.get(r.check)?.remediation[o.lang];
-        if (r.status === 'fail' && fix) lines.push(`           ${tr('report.remediation')}: ${fix.trim().split('\n')[0]}`);
+        if (r.status === 'fail' && fix) put(' '.repeat(detail), `${tr('report.remediation')}${o.lang === 'zh' ? '：' : ': '}${o.verbose ? fix.trim() : firstSentence(fix)}`, detail + 2);
       }
     }
     lines.push('');
   }
-  lines.push(`${tr('report.summary')}: ${STATUSES.map((s) => `${paint(s, tr(`status.${s}`))} ${report.summary[s]}`).join('  ')}`);
+  put('', `${tr('report.summary')}: ${STATUSES.map((st) => `${paint(st, tr(`status.${st}`))} ${report.summary[st]}`).join('  ')}`);
   const failing = report.results.filter((r) => r.status === 'fail');
-  const bySev = SEVERITIES.map((s) => [s, failing.filter((r) => r.severity === s).length] as const).filter(([, n]) => n > 0);
-  lines.push(`${tr('report.failuresBySeverity')}: ${bySev.length ? bySev.map(([s, n]) => `${tr(`severity.${s}`)} ${n}`).join('  ') : tr('report.none')}`);
-  if (o.verdict) lines.push(verdictLine(o.verdict, o.lang));
+  const bySev = SEVERITIES.map((sv) => [sv, failing.filter((r) => r.severity === sv).length] as const).filter(([, n]) => n > 0);
+  put('', `${tr('report.failuresBySeverity')}: ${bySev.length ? bySev.map(([sv, n]) => `${tr(`severity.${sv}`)} ${n}`).join('  ') : tr('report.none')}`);
+  if (o.verdict) put('', verdictLine(o.verdict, o.lang), 2);
   return lines.join('\n') + '\n';
 }
 
-function formatEvidence(e: Evidence, tr: ReturnType<typeof translator>): string {
-  const actual = short(e.actual);
-  const expected = e.op ? ` (${tr('report.expected')} ${e.op} ${short(e.expected)})` : '';
+/** Evidence in words: `fact = value (expected one of: kylin, uos, … (12 in all)) — why [source]`. */
+export function evidenceWords(e: Evidence, lang: Lang): string {
+  const [open, close] = lang === 'zh' ? ['（', '）'] : [' (', ')'];
+  const expected = e.op ? `${open}${expectationWords(e.op, e.expected, lang)}${close}` : '';
+  const msg = e.message ? ` — ${inLang(e.message, lang)}` : '';
   const src = e.source?.length ? ` [${e.source.slice(0, 2).join(', ')}${e.source.length > 2 ? ', …' : ''}]` : '';
-  const msg = e.message ? ` — ${e.message}` : '';
-  return `${e.fact} = ${actual}${expected}${msg}${src}`;
+  return `${e.fact} = ${valueWords(e.actual, lang)}${expected}${msg}${src}`;
 }
 
-function short(v: unknown): string {
-  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'null';
-  return s.length > 120 ? s.slice(0, 117) + '…' : s;
+/** --verbose: the leaf as the engine saw it (operator and JSON values, whole). */
+function rawEvidence(e: Evidence, tr: ReturnType<typeof translator>): string {
+  const expected = e.op ? ` (${tr('report.expected')} ${e.op} ${JSON.stringify(e.expected) ?? 'null'})` : '';
+  const src = e.source?.length ? ` [${e.source.join(', ')}]` : '';
+  const msg = e.message ? ` — ${e.message}` : '';
+  return `${e.fact} = ${JSON.stringify(e.actual) ?? 'null'}${expected}${msg}${src}`;
+}
+
+/** The remediation's first sentence (the whole text is in --verbose, JSON and the pack). */
+function firstSentence(text: string): string {
+  const t = text.trim().replace(/\s*\n\s*/g, ' ');
+  const m = /^.+?(?:。|[.!?](?=\s+[A-Z(]))/u.exec(t);
+  return (m ? m[0] : t).trim();
+}
+
+/** Messages carry `English / 中文`: show the reader's half (both when they cannot be told apart). */
+export function inLang(message: string, lang: Lang): string {
+  const i = message.lastIndexOf(' / ');
+  if (i < 0) return message;
+  const en = message.slice(0, i);
+  const zh = message.slice(i + 3);
+  const cjk = /[\u4e00-\u9fff]/;
+  if (!cjk.test(zh) || cjk.test(en)) return message;
+  if (lang === 'en') return en;
+  // an error (`code: detail`) keeps its technical detail after the Chinese words
+  return /^[a-z_]+: /.test(en) ? `${zh}（${en}）` : zh;
 }
