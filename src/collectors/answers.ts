@@ -3,7 +3,8 @@ import type { CmdResult, CollectorOutput, FileContent } from './types.js';
 
 /** What a host answered to every request of a collection run, however it was obtained. */
 export interface FileAnswer {
-  status: 'ok' | 'absent' | 'denied';
+  /** `special`: not a regular file (a FIFO, device or socket), never opened: reading one could block or never end. */
+  status: 'ok' | 'absent' | 'denied' | 'special';
   content: string;
   truncated: boolean;
 }
@@ -33,6 +34,7 @@ export function outputFor(answers: RawAnswers, sources: Set<string>, transportId
     paths.flatMap((p) => {
       const f = file(p);
       if (f.status === 'denied') throw new CollectError('permission_denied', `${p}: permission denied`);
+      if (f.status === 'special') throw special(p);
       if (f.status !== 'ok') return [];
       sources.add(`file: ${p}`);
       return [{ path: p, content: f.content, truncated: f.truncated }];
@@ -55,6 +57,7 @@ export function outputFor(answers: RawAnswers, sources: Set<string>, transportId
       const f = file(path);
       if (f.status === 'absent') return null;
       if (f.status === 'denied') throw new CollectError('permission_denied', `${path}: permission denied`);
+      if (f.status === 'special') throw special(path);
       sources.add(`file: ${path}`);
       return f.content;
     },
@@ -69,4 +72,9 @@ export function outputFor(answers: RawAnswers, sources: Set<string>, transportId
       return contents(paths);
     },
   };
+}
+
+/** A trap (a FIFO where a config file should be, a link to /dev/zero): only the facts that need it fail, naming it. */
+function special(path: string): CollectError {
+  return new CollectError('unsafe_file', `${path}: not a regular file (a FIFO, device or socket); not read`);
 }

@@ -25,6 +25,7 @@ const STDERR_MAX = 65536;
  * stderr in $T/e.n). Bodies stop at MAX bytes exactly; stderr is framed only when non-empty.
  */
 const FLUSH_AWK = [
+  'BEGIN { B = T "/big"; while ((getline line < B) > 0) big[line] = 1; close(B) }',
   'function body(f, max,   n, r, line) {',
   '  n = 0',
   '  while ((r = (getline line < f)) > 0) {',
@@ -33,8 +34,19 @@ const FLUSH_AWK = [
   '  }',
   '  close(f); return r',
   '}',
+  // a file larger than MAX: its first MAX bytes through head -c (under timeout when there is one)
+  'function bigbody(f, max,   c, n, r, line) {',
+  '  if (index(f, "\\047") > 0) return -2',
+  '  c = (TO == 1 ? "timeout -k 2 20 " : "") "head -c " max " -- \\047" f "\\047"',
+  '  n = 0',
+  '  while ((r = ((c | getline line))) > 0) {',
+  '    if (n + length(line) + 1 > max) { printf "%s", substr(line, 1, max - n); break }',
+  '    n += length(line) + 1; print line',
+  '  }',
+  '  close(c); return r',
+  '}',
   '{ k = substr($0, 1, 1); rest = substr($0, 3); t = index(rest, "\\t"); a = substr(rest, 1, t - 1); rest = substr(rest, t + 1) }',
-  'k == "f" { printf "%s BEGIN %s\\n", M, rest; r = body(a, MAX); printf "\\n%s END %s rc=%d\\n", M, rest, (r < 0 ? 13 : 0); next }',
+  'k == "f" { printf "%s BEGIN %s\\n", M, rest; r = (a in big) ? bigbody(a, MAX) : body(a, MAX); printf "\\n%s END %s rc=%d\\n", M, rest, (r == -2 ? 20 : r < 0 ? 13 : 0); next }',
   'k == "c" { t = index(rest, "\\t"); rc = substr(rest, 1, t - 1); id = substr(rest, t + 1)',
   '  printf "%s BEGIN %s\\n", M, id; body(T "/o." a, MAX); printf "\\n%s END %s rc=%s\\n", M, id, rc',
   '  e = T "/e." a; if ((getline line < e) > 0) { close(e); printf "%s BEGIN %s#err\\n", M, id; body(e, EMAX); printf "\\n%s END %s#err rc=0\\n", M, id } else close(e) }',
@@ -91,28 +103,46 @@ export function buildScript(requests: Request[], opts: { maxBytes?: number; cmdT
     // Framing costs no process per answer: commands write to files in $T (bounded by ulimit -f), files
     // are only listed, and ONE awk frames everything at the end (gw_flush).
     `FB=$(( MAX / 512 + 8 )); EMAX=${STDERR_MAX}; N=0`,
+    "NL='\n'; TAB='\t'", // a real newline and tab, without a process
     'gw_end() { printf \'\\n%s END %s rc=%s\\n\' "$M" "$1" "$2"; }',
-    // gw_cmd ID SCRIPT TIMEOUT: a subshell (a fork, no exec), so `exit` in a snippet ends only the snippet.
+    // gw_cmd ID SCRIPT TIMEOUT: each command under its own time limit where `timeout` exists (a `sh`
+    // that sources the helpers from $T/p, so `exit` in a snippet ends only the snippet, and timeout
+    // kills the command's whole process group: an `sshd -T` blocked on a FIFO in sshd_config.d ends
+    // as exit 124 for that command alone). Without `timeout`, a subshell as before (a fork, no exec).
     'gw_cmd() {',
     '  N=$((N + 1)); GW_TO=$3',
-    '  ( ulimit -f "$FB" 2>/dev/null; eval "$2" ) >"$T/o.$N" 2>"$T/e.$N" </dev/null',
+    '  if [ "$HAVE_TIMEOUT" = 1 ]; then',
+    '    GW_TO=$3 timeout -k 2 "$3" sh -c \'. "$T/p"; ulimit -f "$FB" 2>/dev/null; eval "$1"\' gw "$2" >"$T/o.$N" 2>"$T/e.$N" </dev/null',
+    '  else ( ulimit -f "$FB" 2>/dev/null; eval "$2" ) >"$T/o.$N" 2>"$T/e.$N" </dev/null; fi',
     '  printf \'c\\t%s\\t%s\\t%s\\n\' "$N" "$?" "$1" >>"$T/l"',
     '}',
     // gw_file ID PATH: status by shell builtins now (rc 0 read, 2 absent, 13 unreadable, 21 a
-    // directory); readable files are framed by gw_flush.
+    // directory, 20 not a regular file: a FIFO, device or socket is never opened, since reading one can
+    // block forever or never end; a path with a newline or tab could forge the list: refused, 22);
+    // readable regular files are framed by gw_flush.
     'gw_mark() { printf \'%s BEGIN %s\\n\' "$M" "$1"; gw_end "$1" "$2"; }',
     'gw_file() {',
+    '  case "$2" in *"$NL"*|*"$TAB"*) gw_mark "$1" 22; return;; esac',
     '  if [ -d "$2" ]; then gw_mark "$1" 21',
     '  elif [ ! -e "$2" ]; then gw_mark "$1" 2',
+    '  elif [ ! -f "$2" ]; then gw_mark "$1" 20',
     '  elif [ ! -r "$2" ]; then gw_mark "$1" 13',
     '  elif [ ! -s "$2" ]; then gw_mark "$1" 0',
     '  else printf \'f\\t%s\\t%s\\n\' "$2" "$1" >>"$T/l"; fi',
     '}',
+    // gw_flush: ONE find lists the regular files larger than MAX (a stat each, nothing opened), ONE awk
+    // frames everything; only those big files are read through `head -c MAX` (under timeout), so a
+    // 2 GB file without a newline is never read whole into awk's memory.
     'gw_flush() {',
     '  [ -s "$T/l" ] || return 0',
-    `  awk -v M="$M" -v MAX="$MAX" -v EMAX="$EMAX" -v T="$T" '${FLUSH_AWK}' "$T/l"`,
+    '  set --',
+    '  while IFS="$TAB" read -r k a b; do [ "$k" = f ] && set -- "$@" "$a"; done <"$T/l"',
+    '  : >"$T/big"; [ $# -gt 0 ] && find -L "$@" -prune -type f -size +"$MAX"c -print >"$T/big" 2>/dev/null',
+    `  awk -v M="$M" -v MAX="$MAX" -v EMAX="$EMAX" -v T="$T" -v TO="$HAVE_TIMEOUT" '${FLUSH_AWK}' "$T/l"`,
     '}',
     SNIPPET_PRELUDE,
+    // the helpers again, for the `sh` each command runs in (printf is a builtin: no process)
+    `printf '%s\\n' ${sq(SNIPPET_PRELUDE)} >"$T/p"; export T FB HAVE_TIMEOUT`,
     // gw_tree ID FILE BASE SEDRE FLAGS DEPTH: the file, then every file its include lines name.
     'gw_tree() {',
     '  [ "$6" -gt 8 ] && return 0',
@@ -235,6 +265,6 @@ export function parseSections(stdout: string, marker: string, maxBytes = DEFAULT
 }
 
 function fileAnswer(rc: number, content: string, truncated: boolean) {
-  const status = rc === 0 ? ('ok' as const) : rc === 13 ? ('denied' as const) : ('absent' as const);
+  const status = rc === 0 ? ('ok' as const) : rc === 13 ? ('denied' as const) : rc === 20 || rc === 22 ? ('special' as const) : ('absent' as const);
   return { status, content: status === 'ok' ? content : '', truncated };
 }

@@ -51,7 +51,7 @@ export class GwsecErrorList extends GwsecError {
 
 /** A fact that could not be collected. Stored in facts as `{ error: FactError }`. */
 export interface FactError {
-  code: 'permission_denied' | 'not_found' | 'timeout' | 'command_failed' | 'parse_error' | 'not_recorded' | 'transport_error' | 'unsupported_platform' | 'too_large';
+  code: 'permission_denied' | 'not_found' | 'timeout' | 'command_failed' | 'parse_error' | 'not_recorded' | 'transport_error' | 'unsupported_platform' | 'too_large' | 'unsafe_file';
   message: string;
 }
 
