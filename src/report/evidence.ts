@@ -21,8 +21,30 @@ export function decisiveEvidence(r: Result): Evidence[] {
   return decisive.length ? decisive : r.evidence;
 }
 
-/** Where a finding was read from, when the evidence records a file (`file: /etc/x` or `file: /etc/x:12`). */
+/** A `{file, line}` the collector put in a fact value (sudoers rules, config directives …). */
+function recordedPlace(v: unknown, depth = 0): { path: string; line?: number } | undefined {
+  if (depth > 3 || v === null || typeof v !== 'object') return undefined;
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const p = recordedPlace(x, depth + 1);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  const o = v as { file?: unknown; line?: unknown };
+  if (typeof o.file === 'string' && o.file.startsWith('/')) return { path: o.file, ...(typeof o.line === 'number' && o.line > 0 ? { line: o.line } : {}) };
+  return undefined;
+}
+
+/**
+ * Where a finding was read from: a file and line recorded in the failing fact's value when the
+ * collector keeps one, else the file the evidence source names (`file: /etc/x`, `file: /etc/x:12`).
+ */
 export function fileLocation(r: Result): { path: string; line?: number } | undefined {
+  for (const e of decisiveEvidence(r)) {
+    const p = recordedPlace(e.actual);
+    if (p) return p;
+  }
   for (const e of decisiveEvidence(r)) {
     for (const s of e.source ?? []) {
       const m = /^file: (\/[^\s:]+)(?::(\d+))?$/.exec(s);

@@ -42,6 +42,9 @@ test('covers format: sarif — a real audit validates against the published SARI
   t.deepEqual(eol.locations![0]!.physicalLocation?.artifactLocation, { uri: 'etc/os-release', uriBaseId: 'HOSTROOT' });
   t.deepEqual(eol.locations![0]!.logicalLocations, [{ name: 'centos7-web-neglected', kind: 'host' }]);
   t.truthy(run.tool.driver.rules![eol.ruleIndex!]!.help?.text, 'remediation as help');
+  // A config finding whose fact records file and line: the sudoers rule that grants blanket root.
+  const sudo = run.results!.find((r) => r.ruleId === 'a40-8-no-blanket-sudo' && r.properties?.host === 'centos7-web-neglected')!;
+  t.deepEqual(sudo.locations![0]!.physicalLocation, { artifactLocation: { uri: 'etc/sudoers.d/test', uriBaseId: 'HOSTROOT' }, region: { startLine: 1 } });
 });
 
 test('sarif: a recorded line becomes a region; waived results are accepted suppressions that keep their real kind', (t) => {
