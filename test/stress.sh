@@ -56,8 +56,9 @@ for run in $(seq "$RUNS"); do
   npx ava "$@" >"$log" 2>&1
   rc=$?
   secs=$(( $(date +%s) - start ))
-  passed=$(grep -Eo '^ +[0-9]+ tests? passed' "$log" | grep -Eo '[0-9]+' | tail -1)
-  fails=$(grep -Eo '^ +[0-9]+ tests? failed' "$log" | grep -Eo '[0-9]+' | tail -1)
+  # ava prints "N tests passed" only when none failed: count the marks instead
+  passed=$(grep -cE '^ +✔' "$log")
+  fails=$(grep -cE '^ +✘' "$log")
   line="run $run/$RUNS: exit $rc, ${secs} s, ${passed:-0} passed, ${fails:-0} failed"
   summary+=("$line")
   echo "stress: $line"
