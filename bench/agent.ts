@@ -20,7 +20,7 @@ const BIN = join(packageRoot(), 'bin', 'gwsec.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const out = (s: string) => process.stdout.write(s);
 
-function procStatus(pid: number, key: string): number {
+export function procStatus(pid: number, key: string): number {
   try {
     const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : 0;
@@ -38,7 +38,7 @@ function cpuSeconds(pid: number): number {
 }
 
 /** The agent as the installed systemd unit starts it: ExecStart argv and Environment= lines of renderUnit(). */
-function spawnAsUnit(config: string): ChildProcess {
+export function spawnAsUnit(config: string): ChildProcess {
   const { argv, env } = unitLaunch(renderUnit({ node: process.execPath, bin: BIN, config, writable: [] }));
   const childEnv = { ...process.env, ...env };
   delete childEnv.NODE_OPTIONS; // the unit sets none
@@ -51,7 +51,7 @@ function agentConfig(dir: string, log: string): string {
   return f;
 }
 
-function headSeq(stateDir: string): number {
+export function headSeq(stateDir: string): number {
   try {
     return (JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8')) as { archive: { headSeq: number } }).archive.headSeq;
   } catch {
@@ -59,7 +59,7 @@ function headSeq(stateDir: string): number {
   }
 }
 
-function stop(child: ChildProcess): Promise<void> {
+export function stop(child: ChildProcess): Promise<void> {
   return new Promise((r) => {
     if (child.exitCode !== null) return r();
     child.on('exit', () => r());
@@ -83,7 +83,7 @@ async function gwsecIngest(dir: string, log: string, lines: number): Promise<{ s
   return { s, rss };
 }
 
-async function rsyslogIngest(dir: string, log: string, lines: number): Promise<number> {
+export async function rsyslogIngest(dir: string, log: string, lines: number): Promise<number> {
   const outFile = join(dir, 'rsyslog.out');
   const conf = join(dir, 'rsyslog.conf');
   mkdirSync(join(dir, 'rs-work'));
@@ -119,7 +119,7 @@ action(type="omfile" file="${outFile}" template="raw")
   return s;
 }
 
-function generate(log: string, lines: number): number {
+export function generate(log: string, lines: number): number {
   const fd = openSync(log, 'w');
   for (let i = 0; i < lines; i += 10000) writeSync(fd, nginxBatch(i, Math.min(10000, lines - i)).join('\n') + '\n');
   closeSync(fd);

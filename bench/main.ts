@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<void>> = {
   fleet: async () => (await import('./fleet.js')).run(),
   agent: async () => (await import('./agent.js')).run(),
   webattacks: async () => void (await (await import('./webattacks.js')).run()),
+  detect: async () => (await import('./detect.js')).run(),
 };
 
 const name = process.argv[2];

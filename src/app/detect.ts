@@ -4,7 +4,6 @@
  */
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { hostname } from 'node:os';
 import type { Alert } from '../model/alert.js';
 import { GwsecError, GwsecErrorList, formatLocation } from '../model/errors.js';
@@ -112,10 +111,9 @@ export function huntFile(o: HuntOptions, rules?: Rule[]): HuntResult {
   const engine = new DetectionEngine(set, o.host ?? hostname());
   const ctx = { year, notAfter: o.year === undefined ? st.mtime.getTime() : undefined, fallbackTime: st.mtime.getTime(), web: engine.wantsWebInspection };
   const alerts = new Map<string, Alert>();
-  const dec = new StringDecoder('utf8');
   const buf = Buffer.allocUnsafe(CHUNK);
   let format = o.source;
-  let rest = '';
+  let carry = Buffer.alloc(0);
   let lines = 0;
   let bytes = 0;
   let hostile = 0;
@@ -138,17 +136,27 @@ export function huntFile(o: HuntOptions, rules?: Rule[]): HuntResult {
       const n = readSync(fd, buf, 0, CHUNK, null);
       if (n === 0) break;
       bytes += n;
-      const text = rest + dec.write(buf.subarray(0, n));
+      // Decode up to the last newline only (a UTF-8 sequence never contains 0x0a), carry the rest.
+      const chunk = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+      const last = chunk.lastIndexOf(10);
+      if (last < 0) {
+        carry = Buffer.from(chunk);
+        continue;
+      }
+      const text = chunk.toString('utf8', 0, last + 1);
+      carry = Buffer.from(chunk.subarray(last + 1));
       format ??= sniffFormat(text);
       let start = 0;
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
         one(text.slice(start, i));
         start = i + 1;
       }
-      rest = text.slice(start);
     }
-    rest += dec.end();
-    if (rest) one(rest);
+    if (carry.length) {
+      const text = carry.toString('utf8');
+      format ??= sniffFormat(text);
+      one(text);
+    }
   } finally {
     closeSync(fd);
   }

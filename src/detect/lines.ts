@@ -15,20 +15,26 @@ const CLF = /^(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)
 // Dec 10 06:55:46
 const BSD = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)$/;
 
-let lastClf = '';
-let lastClfMs = NaN;
+// Access-log stamps change every second but their minute rarely: the minute's epoch is cached.
+let clfMinute = '';
+let clfMinuteMs = NaN;
 
 /** Epoch ms of a parsed line's stamp, NaN when it has none we can read. */
 export function parseLogTime(s: string | undefined, year: number, notAfter = Infinity): number {
   if (!s) return NaN;
-  if (s === lastClf) return lastClfMs;
+  // 10/Oct/2000:13:55:36 -0700: the minute (first 17 chars) and the zone decide all but the seconds.
+  if (s.length === 26 && s.charCodeAt(2) === 47 /* / */ && s.charCodeAt(20) === 32) {
+    const key = s.slice(0, 17) + s.slice(20);
+    const sec = (s.charCodeAt(18) - 48) * 10 + (s.charCodeAt(19) - 48);
+    if (key === clfMinute && sec >= 0 && sec < 60) return clfMinuteMs + sec * 1000;
+  }
   let m = CLF.exec(s);
   if (m) {
     const off = (Number(m[8]) * 60 + Number(m[9])) * 60_000 * (m[7] === '-' ? -1 : 1);
-    const ms = Date.UTC(Number(m[3]), MONTHS[m[2]!] ?? 0, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) - off;
-    lastClf = s;
-    lastClfMs = ms;
-    return ms;
+    const minute = Date.UTC(Number(m[3]), MONTHS[m[2]!] ?? 0, Number(m[1]), Number(m[4]), Number(m[5])) - off;
+    clfMinute = s.slice(0, 17) + s.slice(20);
+    clfMinuteMs = minute;
+    return minute + Number(m[6]) * 1000;
   }
   m = BSD.exec(s);
   // Classic syslog carries local time without a year: a stamp more than a day after `notAfter`

@@ -27,13 +27,22 @@ function fromInspection(r: WebInspection): WebFields {
   return { categories: [...new Set(r.findings.map((f) => f.category))], transforms: r.transforms, evidence: r.findings.map((f) => f.evidence) };
 }
 
+// The last few user agents (a site's traffic repeats a handful): compared before hashing into the map.
+const recentUa: string[] = ['', '', '', ''];
+const recentF: WebFields[] = [NONE, NONE, NONE, NONE];
+let recentNext = 0;
+
 function uaFields(ua: string): WebFields {
+  for (let i = 0; i < 4; i++) if (recentUa[i] === ua) return recentF[i]!;
   let f = uaCache.get(ua);
   if (!f) {
     f = fromInspection(inspectRequest({ method: 'GET', target: '/', userAgent: ua }));
     if (uaCache.size >= UA_CACHE_MAX) uaCache.clear();
     uaCache.set(ua, f);
   }
+  recentUa[recentNext] = ua;
+  recentF[recentNext] = f;
+  recentNext = (recentNext + 1) & 3;
   return f;
 }
 
