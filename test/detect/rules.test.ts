@@ -125,3 +125,12 @@ test('gwsec detect --file: hostile lines are counted, never printed raw; exit 1 
   t.is(sqli.count, 3);
   t.deepEqual(sqli.refs.map((x) => x.seq), [1, 2, 3]);
 });
+
+test('docs/DETECTIONS.md lists every shipped rule with its article and technique, in zh and en', (t) => {
+  const doc = readFileSync(join(set.dir, '..', '..', 'docs', 'DETECTIONS.md'), 'utf8');
+  const missing = set.rules.filter((r) => {
+    const rows = doc.split('\n').filter((l) => l.startsWith(`| \`${r.id}\` |`));
+    return rows.length !== 2 || !rows.every((l) => l.includes(`| ${r.article} | ${r.technique} | ${r.playbook} |`));
+  });
+  t.deepEqual(missing.map((r) => `docs/DETECTIONS.md: add | \`${r.id}\` | … | ${r.article} | ${r.technique} | ${r.playbook} | to both rule tables`), []);
+});
