@@ -60,12 +60,14 @@ export async function buildCli(argv: string[]): Promise<number> {
     .scriptName('gwsec')
     .version(VERSION)
     .strict()
+    .recommendCommands()
     .demandCommand(1, 'give a command, e.g. gwsec audit --local / 请指定子命令')
     .epilog(EPILOG)
     .option('lang', { type: 'string', choices: ['zh', 'en'], describe: 'output language (default from LANG) / 输出语言', global: true })
     .fail((msg, err) => {
       if (err) throw err;
-      throw new GwsecError('usage_error', msg);
+      // recommendCommands says only "Did you mean X?": name what was typed
+      throw new GwsecError('usage_error', /^Did you mean/.test(msg ?? '') ? `unknown command '${argv[0]}' — ${msg}` : msg);
     })
     .wrap(Math.min(110, process.stdout.columns || 100));
   for (const c of commands) {

@@ -26,7 +26,12 @@ export function targetOptions(y: Argv): Argv {
 export function evalOptions(y: Argv): Argv {
   return y
     .option('pack', { type: 'string', describe: 'policy pack directory (default: the embedded Article 40 pack) / 策略包目录' })
-    .option('check', { type: 'string', array: true, describe: 'only these check ids / 仅运行这些检查项' })
+    .option('check', { type: 'string', array: true, describe: 'only these checks: ids, globs, comma lists (a40-7-*,a41-3-*) / 仅运行这些检查项（可用通配符、逗号分隔）' })
+    .option('skip', { type: 'string', array: true, describe: 'leave these checks out (same syntax as --check) / 跳过这些检查项' })
+    .option('severity', {
+      type: 'string',
+      describe: 'only checks of this severity or above: critical|high|medium|low|info; the others are not collected, evaluated, shown or counted / 仅运行不低于此严重程度的检查项',
+    })
     .option('var', { type: 'string', array: true, describe: 'override a pack variable: NAME=VALUE (JSON or text) / 覆盖策略变量' })
     .option('format', { type: 'string', default: 'text', describe: 'report format: text, json, junit, sarif, html, dengbao, dengbao-html / 报告格式' })
     .option('baseline', { type: 'string', describe: 'an earlier JSON report to compare with (new failures, fixed…; enables --fail-on new) / 基线报告' })
@@ -67,6 +72,8 @@ export function auditOptionsFrom(a: Record<string, unknown>) {
     timeoutS: typeof a.timeout === 'number' ? a.timeout : undefined,
     pack: str(a.pack),
     checks: strs(a.check),
+    skip: strs(a.skip),
+    severity: str(a.severity),
     vars: strs(a.var),
     format: str(a.format) ?? 'text',
     output: str(a.output),

@@ -9,6 +9,7 @@ import { lintPack } from '../policy/lint.js';
 import { collectors, derivers } from '../collectors/index.js';
 import { buildReport, evaluateHosts, gatherAll, type AuditTarget } from '../audit/audit.js';
 import { parseReportTargets, reportFormat, type ReportTarget } from '../report/index.js';
+import { selectChecks, type CheckSelection } from '../audit/select.js';
 import { checkShards, markPartial, packDigest, parseShard, sha256 } from '../audit/shards.js';
 import { DEFAULT_FAIL_ON, exitStatus, parseFailOn, runFailures } from '../audit/fail-on.js';
 import { detectLang, translator } from '../i18n/index.js';
@@ -52,6 +53,9 @@ export interface AuditOptions extends TargetOptions {
   allowExpiredWaivers?: boolean;
   /** `--fail-on`: which findings fail the run (src/audit/fail-on.ts). */
   failOn?: string;
+  /** `--skip` (ids, globs, comma lists) and `--severity` (minimum severity evaluated): src/audit/select.ts */
+  skip?: string[];
+  severity?: string;
   /** merge: accept a missing, duplicated or mismatched shard, marking the fleet results partial */
   partial?: boolean;
 }
@@ -60,16 +64,12 @@ export interface AuditOptions extends TargetOptions {
 const allIds = new WeakMap<Pack, string[]>();
 
 /** Load, validate and lint the pack before any host is touched (exit 2 on any problem). */
-export function preparePack(dir: string | undefined, only?: string[]): Pack {
+export function preparePack(dir: string | undefined, sel: CheckSelection = {}): Pack {
   const pack = loadPack(dir ?? defaultPackDir(), { cases: false });
   allIds.set(pack, pack.checks.map((c) => c.id));
   const problems = lintPack(pack, collectors, derivers);
   if (problems.length) throw problems.length === 1 ? problems[0]! : new GwsecErrorList(problems);
-  if (only?.length) {
-    const unknown = only.filter((id) => !pack.checks.some((c) => c.id === id));
-    if (unknown.length) throw new GwsecError('usage_error', `unknown check id(s): ${unknown.join(', ')}`);
-    pack.checks = pack.checks.filter((c) => only.includes(c.id));
-  }
+  pack.checks = selectChecks(pack.checks, sel);
   return pack;
 }
 
@@ -86,7 +86,7 @@ async function prepare(o: AuditOptions, io: Io): Promise<{ pack: Pack; inventory
   const baseline = readBaseline(o.baseline);
   parseFailOn(o.failOn, baseline); // a bad threshold is a usage error before any host is touched
   reportTargets(o);
-  const pack = preparePack(o.pack, o.checks);
+  const pack = preparePack(o.pack, { check: o.checks, skip: o.skip, severity: o.severity });
   const cliVars = parseVarOverrides(o.vars);
   resolveVariables(pack, cliVars);
   const inventory = o.inventory ? await loadInventory(o.inventory) : undefined;
@@ -195,7 +195,7 @@ export async function factsRun(o: AuditOptions & { save?: string }, io: Io): Pro
 
 export async function evaluateRun(o: AuditOptions & { files: string[] }, io: Io): Promise<number> {
   reportTargets(o);
-  const pack = preparePack(o.pack, o.checks);
+  const pack = preparePack(o.pack, { check: o.checks, skip: o.skip, severity: o.severity });
   const cliVars = parseVarOverrides(o.vars);
   const waivers = loadWaiverFile(o.waivers, allIds.get(pack) ?? [], io.now(), o.allowExpiredWaivers);
   const baseline = readBaseline(o.baseline);
@@ -211,7 +211,7 @@ export async function evaluateRun(o: AuditOptions & { files: string[] }, io: Io)
  */
 export async function mergeRun(o: AuditOptions & { files: string[] }, io: Io): Promise<number> {
   reportTargets(o);
-  const pack = preparePack(o.pack, o.checks);
+  const pack = preparePack(o.pack, { check: o.checks, skip: o.skip, severity: o.severity });
   const cliVars = parseVarOverrides(o.vars);
   const given = o.files.map((file) => ({ file, report: readJson<Report>(file, (d) => d?.schemaVersion === 1 && Array.isArray(d.results), 'a gwsec JSON report') }));
   // A complete set of shards of one audit, or --partial: fleet checks must not judge half a fleet unawares.
