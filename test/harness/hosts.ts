@@ -54,6 +54,11 @@ export interface TestHostSpec {
    * machine has its own; two hosts given the same one are one machine to Article 40(五).
    */
   machineId?: string;
+  /**
+   * adds what a fixture folder cannot hold (a FIFO, a link to /dev/zero, a 2 GB sparse file) to this
+   * host's layers before they are mounted: `layer` holds etc/ (+ usr/, var/), shadowing the real ones
+   */
+  prepare?: (layer: string) => void;
   /** inventory metadata; default from the fixture's host.yaml, else [frontend] / null */
   roles?: string[];
   tags?: string[];
@@ -432,6 +437,7 @@ class Fleet implements TestFleet {
     // a fleet host's name stands for its address (known before any host starts)
     const extra = Object.entries(spec.etcHosts ?? {}).map(([n, a]) => `${this.index.has(a) ? this.net!.address(this.index.get(a)!) : a} ${n}`);
     if (extra.length) writeFileSync(join(etc, 'hosts'), base('hosts').replace(/\n?$/, '\n') + extra.join('\n') + '\n');
+    spec.prepare?.(layer);
     // everything in the layers belongs to root, whoever checked the fixtures out
     spawnSync('chown', ['-R', '0:0', layer]);
   }
