@@ -10,6 +10,7 @@ import { IncidentStore } from '../../src/incident/store.js';
 import { resumeCommand } from '../../src/playbook/app.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { BIN, gwsec } from '../helpers/cli.js';
+import { waitUntil } from '../helpers/time.js';
 import { tmuxRun } from '../helpers/tmux.js';
 import { tempDir } from '../playbook/helpers.js';
 
@@ -116,8 +117,6 @@ test('the resume command carries everything a resume needs, quoted for the shell
   t.is(resumeCommand({ local: true }, '/x', 'DRILL-20251103-140500-a1b2'), 'gwsec playbook resume DRILL-20251103-140500-a1b2 --incidents /x --local');
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 test('Ctrl+C at a prompt exits 130 and prints a resume command that works exactly as printed', async (t) => {
   const dir = await tempDir(t, 'gwsec-ctrlc-');
   const inc = join(dir, 'my incidents');
@@ -137,18 +136,14 @@ steps:
   const env = `PATH=${join(dir, 'bin')}:$PATH LANG=C`;
   const { screen, keys } = tmuxRun(t, 'ctrlc', `cd ${dir} && ${env} gwsec playbook run ctrlc.yaml --incidents '${inc}' --unit U --operator-class other --lang en --responder r1; echo EXIT=$? > exit1; sleep 60`);
   const waitFor = async (re: RegExp): Promise<string> => {
-    for (let i = 0; i < 400; i++) {
-      const s = screen();
-      if (re.test(s)) return s;
-      await sleep(50);
-    }
+    if (await waitUntil(() => re.test(screen()), 20000)) return screen();
     throw new Error(`timed out waiting for ${re}; screen:\n${screen()}`);
   };
   await waitFor(/First step done/);
   keys('y', 'Enter');
   await waitFor(/Second step done/);
   keys('C-c');
-  for (let i = 0; i < 400 && !existsSync(join(dir, 'exit1')); i++) await sleep(50);
+  await waitUntil(() => existsSync(join(dir, 'exit1')), 20000);
   t.is((await readFile(join(dir, 'exit1'), 'utf8')).trim(), 'EXIT=130');
   const text = screen().replace(/\n/g, '');
   const hint = /continue with: (gwsec playbook resume \S+ --incidents '[^']+' --responder r1)/.exec(text);
@@ -156,10 +151,10 @@ steps:
   t.true(hint![1]!.includes(`--incidents '${inc}'`));
   // Run the printed command verbatim in a fresh terminal: it resumes at step two and finishes.
   const second = tmuxRun(t, 'ctrlc2', `cd / && ${env} ${hint![1]} --lang en; echo EXIT=$? > '${join(dir, 'exit2')}'`);
-  for (let i = 0; i < 400 && !/Second step done/.test(second.screen()); i++) await sleep(50);
+  await waitUntil(() => /Second step done/.test(second.screen()), 20000);
   t.notRegex(second.screen(), /First step done/);
   second.keys('y', 'Enter');
-  for (let i = 0; i < 400 && !existsSync(join(dir, 'exit2')); i++) await sleep(50);
+  await waitUntil(() => existsSync(join(dir, 'exit2')), 20000);
   t.is((await readFile(join(dir, 'exit2'), 'utf8')).trim(), 'EXIT=0');
   const [s] = await new IncidentStore(inc).list();
   t.is(s!.finished, 'success');
