@@ -139,11 +139,12 @@ steps:
     if (await waitUntil(() => re.test(screen()), 20000)) return screen();
     throw new Error(`timed out waiting for ${re}; screen:\n${screen()}`);
   };
-  await waitFor(/First step done/);
+  // The prompt itself (not the step header printed before it): Ctrl+C goes to the question.
+  await waitFor(/First step done \(Y\/n\)/);
   keys('y', 'Enter');
-  await waitFor(/Second step done/);
+  await waitFor(/Second step done \(Y\/n\)/);
   keys('C-c');
-  await waitUntil(() => existsSync(join(dir, 'exit1')), 20000);
+  if (!(await waitUntil(() => existsSync(join(dir, 'exit1')), 20000))) t.fail(`no exit after Ctrl+C; screen:\n${screen()}`);
   t.is((await readFile(join(dir, 'exit1'), 'utf8')).trim(), 'EXIT=130');
   const text = screen().replace(/\n/g, '');
   const hint = /continue with: (gwsec playbook resume \S+ --incidents '[^']+' --responder r1)/.exec(text);
@@ -151,7 +152,7 @@ steps:
   t.true(hint![1]!.includes(`--incidents '${inc}'`));
   // Run the printed command verbatim in a fresh terminal: it resumes at step two and finishes.
   const second = tmuxRun(t, 'ctrlc2', `cd / && ${env} ${hint![1]} --lang en; echo EXIT=$? > '${join(dir, 'exit2')}'`);
-  await waitUntil(() => /Second step done/.test(second.screen()), 20000);
+  await waitUntil(() => /Second step done \(Y\/n\)/.test(second.screen()), 20000);
   t.notRegex(second.screen(), /First step done/);
   second.keys('y', 'Enter');
   await waitUntil(() => existsSync(join(dir, 'exit2')), 20000);
