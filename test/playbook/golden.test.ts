@@ -91,3 +91,22 @@ for (const lang of ['zh', 'en'] as const) {
     await compare(t, store, id, 'shutdown', lang);
   });
 }
+
+test('an English-locale run without a title of its own: the zh report is titled in Chinese, the en one in English', async (t) => {
+  const { playbookRun } = await import('../../src/playbook/app.js');
+  const { captureIo, runOptions } = await import('./helpers.js');
+  const dir = await tempDir(t);
+  const text = (await readFile(drillFile('web-defacement'), 'utf8')).replace(/^ {2}title: .*\n/m, '');
+  t.notRegex(text, /^ {2}title:/m);
+  await writeFile(join(dir, 'answers.yaml'), text);
+  const io = captureIo();
+  t.is(await playbookRun(runOptions({ ref: 'web-defacement', answers: join(dir, 'answers.yaml'), incidents: join(dir, 'inc'), lang: 'en' }), io), 0, io.stdout.join('').slice(-1500));
+  const store = new IncidentStore(join(dir, 'inc'));
+  const [s] = await store.list();
+  t.is(s!.title, 'Website defacement response', 'shown in the language of the run');
+  const zh = await readFile(join(store.reportsDir(s!.id), 'initial-v1.zh.md'), 'utf8');
+  t.regex(zh, /^# 【演练】网络安全事件初次报告：网页篡改处置$/m);
+  t.notRegex(zh, /Website defacement response/);
+  const en = await writeReport(store, s!.id, { kind: 'initial', lang: 'en', formats: ['md'], now: new Date() });
+  t.regex(en.texts[0]!, /^# \[DRILL\] Network security incident — initial report: Website defacement response$/m);
+});
