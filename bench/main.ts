@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<void>> = {
   agent: async () => (await import('./agent.js')).run(),
   webattacks: async () => void (await (await import('./webattacks.js')).run()),
   detect: async () => (await import('./detect.js')).run(),
+  collector: async () => (await import('./collector.js')).run(),
 };
 
 const name = process.argv[2];

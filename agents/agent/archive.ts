@@ -3,7 +3,7 @@ import type { Events } from './events.js';
 import type { LineRecord, Sink } from './pipeline.js';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Journal, prune } from '../../src/journal/index.js';
+import { Journal, prune, type Checkpoint } from '../../src/journal/index.js';
 import { ANCHORS } from '../../src/journal/files.js';
 import { loadOrCreateKey } from './key.js';
 
@@ -14,6 +14,8 @@ import { loadOrCreateKey } from './key.js';
 export class ArchiveSink implements Sink {
   readonly name = 'archive';
   private journal?: Journal;
+  /** The last checkpoint in full (the event below shortens the signature): what the reporter ships. */
+  lastCheckpoint?: Checkpoint;
 
   constructor(
     private readonly cfg: AgentConfig,
@@ -88,7 +90,8 @@ export class ArchiveSink implements Sink {
 
   async checkpoint(): Promise<Record<string, string | number>> {
     if (!this.journal) throw Object.assign(new Error('archive is not open'), { code: 'ECLOSED' });
-    const cp = (await this.journal.checkpoint()) as unknown as Record<string, unknown>;
+    this.lastCheckpoint = await this.journal.checkpoint();
+    const cp = this.lastCheckpoint as unknown as Record<string, unknown>;
     const out: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(cp ?? {})) if (typeof v === 'string' || typeof v === 'number') out[k] = k === 'signature' ? String(v).slice(0, 16) : v;
     return out;

@@ -73,6 +73,8 @@ const configSchema = object({
   log_level: optional(oneOf(['error', 'warn', 'info', 'debug'] as const), 'info'),
   /** The agent's SM2 key pair (PEM) signing checkpoints; generated in state_dir when absent. */
   key: optional(object({ private: str(), public: str() })),
+  /** Reporting to a collector (after `gwsec agent enrol`): the outbox's bound on disk, health interval. */
+  collector: optional(object({ outbox_max_bytes: optional(num({ int: true, min: 65536 }), 64 * 1024 * 1024), health_interval_s: optional(num({ min: 0.1 }), 30) })),
   sources: array(byType({ file: fileSource, journald: journaldSource }), { min: 1 }),
   detections: optional(detections),
 });

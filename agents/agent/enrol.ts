@@ -51,9 +51,10 @@ export function loadEnrolment(dir: string): { enrolment: Enrolment; key: string;
 const servername = (host: string) => (/^[\d.]+$/.test(host) || host.includes(':') ? undefined : host);
 
 /** Enrol with the first endpoint that answers; writes the enrolment into `dir`. */
-export async function enrol(o: { endpoints: Endpoint[]; token: string; name: string; dir: string; sm2PublicKeyPem: string; timeoutMs?: number }): Promise<Enrolment> {
+export async function enrol(o: { endpoints: Endpoint[]; token: string; name: string; dir: string; sm2PublicKeyPem: string; timeoutMs?: number; csr?: { keyPem: string; csrPem: string } }): Promise<Enrolment> {
   const tok = parseToken(o.token);
-  const { keyPem, csrPem } = makeCsr(o.name);
+  // `csr`: the benchmark's 100 simulated agents share one key (each still gets its own certificate).
+  const { keyPem, csrPem } = o.csr ?? makeCsr(o.name);
   let last: Error | undefined;
   for (const ep of o.endpoints) {
     try {

@@ -40,6 +40,13 @@ export const EVENTS = {
   ArchiveVerified: 'info',
   /** The archive failed verification at start: the agent keeps appending, loudly (status flag archive_check). */
   ArchiveVerifyFailed: 'error',
+  // Reporting to the collector (agents/agent/reporter.ts, outbox.ts)
+  CollectorConnected: 'info',
+  CollectorUnavailable: 'warn',
+  ClockSkewFlagged: 'warn',
+  /** The outbox hit its bound: items are counted into a gap (the archive keeps every line). */
+  OutboxGapOpened: 'error',
+  OutboxGapRecorded: 'warn',
 } as const;
 
 export type EventName = keyof typeof EVENTS;

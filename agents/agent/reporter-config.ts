@@ -1,9 +1,27 @@
-/** Where the agent keeps its enrolment and outbox, and the outbox's bound (agent.yaml `collector:`). */
+/** Where the agent keeps its enrolment and outbox, and the reporter built from them (none before enrolment). */
 import { join } from 'node:path';
 import type { AgentConfig } from './config.js';
+import { loadEnrolment } from './enrol.js';
+import { Outbox } from './outbox.js';
+import { Reporter } from './reporter.js';
 
 export const OUTBOX_MAX_BYTES_DEFAULT = 64 << 20;
 
 export function collectorDir(cfg: Pick<AgentConfig, 'state_dir'>): string {
   return join(cfg.state_dir, 'collector');
+}
+
+export function openReporter(cfg: AgentConfig, o: { version: string; emit: (event: string, fields: Record<string, unknown>) => void; now: () => Date }): Reporter | null {
+  const dir = collectorDir(cfg);
+  const en = loadEnrolment(dir);
+  if (!en) return null;
+  const outbox = Outbox.open(join(dir, 'outbox'), {
+    maxBytes: cfg.collector?.outbox_max_bytes ?? OUTBOX_MAX_BYTES_DEFAULT,
+    now: o.now,
+    onGap: (ev, g) => o.emit(ev === 'opened' ? 'OutboxGapOpened' : 'OutboxGapRecorded', { from: g.from, to: g.to, ...g.dropped }),
+  });
+  return new Reporter({
+    outbox, endpoints: en.enrolment.endpoints, creds: { key: en.key, cert: en.cert, ca: en.ca }, version: o.version, archiveDir: cfg.archive.dir, now: o.now, emit: o.emit,
+    healthIntervalMs: (cfg.collector?.health_interval_s ?? 30) * 1000,
+  });
 }

@@ -11,6 +11,7 @@ import { writeStatus, type AgentStatus } from './status.js';
 import { parsers } from './formats/index.js';
 import { VERSION } from '../../src/version.js';
 import { AgentDetection, loadAgentRules } from './detect/index.js';
+import { openReporter } from './reporter-config.js';
 
 export interface RunOptions {
   /** Stop: final snapshot, checkpoint and status, then resolve. */
@@ -53,8 +54,13 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
   let shutDown = false;
   opts.signal?.addEventListener('abort', wake, { once: true });
 
+  let reporter: ReturnType<typeof openReporter> = null;
   try {
     await archive.open();
+    // Enrolled with a collector: checkpoints (and alerts) go out through the on-disk outbox.
+    reporter = openReporter(cfg, { version: VERSION, now, emit: (name, f) => events.emit(name as never, f as never) });
+    reporter?.start();
+    if (detection && reporter) detection.onAlerts = (alerts) => reporter?.alerts(alerts);
     events.emit('AgentStarted', { version: VERSION, pid: process.pid, config: cfg.file, archive: cfg.archive.dir, sources: sources.length });
     let archiveCheck: ArchiveCheck = { state: 'running', startedAt: now().toISOString() };
     // Not awaited: the result lands in the status file; after shutdown it is no longer reported.
@@ -128,6 +134,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
     const checkpoint = async () => {
       try {
         const cp = await archive.checkpoint();
+        if (archive.lastCheckpoint) reporter?.checkpoint(archive.lastCheckpoint);
         lastCheckpointAt = now().toISOString();
         events.emit('CheckpointWritten', cp);
       } catch (e) {
@@ -243,6 +250,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
   } finally {
     shutDown = true;
     await detection?.stop().catch(() => undefined);
+    await reporter?.stop(1000).catch(() => undefined);
     for (const s of sources) await s.stop().catch(() => undefined);
     await archive.close().catch(() => undefined);
     store.close();

@@ -81,8 +81,17 @@ export class CollectorSession {
   /** Resolves when the socket can take more (backpressure for bulk senders). */
   drained(): Promise<void> {
     const sock = this.conn.socket as tls.TLSSocket;
-    if (!sock.writableNeedDrain) return Promise.resolve();
-    return new Promise((r) => sock.once('drain', () => r()));
+    if (!sock.writableNeedDrain || this.failure) return Promise.resolve();
+    // A socket that closes while full never drains: resolve on either.
+    return new Promise((r) => {
+      const done = () => {
+        sock.off('drain', done);
+        sock.off('close', done);
+        r();
+      };
+      sock.once('drain', done);
+      sock.once('close', done);
+    });
   }
 
   private answer(m: CollectorMessage): void {

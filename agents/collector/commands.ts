@@ -6,6 +6,7 @@ import type { Io } from '../../src/app/io.js';
 import { GwsecError } from '../../src/model/errors.js';
 import { SEVERITIES, makeToken, parseTtl, type Severity } from '../../src/protocol/index.js';
 import { writeFileAtomic } from '../../src/util/fs.js';
+import { detectLang } from '../../src/i18n/index.js';
 import { createCa, fingerprint, issueServerCert } from './ca.js';
 import { defaultConfigYaml, loadCollectorConfig } from './config.js';
 import { openStore } from './store/index.js';
@@ -89,7 +90,8 @@ export async function collectorAgents(o: { config: string; format: 'text' | 'jso
   });
 }
 
-export async function collectorAlerts(o: { config: string; since?: string; severity?: string; agent?: string; format: 'text' | 'json' }, io: Io): Promise<number> {
+export async function collectorAlerts(o: { config: string; since?: string; severity?: string; agent?: string; format: 'text' | 'json'; lang?: string }, io: Io): Promise<number> {
+  const lang = detectLang(o.lang, io.env);
   let since: Date | undefined;
   if (o.since) {
     const rel = /^(\d+)([smhd])$/.exec(o.since);
@@ -102,7 +104,7 @@ export async function collectorAlerts(o: { config: string; since?: string; sever
     if (o.format === 'json') io.out(JSON.stringify(rows, null, 2) + '\n');
     else {
       if (!rows.length) io.out('no alerts / 无告警\n');
-      for (const a of rows) io.out(`${a.last_seen}\t${a.severity}\t${a.agent_id}\t${a.rule}\t×${a.count}\t${a.title?.en ?? ''}\n`);
+      for (const a of rows) io.out(`${a.lastSeen}\t${a.severity}\t${a.agent_id}\t${a.rule}\t×${a.count}\t${a.groupKey}\t${a.title[lang]}\n`);
     }
     return 0;
   });

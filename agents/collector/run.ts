@@ -2,11 +2,19 @@
 import type { CollectorConfig } from './config.js';
 import { CollectorServer, type EmitFn } from './server.js';
 import { openStore } from './store/index.js';
+import { buildForwarders } from './forward/index.js';
 
 export async function runCollector(cfg: CollectorConfig, o: { signal: AbortSignal; log: (line: string) => void; onListening?: (port: number) => void }): Promise<void> {
   const emit: EmitFn = (event, fields) => o.log(JSON.stringify({ time: new Date().toISOString(), event, ...fields }));
   const store = await openStore(cfg);
-  const server = new CollectorServer({ cfg, store, emit });
+  const forwarders = buildForwarders(cfg, emit);
+  const server = new CollectorServer({
+    cfg, store, emit,
+    onAlerts: (agent, alerts) => {
+      const tagged = alerts.map((a) => ({ ...a, agent_id: agent.id }));
+      for (const f of forwarders) f.send(tagged);
+    },
+  });
   try {
     const port = await server.listen();
     o.onListening?.(port);
@@ -14,6 +22,7 @@ export async function runCollector(cfg: CollectorConfig, o: { signal: AbortSigna
     emit('CollectorStopping', { connected: server.connected, ...server.counters });
   } finally {
     await server.close();
+    for (const f of forwarders) await f.close().catch(() => undefined);
     await store.close();
   }
 }

@@ -6,13 +6,14 @@ export const collectorCommand: Command = {
   describe: 'central collector: enrol agents, receive alerts and checkpoints, verify archives off-host / 采集中心：注册代理、接收告警与检查点、异地校验归档',
   builder: (y) =>
     y
-      .positional('action', { choices: ['init', 'run', 'token', 'agents', 'alerts', 'revoke', 'verify'] as const, describe: 'init | run | token | agents | alerts | revoke | verify' })
+      .positional('action', { choices: ['init', 'run', 'install', 'token', 'agents', 'alerts', 'revoke', 'verify'] as const, describe: 'init | run | install | token | agents | alerts | revoke | verify' })
       .positional('target', { type: 'string', describe: 'init: DIR; revoke, verify: AGENT (id or name) / 目录或代理' })
       .option('config', { alias: 'c', type: 'string', describe: 'collector.yaml / 采集中心配置文件' })
       .option('name', { type: 'string', describe: 'init: collector name / 采集中心名称' })
       .option('listen', { type: 'string', describe: 'init: HOST:PORT to listen on (default 0.0.0.0:6443) / 监听地址' })
       .option('server-name', { type: 'string', array: true, describe: 'init: names and addresses agents dial (certificate SANs) / 证书名称' })
       .option('ca-from', { type: 'string', describe: 'init: share the CA of an existing collector dir (scale-out) / 共用已有 CA' })
+      .option('unit-dir', { type: 'string', default: '/etc/systemd/system', describe: 'install: where the systemd unit goes / systemd 单元目录' })
       .option('ttl', { type: 'string', describe: 'token: validity, e.g. 30m, 1h (default 1h) / 有效期' })
       .option('since', { type: 'string', describe: 'alerts: since a time or an age (24h) / 起始时间' })
       .option('severity', { type: 'string', choices: ['critical', 'high', 'medium', 'low', 'info'], describe: 'alerts: this severity or worse / 最低级别' })
@@ -37,12 +38,18 @@ export const collectorCommand: Command = {
         return app.collectorInit({ dir: need('target', 'DIR'), name: str(a.name), listen: str(a.listen), serverNames: a['server-name'] as string[] | undefined, caFrom: str(a['ca-from']) }, processIo);
       case 'run':
         return app.collectorRun({ config: need('config', 'FILE') }, processIo);
+      case 'install': {
+        const { installCollector } = await import('../../agents/collector/install.js');
+        const r = installCollector({ config: need('config', 'FILE'), unitDir: str(a['unit-dir']) ?? '/etc/systemd/system' });
+        processIo.out(`unit written: ${r.unitPath}\nnext: systemctl daemon-reload && systemctl enable --now gwsec-collector / 下一步：systemctl daemon-reload && systemctl enable --now gwsec-collector\n`);
+        return 0;
+      }
       case 'token':
         return app.collectorToken({ config: need('config', 'FILE'), ttl: str(a.ttl) }, processIo);
       case 'agents':
         return app.collectorAgents({ config: need('config', 'FILE'), format }, processIo);
       case 'alerts':
-        return app.collectorAlerts({ config: need('config', 'FILE'), since: str(a.since), severity: str(a.severity), agent: str(a.agent), format }, processIo);
+        return app.collectorAlerts({ config: need('config', 'FILE'), since: str(a.since), severity: str(a.severity), agent: str(a.agent), format, lang: str(a.lang) }, processIo);
       case 'revoke':
         return app.collectorRevoke({ config: need('config', 'FILE'), agent: need('target', 'AGENT') }, processIo);
       default: {

@@ -8,6 +8,8 @@
  * collector stores each (agent, id) once and acks ids it already holds, so redelivery is harmless.
  */
 import { z } from 'zod';
+import { MAX_REFS, MAX_SAMPLES, type Alert } from '../model/alert.js';
+import { SEVERITIES, type Severity } from '../model/status.js';
 import { PROTOCOL_VERSION, ProtocolError } from './frame.js';
 
 const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:@-]+$/, 'ids are [A-Za-z0-9._:@-]');
@@ -15,27 +17,33 @@ const isoTime = z.iso.datetime({ offset: true });
 const short = (n = 256) => z.string().max(n);
 const pem = (label: string) =>
   z.string().max(16_384).regex(new RegExp(`^-----BEGIN ${label}-----[\\s\\S]+-----END ${label}-----\\s*$`), `a PEM ${label}`);
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity };
 /** Hostname or agent name: what goes into a certificate's CN. */
 export const agentName = z.string().min(1).max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a host name ([A-Za-z0-9._-])');
 
 /**
- * An alert as the agent reports it. Until the detections issue puts the Alert type in src/model/,
- * this is the contract: identity and counting fields are typed, `details` is a bounded free object.
+ * An alert as the agent reports it: src/model/alert.ts's Alert, every field bounded. The same id
+ * arrives again when the alert grows (count, lastSeen): the collector keeps one alert per id, the
+ * largest count it has seen.
  */
 export const alertSchema = z.strictObject({
   id,
   rule: z.string().min(1).max(128),
+  kind: z.enum(['detection', 'overflow']),
+  title: z.strictObject({ zh: short(512), en: short(512) }),
   severity: z.enum(SEVERITIES),
+  technique: short(32),
+  playbook: short(128),
   host: z.string().min(1).max(253),
-  first_seen: isoTime,
-  last_seen: isoTime,
+  groupKey: short(1024),
+  firstSeen: isoTime,
+  lastSeen: isoTime,
   count: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-  title: z.strictObject({ zh: short(512), en: short(512) }).optional(),
-  details: z.record(z.string().max(64), z.unknown()).optional(),
-});
-export type AlertPayload = z.infer<typeof alertSchema>;
+  samples: z.array(short(8192)).max(MAX_SAMPLES),
+  refs: z.array(z.strictObject({ source: short(128), seq: z.number().int().min(0) })).max(MAX_REFS),
+  evidence: z.record(z.string().max(64), z.union([short(4096), z.number(), z.boolean(), z.array(short(1024)).max(64)])),
+}) satisfies z.ZodType<Alert>;
+export type AlertPayload = Alert;
 
 /** A signed archive checkpoint (src/journal/checkpoint.ts) plus where the archive's head is. */
 export const checkpointSchema = z.strictObject({

@@ -2,7 +2,10 @@ import test from 'ava';
 import { FrameDecoder, ProtocolError, decodeAgentMessage, decodeCollectorMessage, encodeFrame, makeToken, parseToken, parseTtl } from '../../src/protocol/index.js';
 
 const hello = { v: 1, kind: 'hello', version: '0.1.0', time: '2026-12-01T08:00:00.000Z' };
-const alert = { id: 'a-1', rule: 'web-sqli', severity: 'high', host: 'web-01', first_seen: '2026-12-01T08:00:00Z', last_seen: '2026-12-01T08:00:01+08:00', count: 2 };
+const alert = {
+  id: 'a-1', rule: 'web-sqli', kind: 'detection', title: { zh: '注入', en: 'injection' }, severity: 'high', technique: 'T1190', playbook: 'web-attack', host: 'web-01', groupKey: '203.0.113.7',
+  firstSeen: '2026-12-01T08:00:00Z', lastSeen: '2026-12-01T08:00:01+08:00', count: 2, samples: ['GET /'], refs: [{ source: 'nginx', seq: 1 }], evidence: { n: 1 },
+};
 const code = (f: () => unknown) => {
   try {
     f();
@@ -50,11 +53,13 @@ test('malformed, wrong-version and invalid messages get distinct codes', (t) => 
   t.is(bad({ severity: 'urgent' }), 'invalid_message');
   t.is(bad({ count: 0 }), 'invalid_message');
   t.is(bad({ count: 1.5 }), 'invalid_message');
-  t.is(bad({ first_seen: 'yesterday' }), 'invalid_message');
+  t.is(bad({ firstSeen: 'yesterday' }), 'invalid_message');
   t.is(bad({ id: 'has space' }), 'invalid_message');
   t.is(bad({ id: 'x'.repeat(129) }), 'invalid_message');
   t.is(bad({ unknown_field: true }), 'invalid_message');
-  t.is(bad({ title: { zh: '告警', en: 'alert' }, details: { path: '/admin' } }), 'no error');
+  t.is(bad({ evidence: { path: '/admin', list: ['a'] } }), 'no error');
+  t.is(bad({ samples: ['1', '2', '3', '4', '5', '6'] }), 'invalid_message');
+  t.is(bad({ evidence: { nested: { x: 1 } } }), 'invalid_message');
   t.is(code(() => decodeAgentMessage(Buffer.from(JSON.stringify({ v: 1, kind: 'alerts', alerts: [] })))), 'invalid_message');
   t.is(code(() => decodeAgentMessage(Buffer.from(JSON.stringify({ v: 1, kind: 'alerts', alerts: Array(1001).fill(alert) })))), 'invalid_message');
   const cp = { id: 'cp-1', seq: 5, hash: 'a'.repeat(64), time: '2026-12-01T08:00:00Z', key_id: 'k', signature: 'AAAA' };

@@ -87,6 +87,8 @@ export class AgentDetection implements Detector {
   private driftBusy = false;
   private readonly formatOf: Map<string, AgentConfig['sources'][number] extends infer S ? (S extends { format: infer F } ? F : 'syslog') : never>;
   private lastTime = 0;
+  /** Set by the runner when the agent is enrolled: the alerts' latest states go to the collector's outbox. */
+  onAlerts?: (alerts: Alert[]) => void;
 
   constructor(
     private readonly cfg: AgentConfig,
@@ -193,6 +195,11 @@ export class AgentDetection implements Detector {
       this.events.emit('DetectorError', { detector: 'rules', stage: 'store', error_type: (e as NodeJS.ErrnoException).code ?? 'io', message: (e as Error).message });
     }
     this.events.count('AlertsStored', alerts.length);
+    try {
+      this.onAlerts?.(alerts);
+    } catch (e) {
+      this.events.emit('DetectorError', { detector: 'rules', stage: 'outbox', error_type: (e as NodeJS.ErrnoException).code ?? 'io', message: (e as Error).message });
+    }
     this.source.push(alerts.map((a) => JSON.stringify({ type: 'gwsec.alert', alert: a })));
   }
 

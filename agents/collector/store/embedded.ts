@@ -32,7 +32,8 @@ const agentFile = /^[A-Za-z0-9._:@-]+\.json$/;
 
 export class EmbeddedStore implements CollectorStore {
   readonly kind = 'embedded' as const;
-  private readonly keys = new Set<string>();
+  /** (kind, agent, id) → the alert count stored (1 for the other kinds): what makes a put a duplicate. */
+  private readonly keys = new Map<string, number>();
   private pending: Pending | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -46,7 +47,13 @@ export class EmbeddedStore implements CollectorStore {
     for (const d of ['', 'tokens', 'tokens/used', 'agents']) mkdirSync(join(dir, d), { recursive: true, mode: 0o700 });
     const journal = o.readOnly ? null : await Journal.open(join(dir, 'data'), { segmentMaxBytes: 64 << 20 });
     const s = new EmbeddedStore(dir, journal);
-    if (journal) for await (const r of readRecords(join(dir, 'data'))) s.keys.add(keyOf(r.source as Kind, r.line));
+    if (journal) {
+      for await (const r of readRecords(join(dir, 'data'))) {
+        const o = JSON.parse(r.line) as { id: string; agent_id: string; count?: number };
+        const key = `${r.source}\0${o.agent_id}\0${o.id}`;
+        s.keys.set(key, Math.max(s.keys.get(key) ?? 0, o.count ?? 1));
+      }
+    }
     return s;
   }
 
@@ -111,7 +118,7 @@ export class EmbeddedStore implements CollectorStore {
   }
 
   putAlerts(agentId: string, alerts: AlertPayload[], receivedAt: Date): Promise<PutResult> {
-    return this.put('alert', agentId, alerts.map((a) => ({ id: a.id, body: a })), receivedAt);
+    return this.put('alert', agentId, alerts.map((a) => ({ id: a.id, body: a, count: a.count })), receivedAt);
   }
 
   putCheckpoint(agentId: string, cp: CheckpointPayload, signatureOk: boolean, receivedAt: Date): Promise<PutResult> {
@@ -129,10 +136,17 @@ export class EmbeddedStore implements CollectorStore {
   async queryAlerts(q: AlertQuery = {}): Promise<StoredAlert[]> {
     const min = q.severity ? SEVERITY_RANK[q.severity] : 0;
     const since = q.since?.getTime() ?? -Infinity;
-    const out = (await this.scan<StoredAlert>('alert')).filter(
-      (a) => SEVERITY_RANK[a.severity] >= min && Date.parse(a.last_seen) >= since && (q.agent === undefined || a.agent_id === q.agent),
+    // An alert that grew was appended again: the largest count is the alert.
+    const latest = new Map<string, StoredAlert>();
+    for (const a of await this.scan<StoredAlert>('alert')) {
+      const k = `${a.agent_id}\0${a.id}`;
+      const had = latest.get(k);
+      if (!had || a.count > had.count) latest.set(k, a);
+    }
+    const out = [...latest.values()].filter(
+      (a) => SEVERITY_RANK[a.severity] >= min && Date.parse(a.lastSeen) >= since && (q.agent === undefined || a.agent_id === q.agent),
     );
-    out.sort((a, b) => Date.parse(a.first_seen) - Date.parse(b.first_seen) || cmp(a.agent_id, b.agent_id) || cmp(a.id, b.id));
+    out.sort((a, b) => Date.parse(a.firstSeen) - Date.parse(b.firstSeen) || cmp(a.agent_id, b.agent_id) || cmp(a.id, b.id));
     return q.limit !== undefined ? out.slice(0, q.limit) : out;
   }
 
@@ -167,20 +181,22 @@ export class EmbeddedStore implements CollectorStore {
    * Group commit: puts that arrive while an append is being fsync'd share the next append, so 100
    * agents cost one fsync per round, not one each. A put resolves only once its records are durable.
    */
-  private async put(kind: Kind, agentId: string, items: Array<{ id: string; body: object }>, receivedAt: Date): Promise<PutResult> {
+  private async put(kind: Kind, agentId: string, items: Array<{ id: string; body: object; count?: number }>, receivedAt: Date): Promise<PutResult> {
     if (!this.journal) throw new GwsecError('collector_store_error', 'the store was opened read-only');
-    const fresh: string[] = [];
+    const fresh: Array<[string, number | undefined]> = [];
     const storedIds: string[] = [];
     const records: Array<{ source: Kind; line: string }> = [];
     let duplicate = 0;
     for (const it of items) {
       const key = `${kind}\0${agentId}\0${it.id}`;
-      if (this.keys.has(key)) {
+      const had = this.keys.get(key);
+      const count = it.count ?? 1;
+      if (had !== undefined && had >= count) {
         duplicate++;
         continue;
       }
-      this.keys.add(key);
-      fresh.push(key);
+      this.keys.set(key, count);
+      fresh.push([key, had]);
       storedIds.push(it.id);
       records.push({ source: kind, line: JSON.stringify({ ...it.body, agent_id: agentId, received_at: receivedAt.toISOString() }) });
     }
@@ -210,16 +226,14 @@ export class EmbeddedStore implements CollectorStore {
     try {
       await p.done;
     } catch (e) {
-      for (const k of fresh) this.keys.delete(k);
+      for (const [k, had] of fresh) {
+        if (had === undefined) this.keys.delete(k);
+        else this.keys.set(k, had);
+      }
       throw e;
     }
     return { stored: records.length, duplicate, storedIds };
   }
-}
-
-function keyOf(kind: Kind, line: string): string {
-  const o = JSON.parse(line) as { id: string; agent_id: string };
-  return `${kind}\0${o.agent_id}\0${o.id}`;
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

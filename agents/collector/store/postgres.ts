@@ -85,16 +85,22 @@ export class PostgresStore implements CollectorStore {
     await this.pool.query('UPDATE gwsec_agents SET last_seen = $2, skew_ms = $3 WHERE id = $1', [id, at, Math.round(skewMs)]);
   }
 
-  async putAlerts(agentId: string, alerts: AlertPayload[], receivedAt: Date): Promise<PutResult> {
+  async putAlerts(agentId: string, all: AlertPayload[], receivedAt: Date): Promise<PutResult> {
+    // One row per id per statement (ON CONFLICT DO UPDATE cannot touch a row twice): the largest count.
+    const byId = new Map<string, AlertPayload>();
+    for (const a of all) if ((byId.get(a.id)?.count ?? 0) < a.count) byId.set(a.id, a);
+    const alerts = [...byId.values()];
     const r = await this.pool.query(
       `INSERT INTO gwsec_alerts (agent_id, id, severity_rank, first_seen, last_seen, body, received_at)
        SELECT $1, e->>'id', (e->>'rank')::int, (e->>'first_seen')::timestamptz, (e->>'last_seen')::timestamptz, e->'body', $3
        FROM jsonb_array_elements($2::jsonb) AS e
-       ON CONFLICT (agent_id, id) DO NOTHING RETURNING id`,
-      [agentId, JSON.stringify(alerts.map((a) => ({ id: a.id, rank: SEVERITY_RANK[a.severity], first_seen: a.first_seen, last_seen: a.last_seen, body: a }))), receivedAt],
+       ON CONFLICT (agent_id, id) DO UPDATE SET last_seen = EXCLUDED.last_seen, body = EXCLUDED.body, received_at = EXCLUDED.received_at
+         WHERE (gwsec_alerts.body->>'count')::bigint < (EXCLUDED.body->>'count')::bigint
+       RETURNING id`,
+      [agentId, JSON.stringify(alerts.map((a) => ({ id: a.id, rank: SEVERITY_RANK[a.severity], first_seen: a.firstSeen, last_seen: a.lastSeen, body: a }))), receivedAt],
     );
     const storedIds = r.rows.map((row: { id: string }) => row.id);
-    return { stored: storedIds.length, duplicate: alerts.length - storedIds.length, storedIds };
+    return { stored: storedIds.length, duplicate: all.length - storedIds.length, storedIds };
   }
 
   async putCheckpoint(agentId: string, cp: CheckpointPayload, signatureOk: boolean, receivedAt: Date): Promise<PutResult> {

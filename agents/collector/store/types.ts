@@ -44,7 +44,7 @@ export interface AlertQuery {
 export interface PutResult {
   stored: number;
   duplicate: number;
-  /** Ids stored by this call (not before): what forwarders send on. */
+  /** Ids stored by this call, or grown (an alert with a larger count): what forwarders send on. */
   storedIds: string[];
 }
 
@@ -62,7 +62,7 @@ export interface CollectorStore {
   putCheckpoint(agentId: string, cp: CheckpointPayload, signatureOk: boolean, receivedAt: Date): Promise<PutResult>;
   putHealth(agentId: string, h: HealthPayload, receivedAt: Date): Promise<PutResult>;
   putGap(agentId: string, g: GapPayload, receivedAt: Date): Promise<PutResult>;
-  /** Oldest first by first_seen, then agent and id. */
+  /** Oldest first by firstSeen, then agent and id. */
   queryAlerts(q?: AlertQuery): Promise<StoredAlert[]>;
   /** By seq, then received time. */
   checkpoints(agentId: string): Promise<StoredCheckpoint[]>;

@@ -23,9 +23,17 @@ export function alert(id: string, o: { severity?: Severity; rule?: string; first
     rule: o.rule ?? 'web-sqli-probe',
     severity: o.severity ?? 'high',
     host: 'web-01',
-    first_seen: o.first ?? '2026-12-01T08:00:00.000Z',
-    last_seen: o.last ?? o.first ?? '2026-12-01T08:00:00.000Z',
+    kind: 'detection',
+    title: { zh: 'SQL 注入探测', en: 'SQL injection probe' },
+    technique: 'T1190',
+    playbook: 'web-attack',
+    groupKey: '203.0.113.7',
+    firstSeen: o.first ?? '2026-12-01T08:00:00.000Z',
+    lastSeen: o.last ?? o.first ?? '2026-12-01T08:00:00.000Z',
     count: o.count ?? 1,
+    samples: ["GET /?id=1' OR 1=1-- HTTP/1.1"],
+    refs: [{ source: 'nginx', seq: 42 }],
+    evidence: { transforms: ['urldecode'], status: 200 },
   };
 }
 

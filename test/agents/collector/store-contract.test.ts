@@ -72,6 +72,17 @@ contract('alerts are stored once per (agent, id); a redelivered batch is all dup
   t.is(all.find((a) => a.agent_id === 'web01' && a.id === 'a4')!.received_at, T0.toISOString());
 });
 
+contract('an alert that grew (same id, larger count) replaces the smaller one; a smaller or equal count is a duplicate', async (t, s) => {
+  await s.putAlerts('web01', [alert('g1', { count: 1 })], T0);
+  const up = await s.putAlerts('web01', [alert('g1', { count: 5, last: '2026-12-01T08:09:00.000Z' })], T0);
+  t.deepEqual([up.stored, up.storedIds], [1, ['g1']]);
+  const stale = await s.putAlerts('web01', [alert('g1', { count: 3 }), alert('g1', { count: 5 })], T0);
+  t.deepEqual([stale.stored, stale.duplicate], [0, 2]);
+  const all = await s.queryAlerts();
+  t.is(all.length, 1);
+  t.like(all[0], { id: 'g1', count: 5, lastSeen: '2026-12-01T08:09:00.000Z' });
+});
+
 contract('alert queries: --severity is "this or worse", --since is by last_seen, per agent, oldest first', async (t, s) => {
   await s.putAlerts('web01', [
     alert('x-info', { severity: 'info', first: '2026-12-01T08:03:00.000Z' }),
@@ -86,7 +97,7 @@ contract('alert queries: --severity is "this or worse", --since is by last_seen,
   t.deepEqual((await s.queryAlerts({ severity: 'low', agent: 'web02' })).map((a) => a.id), ['y-low']);
   t.is((await s.queryAlerts({ limit: 2 })).length, 2);
   const crit = (await s.queryAlerts({ severity: 'critical' }))[0]!;
-  t.like(crit, { rule: 'web-sqli-probe', host: 'web-01', count: 1, first_seen: '2026-12-01T08:01:00.000Z', agent_id: 'web01' });
+  t.like(crit, { rule: 'web-sqli-probe', host: 'web-01', count: 1, firstSeen: '2026-12-01T08:01:00.000Z', agent_id: 'web01' });
 });
 
 contract('checkpoints: once per id, ordered by seq, signature flag kept, per agent', async (t, s) => {

@@ -1,0 +1,69 @@
+/**
+ * `gwsec collector install`: the collector's hardened systemd unit. Sandboxed like the agent's
+ * (agents/agent/install.ts) and stricter: no capabilities at all, homes hidden: the collector reads no one else's files,
+ * listens on an unprivileged port, and writes only its own directory (CA, store).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../src/util/fs.js';
+import { packageRoot } from '../../src/util/paths.js';
+import { loadCollectorConfig } from './config.js';
+
+export const COLLECTOR_UNIT = 'gwsec-collector.service';
+export const COLLECTOR_NODE_FLAGS = ['--max-old-space-size=128'];
+
+export function renderCollectorUnit(o: { node: string; bin: string; config: string; writable: string[] }): string {
+  return `[Unit]
+Description=gwsec collector: agents' alerts and off-host archive anchors / gwsec 采集中心
+After=network-online.target postgresql.service
+Wants=network-online.target
+
+[Service]
+Type=simple
+ExecStart=${o.node} ${COLLECTOR_NODE_FLAGS.join(' ')} ${o.bin} collector run -c ${o.config}
+Environment=LANG=C.UTF-8
+Environment=MALLOC_ARENA_MAX=2
+KillSignal=SIGTERM
+TimeoutStopSec=30
+Restart=on-failure
+RestartSec=2
+UMask=0077
+MemoryMax=256M
+LimitNOFILE=65536
+NoNewPrivileges=yes
+ProtectSystem=strict
+ReadWritePaths=${[...new Set(o.writable)].join(' ')}
+ProtectHome=yes
+PrivateTmp=yes
+PrivateDevices=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectKernelLogs=yes
+ProtectControlGroups=yes
+ProtectClock=yes
+ProtectHostname=yes
+RestrictNamespaces=yes
+RestrictRealtime=yes
+RestrictSUIDSGID=yes
+LockPersonality=yes
+RemoveIPC=yes
+SystemCallArchitectures=native
+SystemCallFilter=@system-service
+SystemCallErrorNumber=EPERM
+RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
+CapabilityBoundingSet=
+AmbientCapabilities=
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
+
+export function installCollector(o: { config: string; unitDir: string; node?: string }): { unitPath: string } {
+  const cfg = loadCollectorConfig(o.config);
+  const writable = [cfg.dir, ...(cfg.store.type === 'embedded' ? [cfg.store.dir] : [])];
+  mkdirSync(o.unitDir, { recursive: true, mode: 0o755 });
+  const unitPath = join(o.unitDir, COLLECTOR_UNIT);
+  writeFileAtomic(unitPath, renderCollectorUnit({ node: o.node ?? process.execPath, bin: join(packageRoot(), 'bin', 'gwsec.js'), config: cfg.file, writable }), 0o644);
+  return { unitPath };
+}
