@@ -133,9 +133,14 @@ const SECRET_PATTERNS: RegExp[] = [
 
 /** A command line safe to keep in facts: secrets in arguments and URLs become ***. */
 export function redactCommand(cmd: string): string {
+  // Only the first 400 characters are kept: redact a 2,000-character prefix, not a 64 KiB line (the
+  // secret patterns are quadratic on a long run like PASSPASS…; 64 KiB took ~1 s, found by fuzzing).
+  // A secret crossing the cut still starts inside the prefix, so it is still redacted.
+  const long = cmd.length > 400;
+  cmd = cmd.slice(0, 2000);
   let s = cmd.replace(/([a-z0-9+]+:\/\/[^/@:\s]+):[^/@\s]*@/gi, '$1:***@');
   for (const re of SECRET_PATTERNS) s = s.replace(re, '$1***');
-  return s.length > 400 ? s.slice(0, 400) + '…' : s;
+  return long || s.length > 400 ? s.slice(0, 400) + '…' : s;
 }
 
 /** `==> /path <==` framed dump of the scripts jobs call (as `head` prints several files). */

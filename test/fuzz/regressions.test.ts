@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { parsers } from '../../agents/agent/formats/index.js';
-import { analyseJobText } from '../../src/parsers/backup.js';
+import { analyseJobText, redactCommand } from '../../src/parsers/backup.js';
 import { parseNginxFiles } from '../../src/parsers/nginx.js';
 import { assembleAlgorithms, convtime, parseSshdT } from '../../src/parsers/sshd-config.js';
 import { globToRegex } from '../../src/util/glob.js';
@@ -53,4 +53,14 @@ test('sshd `-name*` removals: a pattern with many stars was a RegExp that backtr
   const timing = timeOnInput(() => assembleAlgorithms('-' + '*a'.repeat(40) + '*b', ['a'.repeat(60) + 'c'], new Set(['a'.repeat(60) + 'c'])));
   t.true(timing.ms <= timing.budget, timing.describe);
   t.deepEqual(assembleAlgorithms('-aes*-cbc', ['aes128-cbc', 'aes128-ctr'], new Set(['aes128-cbc', 'aes128-ctr'])), ['aes128-ctr']);
+});
+
+test('backup redactCommand: a 64 KiB line of PASSPASS… took ~1 s (quadratic secret patterns; npm run fuzz, seed 42); now a bounded prefix', (t) => {
+  const line = 'mysqldump --password=hunter2secret ' + 'PASS'.repeat(16_384);
+  let out = '';
+  const timing = timeOnInput(() => (out = redactCommand(line)));
+  t.true(timing.ms <= timing.budget, timing.describe);
+  t.false(out.includes('hunter2secret'));
+  t.true(out.endsWith('…'));
+  t.is(redactCommand('x --password=' + 's'.repeat(3000)).includes('sss'), false, 'a secret crossing the cut is still redacted');
 });
