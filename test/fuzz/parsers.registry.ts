@@ -179,7 +179,10 @@ export const parserRegistry: Record<string, ParserModule> = {
   loglines: {
     module: loglines,
     // One target per format; agent-formats.test.ts adds round trips and the detection events built on them.
-    targets: loglines.LOG_FORMATS.map((f) => ({ name: `${f} line`, covers: [], tokens: ['GET /?q=%27 HTTP/1.1', 'sshd[1]:', 'Failed password for', '{"msg":'], run: (a: string) => a.split('\n').map((l) => loglines.parsers[f](l)) })),
+    targets: [
+      ...loglines.LOG_FORMATS.map((f) => ({ name: `${f} line`, covers: [], tokens: ['GET /?q=%27 HTTP/1.1', 'sshd[1]:', 'Failed password for', '{"msg":'], run: (a: string) => a.split('\n').map((l) => loglines.parsers[f](l)) })),
+      { name: 'splitAccess', covers: ['splitAccess'], tokens: ['1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 1 "-" "x"', '\\"'], run: (a: string) => a.split('\n').map((l) => loglines.splitAccess(l)) },
+    ],
   },
   'login-defs': {
     module: loginDefs,
