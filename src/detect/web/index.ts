@@ -213,5 +213,8 @@ export function inspectRequestFully(req: WebRequest): WebInspection {
     for (const t of hlog.names) log.add(t);
   }
   const [p, ...q] = normalisedParts;
-  return { normalised: q.length ? `${p}?${q.join('&')}` : (p ?? ''), transforms: [...log.names], findings };
+  // parameter names are not decoded; keep raw control characters out of the text rules print
+  // eslint-disable-next-line no-control-regex
+  const normalised = (q.length ? `${p}?${q.join('&')}` : (p ?? '')).replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, ' ');
+  return { normalised, transforms: [...log.names], findings };
 }

@@ -265,10 +265,11 @@ export function decodeValue(raw: string, opts: { form: boolean }, log: Transform
     s = s.replace(/\0/g, '');
     log.add('null-byte');
   }
+  // C0 (but tab/CR/LF, which white-space folding handles), DEL and C1 (`%c2%9b` is a CSI)
   // eslint-disable-next-line no-control-regex
-  if (/[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s)) {
+  if (/[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/.test(s)) {
     // eslint-disable-next-line no-control-regex
-    s = s.replace(/[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]/g, ' ');
+    s = s.replace(/[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g, ' ');
     log.add('control-char');
   }
   return s;

@@ -53,6 +53,7 @@ for (const [name, target] of Object.entries(SHAPES)) {
       t.true(f.evidence.length <= 400, 'evidence is short');
     }
     t.true(Array.isArray(r.transforms));
+    t.false(CONTROL.test(r.normalised.replace(/[\u202a-\u202e\u2066-\u2069]/g, '')), 'no raw control character in the normalised text');
   });
 }
 
