@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.js';
 import { scaled, sleep } from './time.js';
 
 export function rsyslogUnavailable(): string | null {
@@ -24,13 +25,6 @@ export interface Rsyslog {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
-}
 
 /** `tls`: the CA, certificate and key (PEM) rsyslog presents. */
 export async function startRsyslog(tls: { caPem: string; certPem: string; keyPem: string }): Promise<Rsyslog> {

@@ -7,7 +7,6 @@
  */
 import test from 'ava';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { Outbox } from '../../../agents/agent/outbox.js';
 import { Reporter } from '../../../agents/agent/reporter.js';
@@ -15,16 +14,10 @@ import { EmbeddedStore } from '../../../agents/collector/store/embedded.js';
 import { PostgresStore } from '../../../agents/collector/store/postgres.js';
 import type { Endpoint } from '../../../agents/agent/enrol.js';
 import { requirePg, startPg, pgUnavailable, type PgCluster } from '../../helpers/postgres.js';
+import { freePort } from '../../helpers/ports.js';
 import { scaled, sleep, waitUntil } from '../../helpers/time.js';
 import { alert, enrolAgent, initCollector, spawnCollector, startCollector, type TestAgent } from './helpers.js';
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
-}
 
 function setPort(cfg: string, port: number): void {
   writeFileSync(cfg, readFileSync(cfg, 'utf8').replace(/port: 0 \}/, `port: ${port} }`));
