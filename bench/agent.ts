@@ -68,7 +68,11 @@ export function stop(child: ChildProcess): Promise<void> {
 }
 
 async function gwsecIngest(dir: string, log: string, lines: number): Promise<{ s: number; rss: number }> {
-  const cfg = agentConfig(dir, log);
+  return timeIngest(dir, agentConfig(dir, log), lines);
+}
+
+/** Start the agent as the unit does on `cfg`; seconds until its archive holds `lines` records, and peak RSS. */
+export async function timeIngest(dir: string, cfg: string, lines: number): Promise<{ s: number; rss: number }> {
   const t0 = performance.now();
   const child = spawnAsUnit(cfg);
   let rss = 0;

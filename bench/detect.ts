@@ -23,7 +23,7 @@ import { runRuleCases } from '../src/detect/tester.js';
 import type { Alert } from '../src/model/alert.js';
 import { packageRoot } from '../src/util/paths.js';
 import { FileWatch, scanRoots } from '../agents/agent/detect/fim.js';
-import { generate, headSeq, procStatus, rsyslogIngest, spawnAsUnit, stop } from './agent.js';
+import { generate, procStatus, rsyslogIngest, spawnAsUnit, stop, timeIngest } from './agent.js';
 import { have } from './stats.js';
 
 const BIN = join(packageRoot(), 'bin', 'gwsec.js');
@@ -174,18 +174,7 @@ function agentConfig(dir: string, log: string, detections: Record<string, unknow
 
 async function ingest(dir: string, log: string, lines: number, detections: Record<string, unknown>): Promise<{ s: number; rss: number }> {
   mkdirSync(dir);
-  const child = spawnAsUnit(agentConfig(dir, log, detections));
-  const t0 = performance.now();
-  let rss = 0;
-  while (headSeq(join(dir, 'agent-state')) < lines) {
-    rss = Math.max(rss, procStatus(child.pid!, 'VmRSS'));
-    await sleep(20);
-    if (child.exitCode !== null) throw new Error('gwsec agent exited early');
-  }
-  const s = (performance.now() - t0) / 1000;
-  rss = Math.max(rss, procStatus(child.pid!, 'VmHWM'));
-  await stop(child);
-  return { s, rss };
+  return timeIngest(dir, agentConfig(dir, log, detections), lines);
 }
 
 interface StoredLine {

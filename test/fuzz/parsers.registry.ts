@@ -181,7 +181,19 @@ export const parserRegistry: Record<string, ParserModule> = {
     // One target per format; agent-formats.test.ts adds round trips and the detection events built on them.
     targets: [
       ...loglines.LOG_FORMATS.map((f) => ({ name: `${f} line`, covers: [], tokens: ['GET /?q=%27 HTTP/1.1', 'sshd[1]:', 'Failed password for', '{"msg":'], run: (a: string) => a.split('\n').map((l) => loglines.parsers[f](l)) })),
-      { name: 'splitAccess', covers: ['splitAccess'], tokens: ['1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 1 "-" "x"', '\\"'], run: (a: string) => a.split('\n').map((l) => loglines.splitAccess(l)) },
+      {
+        // Differential: the regex-free split must give ACCESS's groups whenever it answers at all.
+        name: 'splitAccess = ACCESS',
+        covers: ['splitAccess'],
+        tokens: ['1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "r" "u"', ' ', '"', '[', ']', '-', '\\', '\t', '200', ' "'],
+        run: (a: string) =>
+          a.split('\n').map((l) => {
+            const f = loglines.splitAccess(l);
+            if (f === undefined) return;
+            const m = loglines.ACCESS.exec(l);
+            if (JSON.stringify(m ? [...m].slice(1) : null) !== JSON.stringify(f.slice(1))) throw new Error(`splitAccess differs from ACCESS on ${JSON.stringify(l)}`);
+          }),
+      },
     ],
   },
   'login-defs': {
