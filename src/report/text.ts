@@ -163,7 +163,7 @@ function rawEvidence(e: Evidence, tr: ReturnType<typeof translator>): string {
 
 /** The remediation's first sentence (the whole text is in --verbose, JSON and the pack). */
 function firstSentence(text: string): string {
-  const t = text.trim().replace(/\s*\n\s*/g, ' ');
+  const t = text.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
   const m = /^.+?(?:。|[.!?](?=\s+[A-Z(]))/u.exec(t);
   return (m ? m[0] : t).trim();
 }
