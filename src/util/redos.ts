@@ -23,17 +23,39 @@ type CheckSync = (source: string, flags: string, params?: Record<string, unknown
 
 let checkSync: CheckSync | undefined;
 
-/** Per-pattern time limit for recheck itself (its default is 10 s). */
+/** Per-pattern time limit for recheck itself (its default is 10 s); callers may raise it to MAX_TIMEOUT_MS. */
 const TIMEOUT_MS = 5_000;
+const MAX_TIMEOUT_MS = 60_000;
+/**
+ * recheck's synchronous call blocks this thread (Atomics.wait, via synckit) on a worker that asks a
+ * native agent process. If that process dies, the wait never ends: a whole test run hung that way.
+ * synckit's own time limit (read once, when it loads) turns that into an exception, and from then on
+ * the checks run on recheck's JavaScript backend in this thread, which has no process to lose.
+ */
+const SYNC_WAIT_MS = MAX_TIMEOUT_MS + 30_000;
+
+function loadRecheck(): CheckSync {
+  process.env.SYNCKIT_TIMEOUT ??= String(SYNC_WAIT_MS);
+  return (createRequire(import.meta.url)('recheck') as { checkSync: CheckSync }).checkSync;
+}
+
+function runRecheck(source: string, flags: string, timeoutMs: number): RecheckDiagnostics {
+  checkSync ??= loadRecheck();
+  try {
+    return checkSync(source, flags, { timeout: timeoutMs });
+  } catch {
+    process.env.RECHECK_SYNC_BACKEND = 'pure';
+    return checkSync(source, flags, { timeout: timeoutMs });
+  }
+}
 
 /**
  * `(?i)` at the start is the policy language's case-insensitive flag (engine/operators.ts); anything
  * else is the JavaScript source as `new RegExp(source, flags)` would take it.
  */
-export function checkRedos(source: string, flags = ''): RedosVerdict {
-  if (source.startsWith('(?i)')) return checkRedos(source.slice(4), flags.includes('i') ? flags : flags + 'i');
-  checkSync ??= (createRequire(import.meta.url)('recheck') as { checkSync: CheckSync }).checkSync;
-  const d = checkSync(source, flags, { timeout: TIMEOUT_MS });
+export function checkRedos(source: string, flags = '', timeoutMs = TIMEOUT_MS): RedosVerdict {
+  if (source.startsWith('(?i)')) return checkRedos(source.slice(4), flags.includes('i') ? flags : flags + 'i', timeoutMs);
+  const d = runRecheck(source, flags, Math.min(timeoutMs, MAX_TIMEOUT_MS));
   if (d.status === 'safe') return { status: 'safe' };
   if (d.status === 'vulnerable') {
     return { status: 'vulnerable', complexity: d.complexity?.summary ?? 'super-linear', attack: d.attack?.pattern ?? d.attack?.string ?? '?' };

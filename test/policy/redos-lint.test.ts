@@ -4,12 +4,14 @@
  * at the file:line:column where it is written (issue 19).
  */
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPackDir, packageRoot } from '../../src/util/paths.js';
 import { checkRedos } from '../../src/util/redos.js';
 import { gwsec } from '../helpers/cli.js';
+import { scaled } from '../helpers/time.js';
 
 test('recheck: exponential and polynomial patterns are vulnerable, ordinary ones safe, (?i) understood', (t) => {
   t.like(checkRedos('^(a+)+$'), { status: 'vulnerable', complexity: 'exponential' });
@@ -60,4 +62,22 @@ test('detect lint: a vulnerable `matches` in a detection rule is a located error
   t.regex(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:${line}:\\d+: regular expression .*ueditor/\\.\\*/upload.* can backtrack catastrophically \\(2nd degree polynomial`));
   t.is(r.stderr.match(/\[detect_regex_redos\]/g)?.length, 1);
   t.is(gwsec(['detect', 'lint']).code, 0, 'the shipped rules pass');
+});
+
+test('a recheck agent process that dies mid-run costs a slower check, never a hang', async (t) => {
+  // In a child process with a short synckit limit: check once (starts recheck's native agent), kill
+  // the agent, check again. Before, the second call blocked its thread forever (a CI run hung so).
+  const script = `
+    import { readdirSync, readFileSync } from 'node:fs';
+    const { checkRedos } = await import(${JSON.stringify(new URL('../../src/util/redos.js', import.meta.url).href)});
+    const first = checkRedos('^(a+)+$').status;
+    const agents = readdirSync('/proc').filter((p) => /^\\d+$/.test(p)).filter((p) => {
+      try { return readFileSync('/proc/' + p + '/stat', 'utf8').split(') ')[1].split(' ')[1] === String(process.pid) && readFileSync('/proc/' + p + '/cmdline', 'utf8').includes('agent'); } catch { return false; }
+    });
+    for (const p of agents) process.kill(Number(p), 'SIGKILL');
+    const second = checkRedos('^(b+)+$').status;
+    console.log(JSON.stringify({ first, agents: agents.length, second }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, SYNCKIT_TIMEOUT: String(scaled(5_000)) }, timeout: scaled(100_000) });
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), { first: 'vulnerable', agents: 1, second: 'vulnerable' });
 });
