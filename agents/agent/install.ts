@@ -3,6 +3,7 @@ import { dirname, join, relative, isAbsolute } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 import { writeFileAtomic } from '../../src/app/io.js';
 import { loadConfig } from './config.js';
+import { SANDBOX_LINES } from '../../src/util/systemd-sandbox.js';
 
 export const UNIT_NAME = 'gwsec-agent.service';
 /** V8 heap caps (old space; a small young generation keeps RSS down) and the cgroup cap above them. */
@@ -53,22 +54,7 @@ ReadWritePaths=${rw}
 # read-only, not yes: host drift reads ~/.ssh/authorized_keys (detections.drift_interval_s); ReadWritePaths still applies under it
 ProtectHome=read-only
 PrivateTmp=${privateTmp}
-PrivateDevices=yes
-ProtectKernelTunables=yes
-ProtectKernelModules=yes
-ProtectKernelLogs=yes
-ProtectControlGroups=yes
-ProtectClock=yes
-ProtectHostname=yes
-RestrictNamespaces=yes
-RestrictRealtime=yes
-RestrictSUIDSGID=yes
-LockPersonality=yes
-RemoveIPC=yes
-SystemCallArchitectures=native
-SystemCallFilter=@system-service
-SystemCallErrorNumber=EPERM
-RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
+${SANDBOX_LINES}
 CapabilityBoundingSet=CAP_DAC_READ_SEARCH
 AmbientCapabilities=
 

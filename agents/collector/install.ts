@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../src/util/fs.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { loadCollectorConfig } from './config.js';
+import { SANDBOX_LINES } from '../../src/util/systemd-sandbox.js';
 
 export const COLLECTOR_UNIT = 'gwsec-collector.service';
 export const COLLECTOR_NODE_FLAGS = ['--max-old-space-size=128'];
@@ -35,22 +36,7 @@ ProtectSystem=strict
 ReadWritePaths=${[...new Set(o.writable)].join(' ')}
 ProtectHome=yes
 PrivateTmp=yes
-PrivateDevices=yes
-ProtectKernelTunables=yes
-ProtectKernelModules=yes
-ProtectKernelLogs=yes
-ProtectControlGroups=yes
-ProtectClock=yes
-ProtectHostname=yes
-RestrictNamespaces=yes
-RestrictRealtime=yes
-RestrictSUIDSGID=yes
-LockPersonality=yes
-RemoveIPC=yes
-SystemCallArchitectures=native
-SystemCallFilter=@system-service
-SystemCallErrorNumber=EPERM
-RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
+${SANDBOX_LINES}
 CapabilityBoundingSet=
 AmbientCapabilities=
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { z } from 'zod';
-import type { CaseFile, Check, Condition, Pack, RegexSite, VariableDecl } from '../model/check.js';
+import type { CaseFile, Check, Condition, LeafCondition, Pack, RegexSite, VariableDecl } from '../model/check.js';
 import { GwsecError, GwsecErrorList } from '../model/errors.js';
 import { checkValue, operators } from '../engine/operators.js';
 import { validateCondition, type Issue } from './conditions.js';
@@ -173,6 +173,25 @@ export function variableTypeProblem(type: VariableDecl['type'], v: unknown): str
 /** Every `var:` must name a declared variable whose type fits the operator's value. */
 function varProblems(check: Check, variables: Record<string, VariableDecl>): Issue[] {
   const out: Issue[] = [];
+  forEachLeaf(check, (c, path) => {
+    const op = operators.get(c.op)!;
+    if (c.var !== undefined) {
+      const decl = variables[c.var];
+      if (!decl) out.push({ path: [...path, 'var'], message: `unknown pack variable ${c.var}` });
+      else {
+        const bad = checkValue(op.value, decl.default);
+        if (bad) out.push({ path: [...path, 'var'], message: `operator ${c.op} needs ${bad}, but ${c.var} is ${decl.type}` });
+      }
+    } else if (op.value !== 'boolean' || c.value !== undefined) {
+      const bad = checkValue(op.value, op.value === 'version' && typeof c.value === 'number' ? String(c.value) : c.value);
+      if (bad) out.push({ path: [...path, 'value'], message: `operator ${c.op} needs ${bad}` });
+    }
+  });
+  return out;
+}
+
+/** Calls `fn` on every leaf condition of a check (expect and applies.when), with its YAML path. */
+function forEachLeaf(check: Check, fn: (leaf: LeafCondition, path: PropertyKey[]) => void): void {
   const visit = (c: Condition, path: PropertyKey[]) => {
     if ('all' in c) c.all.forEach((x, i) => visit(x, [...path, 'all', i]));
     else if ('any' in c) c.any.forEach((x, i) => visit(x, [...path, 'any', i]));
@@ -180,44 +199,22 @@ function varProblems(check: Check, variables: Record<string, VariableDecl>): Iss
     else if ('each' in c) {
       if (c.each.where) visit(c.each.where, [...path, 'each', 'where']);
       visit(c.each.expect, [...path, 'each', 'expect']);
-    } else {
-      const op = operators.get(c.op)!;
-      if (c.var !== undefined) {
-        const decl = variables[c.var];
-        if (!decl) out.push({ path: [...path, 'var'], message: `unknown pack variable ${c.var}` });
-        else {
-          const bad = checkValue(op.value, decl.default);
-          if (bad) out.push({ path: [...path, 'var'], message: `operator ${c.op} needs ${bad}, but ${c.var} is ${decl.type}` });
-        }
-      } else if (op.value !== 'boolean' || c.value !== undefined) {
-        const bad = checkValue(op.value, op.value === 'version' && typeof c.value === 'number' ? String(c.value) : c.value);
-        if (bad) out.push({ path: [...path, 'value'], message: `operator ${c.op} needs ${bad}` });
-      }
-    }
+    } else fn(c, path);
   };
   visit(check.expect, ['expect']);
   if (check.applies?.when) visit(check.applies.when, ['applies', 'when']);
-  return out;
 }
 
 /** The regular expressions a check's conditions use, each where it is written (policy lint checks them for ReDoS). */
 function regexSites(check: Check, variables: Record<string, VariableDecl>, y: LocatedYaml): RegexSite[] {
   const out: RegexSite[] = [];
-  const visit = (c: Condition, path: PropertyKey[]) => {
-    if ('all' in c) c.all.forEach((x, i) => visit(x, [...path, 'all', i]));
-    else if ('any' in c) c.any.forEach((x, i) => visit(x, [...path, 'any', i]));
-    else if ('none' in c) c.none.forEach((x, i) => visit(x, [...path, 'none', i]));
-    else if ('each' in c) {
-      if (c.each.where) visit(c.each.where, [...path, 'each', 'where']);
-      visit(c.each.expect, [...path, 'each', 'expect']);
-    } else if (operators.get(c.op)?.value === 'regex') {
+  forEachLeaf(check, (c, path) => {
+    if (operators.get(c.op)?.value === 'regex') {
       const d = c.var !== undefined ? variables[c.var]?.default : c.value;
       const list = Array.isArray(d) ? d : [d];
       for (const v of list) if (typeof v === 'string') out.push({ source: v, location: y.locate([...path, c.var !== undefined ? 'var' : 'value']), variable: c.var });
     }
-  };
-  visit(check.expect, ['expect']);
-  if (check.applies?.when) visit(check.applies.when, ['applies', 'when']);
+  });
   return out;
 }
 
