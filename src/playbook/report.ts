@@ -18,6 +18,7 @@ import type { Playbook } from './schema.js';
 import { describeEvent, timelineEvents } from './timeline.js';
 import { OFFICIAL_TZ, formatInZone } from './time.js';
 import { REPORT_KINDS, incidentTypeText, kindTitle, label, loadTemplates, offlineText, type ReportKindAll } from './vocab.js';
+import { escapeHtml } from '../util/html.js';
 
 export { REPORT_KINDS, describeEvent, loadTemplates, type ReportKindAll };
 
@@ -232,8 +233,6 @@ export function renderMarkdown(d: Doc): string {
   }
   return out.join('\n');
 }
-
-export const escapeHtml = (v: string): string => v.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const CSS = `body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#111;line-height:1.5}
 h1{font-size:1.5em;border-bottom:2px solid #333;padding-bottom:.3em}h2{font-size:1.15em;margin-top:1.5em}
