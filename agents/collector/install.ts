@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../src/util/fs.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { installProgram } from '../agent/install.js';
 import { loadCollectorConfig } from './config.js';
 import { SANDBOX_LINES } from '../../src/util/systemd-sandbox.js';
 
@@ -45,11 +45,18 @@ WantedBy=multi-user.target
 `;
 }
 
-export function installCollector(o: { config: string; unitDir: string; node?: string }): { unitPath: string } {
+/**
+ * Copies the program to `programDir` (default /opt/gwsec, as the agent's install does: a unit that
+ * runs from a checkout under /root or /tmp cannot see it behind ProtectHome and PrivateTmp) and
+ * writes the unit.
+ */
+export function installCollector(o: { config: string; unitDir: string; node?: string; programDir?: string }): { unitPath: string; programDir: string } {
   const cfg = loadCollectorConfig(o.config);
+  const programDir = o.programDir ?? '/opt/gwsec';
+  installProgram(programDir);
   const writable = [cfg.dir, ...(cfg.store.type === 'embedded' ? [cfg.store.dir] : [])];
   mkdirSync(o.unitDir, { recursive: true, mode: 0o755 });
   const unitPath = join(o.unitDir, COLLECTOR_UNIT);
-  writeFileAtomic(unitPath, renderCollectorUnit({ node: o.node ?? process.execPath, bin: join(packageRoot(), 'bin', 'gwsec.js'), config: cfg.file, writable }), 0o644);
-  return { unitPath };
+  writeFileAtomic(unitPath, renderCollectorUnit({ node: o.node ?? process.execPath, bin: join(programDir, 'bin', 'gwsec.js'), config: cfg.file, writable }), 0o644);
+  return { unitPath, programDir };
 }

@@ -13,6 +13,7 @@ export const collectorCommand: Command = {
       .option('listen', { type: 'string', describe: 'init: HOST:PORT to listen on (default 0.0.0.0:6443) / 监听地址' })
       .option('server-name', { type: 'string', array: true, describe: 'init: names and addresses agents dial (certificate SANs) / 证书名称' })
       .option('ca-from', { type: 'string', describe: 'init: share the CA of an existing collector dir (scale-out) / 共用已有 CA' })
+      .option('program-dir', { type: 'string', default: '/opt/gwsec', describe: 'install: where the program is copied (the unit runs it from there) / 程序安装目录' })
       .option('unit-dir', { type: 'string', default: '/etc/systemd/system', describe: 'install: where the systemd unit goes / systemd 单元目录' })
       .option('ttl', { type: 'string', describe: 'token: validity, e.g. 30m, 1h (default 1h) / 有效期' })
       .option('since', { type: 'string', describe: 'alerts: since a time or an age (24h) / 起始时间' })
@@ -40,8 +41,8 @@ export const collectorCommand: Command = {
         return app.collectorRun({ config: need('config', 'FILE') }, processIo);
       case 'install': {
         const { installCollector } = await import('../../agents/collector/install.js');
-        const r = installCollector({ config: need('config', 'FILE'), unitDir: str(a['unit-dir']) ?? '/etc/systemd/system' });
-        processIo.out(`unit written: ${r.unitPath}\nnext: systemctl daemon-reload && systemctl enable --now gwsec-collector / 下一步：systemctl daemon-reload && systemctl enable --now gwsec-collector\n`);
+        const r = installCollector({ config: need('config', 'FILE'), unitDir: str(a['unit-dir']) ?? '/etc/systemd/system', programDir: str(a['program-dir']) });
+        processIo.out(`program installed: ${r.programDir}\nunit written: ${r.unitPath}\nnext: systemctl daemon-reload && systemctl enable --now gwsec-collector / 下一步：systemctl daemon-reload && systemctl enable --now gwsec-collector\n`);
         return 0;
       }
       case 'token':

@@ -1,7 +1,7 @@
 /** The collector and enrolment as an operator runs them: real processes, real files. */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gwsec } from '../../helpers/cli.js';
 import { scaled } from '../../helpers/time.js';
@@ -78,13 +78,15 @@ test('a bad collector.yaml is reported with file:line and exit 2', (t) => {
 test('collector install writes a hardened unit with no capabilities, writable only where the collector keeps its data', (t) => {
   const cfg = initCollector('install');
   const units = tmp('units');
-  const r = gwsec(['collector', 'install', '-c', cfg, '--unit-dir', units]);
+  const program = join(tmp('program'), 'gwsec');
+  const r = gwsec(['collector', 'install', '-c', cfg, '--unit-dir', units, '--program-dir', program]);
   t.is(r.code, 0, r.stderr);
+  t.true(existsSync(join(program, 'bin', 'gwsec.js')) && existsSync(join(program, 'build', 'agents', 'collector', 'server.js')), 'the program is copied where the unit runs it');
   const unit = readFileSync(join(units, 'gwsec-collector.service'), 'utf8');
   for (const k of ['NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'MemoryMax=256M', 'CapabilityBoundingSet=\n', 'SystemCallFilter=@system-service']) t.true(unit.includes(k), k);
   const dir = join(cfg, '..');
   t.true(unit.includes(`ReadWritePaths=${dir} ${join(dir, 'store')}`), unit);
-  t.regex(unit, new RegExp(`ExecStart=\\S+node --max-old-space-size=128 \\S+/bin/gwsec\\.js collector run -c ${cfg.replace(/[.]/g, '\\.')}`));
+  t.regex(unit, new RegExp(`ExecStart=\\S+node --max-old-space-size=128 ${program.replace(/[.]/g, '\\.')}/bin/gwsec\\.js collector run -c ${cfg.replace(/[.]/g, '\\.')}`));
   const sa = spawnSync('systemd-analyze', ['verify', join(units, 'gwsec-collector.service')], { encoding: 'utf8' });
   if (sa.error) t.log('systemd-analyze not installed: unit checked by content only');
   else t.deepEqual((sa.stderr + sa.stdout).split('\n').filter((l) => l.includes('gwsec-collector.service')), []);
