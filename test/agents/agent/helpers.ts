@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { BIN } from '../../helpers/cli.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,4 +149,34 @@ export async function archivedLines(archive: string, source?: string): Promise<s
   const out: string[] = [];
   for await (const r of readRecords(archive, { source })) out.push(r.line);
   return out;
+}
+
+/**
+ * A small ext4 file system of the test's own (a loop-mounted image in a temp dir), for tests that
+ * need the file system to reuse a freed inode: ext4 hands the lowest free one back at once, and no
+ * other process creates files there (in /tmp, other suites took it first). tmpfs never reuses
+ * inode numbers. Unmounted and removed by `release`; `{ error }` says why when it cannot be made.
+ */
+export function privateExt4(tag: string): { dir: string; release: () => void } | { error: string } {
+  const base = tmp(tag);
+  const img = join(base, 'fs.img');
+  const dir = join(base, 'mnt');
+  const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' });
+  writeFileSync(img, '');
+  truncateSync(img, 16 * 1024 * 1024);
+  const mk = run('mkfs.ext4', ['-q', '-F', img]);
+  if (mk.status !== 0) return { error: `mkfs.ext4: ${mk.error?.message ?? mk.stderr.trim()}` };
+  mkdirSync(dir);
+  const m = run('mount', ['-o', 'loop', img, dir]);
+  if (m.status !== 0) {
+    rmSync(base, { recursive: true, force: true });
+    return { error: `mount -o loop: ${m.error?.message ?? m.stderr.trim()}` };
+  }
+  return {
+    dir,
+    release: () => {
+      run('umount', ['-l', dir]);
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
 }
