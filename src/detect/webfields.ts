@@ -14,8 +14,8 @@ const NONE: WebFields = { categories: [], transforms: [], evidence: [] };
 // nothing encoded) with at most numeric query values (?page=3&id=42). No category the inspection
 // judges can hide there (SQL, markup, shell and code all need other characters; a bare number is
 // no command), except a sensitive file name in the path, which is checked against the inspection's
-// own list. Such requests are inspected for their user agent only, and user agents repeat, so that
-// answer is cached. test/detect/webfields.test.ts proves the shortcut agrees with the full
+// own list. Such requests are inspected for their user agent only (unless the referer could carry
+// an attack: below), and user agents repeat, so that answer is cached. test/detect/webfields.test.ts proves the shortcut agrees with the full
 // inspection on the whole web-attack corpus.
 const PLAIN = /^(?:\/[A-Za-z0-9_-]+)*\/(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9]+)?)?(?:\?[A-Za-z0-9_]+=\d{0,12}(?:&[A-Za-z0-9_]+=\d{0,12})*)?$/;
 const SENSITIVE = new RegExp(SENSITIVE_FILES.map((f) => f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
@@ -51,7 +51,11 @@ export function plainTarget(target: string): boolean {
   return target.length < 512 && PLAIN.test(target) && !SENSITIVE.test(target.toLowerCase());
 }
 
+// A referer the inspection judges (Shellshock, log4j/OGNL lookups, markup) needs one of these
+// characters, raw or percent-encoded; an ordinary link has none and keeps the shortcut.
+const HEADER_SUSPECT = /[%<>(){}$;'"`\\]/;
+
 export function webFields(req: { method?: string; target: string; userAgent?: string; referer?: string }): WebFields {
-  if (plainTarget(req.target)) return req.userAgent ? uaFields(req.userAgent) : NONE;
+  if (plainTarget(req.target) && !(req.referer && HEADER_SUSPECT.test(req.referer))) return req.userAgent ? uaFields(req.userAgent) : NONE;
   return fromInspection(inspectRequest(req));
 }

