@@ -23,6 +23,8 @@ interface Outcome {
 }
 
 const MAX_ELEMENT_EVIDENCE = 20;
+/** Evidence messages are 'en / zh' until they become { zh, en } data (issue 17); report/text.ts picks the reader's half. */
+const FACT_ABSENT = 'fact absent / 未采集到该事实';
 
 export function evaluateCheck(check: Check, facts: Record<string, unknown>, ctx: EvalContext): Result {
   const base = {
@@ -91,7 +93,7 @@ function evalEach(spec: Extract<Condition, { each: unknown }>['each'], root: unk
   }
   if (found.kind === 'missing') {
     const status = spec.missing ?? 'error';
-    return { status, evidence: [{ fact: path, actual: null, status, source, message: 'fact absent' }] };
+    return { status, evidence: [{ fact: path, actual: null, status, source, message: FACT_ABSENT }] };
   }
   if (!Array.isArray(found.value)) {
     return { status: 'error', evidence: [{ fact: path, actual: found.value, status: 'error', source, message: 'not a list' }] };
@@ -152,7 +154,7 @@ function evalLeaf(c: LeafCondition, root: unknown, element: unknown, ctx: EvalCo
     return ev(present ? 'pass' : 'fail', actual, !present && c.message ? `${c.message.en} / ${c.message.zh}` : undefined);
   }
   // An absent fact that means `manual` (an attestation not given) says what a person must declare.
-  if (found.kind === 'missing') return ev(c.missing ?? 'error', null, c.missing === 'manual' && c.message ? `fact absent — ${c.message.en} / ${c.message.zh}` : 'fact absent');
+  if (found.kind === 'missing') return ev(c.missing ?? 'error', null, c.missing === 'manual' && c.message ? `fact absent — ${c.message.en} / ${c.message.zh}` : FACT_ABSENT);
   const outcome = op.test(found.value, op.value === 'version' ? String(expected) : expected, { now: ctx.now });
   if (typeof outcome === 'object') return ev('error', found.value, outcome.unusable);
   const failed = !outcome;

@@ -29,6 +29,8 @@ test('a missing fact is error by default, never pass or fail', (t) => {
   t.is(evaluateCheck(check({ fact: 'sshd.effective.nothere', op: 'eq', value: 'no' }), root, ctx).status, 'error');
   t.is(evaluateCheck(check({ fact: 'sshd.effective.nothere', op: 'ne', value: 'no' }), root, ctx).status, 'error');
   t.is(evaluateCheck(check({ fact: 'nofamily.x', op: 'eq', value: 1 }), root, ctx).status, 'error');
+  // both languages, so a zh report does not print English (report/text.ts picks the reader's half)
+  t.is(evaluateCheck(check({ fact: 'nofamily.x', op: 'eq', value: 1 }), root, ctx).evidence[0]?.message, 'fact absent / 未采集到该事实');
 });
 
 test('missing: manual turns an absent attestation into manual', (t) => {
