@@ -1,24 +1,6 @@
 import { CollectError } from '../model/errors.js';
-import type { CmdResult, CollectorOutput, FileContent } from './types.js';
-
-/** What a host answered to every request of a collection run, however it was obtained. */
-export interface FileAnswer {
-  /** `special`: not a regular file (a FIFO, device or socket), never opened: reading one could block or never end. */
-  status: 'ok' | 'absent' | 'denied' | 'special';
-  content: string;
-  truncated: boolean;
-}
-
-export interface RawAnswers {
-  cmds: Map<string, CmdResult & { notRecorded?: boolean }>;
-  files: Map<string, FileAnswer>;
-  globs: Map<string, string[]>; // pattern -> matching paths, lexical order
-  trees: Map<string, string[]>; // root -> files in discovery order (depth first)
-}
-
-export function emptyAnswers(): RawAnswers {
-  return { cmds: new Map(), files: new Map(), globs: new Map(), trees: new Map() };
-}
+import type { CmdResult, FileAnswer, RawAnswers } from '../transport/requests.js';
+import type { CollectorOutput, FileContent } from './types.js';
 
 /**
  * A collector's view of the answers. Every read is recorded as a source of the family, so evidence

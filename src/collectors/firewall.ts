@@ -5,7 +5,8 @@ import { firewalldView, parseFirewalld } from '../parsers/firewalld.js';
 import { iptablesView, parseIptablesS } from '../parsers/iptables.js';
 import { nftView, parseNftRuleset } from '../parsers/nft.js';
 import { parseUfwStatus, ufwFromFiles } from '../parsers/ufw.js';
-import type { CmdResult, Collector, CollectorOutput } from './types.js';
+import type { CmdResult } from '../transport/requests.js';
+import type { Collector, CollectorOutput } from './types.js';
 
 type Backend = 'nftables' | 'iptables' | 'firewalld' | 'ufw';
 

@@ -1,6 +1,6 @@
 import { buildScript, DEFAULT_CMD_TIMEOUT_S, parseSections, SNIPPET_PRELUDE } from './script.js';
-import { emptyAnswers, type RawAnswers } from './answers.js';
-import type { Collector, Request } from './types.js';
+import { emptyAnswers, type RawAnswers, type Request } from '../transport/requests.js';
+import type { Collector } from './types.js';
 import type { Check } from '../model/check.js';
 import { plan } from '../audit/plan.js';
 import type { Transport } from '../transport/types.js';

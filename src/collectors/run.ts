@@ -1,10 +1,11 @@
 import { CollectError, GwsecError, type FactError } from '../model/errors.js';
 import type { Transport } from '../transport/types.js';
 import { FixtureTransport } from '../transport/fixture.js';
-import { outputFor, type RawAnswers } from './answers.js';
+import { outputFor } from './answers.js';
 import { collectNaive, type NaiveMode } from './naive.js';
 import { buildScript, parseSections } from './script.js';
-import type { Collector, Request } from './types.js';
+import type { Collector } from './types.js';
+import type { RawAnswers, Request } from '../transport/requests.js';
 
 export interface CollectOptions {
   sudo?: boolean;

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { GwsecError } from '../model/errors.js';
-import { emptyAnswers, type RawAnswers } from './answers.js';
-import type { Request } from './types.js';
+import { emptyAnswers, splitFlags, type RawAnswers, type Request } from '../transport/requests.js';
 
 /**
  * Every request of every needed collector becomes ONE POSIX sh script (one exec per host). Each
@@ -200,11 +199,6 @@ export function requestKey(r: Request): string {
     case 'tree':
       return `tree:${r.path}`;
   }
-}
-
-/** `(?i)^\s*include\s+(.*)` -> source + flags; shared by the shell and the fixture transport. */
-export function splitFlags(re: string): { source: string; flags: string } {
-  return re.startsWith('(?i)') ? { source: re.slice(4), flags: 'i' } : { source: re, flags: '' };
 }
 
 function sq(s: string): string {

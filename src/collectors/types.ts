@@ -1,30 +1,5 @@
 import type { FactType } from '../model/schema.js';
-
-/**
- * What a collector reads. Collectors never run anything themselves: they declare requests, the
- * collection layer turns every request of every needed collector into ONE script (local/SSH), or the
- * fixture transport answers each request from a recorded host folder.
- *
- *  cmd  — a shell snippet (POSIX sh). Recorded in fixtures as cmd/<name>.txt (+ optional
- *         cmd/<name>.rc with the exit code; 127 = command not installed).
- *  file — one exact path. Fixture: files/<path>.
- *  glob — a shell glob (`/etc/ssh/sshd_config.d/*.conf`); matches in lexical order.
- *  tree — a config file plus everything it includes, recursively (sshd `Include`, nginx `include`,
- *         PAM `@include`). `include` is an extended regex whose group 1 is the operand (which may be
- *         several space-separated globs); relative operands resolve against `base`.
- */
-export type Request =
-  | { kind: 'cmd'; name: string; script: string; timeoutS?: number }
-  | { kind: 'file'; path: string }
-  | { kind: 'glob'; pattern: string }
-  | { kind: 'tree'; path: string; include: string; base: string };
-
-export interface CmdResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number; // 127: not installed; 124: timed out
-  truncated: boolean;
-}
+import type { CmdResult, Request } from '../transport/requests.js';
 
 export interface FileContent {
   path: string;

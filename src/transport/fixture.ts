@@ -1,12 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import { parse as parseYamlText } from 'yaml';
-import { emptyAnswers, type RawAnswers } from '../collectors/answers.js';
-import { splitFlags } from '../collectors/script.js';
-import type { Request } from '../collectors/types.js';
 import { GwsecError } from '../model/errors.js';
 import { globToRegex } from '../util/glob.js';
 export { globToRegex };
+import { emptyAnswers, splitFlags, type RawAnswers, type Request } from './requests.js';
 import type { RunResult, Transport } from './types.js';
 
 /**

@@ -9,7 +9,8 @@ import { collect } from '../../src/collectors/run.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import { FixtureTransport } from '../../src/transport/fixture.js';
 import { t as ft } from '../../src/model/schema.js';
-import type { Collector, Request } from '../../src/collectors/types.js';
+import type { Collector } from '../../src/collectors/types.js';
+import type { Request } from '../../src/transport/requests.js';
 import { scaled } from '../helpers/time.js';
 
 // Real files, a real /bin/sh: the collection script is what runs on every audited host.

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { outputFor } from '../../src/collectors/answers.js';
 import { buildScript, parseSections } from '../../src/collectors/script.js';
-import type { Request } from '../../src/collectors/types.js';
+import type { Request } from '../../src/transport/requests.js';
 import { CollectError } from '../../src/model/errors.js';
 import { scaled } from '../helpers/time.js';
 
