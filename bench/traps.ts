@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildScript } from '../src/collectors/script.js';
-import { collectors } from '../src/collectors/index.js';
+import { collectors } from '../src/audit/registry.js';
 import { have } from './stats.js';
 
 /**

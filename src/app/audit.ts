@@ -6,7 +6,7 @@ import type { Report } from '../model/result.js';
 import { GwsecError, GwsecErrorList } from '../model/errors.js';
 import { loadPack, resolveVariables } from '../policy/load.js';
 import { lintPack } from '../policy/lint.js';
-import { collectors, derivers } from '../collectors/index.js';
+import { collectors, derivers } from '../audit/registry.js';
 import { buildReport, evaluateHosts, gatherAll, type AuditTarget } from '../audit/audit.js';
 import { parseReportTargets, reportFormat, type ReportTarget } from '../report/index.js';
 import { selectChecks, type CheckSelection } from '../audit/select.js';

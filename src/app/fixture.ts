@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
-import { collectors } from '../collectors/index.js';
+import { collectors } from '../audit/registry.js';
 import { collectRaw } from '../collectors/run.js';
 import { GwsecError } from '../model/errors.js';
 import type { Transport } from '../transport/types.js';

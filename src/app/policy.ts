@@ -1,4 +1,4 @@
-import { collectors, derivers } from '../collectors/index.js';
+import { collectors, derivers } from '../audit/registry.js';
 import { lintPack } from '../policy/lint.js';
 import { loadPack } from '../policy/load.js';
 import { runCases } from '../policy/tester.js';

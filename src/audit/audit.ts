@@ -2,7 +2,7 @@ import type { Check, Pack } from '../model/check.js';
 import type { AcceptedHostKey, HostFacts } from '../model/facts.js';
 import type { HostRecord, Report, Result } from '../model/result.js';
 import { emptySummary } from '../model/status.js';
-import { collectors as allCollectors, derivers as allDerivers } from '../collectors/index.js';
+import { collectors as allCollectors, derivers as allDerivers } from './registry.js';
 import type { Collector, Deriver } from '../collectors/types.js';
 import { inspecGroups } from '../collectors/naive.js';
 import { collect, type CollectOptions } from '../collectors/run.js';

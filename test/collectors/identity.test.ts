@@ -3,7 +3,7 @@ import { collect } from '../../src/collectors/run.js';
 import { identity, identityDigest } from '../../src/collectors/identity.js';
 import { FixtureTransport, type FixtureSpec } from '../../src/transport/fixture.js';
 import { plan } from '../../src/audit/plan.js';
-import { collectors, derivers } from '../../src/collectors/index.js';
+import { collectors, derivers } from '../../src/audit/registry.js';
 import { loadPack } from '../../src/policy/load.js';
 import { defaultPackDir } from '../../src/util/paths.js';
 

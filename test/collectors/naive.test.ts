@@ -1,5 +1,5 @@
 import test from 'ava';
-import { collectors } from '../../src/collectors/index.js';
+import { collectors } from '../../src/audit/registry.js';
 import { collect } from '../../src/collectors/run.js';
 import { IsolatedLocalTransport } from '../helpers/netns.js';
 

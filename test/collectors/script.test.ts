@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { buildScript, MAY_BLOCK, parseSections } from '../../src/collectors/script.js';
-import { collectors } from '../../src/collectors/index.js';
+import { collectors } from '../../src/audit/registry.js';
 import { collect } from '../../src/collectors/run.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import { FixtureTransport } from '../../src/transport/fixture.js';

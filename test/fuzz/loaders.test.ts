@@ -8,7 +8,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../agents/agent/config.js';
-import { collectors, derivers } from '../../src/collectors/index.js';
+import { collectors, derivers } from '../../src/audit/registry.js';
 import { parseInventory } from '../../src/inventory/load.js';
 import { parsePlaybook } from '../../src/playbook/load.js';
 import { lintPack } from '../../src/policy/lint.js';

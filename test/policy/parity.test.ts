@@ -6,7 +6,7 @@
 import test from 'ava';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { collectors, derivers } from '../../src/collectors/index.js';
+import { collectors, derivers } from '../../src/audit/registry.js';
 import { lintPack } from '../../src/policy/lint.js';
 import { runCases } from '../../src/policy/tester.js';
 import { catalogs } from '../../src/i18n/index.js';
@@ -60,7 +60,7 @@ test('every collector and deriver is registered under its file name and has a te
   const infra = new Set(['index', 'types', 'run', 'script', 'answers', 'naive']);
   const files = readdirSync(join(ROOT, 'src', 'collectors')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).filter((f) => !infra.has(f));
   const ids = new Set(collectors.map((c) => c.id));
-  for (const f of files) if (!ids.has(f) && !ids.has(f.replace(/-/g, '_'))) problems.push(`src/collectors/${f}.ts is not in the registry src/collectors/index.ts`);
+  for (const f of files) if (!ids.has(f) && !ids.has(f.replace(/-/g, '_'))) problems.push(`src/collectors/${f}.ts is not in the registry src/audit/registry.ts`);
   for (const c of collectors) {
     const base = [c.id, c.id.replace(/_/g, '-')];
     if (!base.some((b) => existsSync(join(ROOT, 'test', 'collectors', `${b}.test.ts`)))) problems.push(`collector ${c.id}: add test/collectors/${c.id}.test.ts`);
