@@ -8,6 +8,7 @@ import { inspecGroups } from '../collectors/naive.js';
 import { collect, type CollectOptions } from '../collectors/run.js';
 import type { HostKeyEvent, Transport } from '../transport/types.js';
 import { evaluateFleetChecks, evaluateHostChecks, type SiteFacts } from '../engine/fleet.js';
+import { deriveFleetFacts } from '../facts/fleet.js';
 import { deriveAll } from './derive.js';
 import { plan } from './plan.js';
 import { hostFailure, hostStatusOf } from './host-status.js';
@@ -121,7 +122,7 @@ export function evaluateHosts(
   });
   return [
     ...derived.flatMap((h) => evaluateHostChecks(pack.checks, h, { now: o.now, variables: varsOf(h) })),
-    ...evaluateFleetChecks(pack.checks, derived, o.site, { now: o.now, variables: o.variables }),
+    ...evaluateFleetChecks(pack.checks, derived, o.site, deriveFleetFacts(derived), { now: o.now, variables: o.variables }),
   ];
 }
 

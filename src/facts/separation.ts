@@ -1,11 +1,12 @@
 import { isFactError } from '../model/errors.js';
 import { t } from '../model/schema.js';
 import { classifyAddress, normaliseIp } from '../geo/address.js';
+import type { FleetHost as EngineFleetHost } from '../engine/fleet.js';
 
 /**
  * Fleet-level facts for Article 40(五) (front end and back end on separate hosts). Computed over all
- * hosts of an audit, so it cannot be a per-host deriver: the fleet facts root carries it as
- * `fleet.separation` (see engine/fleet.ts).
+ * hosts of an audit, so it cannot be a per-host deriver: a fleet deriver (facts/fleet.ts) hands it to
+ * the engine, whose fleet facts root carries it as `fleet.separation`.
  *
  * Two inventory entries are one machine when they share any machine identifier that could be read:
  * the machine ID, the SSH host key, or the DMI product_uuid (two names for one host; hosts behind NAT
@@ -58,14 +59,8 @@ export const fleetSeparationSchema = t.obj({
   unidentified_hosts: t.arr(t.str),
 });
 
-interface FleetHost {
-  name: string;
-  roles?: string[];
-  publicIps?: string[];
-  /** SHA256 fingerprint of the host key the SSH transport trusted */
-  hostKey?: string;
-  facts?: Record<string, unknown>;
-}
+/** What the separation facts read of a host (engine/fleet.ts's FleetHost; optional here for tests). */
+type FleetHost = { name: string } & Partial<Omit<EngineFleetHost, 'name'>>;
 
 type FactError = { error: { code: string; message: string } };
 

@@ -5,6 +5,7 @@ import type { Status } from '../model/status.js';
 import type { Location } from '../model/errors.js';
 import { evaluateCheck } from '../engine/evaluate.js';
 import { fleetRoot, type SiteFacts } from '../engine/fleet.js';
+import { deriveFleetFacts } from '../facts/fleet.js';
 import { resolveVariables } from './load.js';
 
 /** The cases runner behind `gwsec policy test` (ESLint's RuleTester, OPA's YAML cases). */
@@ -66,5 +67,5 @@ function fleetFacts(c: CheckCase): Record<string, unknown> {
     facts: withInventory(h.facts, h.roles ?? []),
     sources: {},
   }));
-  return fleetRoot(hosts, c.facts.site as SiteFacts | undefined);
+  return fleetRoot(hosts, c.facts.site as SiteFacts | undefined, deriveFleetFacts(hosts));
 }
