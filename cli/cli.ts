@@ -1,6 +1,7 @@
-import yargs, { type Argv } from 'yargs';
+import yargs from 'yargs';
 import { GwsecError } from '../src/model/errors.js';
 import { VERSION } from '../src/version.js';
+import type { Command } from './command.js';
 import { auditCommand } from './commands/audit.js';
 import { factsCommand } from './commands/facts.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -14,14 +15,6 @@ import { incidentCommand } from './commands/incident.js';
 import { detectCommand } from './commands/detect.js';
 import { diffCommand } from './commands/diff.js';
 import { collectorCommand } from './commands/collector.js';
-
-/** A command: its yargs builder plus a run that returns the exit code. */
-export interface Command {
-  command: string;
-  describe: string;
-  builder: (y: Argv) => Argv;
-  run: (argv: Record<string, unknown>) => Promise<number> | number;
-}
 
 /** The explicit command registry (parity with docs/ tested). */
 export const commands: Command[] = [auditCommand, factsCommand, evaluateCommand, mergeCommand, policyCommand, inventoryCommand, fixtureCommand, agentCommand, playbookCommand, incidentCommand, detectCommand, diffCommand,

@@ -1,4 +1,4 @@
-import type { Command } from '../cli.js';
+import type { Command } from '../command.js';
 import { auditOptionsFrom, evalOptions } from './common.js';
 
 export const evaluateCommand: Command = {

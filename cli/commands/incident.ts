@@ -1,4 +1,4 @@
-import type { Command } from '../cli.js';
+import type { Command } from '../command.js';
 import { str, strs } from './common.js';
 
 /** Report kinds a submission can name (timeline and evidence manifests are attachments, not reports). */

@@ -1,4 +1,4 @@
-import type { Command } from '../cli.js';
+import type { Command } from '../command.js';
 
 export const inventoryCommand: Command = {
   command: 'inventory check <file>',

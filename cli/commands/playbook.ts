@@ -1,4 +1,4 @@
-import type { Command } from '../cli.js';
+import type { Command } from '../command.js';
 import { str, strs } from './common.js';
 
 /** argv -> RunOptions (shared by run and resume; tested apart from the run itself). */
