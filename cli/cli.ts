@@ -56,7 +56,7 @@ export async function buildCli(argv: string[]): Promise<number> {
     .recommendCommands()
     .demandCommand(1, 'give a command, e.g. gwsec audit --local / 请指定子命令')
     .epilog(EPILOG)
-    .option('lang', { type: 'string', choices: ['zh', 'en'], describe: 'output language (default from LANG) / 输出语言', global: true })
+    .option('lang', { type: 'string', choices: ['zh', 'en', 'both'], describe: 'output language (default from LANG); both: evidence in zh and en / 输出语言；both：证据说明中英文并列', global: true })
     .fail((msg, err) => {
       if (err) throw err;
       // recommendCommands says only "Did you mean X?": name what was typed

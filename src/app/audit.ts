@@ -133,6 +133,7 @@ export function emit(report: Report, pack: Pack | undefined, o: AuditOptions, io
   for (const t of reportTargets(o)) {
     const text = reportFormat(t.format).render(report, {
       lang: detectLang(o.lang, io.env),
+      both: o.lang === 'both',
       color: o.color ?? (io.isTTY && !t.path && !io.env.NO_COLOR),
       verbose: o.verbose,
       checks,

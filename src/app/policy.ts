@@ -38,14 +38,15 @@ export function policyLint(o: PolicyOptions, io: Io): number {
 export function policyTest(o: PolicyOptions, io: Io): number {
   const pack = loadPack(o.pack ?? defaultPackDir());
   const outcomes = runCases(pack, o.checks);
-  const tr = translator(detectLang(o.lang, io.env));
+  const lang = detectLang(o.lang, io.env);
+  const tr = translator(lang);
   const failed = outcomes.filter((x) => !x.ok);
   if (o.format === 'json') io.out(JSON.stringify(outcomes, null, 2) + '\n');
   else {
     for (const f of failed) {
       io.out(`✗ ${f.check} — ${f.name}${f.location ? ` (${formatLocation(f.location)})` : ''}\n`);
       io.out(`    expected ${f.expected}${f.because ? ` because "${f.because}"` : ''}, got ${f.actual}\n`);
-      for (const e of f.evidence.slice(0, 6)) io.out(`    ${e.fact} = ${JSON.stringify(e.actual)} [${e.status}]${e.message ? ` ${e.message}` : ''}\n`);
+      for (const e of f.evidence.slice(0, 6)) io.out(`    ${e.fact} = ${JSON.stringify(e.actual)} [${e.status}]${e.message ? ` ${e.message[lang]}` : ''}\n`);
     }
     io.out((failed.length ? tr('cli.policyTest.failed', { n: failed.length, total: outcomes.length }) : tr('cli.policyTest.ok', { n: outcomes.length })) + '\n');
   }

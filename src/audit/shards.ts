@@ -82,8 +82,8 @@ export function checkShards(given: Array<{ file: string; report: Report }>): Sha
  * absence of one. A pass becomes error, and every fleet result says which shards it saw.
  */
 export function markPartial(r: Result, set: Pick<ShardSet, 'present' | 'count'>): Result {
-  const seen = set.present.map((i) => `${i}/${set.count}`).join(', ') || 'none';
-  const message = `partial merge: judged over shards ${seen} only / 部分合并：仅依据分片 ${seen} 判定`;
+  const seen = set.present.map((i) => `${i}/${set.count}`).join(', ');
+  const message = { zh: `部分合并：仅依据分片 ${seen || '（无）'} 判定`, en: `partial merge: judged over shards ${seen || 'none'} only` };
   const status = r.status === 'pass' || r.status === 'waived' ? 'error' : r.status;
   return { ...r, status, evidence: [...r.evidence, { fact: 'merge.shards', actual: set.present, status, message }] };
 }

@@ -4,6 +4,8 @@ import type { Status } from '../model/status.js';
 import { combineAll, combineAny, combineNone } from './combine.js';
 import { lookup } from './paths.js';
 import { operators } from './operators.js';
+import { absentBecause, ENGINE_WORDS, factErrorMessage, noValue, unknownOperator } from './messages.js';
+import type { Bilingual } from '../model/status.js';
 
 /**
  * The pure evaluator: (checks, facts, context) -> results. No I/O, no clock (the audit time is in the
@@ -23,8 +25,7 @@ interface Outcome {
 }
 
 const MAX_ELEMENT_EVIDENCE = 20;
-/** Evidence messages are 'en / zh' until they become { zh, en } data (issue 17); report/text.ts picks the reader's half. */
-const FACT_ABSENT = 'fact absent / 未采集到该事实';
+const FACT_ABSENT = ENGINE_WORDS.factAbsent;
 
 export function evaluateCheck(check: Check, facts: Record<string, unknown>, ctx: EvalContext): Result {
   const base = {
@@ -89,14 +90,14 @@ function evalEach(spec: Extract<Condition, { each: unknown }>['each'], root: unk
   const found = lookup(root, spec.fact, element);
   const source = sourcesFor(path, ctx);
   if (found.kind === 'error') {
-    return { status: 'error', evidence: [{ fact: path, actual: null, status: 'error', source, message: `${found.error.code}: ${found.error.message}` }] };
+    return { status: 'error', evidence: [{ fact: path, actual: null, status: 'error', source, message: factErrorMessage(found.error) }] };
   }
   if (found.kind === 'missing') {
     const status = spec.missing ?? 'error';
     return { status, evidence: [{ fact: path, actual: null, status, source, message: FACT_ABSENT }] };
   }
   if (!Array.isArray(found.value)) {
-    return { status: 'error', evidence: [{ fact: path, actual: found.value, status: 'error', source, message: 'not a list' }] };
+    return { status: 'error', evidence: [{ fact: path, actual: found.value, status: 'error', source, message: ENGINE_WORDS.notAList }] };
   }
   const statuses: Status[] = [];
   const evidence: Evidence[] = [];
@@ -120,12 +121,12 @@ function evalEach(spec: Extract<Condition, { each: unknown }>['each'], root: unk
   let status = combineAll(statuses);
   if (selected < (spec.min ?? 0)) {
     status = status === 'error' ? 'error' : 'fail';
-    evidence.push({ fact: path, actual: selected, op: 'length_ge', expected: spec.min, status: 'fail', source, message: 'too few matching elements' });
+    evidence.push({ fact: path, actual: selected, op: 'length_ge', expected: spec.min, status: 'fail', source, message: ENGINE_WORDS.tooFew });
   }
   if (evidence.length > MAX_ELEMENT_EVIDENCE) {
     const more = evidence.length - MAX_ELEMENT_EVIDENCE;
     evidence.splice(MAX_ELEMENT_EVIDENCE);
-    evidence.push({ fact: path, actual: `${more} more`, status, message: 'evidence truncated' });
+    evidence.push({ fact: path, actual: `${more} more`, status, message: ENGINE_WORDS.truncated });
   }
   if (evidence.length === 0) {
     evidence.push({ fact: path, actual: `${selected} of ${found.value.length} element(s) checked`, status, source });
@@ -138,27 +139,27 @@ function evalLeaf(c: LeafCondition, root: unknown, element: unknown, ctx: EvalCo
   const source = sourcesFor(path, ctx);
   const op = operators.get(c.op);
   const expected = c.var !== undefined ? ctx.variables[c.var] : c.value;
-  const ev = (status: Status, actual: unknown, message?: string): Outcome => ({
+  const ev = (status: Status, actual: unknown, message?: Bilingual): Outcome => ({
     status,
     evidence: [{ fact: path, actual, op: c.op, expected: c.var !== undefined ? { var: c.var, value: expected } : expected, status, source, ...(message ? { message } : {}) }],
   });
   // The loader and lint reject these; guard anyway so a hand-built check cannot pass by accident.
-  if (!op) return ev('error', null, `unknown operator ${c.op}`);
-  if (expected === undefined && op.value !== 'boolean') return ev('error', null, `no value for ${c.var ?? 'operator'}`);
+  if (!op) return ev('error', null, unknownOperator(c.op));
+  if (expected === undefined && op.value !== 'boolean') return ev('error', null, noValue(c.var));
   const found = lookup(root, c.fact, element);
-  if (found.kind === 'error') return ev('error', null, `${found.error.code}: ${found.error.message}`);
+  if (found.kind === 'error') return ev('error', null, factErrorMessage(found.error));
   if (c.op === 'exists' || (c.op === 'empty' && found.kind === 'missing')) {
     const actual = found.kind === 'value' ? found.value : null;
     const present = op.test(actual, expected ?? true, { now: ctx.now }) === true;
     // A failed existence test says what the absence means, as any other failed leaf does.
-    return ev(present ? 'pass' : 'fail', actual, !present && c.message ? `${c.message.en} / ${c.message.zh}` : undefined);
+    return ev(present ? 'pass' : 'fail', actual, !present && c.message ? c.message : undefined);
   }
   // An absent fact that means `manual` (an attestation not given) says what a person must declare.
-  if (found.kind === 'missing') return ev(c.missing ?? 'error', null, c.missing === 'manual' && c.message ? `fact absent — ${c.message.en} / ${c.message.zh}` : FACT_ABSENT);
+  if (found.kind === 'missing') return ev(c.missing ?? 'error', null, c.missing === 'manual' && c.message ? absentBecause(c.message) : FACT_ABSENT);
   const outcome = op.test(found.value, op.value === 'version' ? String(expected) : expected, { now: ctx.now });
   if (typeof outcome === 'object') return ev('error', found.value, outcome.unusable);
   const failed = !outcome;
-  const message = failed && c.message ? `${c.message.en} / ${c.message.zh}` : undefined;
+  const message = failed && c.message ? c.message : undefined;
   return ev(outcome ? 'pass' : 'fail', found.value, message);
 }
 

@@ -1,5 +1,6 @@
 import { cidrContains, isValidCidr } from '../util/ip.js';
 import { compareVersions } from '../util/version.js';
+import type { Bilingual } from '../model/status.js';
 
 /**
  * The operator registry. Each operator declares what fact shapes it accepts and what its value must
@@ -13,8 +14,18 @@ export interface OperatorContext {
   now: Date;
 }
 
-/** `true`/`false`, or a string explaining why the fact cannot be compared (becomes `error`). */
-export type OpOutcome = boolean | { unusable: string };
+/** `true`/`false`, or why the fact cannot be compared, in both languages (becomes `error`). */
+export type OpOutcome = boolean | { unusable: Bilingual };
+
+/** Why a fact cannot be compared: these are evidence messages. */
+const NOT = {
+  string: { zh: '该事实不是字符串', en: 'not a string' },
+  arrayOrString: { zh: '该事实既不是列表也不是字符串', en: 'not an array or string' },
+  array: { zh: '该事实不是列表', en: 'not an array' },
+  length: { zh: '该事实没有长度', en: 'no length' },
+  version: { zh: '该事实不是版本号字符串', en: 'not a version string' },
+  address: { zh: '该事实不是 IP 地址', en: 'not an address' },
+} satisfies Record<string, Bilingual>;
 
 export interface Operator {
   name: string;
@@ -57,8 +68,8 @@ function numeric(cmp: (a: number, b: number) => boolean) {
   return (actual: unknown, expected: unknown): OpOutcome => {
     const a = asNumber(actual);
     const b = asNumber(expected);
-    if (a === null) return { unusable: `not a number: ${JSON.stringify(actual)}` };
-    if (b === null) return { unusable: `expected value is not a number: ${JSON.stringify(expected)}` };
+    if (a === null) return { unusable: { zh: `不是数值：${JSON.stringify(actual)}`, en: `not a number: ${JSON.stringify(actual)}` } };
+    if (b === null) return { unusable: { zh: `期望值不是数值：${JSON.stringify(expected)}`, en: `expected value is not a number: ${JSON.stringify(expected)}` } };
     return cmp(a, b);
   };
 }
@@ -91,21 +102,21 @@ const list: Operator[] = [
   { name: 'ge', facts: ['number', 'string'], value: 'number', description: '≥', test: numeric((a, b) => a >= b) },
   {
     name: 'matches', facts: ['string'], value: 'regex', description: 'matches',
-    test: (a, e) => (typeof a === 'string' ? compileRegex(e as string).test(a) : { unusable: 'not a string' }),
+    test: (a, e) => (typeof a === 'string' ? compileRegex(e as string).test(a) : { unusable: NOT.string }),
   },
   {
     name: 'not_matches', facts: ['string'], value: 'regex', description: 'does not match',
-    test: (a, e) => (typeof a === 'string' ? !compileRegex(e as string).test(a) : { unusable: 'not a string' }),
+    test: (a, e) => (typeof a === 'string' ? !compileRegex(e as string).test(a) : { unusable: NOT.string }),
   },
   {
     name: 'contains', facts: ['array', 'string'], value: 'scalar', description: 'contains',
     test: (a, e) =>
-      Array.isArray(a) ? a.some((x) => scalarEq(x, e)) : typeof a === 'string' ? a.includes(String(e)) : { unusable: 'not an array or string' },
+      Array.isArray(a) ? a.some((x) => scalarEq(x, e)) : typeof a === 'string' ? a.includes(String(e)) : { unusable: NOT.arrayOrString },
   },
   {
     name: 'not_contains', facts: ['array', 'string'], value: 'scalar', description: 'does not contain',
     test: (a, e) =>
-      Array.isArray(a) ? !a.some((x) => scalarEq(x, e)) : typeof a === 'string' ? !a.includes(String(e)) : { unusable: 'not an array or string' },
+      Array.isArray(a) ? !a.some((x) => scalarEq(x, e)) : typeof a === 'string' ? !a.includes(String(e)) : { unusable: NOT.arrayOrString },
   },
   // exists/empty are evaluated before the missing-fact rule (see evaluate.ts).
   { name: 'exists', facts: ['any'], value: 'boolean', description: 'exists', test: (a, e) => (a !== undefined && a !== null) === e },
@@ -119,44 +130,44 @@ const list: Operator[] = [
   },
   {
     name: 'subset_of', facts: ['array'], value: 'list', description: 'every element is one of',
-    test: (a, e) => (Array.isArray(a) ? a.every((x) => (e as unknown[]).some((y) => scalarEq(x, y))) : { unusable: 'not an array' }),
+    test: (a, e) => (Array.isArray(a) ? a.every((x) => (e as unknown[]).some((y) => scalarEq(x, y))) : { unusable: NOT.array }),
   },
   {
     name: 'disjoint', facts: ['array'], value: 'list', description: 'has no element among',
-    test: (a, e) => (Array.isArray(a) ? !a.some((x) => (e as unknown[]).some((y) => scalarEq(x, y))) : { unusable: 'not an array' }),
+    test: (a, e) => (Array.isArray(a) ? !a.some((x) => (e as unknown[]).some((y) => scalarEq(x, y))) : { unusable: NOT.array }),
   },
   {
     name: 'length_le', facts: ['array', 'string'], value: 'number', description: 'length ≤',
-    test: (a, e) => (Array.isArray(a) || typeof a === 'string' ? a.length <= (e as number) : { unusable: 'no length' }),
+    test: (a, e) => (Array.isArray(a) || typeof a === 'string' ? a.length <= (e as number) : { unusable: NOT.length }),
   },
   {
     name: 'length_ge', facts: ['array', 'string'], value: 'number', description: 'length ≥',
-    test: (a, e) => (Array.isArray(a) || typeof a === 'string' ? a.length >= (e as number) : { unusable: 'no length' }),
+    test: (a, e) => (Array.isArray(a) || typeof a === 'string' ? a.length >= (e as number) : { unusable: NOT.length }),
   },
   {
     name: 'version_ge', facts: ['string'], value: 'version', description: 'version ≥',
-    test: (a, e) => (typeof a === 'string' ? compareVersions(a, e as string) >= 0 : { unusable: 'not a version string' }),
+    test: (a, e) => (typeof a === 'string' ? compareVersions(a, e as string) >= 0 : { unusable: NOT.version }),
   },
   {
     name: 'version_lt', facts: ['string'], value: 'version', description: 'version <',
-    test: (a, e) => (typeof a === 'string' ? compareVersions(a, e as string) < 0 : { unusable: 'not a version string' }),
+    test: (a, e) => (typeof a === 'string' ? compareVersions(a, e as string) < 0 : { unusable: NOT.version }),
   },
   {
     name: 'version_in_ranges', facts: ['string'], value: 'ranges', description: 'version within one of the ranges',
     test: (a, e) =>
       typeof a === 'string'
         ? (e as Array<{ from: string; to: string }>).some((r) => compareVersions(a, r.from) >= 0 && compareVersions(a, r.to) <= 0)
-        : { unusable: 'not a version string' },
+        : { unusable: NOT.version },
   },
   {
     name: 'cidr_in', facts: ['string'], value: 'cidrs', description: 'address within one of',
-    test: (a, e) => (typeof a === 'string' ? (e as string[]).some((c) => cidrContains(c, a)) : { unusable: 'not an address' }),
+    test: (a, e) => (typeof a === 'string' ? (e as string[]).some((c) => cidrContains(c, a)) : { unusable: NOT.address }),
   },
   {
     name: 'age_days_le', facts: ['string', 'number'], value: 'number', description: 'age in days ≤',
     test: (a, e, ctx) => {
       const t = timeOf(a);
-      if (t === null) return { unusable: `not a time: ${JSON.stringify(a)}` };
+      if (t === null) return { unusable: { zh: `不是时间：${JSON.stringify(a)}`, en: `not a time: ${JSON.stringify(a)}` } };
       return (ctx.now.getTime() - t) / 86_400_000 <= (e as number);
     },
   },

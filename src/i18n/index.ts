@@ -79,6 +79,7 @@ export const catalogs = {
 
 export type MessageKey = keyof (typeof catalogs)['en'];
 
+/** `--lang both` (reports: evidence in both languages) takes the rest of its words from LANG. */
 export function detectLang(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Lang {
   if (flag === 'zh' || flag === 'zh-CN') return 'zh';
   if (flag === 'en') return 'en';

@@ -70,7 +70,7 @@ export interface RegexSite {
 
 export interface CheckCase {
   name?: string;
-  /** Text some evidence message must contain (why the case is not_applicable or manual). */
+  /** Text some evidence message must contain, in either language (why the case is not_applicable or manual). */
   because?: string;
   facts: Record<string, unknown>;
   variables?: Record<string, unknown>;

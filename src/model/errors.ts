@@ -53,7 +53,26 @@ export class GwsecErrorList extends GwsecError {
 export interface FactError {
   code: 'permission_denied' | 'not_found' | 'timeout' | 'command_failed' | 'parse_error' | 'not_recorded' | 'transport_error' | 'unsupported_platform' | 'too_large' | 'unsafe_file';
   message: string;
+  /** The detail in Chinese, when its producer wrote it in words (a deriver); a command's stderr has none. */
+  zh?: string;
 }
+
+/**
+ * Each fact error code in Chinese words. The `message` of a fact error is the system's own detail (a
+ * command's stderr, a path); evidence shows it after these words unless the producer gave `zh`.
+ */
+export const FACT_ERROR_ZH: Record<FactError['code'], string> = {
+  permission_denied: '权限不足，无法读取',
+  not_found: '未找到',
+  timeout: '采集超时',
+  command_failed: '命令执行失败',
+  parse_error: '无法解析',
+  not_recorded: '样本中未录制',
+  transport_error: '连接或执行出错',
+  unsupported_platform: '不支持该平台',
+  too_large: '内容过大，未读取',
+  unsafe_file: '文件不安全，未读取',
+};
 
 export class CollectError extends Error {
   constructor(readonly code: FactError['code'], message: string) {

@@ -11,7 +11,8 @@ export interface Evidence {
   status: Status;
   /** Where the fact came from: `cmd: sshd -T`, `file: /etc/login.defs`, `inventory`, `derived`. */
   source?: string[];
-  message?: string;
+  /** Why, in both languages as data (never one string with both): reports pick by `--lang`, JSON keeps both. */
+  message?: Bilingual;
 }
 
 export interface Result {

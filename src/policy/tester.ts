@@ -1,7 +1,7 @@
 import type { CheckCase, Pack } from '../model/check.js';
 import type { HostFacts } from '../model/facts.js';
 import type { Evidence } from '../model/result.js';
-import type { Status } from '../model/status.js';
+import type { Bilingual, Status } from '../model/status.js';
 import type { Location } from '../model/errors.js';
 import { evaluateCheck } from '../engine/evaluate.js';
 import { fleetRoot, type SiteFacts } from '../engine/fleet.js';
@@ -40,7 +40,7 @@ export function runCases(pack: Pack, only?: string[]): CaseOutcome[] {
           name: c.name ?? `${expected} #${i + 1}`,
           expected,
           actual: r.status,
-          ok: r.status === expected && (!c.because || r.evidence.some((e) => e.message?.includes(c.because!))),
+          ok: r.status === expected && (!c.because || r.evidence.some((e) => saysBecause(e.message, c.because!))),
           ...(c.because ? { because: c.because } : {}),
           location: c.source,
           evidence: r.evidence,
@@ -68,4 +68,9 @@ function fleetFacts(c: CheckCase): Record<string, unknown> {
     sources: {},
   }));
   return fleetRoot(hosts, c.facts.site as SiteFacts | undefined, deriveFleetFacts(hosts));
+}
+
+/** `because:` is written in either language: the message says it when one of its languages contains it. */
+function saysBecause(m: Bilingual | undefined, because: string): boolean {
+  return !!m && (m.zh.includes(because) || m.en.includes(because));
 }

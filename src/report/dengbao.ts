@@ -123,15 +123,9 @@ function recordText(r: Result): string {
   return lines.join('\n');
 }
 
-/** Messages are written "English / 中文": the record keeps the Chinese half. */
-function zhPart(message: string): string {
-  const i = message.lastIndexOf(' / ');
-  return i >= 0 && /[\u4e00-\u9fff]/.test(message.slice(i + 3)) ? message.slice(i + 3) : message;
-}
-
 function evidenceZh(e: Evidence): string {
   const expected = e.op ? `（期望 ${e.op} ${shortJson(e.expected, 120)}）` : '';
-  return `${e.fact} = ${shortJson(e.actual, 200)}${expected}${e.message ? `：${zhPart(e.message)}` : ''}`;
+  return `${e.fact} = ${shortJson(e.actual, 200)}${expected}${e.message ? `：${e.message.zh}` : ''}`;
 }
 
 export function dengbaoRecord(report: Report, checks?: Map<string, Check>): HostRecordTable[] {

@@ -1,11 +1,31 @@
 import type { Evidence, Result } from '../model/result.js';
+import type { Bilingual } from '../model/status.js';
+import type { Lang } from '../i18n/index.js';
+
+/** Which language a report shows messages in: `lang`, or both (`--lang both`) with `lang` first. */
+export interface MessageLang {
+  lang: Lang;
+  both?: boolean;
+}
+
+/** A `{ zh, en }` message in the reader's language (both, the reader's first, when asked). */
+export function inLang(m: Bilingual, o: MessageLang): string {
+  if (!o.both) return m[o.lang];
+  const other = m[o.lang === 'zh' ? 'en' : 'zh'];
+  return other === m[o.lang] ? other : `${m[o.lang]} / ${other}`;
+}
+
+/** An evidence leaf's parts around its message: `fact = actual (expected op value)` and ` [source]`. */
+export function evidenceParts(e: Evidence, max = 160): { head: string; src: string } {
+  const expected = e.op ? ` (expected ${e.op} ${shortJson(e.expected, max)})` : '';
+  const src = e.source?.length ? ` [${e.source.join(', ')}]` : '';
+  return { head: `${e.fact} = ${shortJson(e.actual, max)}${expected}`, src };
+}
 
 /** One evidence leaf as a line a person reads: `fact = actual (expected op value) — message [source]`. */
-export function evidenceLine(e: Evidence, max = 160): string {
-  const expected = e.op ? ` (expected ${e.op} ${shortJson(e.expected, max)})` : '';
-  const msg = e.message ? ` — ${e.message}` : '';
-  const src = e.source?.length ? ` [${e.source.join(', ')}]` : '';
-  return `${e.fact} = ${shortJson(e.actual, max)}${expected}${msg}${src}`;
+export function evidenceLine(e: Evidence, o: MessageLang, max = 160): string {
+  const { head, src } = evidenceParts(e, max);
+  return `${head}${e.message ? ` — ${inLang(e.message, o)}` : ''}${src}`;
 }
 
 export function shortJson(v: unknown, max = 160): string {

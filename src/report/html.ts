@@ -1,7 +1,7 @@
-import type { Report, Result } from '../model/result.js';
+import type { Evidence, Report, Result } from '../model/result.js';
 import { STATUSES, type Bilingual, type Status } from '../model/status.js';
 import type { FormatOptions } from './index.js';
-import { decisiveEvidence, evidenceLine } from './evidence.js';
+import { decisiveEvidence, evidenceParts } from './evidence.js';
 import { SEVERITY_LABEL, STATUS_LABEL, articleLabel } from './labels.js';
 import { escapeHtml as esc } from '../util/html.js';
 
@@ -96,9 +96,16 @@ function countCells(rs: Result[]): string {
   return STATUSES.map((s) => `<td class="s-${s}" data-count="${s}">${c[s]}</td>`).join('');
 }
 
+/** An evidence line with its message in both languages, the inactive one hidden like every other text. */
+function evidenceHtml(e: Evidence): string {
+  const { head, src } = evidenceParts(e, 400);
+  const msg = e.message ? ` — <span class="zh">${esc(e.message.zh)}</span><span class="en">${esc(e.message.en)}</span>` : '';
+  return `${esc(head)}${msg}${esc(src)}`;
+}
+
 function resultRow(r: Result, o: FormatOptions): string {
   const host = r.host === '*' ? t(W.fleet) : esc(r.host);
-  const ev = (o.verbose || r.status !== 'pass' ? decisiveEvidence(r) : r.evidence).map((e) => esc(evidenceLine(e, 400))).join('\n');
+  const ev = (o.verbose || r.status !== 'pass' ? decisiveEvidence(r) : r.evidence).map(evidenceHtml).join('\n');
   const fix = r.status !== 'pass' && r.status !== 'not_applicable' ? o.checks?.get(r.check)?.remediation : undefined;
   const waiver = r.waiver
     ? `<p class="${r.waiver.expired ? 'bad' : 'note'}">${t(W.waivedBy, { j: r.waiver.justification, o: r.waiver.owner, a: r.waiver.approver ?? '—', e: r.waiver.expires })}${r.waiver.expired ? ` — ${t(W.expired)}` : ''}${r.outcome ? ` · ${t(W.realOutcome)}: ${t(STATUS_LABEL[r.outcome])}` : ''} <small>${esc(r.waiver.where)}</small></p>`

@@ -12,6 +12,8 @@ import { formatDengbaoHtml, formatDengbaoMarkdown } from './dengbao.js';
 
 export interface FormatOptions {
   lang: Lang;
+  /** `--lang both`: evidence messages in both languages, `lang` first (the rest of the report stays in `lang`). */
+  both?: boolean;
   color: boolean;
   verbose?: boolean;
   checks?: Map<string, Check>;

@@ -51,7 +51,7 @@ type XMLBuilder = ReturnType<typeof create>;
 
 function testcase(suite: XMLBuilder, r: Result, o: FormatOptions, x: (s: string) => string): void {
   const tc = suite.ele('testcase', { name: x(`${r.check}: ${r.title[o.lang]}`), classname: x(`gwsec.article-${r.article}`), status: r.status });
-  const lines = decisiveEvidence(r).map((e) => evidenceLine(e));
+  const lines = decisiveEvidence(r).map((e) => evidenceLine(e, o));
   const sev = SEVERITY_LABEL[r.severity][o.lang];
   if (r.status === 'fail') tc.ele('failure', { type: r.severity, message: x(`[${sev}] ${r.title[o.lang]}`) }).txt(x(lines.join('\n')));
   else if (r.status === 'error') tc.ele('error', { type: 'could_not_decide', message: x(lines[0] ?? r.title[o.lang]) }).txt(x(lines.join('\n')));

@@ -60,7 +60,7 @@ function hostLocation(host: string): Sarif.Location {
 
 function result(r: Result, ruleIndex: number, o: FormatOptions): Sarif.Result {
   const outcome = r.status === 'waived' ? (r.outcome ?? 'fail') : r.status;
-  const lines = decisiveEvidence(r).map((e) => evidenceLine(e));
+  const lines = decisiveEvidence(r).map((e) => evidenceLine(e, o));
   const where = fileLocation(r);
   const location: Sarif.Location = hostLocation(r.host);
   if (where) location.physicalLocation = { artifactLocation: { uri: where.path.replace(/^\//, ''), uriBaseId: 'HOSTROOT' }, ...(where.line ? { region: { startLine: where.line } } : {}) };

@@ -6,6 +6,7 @@ import type { Bilingual, Severity } from '../model/status.js';
 import type { Verdict } from './index.js';
 import { expectationWords, valueWords } from './expect-words.js';
 import { displayWidth, padDisplay, wrap } from './width.js';
+import { inLang, type MessageLang } from './evidence.js';
 
 /** This report's own words ({zh, en} as data); `{name}` placeholders. */
 const WORDS: Record<string, Bilingual> = {
@@ -47,6 +48,8 @@ function verdictLine(v: Verdict, lang: Lang): string {
 
 export interface TextOptions {
   lang: Lang;
+  /** `--lang both`: evidence messages in both languages, `lang` first. */
+  both?: boolean;
   color: boolean;
   /** Show evidence for passing results too, and every evidence leaf in its raw form. */
   verbose?: boolean;
@@ -123,12 +126,12 @@ export function formatText(report: Report, o: TextOptions): string {
           // For a finding, the leaves that decided it; passing leaves only add noise (JSON keeps all).
           const decisive = o.verbose ? r.evidence : r.evidence.filter((e) => e.status !== 'pass');
           const shown = decisive.length ? decisive : r.evidence;
-          for (const e of shown.slice(0, MAX_EVIDENCE)) put(' '.repeat(detail), o.verbose ? rawEvidence(e, tr) : evidenceWords(e, o.lang), detail + 2);
+          for (const e of shown.slice(0, MAX_EVIDENCE)) put(' '.repeat(detail), o.verbose ? rawEvidence(e, tr, o) : evidenceWords(e, o), detail + 2);
           if (shown.length > MAX_EVIDENCE) lines.push(`${' '.repeat(detail)}… +${shown.length - MAX_EVIDENCE}`);
         } else if (r.status === 'not_applicable') {
           // why it does not apply, when a check says so (e.g. nothing to geolocate)
           const why = r.evidence.find((e) => e.message)?.message;
-          if (why) put(' '.repeat(detail), inLang(why, o.lang), detail + 2);
+          if (why) put(' '.repeat(detail), inLang(why, o), detail + 2);
         }
         const fix = o.checks?.get(r.check)?.remediation[o.lang];
         if (r.status === 'fail' && fix) put(' '.repeat(detail), `${tr('report.remediation')}${o.lang === 'zh' ? '：' : ': '}${o.verbose ? fix.trim() : firstSentence(fix)}`, detail + 2);
@@ -145,19 +148,20 @@ export function formatText(report: Report, o: TextOptions): string {
 }
 
 /** Evidence in words: `fact = value (expected one of: kylin, uos, … (12 in all)) — why [source]`. */
-export function evidenceWords(e: Evidence, lang: Lang): string {
+export function evidenceWords(e: Evidence, o: MessageLang): string {
+  const lang = o.lang;
   const [open, close] = lang === 'zh' ? ['（', '）'] : [' (', ')'];
   const expected = e.op ? `${open}${expectationWords(e.op, e.expected, lang)}${close}` : '';
-  const msg = e.message ? ` — ${inLang(e.message, lang)}` : '';
+  const msg = e.message ? ` — ${inLang(e.message, o)}` : '';
   const src = e.source?.length ? ` [${e.source.slice(0, 2).join(', ')}${e.source.length > 2 ? ', …' : ''}]` : '';
   return `${e.fact} = ${valueWords(e.actual, lang)}${expected}${msg}${src}`;
 }
 
 /** --verbose: the leaf as the engine saw it (operator and JSON values, whole). */
-function rawEvidence(e: Evidence, tr: ReturnType<typeof translator>): string {
+function rawEvidence(e: Evidence, tr: ReturnType<typeof translator>, o: MessageLang): string {
   const expected = e.op ? ` (${tr('report.expected')} ${e.op} ${JSON.stringify(e.expected) ?? 'null'})` : '';
   const src = e.source?.length ? ` [${e.source.join(', ')}]` : '';
-  const msg = e.message ? ` — ${e.message}` : '';
+  const msg = e.message ? ` — ${inLang(e.message, o)}` : '';
   return `${e.fact} = ${JSON.stringify(e.actual) ?? 'null'}${expected}${msg}${src}`;
 }
 
@@ -166,17 +170,4 @@ function firstSentence(text: string): string {
   const t = text.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
   const m = /^.+?(?:。|[.!?](?=\s+[A-Z(]))/u.exec(t);
   return (m ? m[0] : t).trim();
-}
-
-/** Messages carry `English / 中文`: show the reader's half (both when they cannot be told apart). */
-export function inLang(message: string, lang: Lang): string {
-  const i = message.lastIndexOf(' / ');
-  if (i < 0) return message;
-  const en = message.slice(0, i);
-  const zh = message.slice(i + 3);
-  const cjk = /[\u4e00-\u9fff]/;
-  if (!cjk.test(zh) || cjk.test(en)) return message;
-  if (lang === 'en') return en;
-  // an error (`code: detail`) keeps its technical detail after the Chinese words
-  return /^[a-z_]+: /.test(en) ? `${zh}（${en}）` : zh;
 }

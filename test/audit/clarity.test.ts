@@ -14,9 +14,9 @@ test('a40-10-backup-recent on a host with no backup file says so in plain words 
   const first = res.evidence[0]!;
   t.is(first.fact, 'backup_status.recent.newest');
   t.is(first.actual, null);
-  t.is(first.message, 'no backup file was found in the backup directories (BACKUP_PATHS) — this host has no backup / 在备份目录（BACKUP_PATHS）中没有找到任何备份文件，本机没有备份');
+  t.deepEqual(first.message, { en: 'no backup file was found in the backup directories (BACKUP_PATHS) — this host has no backup', zh: '在备份目录（BACKUP_PATHS）中没有找到任何备份文件，本机没有备份' });
   const listing = res.evidence.find((e) => e.fact === 'backup_status.recent.listing.complete')!;
-  t.regex(listing.message ?? '', /every backup directory was read/);
+  t.regex(listing.message?.en ?? '', /every backup directory was read/);
   const text = gwsec(['audit', '--fixture', join(FIXTURES, 'centos7-web-neglected'), '--check', 'a40-10-backup-recent', '--lang', 'en']);
   t.regex(text.stdout.replace(/\s+/g, ' '), /no backup file was found in the backup directories/); // the text report wraps
 });

@@ -43,6 +43,7 @@ test('a partial fleet result never passes and says which shards it saw', (t) => 
   const r: Result = { check: 'a40-5-roles-on-separate-hosts', host: '*', status: 'pass', severity: 'high', article: '40.5', title: { zh: '', en: '' }, evidence: [] };
   const p = markPartial(r, { present: [1, 3], count: 3 });
   t.is(p.status, 'error');
-  t.regex(p.evidence.at(-1)!.message!, /judged over shards 1\/3, 3\/3 only/);
+  t.regex(p.evidence.at(-1)!.message!.en, /judged over shards 1\/3, 3\/3 only/);
+  t.regex(p.evidence.at(-1)!.message!.zh, /仅依据分片 1\/3, 3\/3 判定/);
   t.is(markPartial({ ...r, status: 'fail' }, { present: [1], count: 2 }).status, 'fail', 'a violation found in part is still one');
 });

@@ -29,8 +29,8 @@ test('a missing fact is error by default, never pass or fail', (t) => {
   t.is(evaluateCheck(check({ fact: 'sshd.effective.nothere', op: 'eq', value: 'no' }), root, ctx).status, 'error');
   t.is(evaluateCheck(check({ fact: 'sshd.effective.nothere', op: 'ne', value: 'no' }), root, ctx).status, 'error');
   t.is(evaluateCheck(check({ fact: 'nofamily.x', op: 'eq', value: 1 }), root, ctx).status, 'error');
-  // both languages, so a zh report does not print English (report/text.ts picks the reader's half)
-  t.is(evaluateCheck(check({ fact: 'nofamily.x', op: 'eq', value: 1 }), root, ctx).evidence[0]?.message, 'fact absent / 未采集到该事实');
+  // both languages as data, so a zh report does not print English (reports pick by --lang)
+  t.deepEqual(evaluateCheck(check({ fact: 'nofamily.x', op: 'eq', value: 1 }), root, ctx).evidence[0]?.message, { zh: '未采集到该事实', en: 'fact absent' });
 });
 
 test('missing: manual turns an absent attestation into manual', (t) => {
@@ -42,7 +42,8 @@ test('a failed collection anywhere on the path is error with its code', (t) => {
   const facts = { sshd: { error: { code: 'permission_denied', message: 'sshd -T: permission denied' } } };
   const r = evaluateCheck(check({ fact: 'sshd.effective.permitrootlogin', op: 'eq', value: 'no' }), facts, ctx);
   t.is(r.status, 'error');
-  t.regex(r.evidence[0]!.message!, /permission_denied/);
+  t.regex(r.evidence[0]!.message!.en, /^permission_denied: sshd -T: permission denied$/);
+  t.regex(r.evidence[0]!.message!.zh, /^权限不足，无法读取（permission_denied）：sshd -T: permission denied$/);
   // even a condition that would pass on any value cannot pass
   t.is(evaluateCheck(check({ fact: 'sshd.effective.permitrootlogin', op: 'exists', value: false }), facts, ctx).status, 'error');
 });

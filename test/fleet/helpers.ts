@@ -15,7 +15,7 @@ export interface Result {
   check: string;
   host: string;
   status: 'pass' | 'fail' | 'not_applicable' | 'error' | 'manual' | 'waived';
-  evidence: Array<{ fact?: string; actual?: unknown; status?: string; message?: string }>;
+  evidence: Array<{ fact?: string; actual?: unknown; status?: string; message?: { zh: string; en: string } }>;
 }
 
 export interface Report {
@@ -65,9 +65,9 @@ export function statusCounts(report: Report, host: string): Record<string, numbe
   return out;
 }
 
-/** every error message of one host's results, deduplicated */
+/** every error message of one host's results (English: `code: detail`), deduplicated */
 export function errorMessages(report: Report, host: string): string[] {
-  return [...new Set(resultsOf(report, host).flatMap((r) => r.evidence.filter((e) => e.status === 'error' && e.message).map((e) => e.message!)))];
+  return [...new Set(resultsOf(report, host).flatMap((r) => r.evidence.filter((e) => e.status === 'error' && e.message).map((e) => e.message!.en)))];
 }
 
 /** the host's checks that were decided from facts (pass or fail), i.e. collection worked */

@@ -82,7 +82,7 @@ test('a shard records i/n, pack and inventory digests and its time; a missing sh
   const fleetResults = m.results.filter((r) => r.host === '*');
   t.true(fleetResults.length > 0);
   for (const r of fleetResults) {
-    t.true(r.evidence.some((e) => e.fact === 'merge.shards' && /partial merge: judged over shards 1\/2 only/.test(e.message ?? '')), JSON.stringify(r));
+    t.true(r.evidence.some((e) => e.fact === 'merge.shards' && /partial merge: judged over shards 1\/2 only/.test(e.message?.en ?? '')), JSON.stringify(r));
     t.not(r.status, 'pass', 'half a fleet never passes');
   }
   const text = await gwsecAsync(['merge', one.file, ...QUICK, '--partial']);

@@ -55,7 +55,7 @@ test('a trapped host keeps its unaffected verdicts; trapped checks are errors na
   t.true(same.length >= decided(report, 'healthy') - errors.length - 2, `${same.length} same, ${errors.length} errors`);
   t.true(errors.length >= 1 && errors.length <= trapped.length / 2, `only the trapped facts fail: ${errors.map((r) => r.check).join(', ')}`);
   // each error names the file that trapped it (or says which command timed out)
-  const messages = errors.flatMap((r) => r.evidence.filter((e) => e.status === 'error').map((e) => e.message ?? ''));
+  const messages = errors.flatMap((r) => r.evidence.filter((e) => e.status === 'error').map((e) => e.message?.en ?? ''));
   t.true(messages.some((m) => m === 'timeout: command sshd-T timed out'), messages.join('\n'));
   t.true(messages.some((m) => m === 'unsafe_file: /etc/pam.d/common-auth-trap: not a regular file (a FIFO, device or socket); not read'), messages.join('\n'));
   t.false(messages.some((m) => m.includes('transport_timeout')), 'no whole-host timeout');

@@ -50,7 +50,7 @@ export function hostileReport(): Report {
     severity: 'high',
     article: '40.7',
     title: { zh: `标题${HOSTILE}`, en: `Title${HOSTILE}` },
-    evidence: [{ fact: 'sshd.effective.permitrootlogin', actual: HOSTILE, op: 'eq', expected: 'no', status: 'fail', source: [`file: /etc/ssh/sshd_config:12`], message: HOSTILE }],
+    evidence: [{ fact: 'sshd.effective.permitrootlogin', actual: HOSTILE, op: 'eq', expected: 'no', status: 'fail', source: [`file: /etc/ssh/sshd_config:12`], message: { zh: `说明${HOSTILE}`, en: HOSTILE } }],
   };
   const summary = { ...emptySummary(), fail: 1 };
   return {
