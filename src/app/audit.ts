@@ -29,6 +29,7 @@ import { applyWaivers } from '../audit/waive.js';
 import { probeSmSuites } from '../audit/sm-probe.js';
 import { diffReports } from '../audit/diff.js';
 import { formatDiffText } from '../report/diff.js';
+import { migrateFactsFileV1, migrateReportV1 } from '../report/wire.js';
 
 export interface AuditOptions extends TargetOptions {
   pack?: string;
@@ -201,7 +202,7 @@ export async function evaluateRun(o: AuditOptions & { files: string[] }, io: Io)
   const waivers = loadWaiverFile(o.waivers, allIds.get(pack) ?? [], io.now(), o.allowExpiredWaivers);
   const baseline = readBaseline(o.baseline);
   parseFailOn(o.failOn, baseline);
-  const hosts = o.files.flatMap((f) => readJson<FactsFile>(f, (d) => d?.schemaVersion === 1 && Array.isArray(d.hosts), 'a gwsec facts file').hosts);
+  const hosts = o.files.flatMap((f) => migrateFactsFileV1(readJson<FactsFile>(f, (d) => d?.schemaVersion === 1 && Array.isArray(d.hosts), 'a gwsec facts file')).hosts);
   const geo = await loadGeo();
   return emit(evaluateAndReport(pack, hosts, cliVars, undefined, geo, o, io, { waivers }), pack, o, io, baseline);
 }
@@ -214,7 +215,7 @@ export async function mergeRun(o: AuditOptions & { files: string[] }, io: Io): P
   reportTargets(o);
   const pack = preparePack(o.pack, { check: o.checks, skip: o.skip, severity: o.severity });
   const cliVars = parseVarOverrides(o.vars);
-  const given = o.files.map((file) => ({ file, report: readJson<Report>(file, (d) => d?.schemaVersion === 1 && Array.isArray(d.results), 'a gwsec JSON report') }));
+  const given = o.files.map((file) => ({ file, report: migrateReportV1(readJson<Report>(file, (d) => d?.schemaVersion === 1 && Array.isArray(d.results), 'a gwsec JSON report')) }));
   // A complete set of shards of one audit, or --partial: fleet checks must not judge half a fleet unawares.
   const set = checkShards(given);
   const digest = packDigest(pack, cliVars);
@@ -261,7 +262,7 @@ export function readBaseline(file: string | undefined): Report | undefined {
 }
 
 export function readReport(file: string): Report {
-  return readJson<Report>(file, (d) => d?.schemaVersion === 1 && Array.isArray(d.results) && Array.isArray(d.hosts), 'a gwsec JSON report (gwsec audit --report json:FILE)');
+  return migrateReportV1(readJson<Report>(file, (d) => d?.schemaVersion === 1 && Array.isArray(d.results) && Array.isArray(d.hosts), 'a gwsec JSON report (gwsec audit --report json:FILE)'));
 }
 
 function readJson<T>(file: string, ok: (d: T) => boolean, what: string): T {

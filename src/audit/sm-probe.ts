@@ -44,7 +44,7 @@ export function smEndpoints(web: { sites?: WebSite[] } | undefined, address: str
 }
 
 function describe(r: SmProbeResult & { address: string }): string {
-  const certs = r.certificates?.length ? `; certificates ${r.certificates.map((c) => `${c.keyAlg}/${c.sigAlg}${c.subject ? ` (${c.subject})` : ''}`).join(', ')}` : '';
+  const certs = r.certificates?.length ? `; certificates ${r.certificates.map((c) => `${c.key_alg}/${c.sig_alg}${c.subject ? ` (${c.subject})` : ''}`).join(', ')}` : '';
   return `${r.address}:${r.port} ${r.mode}: ${r.detail}${certs}`;
 }
 

@@ -147,9 +147,9 @@ export interface SmProbeResult {
 export interface CertificateInfo {
   subject: string;
   /** SM2, RSA, EC … from the public key. */
-  keyAlg: string;
+  key_alg: string;
   /** SM2-with-SM3 when signed so, else what the certificate says it is. */
-  sigAlg: string;
+  sig_alg: string;
 }
 
 // DER of the OIDs: SM2 curve 1.2.156.10197.1.301 and SM2-with-SM3 signature 1.2.156.10197.1.501.
@@ -168,7 +168,7 @@ export function certificateInfo(der: Buffer): CertificateInfo {
     /* unparseable: the OIDs still speak */
   }
   const keyAlg = der.includes(OID_SM2) ? 'SM2' : (keyType ?? 'unknown').toUpperCase();
-  return { subject, keyAlg, sigAlg: der.includes(OID_SM2_SM3) ? 'SM2-with-SM3' : keyAlg === 'SM2' ? 'SM2' : 'other' };
+  return { subject, key_alg: keyAlg, sig_alg: der.includes(OID_SM2_SM3) ? 'SM2-with-SM3' : keyAlg === 'SM2' ? 'SM2' : 'other' };
 }
 
 /**

@@ -10,9 +10,9 @@ import type { SiteFacts } from '../model/facts.js';
 export interface FleetHost {
   name: string;
   roles: string[];
-  publicIps: string[];
+  public_ips: string[];
   /** SHA256 fingerprint of the host key the SSH transport trusted */
-  hostKey?: string;
+  host_key?: string;
   facts: Record<string, unknown>;
 }
 
@@ -20,8 +20,8 @@ export function fleetHosts(hosts: HostFacts[]): FleetHost[] {
   return hosts.map((h) => ({
     name: h.host,
     roles: h.roles,
-    publicIps: ((h.facts.inventory as { public_ips?: string[] } | undefined)?.public_ips) ?? [],
-    ...(h.hostKey ? { hostKey: h.hostKey.fingerprint } : {}),
+    public_ips: ((h.facts.inventory as { public_ips?: string[] } | undefined)?.public_ips) ?? [],
+    ...(h.hostKey ? { host_key: h.hostKey.fingerprint } : {}),
     facts: h.facts,
   }));
 }

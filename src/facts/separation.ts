@@ -107,7 +107,7 @@ function sharedAddresses(players: FleetHost[], fe: (h: FleetHost) => boolean, be
   const owners = new Map<string, { frontends: Set<string>; backends: Set<string> }>();
   for (const h of players) {
     const addrs = new Set(addressesOf(h) ?? []);
-    for (const ip of h.publicIps ?? []) {
+    for (const ip of h.public_ips ?? []) {
       const n = normaliseIp(ip);
       if (n && classifyAddress(n) === 'global') addrs.add(n);
     }
@@ -131,7 +131,7 @@ function identifiersOf(h: FleetHost): Array<{ identifier: IdentifierKind; value:
     if (id.machine_id) out.push({ identifier: 'machine_id', value: id.machine_id });
     if (id.product_uuid) out.push({ identifier: 'product_uuid', value: id.product_uuid });
   }
-  if (h.hostKey) out.push({ identifier: 'ssh_host_key', value: h.hostKey });
+  if (h.host_key) out.push({ identifier: 'ssh_host_key', value: h.host_key });
   return out;
 }
 

@@ -59,6 +59,8 @@ export interface Check {
   source?: Location;
   /** Every regular expression its conditions use (`matches` values, or a variable's default), located for `policy lint`'s ReDoS check. */
   regexes?: RegexSite[];
+  /** Where each fact path is written, keyed by the YAML path of its key (`expect.all.0.fact`), for `policy lint`. */
+  factSites?: Record<string, Location>;
 }
 
 export interface RegexSite {
@@ -78,6 +80,16 @@ export interface CheckCase {
   /** For fleet checks: several hosts. */
   hosts?: Array<{ name: string; roles?: string[]; facts: Record<string, unknown> }>;
   source?: Location;
+  /** Keys in its facts that are not snake_case, located (`policy lint` rejects those that are field names, not map keys). */
+  oddKeys?: OddKey[];
+}
+
+export interface OddKey {
+  /** Keys from the facts root (a host's facts root for `hosts[i].facts`); list indices are numbers. */
+  path: Array<string | number>;
+  /** Under `hosts[i].facts` of a fleet case: the path is relative to one host's facts. */
+  host: boolean;
+  location: Location;
 }
 
 export type CaseFile = Partial<Record<'pass' | 'fail' | 'not_applicable' | 'error' | 'manual', CheckCase[]>>;

@@ -25,6 +25,40 @@ export const t = {
   nullable: (of: FactType): FactType => ({ kind: 'nullable', of }),
 };
 
+/**
+ * Fact keys are snake_case (`key_bits`, `days_left`): policies address them and saved facts and JSON
+ * reports carry them, so one style everywhere. Keys of a `map` are the host's own names (sshd
+ * keywords, `PASS_MAX_DAYS`, PAM stack files) and are not held to it.
+ */
+export function isSnakeCase(key: string): boolean {
+  return /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/.test(key);
+}
+
+/** `keyBits` -> `key_bits`, `sha256Fingerprint` -> `sha256_fingerprint`: the spelling a fact key should have. */
+export function snakeCase(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/[-\s]+/g, '_')
+    .toLowerCase();
+}
+
+/** Every field name a schema declares that is not snake_case, as a path (`web.certificates[].keyType`). */
+export function nonSnakeFields(ft: FactType, path: string): string[] {
+  switch (ft.kind) {
+    case 'nullable':
+      return nonSnakeFields(ft.of, path);
+    case 'array':
+      return nonSnakeFields(ft.of, `${path}[]`);
+    case 'map':
+      return nonSnakeFields(ft.of, `${path}.*`);
+    case 'object':
+      return Object.entries(ft.fields).flatMap(([k, v]) => [...(isSnakeCase(k) ? [] : [`${path}.${k}`]), ...nonSnakeFields(v, `${path}.${k}`)]);
+    default:
+      return [];
+  }
+}
+
 export type BaseKind = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'any';
 
 export function baseKind(ft: FactType): BaseKind {

@@ -38,7 +38,7 @@ export function certFact(path: string, role: CertFact['role'], file: CertFileRes
   if ('error' in file) return { path, role, error: { code: file.error, message: `${path}: ${file.error.replace('_', ' ')}` } };
   try {
     const s = summariseCertificate(file.certs[0]!);
-    const days = now ? Math.floor((Date.parse(s.notAfter) - Date.parse(now)) / 86_400_000) : null;
+    const days = now ? Math.floor((Date.parse(s.not_after) - Date.parse(now)) / 86_400_000) : null;
     return { path, role, ...s, chain_length: file.certs.length, days_left: Number.isNaN(days) ? null : days };
   } catch (e) {
     return { path, role, error: { code: 'parse_error', message: `${path}: ${(e as Error).message}` } };

@@ -10,14 +10,14 @@ import forge from 'node-forge';
 export interface CertSummary {
   subject: string;
   issuer: string;
-  notBefore: string; // ISO
-  notAfter: string; // ISO
-  keyType: 'RSA' | 'EC' | 'SM2' | 'DSA' | 'Ed25519' | 'Ed448' | 'unknown';
-  keyBits: number | null;
+  not_before: string; // ISO
+  not_after: string; // ISO
+  key_type: 'RSA' | 'EC' | 'SM2' | 'DSA' | 'Ed25519' | 'Ed448' | 'unknown';
+  key_bits: number | null;
   curve: string | null;
-  sigAlg: string; // e.g. sha256WithRSAEncryption, SM2-with-SM3, ecdsa-with-SHA256
-  sha256Fingerprint: string;
-  selfSigned: boolean;
+  sig_alg: string; // e.g. sha256WithRSAEncryption, SM2-with-SM3, ecdsa-with-SHA256
+  sha256_fingerprint: string;
+  self_signed: boolean;
 }
 
 const SIG_ALGS: Record<string, string> = {
@@ -82,7 +82,7 @@ export function summariseCertificate(pem: string): CertSummary {
   const [algSeq, bitString] = kids(spki);
   const keyOid = oidAt(kids(algSeq)[0]);
   const paramOid = oidAt(kids(algSeq)[1]);
-  let keyType: CertSummary['keyType'] = 'unknown';
+  let keyType: CertSummary['key_type'] = 'unknown';
   let keyBits: number | null = null;
   let curve: string | null = null;
   if (keyOid === '1.2.840.113549.1.1.1' || keyOid === '1.2.840.113549.1.1.10') {
@@ -109,13 +109,13 @@ export function summariseCertificate(pem: string): CertSummary {
   return {
     subject: oneLine(x.subject),
     issuer: oneLine(x.issuer),
-    notBefore: new Date(x.validFrom).toISOString(),
-    notAfter: new Date(x.validTo).toISOString(),
-    keyType,
-    keyBits,
+    not_before: new Date(x.validFrom).toISOString(),
+    not_after: new Date(x.validTo).toISOString(),
+    key_type: keyType,
+    key_bits: keyBits,
     curve,
-    sigAlg: (sigOid && SIG_ALGS[sigOid]) ?? sigOid ?? 'unknown',
-    sha256Fingerprint: x.fingerprint256,
-    selfSigned: x.subject === x.issuer,
+    sig_alg: (sigOid && SIG_ALGS[sigOid]) ?? sigOid ?? 'unknown',
+    sha256_fingerprint: x.fingerprint256,
+    self_signed: x.subject === x.issuer,
   };
 }

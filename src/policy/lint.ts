@@ -1,6 +1,7 @@
 import type { Condition, Pack } from '../model/check.js';
 import { GwsecError } from '../model/errors.js';
-import { baseKind, schemaAt, t, type FactType } from '../model/schema.js';
+import { baseKind, isSnakeCase, schemaAt, snakeCase, t, type FactType } from '../model/schema.js';
+import type { Location } from '../model/errors.js';
 import type { Collector, Deriver } from '../collectors/types.js';
 import { operators, type FactKind } from '../engine/operators.js';
 import { fleetSeparationSchema } from '../facts/separation.js';
@@ -11,6 +12,8 @@ import { checkRedos, describeRedos } from '../util/redos.js';
  * derivers, and every operator against the type found there — before any host is touched. Every
  * regular expression a check uses is checked for catastrophic backtracking (recheck): facts come
  * from hosts that may be hostile, and a vulnerable `matches` would let one stall the audit.
+ * Fact keys are snake_case: a camelCase key in a fact path or in a case's facts (schema version 1's
+ * `keyBits`) is a located error that names the right spelling, not a bare "unknown path".
  */
 export function lintPack(pack: Pack, collectors: Collector[], derivers: Deriver[]): GwsecError[] {
   const families: Record<string, FactType> = {};
@@ -19,7 +22,7 @@ export function lintPack(pack: Pack, collectors: Collector[], derivers: Deriver[
   const hostRoot = t.obj(families);
   const fleetRoot = t.obj({
     fleet: t.obj({
-      hosts: t.arr(t.obj({ name: t.str, roles: t.arr(t.str), publicIps: t.arr(t.str), facts: hostRoot })),
+      hosts: t.arr(t.obj({ name: t.str, roles: t.arr(t.str), public_ips: t.arr(t.str), host_key: t.str, facts: hostRoot })),
       site: t.obj({
         name: t.nullable(t.str),
         domains: t.nullable(t.arr(t.str)),
@@ -32,27 +35,45 @@ export function lintPack(pack: Pack, collectors: Collector[], derivers: Deriver[
   for (const check of pack.checks) {
     const root = check.scope === 'fleet' ? fleetRoot : hostRoot;
     const report = (msg: string) => errors.push(new GwsecError('policy_lint_error', `${check.id}: ${msg}`, check.source));
-    const visit = (c: Condition, element: FactType | undefined) => {
-      if ('all' in c) c.all.forEach((x) => visit(x, element));
-      else if ('any' in c) c.any.forEach((x) => visit(x, element));
-      else if ('none' in c) c.none.forEach((x) => visit(x, element));
+    /** A camelCase field name in a path is its own located error (and no "unknown path" after it). */
+    const badCase = (path: string, element: FactType | undefined, at: PropertyKey[]): boolean => {
+      const odd = oddSegments(path, root, element);
+      if (!odd.length) return false;
+      const where: Location | undefined = check.factSites?.[at.join('.')] ?? check.source;
+      errors.push(new GwsecError('policy_fact_case', `${check.id}: fact ${path}: ${caseAdvice(odd)}`, where));
+      return true;
+    };
+    const visit = (c: Condition, element: FactType | undefined, at: PropertyKey[]) => {
+      if ('all' in c) c.all.forEach((x, i) => visit(x, element, [...at, 'all', i]));
+      else if ('any' in c) c.any.forEach((x, i) => visit(x, element, [...at, 'any', i]));
+      else if ('none' in c) c.none.forEach((x, i) => visit(x, element, [...at, 'none', i]));
       else if ('each' in c) {
+        if (badCase(c.each.fact, element, [...at, 'each', 'fact'])) return;
         const ft = resolve(c.each.fact, root, element);
         if (!ft) return report(unknownPath(c.each.fact, families));
         const inner = strip(ft);
         if (inner.kind !== 'array' && inner.kind !== 'any') return report(`each.fact ${c.each.fact} is ${baseKind(ft)}, not a list`);
         const el = inner.kind === 'array' ? inner.of : t.any;
-        if (c.each.where) visit(c.each.where, el);
-        visit(c.each.expect, el);
+        if (c.each.where) visit(c.each.where, el, [...at, 'each', 'where']);
+        visit(c.each.expect, el, [...at, 'each', 'expect']);
       } else {
+        if (badCase(c.fact, element, [...at, 'fact'])) return;
         const ft = resolve(c.fact, root, element);
         if (!ft) return report(unknownPath(c.fact, families));
         const op = operators.get(c.op);
         if (op && !fits(op.facts, ft)) report(`operator ${c.op} takes ${op.facts.join('|')}, but ${c.fact} is ${baseKind(ft)}`);
       }
     };
-    visit(check.expect, undefined);
-    if (check.applies?.when) visit(check.applies.when, undefined);
+    visit(check.expect, undefined, ['expect']);
+    if (check.applies?.when) visit(check.applies.when, undefined, ['applies', 'when']);
+    for (const list of Object.values(pack.cases.get(check.id) ?? {})) {
+      for (const c of list ?? []) {
+        for (const k of c.oddKeys ?? []) {
+          const odd = oddKeyAt(k.path, k.host ? hostRoot : root);
+          if (odd) errors.push(new GwsecError('policy_fact_case', `${check.id}: case facts key ${k.path.join('.')}: ${caseAdvice([odd])}`, k.location));
+        }
+      }
+    }
     for (const r of check.regexes ?? []) {
       const v = checkRedos(r.source);
       if (v.status === 'safe') continue;
@@ -61,6 +82,52 @@ export function lintPack(pack: Pack, collectors: Collector[], derivers: Deriver[
     }
   }
   return errors;
+}
+
+/**
+ * The field names in a fact path that are not snake_case. A segment under a `map` is the host's own
+ * name (an sshd keyword, `PASS_MAX_DAYS`) and is not a field name; under `any` or past the end of
+ * the schema every segment is taken as a field name.
+ */
+function oddSegments(path: string, root: FactType, element: FactType | undefined): string[] {
+  if (path === '@') return [];
+  const rel = path.startsWith('@.');
+  const segs = rel ? path.slice(2).split('.') : path.split('.');
+  let cur: FactType | undefined = rel ? element : root;
+  const out: string[] = [];
+  for (const seg of segs) {
+    while (cur?.kind === 'nullable') cur = cur.of;
+    if (cur?.kind === 'map') {
+      cur = cur.of;
+      continue;
+    }
+    if (!isSnakeCase(seg)) out.push(seg);
+    cur = cur?.kind === 'object' ? cur.fields[seg] : cur?.kind === 'any' ? cur : undefined;
+  }
+  return out;
+}
+
+/** The last key of a case's facts path when it is a field name (not a map key) and not snake_case; list indices enter the list. */
+function oddKeyAt(path: Array<string | number>, root: FactType): string | undefined {
+  let cur: FactType | undefined = root;
+  for (const [i, seg] of path.entries()) {
+    while (cur?.kind === 'nullable') cur = cur.of;
+    if (typeof seg === 'number') {
+      cur = cur?.kind === 'array' ? cur.of : cur?.kind === 'any' ? cur : undefined;
+    } else if (cur?.kind === 'map') {
+      cur = cur.of;
+    } else if (i === path.length - 1) {
+      return isSnakeCase(seg) ? undefined : seg;
+    } else {
+      cur = cur?.kind === 'object' ? cur.fields[seg] : cur?.kind === 'any' ? cur : undefined;
+    }
+  }
+  return undefined;
+}
+
+function caseAdvice(odd: string[]): string {
+  const fixes = odd.map((s) => `${s} -> ${snakeCase(s)}`).join(', ');
+  return `fact keys are snake_case (${fixes}; older packs and saved facts spelled some in camelCase): rename it in the check and its cases`;
 }
 
 function resolve(path: string, root: FactType, element: FactType | undefined): FactType | undefined {

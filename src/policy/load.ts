@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { z } from 'zod';
-import type { CaseFile, Check, Condition, LeafCondition, Pack, RegexSite, VariableDecl } from '../model/check.js';
+import type { CaseFile, Check, CheckCase, Condition, LeafCondition, OddKey, Pack, RegexSite, VariableDecl } from '../model/check.js';
+import type { Location } from '../model/errors.js';
+import { isSnakeCase } from '../model/schema.js';
 import { GwsecError, GwsecErrorList } from '../model/errors.js';
 import { checkValue, operators } from '../engine/operators.js';
 import { validateCondition, type Issue } from './conditions.js';
@@ -80,6 +82,7 @@ export function loadPack(dir: string, o: { cases?: boolean } = {}): Pack {
     const check: Check = { ...(parsed as unknown as Check), source: y.locate([]) };
     varProblems(check, variables).forEach((p) => errors.push(new GwsecError('policy_variable_error', p.message, y.locate(p.path))));
     check.regexes = regexSites(check, variables, y);
+    check.factSites = factSites(check, y);
     checks.push(check);
   }
 
@@ -95,7 +98,10 @@ export function loadPack(dir: string, o: { cases?: boolean } = {}): Pack {
     if (!parsed) continue;
     const cf: CaseFile = {};
     for (const [status, list] of Object.entries(parsed)) {
-      cf[status as keyof CaseFile] = (list ?? []).map((c, i) => ({ ...c, source: y.locate([status, i]) }));
+      cf[status as keyof CaseFile] = (list ?? []).map((c, i) => {
+        const odd = oddKeys(c, [status, i], y);
+        return { ...c, source: y.locate([status, i]), ...(odd.length ? { oddKeys: odd } : {}) };
+      });
       (list ?? []).forEach((c, i) => {
         for (const v of Object.keys(c.variables ?? {})) {
           if (!variables[v]) errors.push(new GwsecError('policy_variable_error', `case sets unknown variable ${v}`, y.locate([status, i, 'variables', v])));
@@ -203,6 +209,41 @@ function forEachLeaf(check: Check, fn: (leaf: LeafCondition, path: PropertyKey[]
   };
   visit(check.expect, ['expect']);
   if (check.applies?.when) visit(check.applies.when, ['applies', 'when']);
+}
+
+/** Every fact path a check writes (leaf `fact:` and `each.fact:`), located, keyed by its YAML path. */
+function factSites(check: Check, y: LocatedYaml): Record<string, Location> {
+  const out: Record<string, Location> = {};
+  const visit = (c: Condition, path: PropertyKey[]) => {
+    if ('all' in c) c.all.forEach((x, i) => visit(x, [...path, 'all', i]));
+    else if ('any' in c) c.any.forEach((x, i) => visit(x, [...path, 'any', i]));
+    else if ('none' in c) c.none.forEach((x, i) => visit(x, [...path, 'none', i]));
+    else if ('each' in c) {
+      out[[...path, 'each', 'fact'].join('.')] = y.locate([...path, 'each', 'fact']);
+      if (c.each.where) visit(c.each.where, [...path, 'each', 'where']);
+      visit(c.each.expect, [...path, 'each', 'expect']);
+    } else out[[...path, 'fact'].join('.')] = y.locate([...path, 'fact']);
+  };
+  visit(check.expect, ['expect']);
+  if (check.applies?.when) visit(check.applies.when, ['applies', 'when']);
+  return out;
+}
+
+/** The keys of a case's facts that are not snake_case, located (lint decides which are field names). */
+function oddKeys(c: CheckCase, at: PropertyKey[], y: LocatedYaml): OddKey[] {
+  const out: OddKey[] = [];
+  const walk = (v: unknown, path: Array<string | number>, yamlAt: PropertyKey[], host: boolean) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i], [...yamlAt, i], host));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (!isSnakeCase(k)) out.push({ path: [...path, k], host, location: y.locate([...yamlAt, k]) });
+        walk(x, [...path, k], [...yamlAt, k], host);
+      }
+    }
+  };
+  walk(c.facts, [], [...at, 'facts'], false);
+  (c.hosts ?? []).forEach((h, i) => walk(h.facts, [], [...at, 'hosts', i, 'facts'], true));
+  return out;
 }
 
 /** The regular expressions a check's conditions use, each where it is written (policy lint checks them for ReDoS). */

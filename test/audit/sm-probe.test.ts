@@ -95,13 +95,13 @@ test('a40-3-tls-sm-suites passes against a TLCP responder, with the suite and th
   t.teardown(() => srv.close());
   const host = await facts(srv.port);
   await probeSmSuites([host], () => ({ address: '127.0.0.1', https: [] }), { timeoutMs: scaled(5000) });
-  const probe = (host.facts.web as { sm_probe: { status: string; targets: Array<{ mode: string; status: string; suite?: string; certificates?: Array<{ keyAlg: string; sigAlg: string; subject: string }> }> } }).sm_probe;
+  const probe = (host.facts.web as { sm_probe: { status: string; targets: Array<{ mode: string; status: string; suite?: string; certificates?: Array<{ key_alg: string; sig_alg: string; subject: string }> }> } }).sm_probe;
   t.is(probe.status, 'confirmed');
   const tlcp = probe.targets.find((x) => x.mode === 'tlcp')!;
   t.is(tlcp.suite, 'ECC_SM4_GCM_SM3');
   t.deepEqual(tlcp.certificates, [
-    { subject: 'CN=sign.example.gov.cn', keyAlg: 'SM2', sigAlg: 'SM2-with-SM3' },
-    { subject: 'CN=enc.example.gov.cn', keyAlg: 'SM2', sigAlg: 'SM2-with-SM3' },
+    { subject: 'CN=sign.example.gov.cn', key_alg: 'SM2', sig_alg: 'SM2-with-SM3' },
+    { subject: 'CN=enc.example.gov.cn', key_alg: 'SM2', sig_alg: 'SM2-with-SM3' },
   ]);
   t.is(probe.targets.find((x) => x.mode === 'rfc8998')!.status, 'refused');
   const r = judge(host);

@@ -60,7 +60,7 @@ test('nginx -T path: sites, certificate summary with days left, web root writabl
   t.is(w.sites.length, 2);
   t.is(w.tls_site_count, 1);
   t.deepEqual(w.sites[1]!.tls!.protocols, ['TLSv1.2']);
-  t.like(w.certificates[0], { path: '/etc/nginx/ssl/www.crt', keyType: 'RSA', keyBits: 1024, sigAlg: 'sha1WithRSAEncryption', days_left: 19 });
+  t.like(w.certificates[0], { path: '/etc/nginx/ssl/www.crt', key_type: 'RSA', key_bits: 1024, sig_alg: 'sha1WithRSAEncryption', days_left: 19 });
   t.deepEqual(w.worker.users, ['nginx']);
   t.like(w.webroots[0], { path: '/var/www/html', writable_by_worker: true, writable_entries: ['/var/www/html'] });
   t.is(w.sm_probe.status, 'not_run');

@@ -8,12 +8,12 @@ test('fleet separation: dual roles, shared public address, unknown addresses', (
   const net = (ip: string, scope = 'global') => ({ network: { addresses: [addr(ip, scope)] } });
   t.deepEqual(
     fleetSeparation([
-      { name: 'web', roles: ['frontend'], publicIps: ['116.62.1.20'], facts: { ...net('172.16.0.5', 'private'), ...id('a1') } },
+      { name: 'web', roles: ['frontend'], public_ips: ['116.62.1.20'], facts: { ...net('172.16.0.5', 'private'), ...id('a1') } },
       { name: 'adm', roles: ['backend'], facts: { ...net('172.16.0.5', 'private'), ...id('b2') } },
     ]),
     { frontends: ['web'], backends: ['adm'], dual_role_hosts: [], same_machines: [], shared_addresses: [], unknown_hosts: [], unidentified_hosts: [] },
   );
-  t.like(fleetSeparation([{ name: 'web', roles: ['frontend'], publicIps: ['116.62.1.20'], facts: {} }, { name: 'adm', roles: ['backend'], facts: net('116.62.1.20') }]), {
+  t.like(fleetSeparation([{ name: 'web', roles: ['frontend'], public_ips: ['116.62.1.20'], facts: {} }, { name: 'adm', roles: ['backend'], facts: net('116.62.1.20') }]), {
     shared_addresses: [{ address: '116.62.1.20', frontends: ['web'], backends: ['adm'] }],
   });
   t.like(fleetSeparation([{ name: 'both', roles: ['frontend', 'backend'], facts: net('10.0.0.1', 'private') }]), { dual_role_hosts: ['both'] });
@@ -27,11 +27,11 @@ test('fleet separation: dual roles, shared public address, unknown addresses', (
 test('fleet separation: one machine by machine-id, SSH host key or product_uuid, with what matched', (t) => {
   const priv = { network: { addresses: [addr('10.0.0.5', 'private')] } };
   const s = fleetSeparation([
-    { name: 'www', roles: ['frontend'], hostKey: 'SHA256:k1', facts: { ...priv, ...id('m1', 'u1') } },
-    { name: 'cms', roles: ['backend'], hostKey: 'SHA256:k1', facts: { ...priv, ...id('m1', 'u9') } },
-    { name: 'api', roles: ['frontend'], hostKey: 'SHA256:k3', facts: { ...priv, ...id('m3', 'u3') } },
-    { name: 'db', roles: ['backend'], hostKey: 'SHA256:k4', facts: { ...priv, ...id('m4', 'u3') } },
-    { name: 'lone', roles: ['backend'], hostKey: 'SHA256:k5', facts: { ...priv, ...id('m5') } },
+    { name: 'www', roles: ['frontend'], host_key: 'SHA256:k1', facts: { ...priv, ...id('m1', 'u1') } },
+    { name: 'cms', roles: ['backend'], host_key: 'SHA256:k1', facts: { ...priv, ...id('m1', 'u9') } },
+    { name: 'api', roles: ['frontend'], host_key: 'SHA256:k3', facts: { ...priv, ...id('m3', 'u3') } },
+    { name: 'db', roles: ['backend'], host_key: 'SHA256:k4', facts: { ...priv, ...id('m4', 'u3') } },
+    { name: 'lone', roles: ['backend'], host_key: 'SHA256:k5', facts: { ...priv, ...id('m5') } },
   ]);
   t.like(s, {
     same_machines: [

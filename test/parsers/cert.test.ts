@@ -20,20 +20,20 @@ function selfSigned(name: string, keyArgs: string[], extra: string[] = []): stri
 
 test('RSA-1024 with SHA-1, 20 days', (t) => {
   const s = summariseCertificate(selfSigned('weak', ['-newkey', 'rsa:1024', '-sha1', '-days', '20']));
-  t.like(s, { keyType: 'RSA', keyBits: 1024, sigAlg: 'sha1WithRSAEncryption', selfSigned: true, subject: 'C=CN, O=Test, CN=weak.example.gov.cn' });
-  t.regex(s.sha256Fingerprint, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  t.like(s, { key_type: 'RSA', key_bits: 1024, sig_alg: 'sha1WithRSAEncryption', self_signed: true, subject: 'C=CN, O=Test, CN=weak.example.gov.cn' });
+  t.regex(s.sha256_fingerprint, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
 });
 
 test('EC P-384 with SHA-384', (t) => {
   const s = summariseCertificate(selfSigned('ec', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-sha384', '-days', '365']));
-  t.like(s, { keyType: 'EC', keyBits: 384, curve: 'P-384', sigAlg: 'ecdsa-with-SHA384' });
+  t.like(s, { key_type: 'EC', key_bits: 384, curve: 'P-384', sig_alg: 'ecdsa-with-SHA384' });
 });
 
 test('SM2 with SM3 (read through X509Certificate + ASN.1)', (t) => {
   openssl(['ecparam', '-name', 'SM2', '-genkey', '-out', 'sm2.key']);
   openssl(['req', '-x509', '-new', '-key', 'sm2.key', '-sm3', '-sigopt', 'distid:1234567812345678', '-out', 'sm2.crt', '-days', '730', '-subj', '/C=CN/O=Test/CN=sm2.example.gov.cn']);
   const s = summariseCertificate(readFileSync(join(dir, 'sm2.crt'), 'utf8'));
-  t.like(s, { keyType: 'SM2', keyBits: 256, curve: 'SM2', sigAlg: 'SM2-with-SM3' });
+  t.like(s, { key_type: 'SM2', key_bits: 256, curve: 'SM2', sig_alg: 'SM2-with-SM3' });
 });
 
 test('bundle: leaf first, chain length, absent and unreadable files, days_left from the host clock', (t) => {

@@ -78,7 +78,7 @@ test('covers format: html — the report opens offline in real headless Chromium
   t.false(await evidence.isVisible(), 'evidence is folded at first');
   await row.locator('details > summary').click();
   t.true(await evidence.isVisible());
-  t.regex(await evidence.innerText(), /web\.certificates\[0\]\.keyBits = 1024 \(expected ge 2048\)/);
+  t.regex(await evidence.innerText(), /web\.certificates\[0\]\.key_bits = 1024 \(expected ge 2048\)/);
 
   // Waivers: the waived result says who and until when; the unmatched waiver is listed.
   const waived = page.locator('tr.result[data-state=waived]');

@@ -1,0 +1,76 @@
+/**
+ * Saved data from before fact keys were snake_case (report and facts schema version 1) still loads:
+ * the fact keys version 1 spelled in camelCase are renamed on load, in facts files, in a report's
+ * `fleetInput` facts, and in its evidence (the fact paths and the values), so an old baseline diffs
+ * cleanly against a new report and `gwsec evaluate` judges last month's facts as today's would be.
+ * Pure; the renames are listed here once.
+ */
+import type { FactsFile, HostFacts } from '../model/facts.js';
+import type { Report } from '../model/result.js';
+
+/** Where version 1 had camelCase fact keys: `web.certificates[]` and `web.sm_probe.targets[].certificates[]`. */
+export const V1_FACT_KEYS: Readonly<Record<string, string>> = {
+  notBefore: 'not_before',
+  notAfter: 'not_after',
+  keyType: 'key_type',
+  keyBits: 'key_bits',
+  sigAlg: 'sig_alg',
+  keyAlg: 'key_alg',
+  sha256Fingerprint: 'sha256_fingerprint',
+  selfSigned: 'self_signed',
+};
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** An object with version 1's camelCase keys renamed (the order of keys kept); anything else as is. */
+function renameKeys(v: unknown): unknown {
+  if (!isObj(v)) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [V1_FACT_KEYS[k] ?? k, x]));
+}
+
+/** Version 1 host facts (one host's `facts`) in today's spelling. Returns a new object; the input is not changed. */
+export function migrateFactsV1(facts: Obj): Obj {
+  const web = facts.web;
+  if (!isObj(web)) return facts;
+  const out: Obj = { ...web };
+  if (Array.isArray(web.certificates)) out.certificates = web.certificates.map(renameKeys);
+  if (isObj(web.sm_probe) && Array.isArray(web.sm_probe.targets)) {
+    out.sm_probe = {
+      ...web.sm_probe,
+      targets: web.sm_probe.targets.map((t) => (isObj(t) && Array.isArray(t.certificates) ? { ...t, certificates: t.certificates.map(renameKeys) } : t)),
+    };
+  }
+  return { ...facts, web: out };
+}
+
+/** A version 1 evidence fact path (`web.certificates[0].keyBits`) in today's spelling. */
+export function migrateFactPathV1(path: string): string {
+  return path.replace(/(?<=\.)[A-Za-z0-9]+(?=$|[.[])/g, (seg) => V1_FACT_KEYS[seg] ?? seg);
+}
+
+/** A version 1 evidence value: objects and lists of objects get today's keys (certificate summaries). */
+export function migrateValueV1(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(migrateValueV1);
+  if (!isObj(v)) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [V1_FACT_KEYS[k] ?? k, migrateValueV1(x)]));
+}
+
+/** A facts file of version 1 with every host's facts in today's spelling. */
+export function migrateFactsFileV1(file: FactsFile): FactsFile {
+  return { ...file, hosts: file.hosts.map((h) => migrateHostFactsV1(h)) };
+}
+
+function migrateHostFactsV1(h: HostFacts): HostFacts {
+  return isObj(h.facts) ? { ...h, facts: migrateFactsV1(h.facts) } : h;
+}
+
+/** A JSON report of version 1 (a baseline, a shard) with its evidence and fleet facts in today's spelling. */
+export function migrateReportV1(report: Report): Report {
+  const results = report.results.map((r) => ({
+    ...r,
+    evidence: (r.evidence ?? []).map((e) => ({ ...e, fact: typeof e.fact === 'string' ? migrateFactPathV1(e.fact) : e.fact, actual: migrateValueV1(e.actual) })),
+  }));
+  const fleetInput = report.fleetInput ? { ...report.fleetInput, hosts: (report.fleetInput.hosts ?? []).map(migrateHostFactsV1) } : undefined;
+  return { ...report, results, ...(fleetInput ? { fleetInput } : {}) };
+}
