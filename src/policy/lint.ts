@@ -16,21 +16,7 @@ import { checkRedos, describeRedos } from '../util/redos.js';
  * `keyBits`) is a located error that names the right spelling, not a bare "unknown path".
  */
 export function lintPack(pack: Pack, collectors: Collector[], derivers: Deriver[]): GwsecError[] {
-  const families: Record<string, FactType> = {};
-  for (const c of collectors) families[c.id] = c.schema;
-  for (const d of derivers) families[d.id] = d.schema;
-  const hostRoot = t.obj(families);
-  const fleetRoot = t.obj({
-    fleet: t.obj({
-      hosts: t.arr(t.obj({ name: t.str, roles: t.arr(t.str), public_ips: t.arr(t.str), host_key: t.str, facts: hostRoot })),
-      site: t.obj({
-        name: t.nullable(t.str),
-        domains: t.nullable(t.arr(t.str)),
-        resolved: t.nullable(t.arr(t.obj({ domain: t.str, address: t.str, country: t.nullable(t.str) }))),
-      }),
-      separation: fleetSeparationSchema,
-    }),
-  });
+  const { families, hostRoot, fleetRoot } = factRoots(collectors, derivers);
   const errors: GwsecError[] = [];
   for (const check of pack.checks) {
     const root = check.scope === 'fleet' ? fleetRoot : hostRoot;
@@ -82,6 +68,26 @@ export function lintPack(pack: Pack, collectors: Collector[], derivers: Deriver[
     }
   }
   return errors;
+}
+
+/** The schemas checks are typed against: a host's facts root (one family per collector and deriver) and the fleet root. */
+export function factRoots(collectors: Collector[], derivers: Deriver[]): { families: Record<string, FactType>; hostRoot: FactType; fleetRoot: FactType } {
+  const families: Record<string, FactType> = {};
+  for (const c of collectors) families[c.id] = c.schema;
+  for (const d of derivers) families[d.id] = d.schema;
+  const hostRoot = t.obj(families);
+  const fleetRoot = t.obj({
+    fleet: t.obj({
+      hosts: t.arr(t.obj({ name: t.str, roles: t.arr(t.str), public_ips: t.arr(t.str), host_key: t.str, facts: hostRoot })),
+      site: t.obj({
+        name: t.nullable(t.str),
+        domains: t.nullable(t.arr(t.str)),
+        resolved: t.nullable(t.arr(t.obj({ domain: t.str, address: t.str, country: t.nullable(t.str) }))),
+      }),
+      separation: fleetSeparationSchema,
+    }),
+  });
+  return { families, hostRoot, fleetRoot };
 }
 
 /**
