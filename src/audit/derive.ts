@@ -1,4 +1,4 @@
-import { isFactError } from '../model/errors.js';
+import { isFactError, factError } from '../model/errors.js';
 import type { Deriver, DeriveEnv } from '../collectors/types.js';
 
 /** Run derivers in order over a host's facts (pure). A deriver that throws yields an error family. */
@@ -13,7 +13,7 @@ export function deriveAll(facts: Record<string, unknown>, derivers: Deriver[], e
     try {
       out[d.id] = d.derive(out, env);
     } catch (e) {
-      out[d.id] = { error: { code: 'parse_error', message: `deriver ${d.id} failed: ${(e as Error).message}` } };
+      out[d.id] = factError('parse_error', `deriver ${d.id} failed: ${(e as Error).message}`, `派生事实 ${d.id} 计算失败：${(e as Error).message}`);
     }
   }
   return out;

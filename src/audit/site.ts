@@ -1,3 +1,4 @@
+import { factError } from '../model/errors.js';
 import { lookup } from 'node:dns/promises';
 import type { SiteFacts } from '../engine/fleet.js';
 
@@ -18,7 +19,7 @@ export async function resolveSite(
     try {
       addresses = await resolve(domain);
     } catch (e) {
-      return { name: site.name, domains: site.domains, resolved: { error: { code: 'not_found', message: `${domain}: ${(e as Error).message}` } } };
+      return { name: site.name, domains: site.domains, resolved: factError('not_found', `${domain}: ${(e as Error).message}`, `域名 ${domain} 无法解析：${(e as Error).message}`) };
     }
     for (const address of addresses) resolved.push({ domain, address, country: geo(address) });
   }

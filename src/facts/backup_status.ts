@@ -1,3 +1,5 @@
+import type { Bilingual } from '../model/status.js';
+import { factError, notCollected } from '../model/errors.js';
 import { t } from '../model/schema.js';
 import type { Deriver } from '../collectors/types.js';
 import type { BackupFacts, BackupJob } from '../collectors/backup.js';
@@ -38,7 +40,7 @@ export const backupStatus: Deriver<BackupStatusFacts | Err> = {
   derive(facts, env) {
     const b = facts.backup;
     if (isErr(b)) return b;
-    if (!b || typeof b !== 'object') return { error: { code: 'not_found', message: 'backup facts were not collected' } };
+    if (!b || typeof b !== 'object') return notCollected('backup');
     const backup = b as BackupFacts;
     const sitePaths = strings(env.variables.BACKUP_SITE_PATHS);
     const backupPaths = strings(env.variables.BACKUP_PATHS);
@@ -47,22 +49,21 @@ export const backupStatus: Deriver<BackupStatusFacts | Err> = {
     const toolJobs = backup.jobs.filter((j) => j.tools.length > 0);
     const siteJobs = toolJobs.filter((j) => j.tools.some((x) => DB_DUMP_TOOLS.includes(x)) || j.paths.some((p) => sitePaths.some((s) => overlaps(p, s))));
     const hidden = [...backup.unreadable, ...backup.jobs.flatMap((j) => j.unreadable_scripts)];
-    const unknown = (what: string): Err => ({
-      error: { code: 'permission_denied', message: `no ${what} found in what could be read; unreadable: ${[...new Set(hidden)].join(', ')}` },
-    });
+    const unknown = (what: Bilingual): Err =>
+      factError('permission_denied', `no ${what.en} found in what could be read; unreadable: ${[...new Set(hidden)].join(', ')}`, `在可读取的内容中未找到${what.zh}；无法读取：${[...new Set(hidden)].join('、')}`);
     const ref = (j: BackupJob): JobRef => ({ source: j.source, line: j.line, schedule: j.schedule, command: j.command });
 
     const offJobs = toolJobs.filter((j) => j.destinations.length > 0);
     const encJobs = toolJobs.filter((j) => j.encryption.length > 0);
     return {
-      schedule: siteJobs.length === 0 && hidden.length > 0 ? unknown('site backup job') : { found: siteJobs.length > 0, jobs: siteJobs.map(ref) },
+      schedule: siteJobs.length === 0 && hidden.length > 0 ? unknown({ en: 'site backup job', zh: '网站备份任务' }) : { found: siteJobs.length > 0, jobs: siteJobs.map(ref) },
       offhost:
         offJobs.length === 0 && hidden.length > 0
-          ? unknown('off-host copy')
+          ? unknown({ en: 'off-host copy', zh: '异地备份' })
           : { found: offJobs.length > 0, destinations: [...new Set(offJobs.flatMap((j) => j.destinations))].sort(), jobs: offJobs.map(ref) },
       encryption:
         encJobs.length === 0 && hidden.length > 0
-          ? unknown('encrypting backup job')
+          ? unknown({ en: 'encrypting backup job', zh: '加密备份任务' })
           : { found: encJobs.length > 0, methods: [...new Set(encJobs.flatMap((j) => j.encryption))].sort(), sm4: encJobs.some((j) => j.sm4), jobs: encJobs.map(ref) },
       recent: recent(backup, backupPaths, maxAgeH),
     };
@@ -76,7 +77,11 @@ function recent(b: BackupFacts, backupPaths: string[], maxAgeH: number): BackupS
     const known = b.dirs.map((d) => d.path);
     const notListed = backupPaths.filter((p) => !known.some((k) => k === p || k.startsWith(p + '/')));
     if (notListed.length > 0) {
-      return { error: { code: 'not_found', message: `BACKUP_PATHS ${notListed.join(', ')} is neither a standard backup location nor named by a backup job, so it was not listed` } };
+      return factError(
+        'not_found',
+        `BACKUP_PATHS ${notListed.join(', ')} is neither a standard backup location nor named by a backup job, so it was not listed`,
+        `BACKUP_PATHS 中的 ${notListed.join('、')} 既不是常见备份位置，也没有备份任务提到，因此未列出其内容`,
+      );
     }
   }
   let newest: { path: string; mtime: number; size: number } | null = null;
@@ -88,7 +93,7 @@ function recent(b: BackupFacts, backupPaths: string[], maxAgeH: number): BackupS
     stale_after: newest ? iso(newest.mtime + maxAgeH * 3600) : null,
     // The deriver has no clock: whether an unreadable directory matters (it might hold a fresher
     // file than a stale newest one) is decided by the check, which turns this error into `error`.
-    listing: unreadable.length === 0 ? { complete: true } : { error: { code: 'permission_denied', message: `could not list ${unreadable.join(', ')}` } },
+    listing: unreadable.length === 0 ? { complete: true } : factError('permission_denied', `could not list ${unreadable.join(', ')}`, `无法列出 ${unreadable.join('、')} 的内容`),
   };
 }
 

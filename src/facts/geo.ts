@@ -1,4 +1,4 @@
-import { isFactError } from '../model/errors.js';
+import { isFactError, notCollected } from '../model/errors.js';
 import { t } from '../model/schema.js';
 import type { Deriver } from '../collectors/types.js';
 import type { NetworkFacts } from '../collectors/network.js';
@@ -27,7 +27,7 @@ export const geoDeriver: Deriver<GeoFacts | { error: unknown }> = {
   needs: ['network'],
   derive(facts, env) {
     const net = facts.network as NetworkFacts | undefined;
-    if (!net) return { error: { code: 'not_found', message: 'network facts were not collected' } };
+    if (!net) return notCollected('network');
     if (isFactError(net)) return { error: net.error };
     if (isFactError(net.addresses)) return { error: net.addresses.error };
     const out: GeoAddress[] = [];

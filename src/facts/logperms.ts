@@ -1,3 +1,4 @@
+import { factError, notCollected } from '../model/errors.js';
 import { t } from '../model/schema.js';
 import type { Deriver } from '../collectors/types.js';
 import type { LoggingFacts } from '../collectors/logging.js';
@@ -35,7 +36,7 @@ export interface LogPath {
 export interface LogpermsFacts {
   editor_groups: string[];
   editors: string[];
-  paths: Array<LogPath | { path: string; error: { code: string; message: string } }>;
+  paths: Array<LogPath | { path: string; error: { code: string; message: string; zh?: string } }>;
 }
 
 export const logperms: Deriver<LogpermsFacts | Err> = {
@@ -52,7 +53,7 @@ export const logperms: Deriver<LogpermsFacts | Err> = {
     if (isErr(lg)) return lg;
     const acc = facts.accounts;
     if (isErr(acc)) return acc;
-    if (!lg || !acc) return { error: { code: 'not_found', message: `${lg ? 'accounts' : 'logging'} facts were not collected` } };
+    if (!lg || !acc) return notCollected(lg ? 'accounts' : 'logging');
     const logging = lg as LoggingFacts;
     const a = acc as { users?: Account[] | Err; groups?: Group[] | Err };
     if (isErr(a.groups)) return a.groups;
@@ -81,7 +82,7 @@ export const logperms: Deriver<LogpermsFacts | Err> = {
       if (world) by.push(...memberOnly);
       return { path: f.path, mode: f.mode, owner: f.owner, group: f.group, world_writable: world, editor_writable: by.length > 0, writable_by: by };
     });
-    for (const p of logging.unreadable_files) paths.push({ path: p, error: { code: 'permission_denied', message: `stat ${p}: permission denied` } });
+    for (const p of logging.unreadable_files) paths.push({ path: p, ...factError('permission_denied', `stat ${p}: permission denied`, `无权查看 ${p} 的属性`) });
     return { editor_groups: editorGroups, editors: [...editors.map((u) => u.name), ...memberOnly].sort(), paths };
   },
 };

@@ -1,4 +1,4 @@
-import { isFactError } from '../model/errors.js';
+import { isFactError, notCollected } from '../model/errors.js';
 import { t } from '../model/schema.js';
 import type { Deriver } from '../collectors/types.js';
 import type { OsFacts } from '../collectors/os.js';
@@ -66,7 +66,7 @@ export const productsDeriver: Deriver<ProductsFacts | { error: unknown }> = {
   needs: ['packages', 'os'],
   derive(facts, env) {
     const pk = facts.packages as PackagesFacts | undefined;
-    if (!pk) return { error: { code: 'not_found', message: 'packages facts were not collected' } };
+    if (!pk) return notCollected('packages');
     if (isFactError(pk)) return { error: pk.error };
     const os = facts.os as OsFacts | undefined;
     const releaseKey = os && !isFactError(os) ? os.release_key : null;

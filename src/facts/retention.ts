@@ -1,3 +1,4 @@
+import { notCollected } from '../model/errors.js';
 import { t } from '../model/schema.js';
 import type { Deriver } from '../collectors/types.js';
 import type { LoggingFacts } from '../collectors/logging.js';
@@ -27,7 +28,7 @@ export interface Category {
 }
 
 export interface RetentionFacts {
-  categories: Array<Category | (Err & { name: string })>;
+  categories: Array<Category | { name: string; error: Err['error'] & { zh?: string } }>;
   agent_archive: { configured: boolean; retention_days: number | null } | Err;
 }
 
@@ -51,7 +52,7 @@ export const retention: Deriver<RetentionFacts | Err> = {
   derive(facts) {
     const lg = facts.logging;
     if (isErr(lg)) return lg;
-    if (!lg || typeof lg !== 'object') return { error: { code: 'not_found', message: 'logging facts were not collected' } };
+    if (!lg || typeof lg !== 'object') return notCollected('logging');
     const logging = lg as LoggingFacts;
     const agent = facts.agent_status as AgentStatusFacts | Err | undefined;
     const agentCfg = !agent || isErr(agent) ? null : agent.config;
@@ -90,14 +91,21 @@ export const retention: Deriver<RetentionFacts | Err> = {
       const unlimited = kept.some((k) => k.days === null);
       const best = Math.max(0, ...kept.map((k) => k.days ?? 0));
       if (blocked && !unlimited) {
-        categories.push({ name: kind.name, error: { code: blocked.error.code, message: `logrotate configuration unreadable (${blocked.error.message}); other mechanisms keep ${kind.name} logs ${best} days` } });
+        categories.push({
+          name: kind.name,
+          error: {
+            code: blocked.error.code,
+            message: `logrotate configuration unreadable (${blocked.error.message}); other mechanisms keep ${kind.name} logs ${best} days`,
+            zh: `logrotate 配置无法读取（${blocked.error.message}）；其他机制保留 ${kind.name} 日志 ${best} 天`,
+          },
+        });
         continue;
       }
       categories.push({ name: kind.name, retention_days: Math.round(best * 100) / 100, unlimited, via: kept.map((k) => k.via) });
     }
     const agent_archive: RetentionFacts['agent_archive'] =
       agentCfg === null
-        ? { error: { code: 'not_found', message: 'agent_status facts were not collected' } }
+        ? notCollected('agent_status')
         : isErr(agentCfg)
           ? agentCfg
           : { configured: agentCfg.present, retention_days: agentCfg.retention_days };

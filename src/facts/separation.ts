@@ -62,7 +62,7 @@ export const fleetSeparationSchema = t.obj({
 /** What the separation facts read of a host (engine/fleet.ts's FleetHost; optional here for tests). */
 type FleetHost = { name: string } & Partial<Omit<EngineFleetHost, 'name'>>;
 
-type FactError = { error: { code: string; message: string } };
+type FactError = { error: { code: string; message: string; zh?: string } };
 
 export function fleetSeparation(hosts: FleetHost[]): FleetSeparation | FactError {
   const fe = (h: FleetHost) => h.roles?.includes('frontend') ?? false;
@@ -78,10 +78,12 @@ export function fleetSeparation(hosts: FleetHost[]): FleetSeparation | FactError
   const both = players.some(fe) && players.some(be);
   if (both && shared.length === 0 && dual.length === 0 && same.length === 0) {
     const why = [
-      ...(unknown.length ? [`network addresses unknown for ${unknown.join(', ')}`] : []),
-      ...(unidentified.length ? [`no machine identifier (machine-id, SSH host key, product_uuid) readable for ${unidentified.join(', ')}`] : []),
+      ...(unknown.length ? [{ en: `network addresses unknown for ${unknown.join(', ')}`, zh: `${unknown.join('、')} 的网络地址未知` }] : []),
+      ...(unidentified.length
+        ? [{ en: `no machine identifier (machine-id, SSH host key, product_uuid) readable for ${unidentified.join(', ')}`, zh: `${unidentified.join('、')} 没有可读取的机器标识（machine-id、SSH 主机密钥、product_uuid）` }]
+        : []),
     ];
-    if (why.length) return { error: { code: 'not_found', message: why.join('; ') } };
+    if (why.length) return { error: { code: 'not_found', message: why.map((w) => w.en).join('; '), zh: why.map((w) => w.zh).join('；') } };
   }
   return {
     frontends: players.length ? players.filter(fe).map((h) => h.name).sort() : null,

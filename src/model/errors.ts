@@ -74,6 +74,16 @@ export const FACT_ERROR_ZH: Record<FactError['code'], string> = {
   unsafe_file: '文件不安全，未读取',
 };
 
+/** A fact error a producer wrote in words, in both languages (a deriver; a command's stderr has no `zh`). */
+export function factError(code: FactError['code'], message: string, zh: string): { error: FactError } {
+  return { error: { code, message, zh } };
+}
+
+/** The fact family a deriver reads was not collected. */
+export function notCollected(family: string): { error: FactError } {
+  return factError('not_found', `${family} facts were not collected`, `未采集到 ${family} 事实`);
+}
+
 export class CollectError extends Error {
   constructor(readonly code: FactError['code'], message: string) {
     super(message);

@@ -14,6 +14,9 @@ import { FACT_ERROR_ZH, type FactError } from '../../src/model/errors.js';
 import { evaluateCheck } from '../../src/engine/evaluate.js';
 import { operators } from '../../src/engine/operators.js';
 import { markPartial } from '../../src/audit/shards.js';
+import { derivers } from '../../src/audit/registry.js';
+import { deriveAll } from '../../src/audit/derive.js';
+import { fleetSeparation } from '../../src/facts/separation.js';
 import { runCases } from '../../src/policy/tester.js';
 import { FixtureTransport } from '../../src/transport/fixture.js';
 import { packageRoot } from '../../src/util/paths.js';
@@ -122,3 +125,32 @@ test('every fact error code, every operator that cannot compare, the evaluator a
   t.deepEqual(results.filter((r) => r.status === 'error' && !r.evidence.some((e) => e.message)).map((r) => JSON.stringify(r.evidence)), [], 'every error says why');
   t.true(results.filter((r) => r.status === 'error').length >= Object.keys(FACT_ERROR_ZH).length + operators.size);
 });
+
+/** Every `{ error }` in a fact tree, with its path. */
+function factErrors(v: unknown, at: string, out: Array<{ at: string; error: FactError }> = []): Array<{ at: string; error: FactError }> {
+  if (v === null || typeof v !== 'object') return out;
+  if (Array.isArray(v)) v.forEach((x, i) => factErrors(x, `${at}[${i}]`, out));
+  else if ('error' in v && typeof (v as { error?: { code?: unknown } }).error?.code === 'string') out.push({ at, error: (v as { error: FactError }).error });
+  else for (const [k, x] of Object.entries(v)) factErrors(x, `${at}.${k}`, out);
+  return out;
+}
+
+test('a fact error a deriver writes in words carries its Chinese (error.zh), so a zh report has no English prose', (t) => {
+  const env = { variables: { BACKUP_PATHS: ['/nowhere'] }, geo: () => null, host: { name: 'h', roles: [], publicIps: [] } };
+  const errs: Array<{ at: string; error: FactError }> = [];
+  // nothing collected: each deriver says which family it misses (or fails, and deriveAll says so)
+  for (const d of derivers) {
+    const out = deriveAll({}, [d], env);
+    errs.push(...factErrors(out[d.id], d.id));
+  }
+  // what they read but cannot see: unreadable backup directories and scripts, unreadable log files
+  const backup = { dirs: [{ path: '/var/backups', exists: true, newest: null, unreadable: ['/var/backups/x'] }], jobs: [], unreadable: ['/etc/cron.d/b'] };
+  const logging = { files: [], unreadable_files: ['/var/log/secure'], logrotate: { error: { code: 'permission_denied', message: 'x' } }, services: { rsyslog: 'active', syslog_ng: 'absent', auditd: 'absent', journald: 'active' } };
+  const some = deriveAll({ backup, logging, accounts: { users: [], groups: [] } }, derivers.filter((d) => ['backup_status', 'logperms'].includes(d.id)), { ...env, variables: {} });
+  errs.push(...factErrors(some.backup_status, 'backup_status'), ...factErrors(some.logperms, 'logperms'));
+  errs.push(...factErrors(deriveAll({ backup: { ...backup, unreadable: [] } }, derivers.filter((d) => d.id === 'backup_status'), env).backup_status, 'backup_status(BACKUP_PATHS)'));
+  errs.push(...factErrors(fleetSeparation([{ name: 'a', roles: ['frontend'] }, { name: 'b', roles: ['backend'] }]), 'separation'));
+  t.true(errs.length >= derivers.length, errs.map((e) => e.at).join(', '));
+  t.deepEqual(errs.filter((e) => !e.error.zh || !CJK.test(e.error.zh)).map((e) => `${e.at}: ${JSON.stringify(e.error)}`), []);
+});
+
