@@ -36,6 +36,8 @@ export const EVENTS = {
   /** Detection (agents/agent/detect): a new alert (repeats only raise its count in the store). */
   AlertRaised: 'warn',
   FimStarted: 'info',
+  /** The rule engine's keyed state of the last run came back (detect-state.json). */
+  DetectionStateRestored: 'info',
   AnchorsMigrated: 'info',
   ArchiveVerified: 'info',
   /** The archive failed verification at start: the agent keeps appending, loudly (status flag archive_check). */

@@ -21,6 +21,11 @@ export interface SourcePart {
   data: unknown;
   /** The JSON form written to the intent log before the archive append (default: data). */
   intent?: unknown;
+  /**
+   * Which stream of the source the lines come from (a file source: the tracked file), when a source
+   * has several: a batch read again after a failed append starts where its stream's commit stands.
+   */
+  stream?: string;
 }
 
 export interface SourceBatch {
@@ -63,13 +68,28 @@ export interface SourceStatus {
   lag: number;
 }
 
-/** A detector sees every parsed line before the sinks; it may raise events, never drop lines. */
+/** One line as a detector sees it. */
+export interface DetectorLine {
+  source: string;
+  format: LogFormat;
+  parsed: ParsedLine | null;
+  /** The text (decoded on first use). */
+  readonly line: string;
+  /** The archive sequence number the line gets. */
+  seq: number;
+  record: LineRecord;
+}
+
+/**
+ * A detector sees every line once, before the sinks; it may raise events, never drop lines. A line
+ * read again after a failed archive append (a retry) is not shown again.
+ */
 export interface Detector {
   readonly name: string;
   /** Formats it wants parsed (only those lines are parsed: parsing costs CPU). */
   readonly formats: ReadonlyArray<LogFormat> | 'all';
-  /** `baseSeq`: the archive head before this batch (line i will be archived as seq baseSeq + 1 + i). */
-  observe(lines: ReadonlyArray<{ source: string; format: LogFormat; parsed: ParsedLine | null; line: string }>, events: Events, baseSeq: number): void;
+  /** A promise returned holds the reader back until it settles (a detector that is behind). */
+  observe(lines: ReadonlyArray<DetectorLine>, events: Events): void | Promise<void>;
 }
 
 /** A sink durably accepts a batch; `write` resolving is the acknowledgement. */

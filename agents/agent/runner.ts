@@ -1,7 +1,7 @@
 import { statfsSync } from 'node:fs';
 import type { AgentConfig } from './config.js';
 import { createEvents, type Events } from './events.js';
-import type { Detector, LineRecord, Source, SourceBatch, SourcePart } from './pipeline.js';
+import type { Detector, DetectorLine, LineRecord, Source, SourceBatch, SourcePart } from './pipeline.js';
 import { FileSource } from './sources/file.js';
 import { JournaldSource } from './sources/journald.js';
 import { StateStore, acquireLock, type Intent } from './state.js';
@@ -73,6 +73,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
     const intents = store.loadIntents().filter((i) => !snap || i.base >= snap.seq);
     for (const s of sources) await s.start(snap?.sources[s.name] ?? null, { events, now, wake });
     const bySource = new Map(sources.map((s) => [s.name, s]));
+    const seen = new SeenAhead();
     let recovered = 0;
     intents.forEach((it, i) => {
       const end = i + 1 < intents.length ? intents[i + 1]!.base : archive.headSeq;
@@ -157,7 +158,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
       let full = false;
       if (batch) {
         full = batch.more === true;
-        runDetectors(detectors, batch, sources, events, archive.headSeq);
+        await runDetectors(detectors, batch, sources, events, archive.headSeq, seen);
         if (batch.records.length === 0) {
           applyCommits(batch.parts, 0, bySource);
           dirty = true;
@@ -168,7 +169,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
             store.appendIntent(intent);
             wrote = true;
             await archive.write(batch.records);
-            applyCommits(batch.parts, batch.records.length, bySource);
+            applyCommits(batch.parts, batch.records.length, bySource, seen.committed);
             dirty = true;
             events.count('RecordsArchived', batch.records.length);
             events.count('BytesArchived', batch.bytes);
@@ -186,7 +187,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
               // Whatever part of the batch did reach the disk counts; the rest is read again later.
               const base = intent.base;
               const durable = await archive.recover(() => stopping());
-              const n = applyCommits(batch.parts, durable - base, bySource);
+              const n = applyCommits(batch.parts, durable - base, bySource, seen.committed);
               events.emit('ArchiveRecovered', { records: n, of: batch.records.length, head: durable });
               dirty = true;
             }
@@ -282,7 +283,7 @@ async function collect(sources: Source[], budget: number): Promise<SourceBatch |
  * short records how far it got (its source drops those lines when it reads them again), later
  * parts do not move. Returns how many records were applied.
  */
-export function applyCommits(parts: Array<{ source: string; lines: number; data: unknown }>, archived: number, bySource: Map<string, Source>): number {
+export function applyCommits(parts: Array<{ source: string; lines: number; data: unknown }>, archived: number, bySource: Map<string, Source>, onCommit?: (p: SourcePart, n: number) => void): number {
   let left = Math.max(0, archived);
   let applied = 0;
   for (const p of parts) {
@@ -290,30 +291,66 @@ export function applyCommits(parts: Array<{ source: string; lines: number; data:
     if (!s) continue;
     if (left >= p.lines) {
       s.commit(p as SourcePart, p.lines);
+      onCommit?.(p as SourcePart, p.lines);
       left -= p.lines;
       applied += p.lines;
       continue;
     }
     s.commit(p as SourcePart, left);
+    onCommit?.(p as SourcePart, left);
     applied += left;
     break;
   }
   return applied;
 }
 
-function runDetectors(detectors: Detector[], batch: SourceBatch, sources: Source[], events: Events, baseSeq: number): void {
-  if (!detectors.length) return;
+/**
+ * Lines the detectors have seen beyond each stream's committed position. After a failed archive
+ * append the batch is read again from the committed positions: its first lines were already seen
+ * and must not be counted twice (a threshold would fire on one attempt seen twice).
+ */
+export class SeenAhead {
+  private readonly ahead = new Map<string, number>();
+  private key = (p: SourcePart) => `${p.source}\0${p.stream ?? ''}`;
+
+  /** How many of this part's lines were seen already; from now on all of them are. */
+  take(p: SourcePart): number {
+    const k = this.key(p);
+    const had = this.ahead.get(k) ?? 0;
+    this.ahead.set(k, Math.max(had, p.lines));
+    return Math.min(had, p.lines);
+  }
+
+  readonly committed = (p: SourcePart, n: number): void => {
+    const k = this.key(p);
+    const left = (this.ahead.get(k) ?? 0) - n;
+    if (left > 0) this.ahead.set(k, left);
+    else this.ahead.delete(k);
+  };
+}
+
+async function runDetectors(detectors: Detector[], batch: SourceBatch, sources: Source[], events: Events, baseSeq: number, seen: SeenAhead): Promise<void> {
+  // Records are in part order; the lines of a part already seen (a retried batch) are skipped.
+  const fresh: number[] = [];
+  let i = 0;
+  for (const p of batch.parts) {
+    for (let j = i + seen.take(p); j < i + p.lines && j < batch.records.length; j++) fresh.push(j);
+    i += p.lines;
+  }
+  for (; i < batch.records.length; i++) fresh.push(i);
+  if (!detectors.length || !fresh.length) return;
   const fmt = new Map(sources.map((s) => [s.name, s.format]));
   for (const d of detectors) {
     try {
-      const view = batch.records.map((r) => {
+      const view = fresh.map((k): DetectorLine => {
+        const r = batch.records[k]!;
         const format = fmt.get(r.source) ?? 'raw';
         const want = d.formats === 'all' || d.formats.includes(format);
         const parsed = want ? parsers[format](r.line) : null;
         if (want && !parsed) events.count('LineParseError', 1);
-        return { source: r.source, format, parsed, line: r.line };
+        return { source: r.source, format, parsed, seq: baseSeq + 1 + k, record: r, get line() { return r.line; } };
       });
-      d.observe(view, events, baseSeq);
+      await d.observe(view, events);
     } catch (e) {
       events.emit('DetectorError', { detector: d.name, stage: 'processing', error_type: 'exception', message: (e as Error).message });
     }

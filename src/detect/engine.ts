@@ -20,6 +20,8 @@ export function alertId(rule: string, key: string, firstSeenMs: number): string 
 interface Hit {
   time: number;
   line?: string;
+  /** The line already escaped for a sample (hits restored from a snapshot carry only this). */
+  sample?: string;
   ref?: AlertRef;
 }
 
@@ -69,6 +71,10 @@ export class DetectionEngine {
   private alerts = 0;
   private updates = 0;
   private errors = 0;
+  /** Newest event time fed: what a snapshot measures windows against (the engine has no clock). */
+  private latest = -Infinity;
+  /** Bumped whenever keyed state changes: a caller persists the snapshot only when it moved. */
+  mutations = 0;
 
   constructor(
     rules: Rule[],
@@ -107,6 +113,7 @@ export class DetectionEngine {
 
   feed(ev: DetectEvent, out: AlertChange[] = []): AlertChange[] {
     this.events++;
+    if (ev.time > this.latest) this.latest = ev.time;
     const rules = this.byType[ev.type];
     for (let i = 0; i < rules.length; i++) {
       const c = rules[i]!;
@@ -130,10 +137,79 @@ export class DetectionEngine {
     return { events: this.events, alerts: this.alerts, updates: this.updates, errors: this.errors, keys, dropped };
   }
 
+  /**
+   * The keyed state worth keeping across a restart (a brute force that spans it must still be
+   * counted): per rule, threshold/sequence entries still inside their window and open alerts still
+   * inside their suppression window, measured against the newest event fed. Bounded: at most
+   * `max_keys` entries per map (as in memory), lines cut to a sample's size, and at most
+   * SNAPSHOT_MAX_BYTES in all (the most recently active entries are kept first). Plain JSON.
+   */
+  snapshot(maxBytes = SNAPSHOT_MAX_BYTES): EngineSnapshot {
+    const rules: EngineSnapshot['rules'] = {};
+    const budget = Math.floor(maxBytes / Math.max(1, this.all.length));
+    for (const c of this.all) {
+      let used = 0;
+      const fits = (n: number) => (used += n) <= budget;
+      const state: RuleSnapshot['state'] = [];
+      const horizon = this.latest - c.windowMs;
+      // Map order is least recently used first: walk it newest first.
+      for (const [k, s] of [...c.state].reverse()) {
+        if (s.last < horizon) continue;
+        const hits = s.hits.slice(-MAX_REFS).map(snapHit);
+        if (!fits(k.length + 64 + hits.reduce((n, h) => n + 48 + (h.sample?.length ?? 0), 0))) break;
+        state.push([k, { times: s.times, hits, last: s.last }]);
+      }
+      const open: RuleSnapshot['open'] = [];
+      for (const [k, o] of [...c.open].reverse()) {
+        if (o.lastMs < this.latest - c.rule.suppressMs) continue;
+        if (!fits(k.length + JSON.stringify(o.alert).length + 32)) break;
+        open.push([k, { alert: o.alert, lastMs: o.lastMs }]);
+      }
+      if (!state.length && !open.length && !c.overflow && !c.dropped) continue;
+      rules[c.rule.id] = { state: state.reverse(), open: open.reverse(), overflow: c.overflow, dropped: c.dropped };
+    }
+    return { version: 1, latest: Number.isFinite(this.latest) ? this.latest : null, rules };
+  }
+
+  /**
+   * Take back a snapshot (from this or an earlier run): rules no longer loaded are ignored, each map
+   * is held to the rule's `max_keys` again, and anything malformed is skipped, never trusted.
+   * Returns how many entries were restored.
+   */
+  restore(snap: unknown): number {
+    const s = snap as Partial<EngineSnapshot> | null;
+    if (!s || s.version !== 1 || typeof s.rules !== 'object' || s.rules === null) return 0;
+    if (typeof s.latest === 'number' && s.latest > this.latest) this.latest = s.latest;
+    this.mutations++;
+    let n = 0;
+    for (const c of this.all) {
+      const r = (s.rules as Record<string, Partial<RuleSnapshot>>)[c.rule.id];
+      if (!r || typeof r !== 'object') continue;
+      for (const e of (Array.isArray(r.state) ? r.state : []).slice(-c.rule.max_keys)) {
+        const [k, v] = Array.isArray(e) ? e : [];
+        if (typeof k !== 'string' || !v || !Array.isArray(v.times) || !Array.isArray(v.hits) || typeof v.last !== 'number') continue;
+        const times = v.times.filter((t): t is number => typeof t === 'number').slice(-c.count);
+        const hits = v.hits.filter(validHit).slice(-Math.max(c.count, MAX_SAMPLES, MAX_REFS));
+        c.state.set(k, { times, hits, last: v.last });
+        n++;
+      }
+      for (const e of (Array.isArray(r.open) ? r.open : []).slice(-c.rule.max_keys)) {
+        const [k, v] = Array.isArray(e) ? e : [];
+        if (typeof k !== 'string' || !v || !validAlert(v.alert) || typeof v.lastMs !== 'number') continue;
+        c.open.set(k, { alert: v.alert, lastMs: v.lastMs });
+        n++;
+      }
+      if (r.overflow && validAlert(r.overflow.alert) && typeof r.overflow.lastMs === 'number') c.overflow = { alert: r.overflow.alert, lastMs: r.overflow.lastMs };
+      if (typeof r.dropped === 'number') c.dropped = r.dropped;
+    }
+    return n;
+  }
+
   private apply(c: Compiled, ev: DetectEvent, out: AlertChange[]): void {
     if (c.kind === 'sequence') return this.sequence(c, ev, out);
     if (!c.where(ev)) return;
     const key = keyOf(ev.fields[c.key]);
+    this.mutations++;
     if (c.kind === 'threshold') return this.threshold(c, ev, key, out);
     this.raise(c, key, ev, [hitOf(ev)], 1, out);
   }
@@ -159,6 +235,7 @@ export class DetectionEngine {
     const isThen = c.then!(ev);
     if (!isFirst && !isThen) return;
     const key = keyOf(ev.fields[c.key]);
+    this.mutations++;
     if (isThen) {
       if (this.extend(c, key, ev, 1, out)) return;
       const s = c.state.get(key);
@@ -300,12 +377,47 @@ function keyOf(v: FieldValue): string {
   return Array.isArray(v) ? v.join(',') : String(v);
 }
 
+/** Upper bound of a snapshot's JSON (about: lines and alerts are counted, the syntax estimated). */
+export const SNAPSHOT_MAX_BYTES = 4 * 1024 * 1024;
+
+interface RuleSnapshot {
+  state: Array<[string, { times: number[]; hits: Hit[]; last: number }]>;
+  open: Array<[string, { alert: Alert; lastMs: number }]>;
+  overflow?: { alert: Alert; lastMs: number };
+  dropped: number;
+}
+
+/** The engine's keyed state as plain JSON (DetectionEngine.snapshot / restore). */
+export interface EngineSnapshot {
+  version: 1;
+  latest: number | null;
+  rules: Record<string, RuleSnapshot>;
+}
+
+function snapHit(h: Hit): Hit {
+  const sample = h.sample ?? (h.line !== undefined ? escapeLine(h.line) : undefined);
+  return { time: h.time, ...(sample !== undefined ? { sample } : {}), ...(h.ref ? { ref: h.ref } : {}) };
+}
+
+function validHit(h: unknown): h is Hit {
+  const x = h as Hit;
+  return !!x && typeof x.time === 'number' && (x.sample === undefined || typeof x.sample === 'string') && (x.ref === undefined || (typeof x.ref.source === 'string' && typeof x.ref.seq === 'number'));
+}
+
+function validAlert(a: unknown): a is Alert {
+  const x = a as Alert;
+  return !!x && typeof x.id === 'string' && typeof x.count === 'number' && Array.isArray(x.samples) && Array.isArray(x.refs) && typeof x.evidence === 'object' && x.evidence !== null;
+}
+
 function hitOf(ev: DetectEvent): Hit {
   return { time: ev.time, line: ev.line, ref: ev.ref };
 }
 
 function addHit(a: Alert, h: Hit): void {
-  if (h.line !== undefined && a.samples.length < MAX_SAMPLES) a.samples.push(escapeLine(h.line));
+  if (a.samples.length < MAX_SAMPLES) {
+    const sample = h.sample ?? (h.line !== undefined ? escapeLine(h.line) : undefined);
+    if (sample !== undefined) a.samples.push(sample);
+  }
   if (h.ref && a.refs.length < MAX_REFS) a.refs.push(h.ref);
 }
 

@@ -104,6 +104,8 @@ export class FileWatch {
     private readonly observed: FileState,
     private readonly emit: (evs: DetectEvent[]) => void,
     private readonly now: () => Date,
+    /** Called with the observed state after each reported change (the agent keeps it across restarts). */
+    private readonly changed: (observed: FileState) => void = () => undefined,
   ) {}
 
   async start(): Promise<void> {
@@ -150,6 +152,7 @@ export class FileWatch {
       this.observed.set(p, h);
       this.emit([fileEvent({ time: this.now().getTime(), action: was === undefined ? 'added' : 'changed', path: p, root, sm3: h, seenBy: 'event' })]);
     }
+    this.changed(this.observed);
   }
 
   /** The periodic full scan: whatever the events missed. */
@@ -159,7 +162,10 @@ export class FileWatch {
       const evs = diffStates(this.roots, this.observed, now, this.now().getTime(), 'baseline');
       this.observed.clear();
       for (const [k, v] of now) this.observed.set(k, v);
-      if (evs.length) this.emit(evs);
+      if (evs.length) {
+        this.emit(evs);
+        this.changed(this.observed);
+      }
     });
   }
 

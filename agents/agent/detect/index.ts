@@ -5,24 +5,31 @@
  * tamper-evident archive through the ordinary pipeline (so they are chained, signed and anchored
  * like every log line).
  */
+import { rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { Alert, AlertChange } from '../../../src/model/alert.js';
-import { DetectionEngine } from '../../../src/detect/engine.js';
-import { isHostile, type DetectEvent } from '../../../src/detect/event.js';
-import { lineEvent } from '../../../src/detect/lines.js';
+import { Worker } from 'node:worker_threads';
+import type { Alert } from '../../../src/model/alert.js';
+import type { DetectEvent } from '../../../src/detect/event.js';
 import { loadRules, type Rule } from '../../../src/detect/load.js';
 import { writeFileAtomic } from '../../../src/util/fs.js';
 import type { AgentConfig } from '../config.js';
 import type { Events } from '../events.js';
-import type { Detector, LineRecord, Source, SourceBatch, SourceContext, SourcePart, SourceStatus } from '../pipeline.js';
+import type { Detector, DetectorLine, LineRecord, Source, SourceBatch, SourceContext, SourcePart, SourceStatus } from '../pipeline.js';
+import type { ByteLine } from '../sources/file.js';
+import type { LineRun } from './core.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker.js';
 import { diffSnapshots, loadSnapshot, takeSnapshot, type HostSnapshot } from './drift.js';
 import { FileWatch, diffStates, fileStateJson, loadFileState, scanRoots, type FileState } from './fim.js';
-import { AlertStore } from './store.js';
 
 export const ALERT_SOURCE = 'gwsec-alerts';
 export const fimBaselinePath = (cfg: AgentConfig) => join(cfg.state_dir, 'fim-baseline.json');
 export const driftBaselinePath = (cfg: AgentConfig) => join(cfg.state_dir, 'drift-baseline.json');
+/** The last state the agent saw (and alerted on): a restart compares with it, not with the accepted one. */
+export const fimObservedPath = (cfg: AgentConfig) => join(cfg.state_dir, 'fim-observed.json');
+export const driftObservedPath = (cfg: AgentConfig) => join(cfg.state_dir, 'drift-observed.json');
+/** The rule engine's keyed state (threshold counts, sequences, open alerts) across restarts. */
+export const engineStatePath = (cfg: AgentConfig) => join(cfg.state_dir, 'detect-state.json');
 
 /** Load the rules the config names; every problem thrown located (exit 2) before the agent starts. */
 export function loadAgentRules(cfg: AgentConfig): Rule[] {
@@ -74,19 +81,26 @@ class AlertSource implements Source {
   async stop(): Promise<void> {}
 }
 
+/** Batches handed to the worker and not yet answered, at most: the reader waits beyond (memory stays bounded). */
+const MAX_IN_FLIGHT = 4;
+/** How often the worker writes the engine's state when it changed. */
+const SAVE_EVERY_MS = 5000;
+
 export class AgentDetection implements Detector {
   readonly name = 'rules';
-  /** The runner parses nothing for us: lineEvent parses what the rules read. */
+  /** The runner parses nothing for us: the worker parses what the rules read. */
   readonly formats = [] as const;
   readonly source = new AlertSource();
-  private readonly engine: DetectionEngine;
-  private readonly store: AlertStore;
+  private worker?: Worker;
+  private inFlight = 0;
+  private waiters: Array<() => void> = [];
+  private stopping = false;
+  private restarts = 0;
   private fim?: FileWatch;
   private timers: NodeJS.Timeout[] = [];
   private drift?: HostSnapshot;
   private driftBusy = false;
-  private readonly formatOf: Map<string, AgentConfig['sources'][number] extends infer S ? (S extends { format: infer F } ? F : 'syslog') : never>;
-  private lastTime = 0;
+  private readonly init: WorkerInit;
   /** Set by the runner when the agent is enrolled: the alerts' latest states go to the collector's outbox. */
   onAlerts?: (alerts: Alert[]) => void;
 
@@ -96,34 +110,100 @@ export class AgentDetection implements Detector {
     private readonly events: Events,
     private readonly now: () => Date,
   ) {
-    this.engine = new DetectionEngine(rules, cfg.detections.host ?? hostname());
-    this.store = new AlertStore(cfg.detections.alerts_file);
-    this.formatOf = new Map(cfg.sources.map((s) => [s.name, s.type === 'file' ? s.format : 'syslog']));
+    this.init = {
+      rules,
+      host: cfg.detections.host ?? hostname(),
+      alertsFile: cfg.detections.alerts_file,
+      statePath: engineStatePath(cfg),
+      formats: cfg.sources.map((s) => [s.name, s.type === 'file' ? s.format : 'syslog']),
+      saveEveryMs: SAVE_EVERY_MS,
+    };
   }
 
-  /** FIM and drift start here (after the archive is open). */
+  /** The worker, then FIM and drift (after the archive is open). */
   async start(): Promise<void> {
+    await this.spawn();
     const d = this.cfg.detections;
     if (d.web_roots.length) {
       const accepted = loadFileState(fimBaselinePath(this.cfg));
+      // What the agent last saw (and alerted on) wins over the accepted state: an unaccepted change
+      // is reported once, not again after every restart.
+      const seen = loadFileState(fimObservedPath(this.cfg));
       const current = await scanRoots(d.web_roots);
-      const observed: FileState = accepted ?? current;
+      const observed: FileState = seen ?? accepted ?? current;
       if (!accepted) writeFileAtomic(fimBaselinePath(this.cfg), fileStateJson(d.web_roots, current));
-      this.fim = new FileWatch(d.web_roots, new Map(observed), (evs) => this.feedEvents(evs), this.now);
+      this.fim = new FileWatch(d.web_roots, new Map(observed), (evs) => this.feedEvents(evs), this.now, (state) => this.saveObserved(state));
       await this.fim.start();
-      if (accepted) await this.fim.rescan(); // changes made while the agent was down
+      if (accepted || seen) await this.fim.rescan(); // changes made while the agent was down
       this.events.emit('FimStarted', { roots: d.web_roots.length, files: observed.size, baseline: accepted ? 'accepted' : 'recorded now' });
       this.every(d.baseline_interval_s, () => void this.fim?.rescan().catch((e: Error) => this.events.emit('DetectorError', { detector: 'fim', stage: 'rescan', error_type: 'io', message: e.message })));
     }
     if (d.drift_interval_s !== undefined) {
       const accepted = loadSnapshot(driftBaselinePath(this.cfg));
+      const seen = loadSnapshot(driftObservedPath(this.cfg));
       const current = await takeSnapshot(d.host_root);
       if (!accepted) writeFileAtomic(driftBaselinePath(this.cfg), JSON.stringify(current));
-      this.drift = accepted ?? current;
-      if (accepted) this.feedEvents(diffSnapshots(accepted, current, this.now().getTime()));
-      this.drift = current;
+      const before = seen ?? accepted;
+      if (before) this.feedEvents(diffSnapshots(before, current, this.now().getTime()));
+      this.setDrift(current);
       this.every(d.drift_interval_s, () => void this.driftTick());
     }
+  }
+
+  private async spawn(): Promise<void> {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.init });
+    this.worker = w;
+    this.inFlight = 0;
+    const ready = new Promise<number>((resolve, reject) => {
+      w.once('error', reject);
+      w.on('message', (m: FromWorker) => {
+        if (m.t === 'ready') resolve(m.restored);
+        else this.onMessage(m);
+      });
+    });
+    w.on('exit', (code) => this.onExit(w, code));
+    const restored = await ready;
+    w.removeAllListeners('error');
+    w.on('error', (e) => this.events.emit('DetectorError', { detector: 'rules', stage: 'worker', error_type: 'exception', message: e.message }));
+    if (restored) this.events.emit('DetectionStateRestored', { entries: restored, file: this.init.statePath });
+  }
+
+  private onMessage(m: FromWorker): void {
+    if (m.t === 'error') {
+      this.events.emit('DetectorError', { detector: 'rules', stage: m.stage, error_type: 'exception', message: m.message });
+      return;
+    }
+    if (m.t !== 'done') return;
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    if (m.hostile) this.events.count('DetectLinesHostile', m.hostile);
+    if (m.lineErrors) this.events.count('DetectLineErrors', m.lineErrors);
+    if (m.alerts.length) this.publish(m.alerts, new Set(m.fresh), m.storeError);
+    this.wakeWaiters();
+  }
+
+  private wakeWaiters(): void {
+    if (this.inFlight >= MAX_IN_FLIGHT) return;
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** A worker that died (out of memory, a bug) is reported and replaced; the new one restores the saved state. */
+  private onExit(w: Worker, code: number): void {
+    if (this.worker !== w) return;
+    this.worker = undefined;
+    const lost = this.inFlight;
+    this.inFlight = 0;
+    this.wakeWaiters();
+    if (this.stopping) return;
+    this.events.emit('DetectorError', { detector: 'rules', stage: 'worker', error_type: 'exit', message: `detection worker exited (code ${code}); ${lost} batch(es) not inspected; restarting` });
+    if (this.restarts++ < 5) void this.spawn().catch((e: Error) => this.events.emit('DetectorError', { detector: 'rules', stage: 'worker', error_type: 'exception', message: e.message }));
+  }
+
+  private post(m: ToWorker, transfer: ArrayBuffer[] = []): void {
+    if (!this.worker) return;
+    this.inFlight++;
+    this.worker.postMessage(m, transfer);
   }
 
   private every(seconds: number, fn: () => void): void {
@@ -132,13 +212,31 @@ export class AgentDetection implements Detector {
     this.timers.push(t);
   }
 
+  private setDrift(s: HostSnapshot): void {
+    this.drift = s;
+    try {
+      writeFileAtomic(driftObservedPath(this.cfg), JSON.stringify(s));
+    } catch (e) {
+      this.events.emit('DetectorError', { detector: 'drift', stage: 'state', error_type: (e as NodeJS.ErrnoException).code ?? 'io', message: (e as Error).message });
+    }
+  }
+
+  private saveObserved(state: FileState): void {
+    try {
+      writeFileAtomic(fimObservedPath(this.cfg), fileStateJson(this.cfg.detections.web_roots, state));
+    } catch (e) {
+      this.events.emit('DetectorError', { detector: 'fim', stage: 'state', error_type: (e as NodeJS.ErrnoException).code ?? 'io', message: (e as Error).message });
+    }
+  }
+
   private async driftTick(): Promise<void> {
     if (this.driftBusy || !this.drift) return;
     this.driftBusy = true;
     try {
       const next = await takeSnapshot(this.cfg.detections.host_root);
       const evs = diffSnapshots(this.drift, next, this.now().getTime());
-      this.drift = next;
+      if (evs.length) this.setDrift(next);
+      else this.drift = next;
       this.feedEvents(evs);
     } catch (e) {
       this.events.emit('DetectorError', { detector: 'drift', stage: 'snapshot', error_type: 'io', message: (e as Error).message });
@@ -147,54 +245,62 @@ export class AgentDetection implements Detector {
     }
   }
 
-  /** Detector: every batch of lines, before the archive append (so `baseSeq + 1 + i` is line i's seq). */
-  observe(lines: ReadonlyArray<{ source: string; line: string }>, _events: Events, baseSeq = 0): void {
-    const changes: AlertChange[] = [];
-    const ctx = { year: this.now().getFullYear(), notAfter: this.now().getTime(), fallbackTime: this.lastTime || this.now().getTime(), web: this.engine.wantsWebInspection };
-    let hostile = 0;
-    for (let i = 0; i < lines.length; i++) {
-      const r = lines[i]!;
+  /**
+   * Detector: every batch of lines, before the archive append. The lines go to the worker as one
+   * buffer (copied: the read buffer is reused); the returned promise holds the reader back only
+   * when the worker is MAX_IN_FLIGHT batches behind.
+   */
+  observe(lines: ReadonlyArray<DetectorLine>): Promise<void> | void {
+    const runs: LineRun[] = [];
+    const picked: DetectorLine[] = [];
+    let size = 0;
+    for (const r of lines) {
       if (r.source === ALERT_SOURCE) continue;
-      const format = this.formatOf.get(r.source) ?? 'raw';
-      if (isHostile(r.line)) hostile++;
-      let ev: DetectEvent | null;
-      try {
-        ev = lineEvent(format, r.line, ctx);
-      } catch {
-        this.events.count('DetectLineErrors', 1);
+      picked.push(r);
+      const rec = r.record as Partial<ByteLine>;
+      size += (rec.buf ? rec.end! - rec.start! : Buffer.byteLength(r.line)) + 1;
+      const last = runs[runs.length - 1];
+      if (last && last[0] === r.source && last[1] + last[2] === r.seq) last[2]++;
+      else runs.push([r.source, r.seq, 1]);
+    }
+    if (!picked.length || !this.worker) return;
+    const buf = Buffer.allocUnsafeSlow(size);
+    let at = 0;
+    // Lines of one read are adjacent in the source's buffer: copy each such stretch at once.
+    for (let i = 0; i < picked.length; ) {
+      const rec = picked[i]!.record as Partial<ByteLine>;
+      if (!rec.buf) {
+        at += buf.write(picked[i]!.line, at);
+        buf[at++] = 10;
+        i++;
         continue;
       }
-      if (!ev) continue;
-      ctx.fallbackTime = ev.time;
-      ev.ref = { source: r.source, seq: baseSeq + 1 + i };
-      this.engine.feed(ev, changes);
+      let j = i;
+      while (j + 1 < picked.length) {
+        const n = picked[j + 1]!.record as Partial<ByteLine>;
+        const p = picked[j]!.record as ByteLine;
+        if (n.buf !== rec.buf || n.start !== p.end + 1) break;
+        j++;
+      }
+      const end = (picked[j]!.record as ByteLine).end;
+      at += rec.buf.copy(buf, at, rec.start!, end);
+      buf[at++] = 10;
+      i = j + 1;
     }
-    this.lastTime = ctx.fallbackTime;
-    if (hostile) this.events.count('DetectLinesHostile', hostile);
-    this.publish(changes);
+    this.post({ t: 'lines', buf, runs, nowMs: this.now().getTime() }, [buf.buffer as ArrayBuffer]);
+    if (this.inFlight < MAX_IN_FLIGHT) return;
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   private feedEvents(evs: DetectEvent[]): void {
-    const changes: AlertChange[] = [];
-    for (const ev of evs) this.engine.feed(ev, changes);
-    this.publish(changes);
+    if (evs.length) this.post({ t: 'events', evs, nowMs: this.now().getTime() });
   }
 
-  /** Latest state of each alert of this round → the store (durable) and the archive queue. */
-  private publish(changes: AlertChange[]): void {
-    if (!changes.length) return;
-    const latest = new Map<string, Alert>();
-    for (const c of changes) {
-      latest.set(c.alert.id, c.alert);
-      if (c.type === 'new') this.events.emit('AlertRaised', { rule: c.alert.rule, severity: c.alert.severity, key: c.alert.groupKey.slice(0, 200), id: c.alert.id, kind: c.alert.kind });
-    }
-    const alerts = [...latest.values()];
-    try {
-      this.store.append(alerts, this.now());
-    } catch (e) {
-      this.events.emit('DetectorError', { detector: 'rules', stage: 'store', error_type: (e as NodeJS.ErrnoException).code ?? 'io', message: (e as Error).message });
-    }
-    this.events.count('AlertsStored', alerts.length);
+  /** Stored alerts (the worker fsync'd them) → events, the collector's outbox, the archive queue. */
+  private publish(alerts: Alert[], fresh: Set<string>, storeError?: { code: string; message: string }): void {
+    for (const a of alerts) if (fresh.has(a.id)) this.events.emit('AlertRaised', { rule: a.rule, severity: a.severity, key: a.groupKey.slice(0, 200), id: a.id, kind: a.kind });
+    if (storeError) this.events.emit('DetectorError', { detector: 'rules', stage: 'store', error_type: storeError.code, message: storeError.message });
+    else this.events.count('AlertsStored', alerts.length);
     try {
       this.onAlerts?.(alerts);
     } catch (e) {
@@ -203,10 +309,30 @@ export class AgentDetection implements Detector {
     this.source.push(alerts.map((a) => JSON.stringify({ type: 'gwsec.alert', alert: a })));
   }
 
+  /** Wait until the worker has answered everything handed to it so far. */
+  async drain(): Promise<void> {
+    while (this.inFlight > 0 && this.worker) await new Promise<void>((r) => setTimeout(r, 5));
+  }
+
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     await this.fim?.stop();
-    this.store.close();
+    await this.drain();
+    this.stopping = true;
+    const w = this.worker;
+    if (!w) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 10_000);
+      w.on('message', (m: FromWorker) => {
+        if (m.t === 'stopped') {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      w.postMessage({ t: 'stop' } satisfies ToWorker);
+    });
+    await w.terminate();
+    this.worker = undefined;
   }
 }
 
@@ -217,9 +343,13 @@ export async function recordBaseline(cfg: AgentConfig): Promise<{ files: number;
   if (d.web_roots.length) {
     const s = await scanRoots(d.web_roots);
     writeFileAtomic(fimBaselinePath(cfg), fileStateJson(d.web_roots, s));
+    rmSync(fimObservedPath(cfg), { force: true });
     files = s.size;
   }
-  if (d.drift_interval_s !== undefined) writeFileAtomic(driftBaselinePath(cfg), JSON.stringify(await takeSnapshot(d.host_root)));
+  if (d.drift_interval_s !== undefined) {
+    writeFileAtomic(driftBaselinePath(cfg), JSON.stringify(await takeSnapshot(d.host_root)));
+    rmSync(driftObservedPath(cfg), { force: true });
+  }
   return { files, drift: d.drift_interval_s !== undefined };
 }
 

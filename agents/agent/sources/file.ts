@@ -150,7 +150,7 @@ export class FileSource implements Source {
       }
       if (!r) continue;
       for (const line of r.lines) records.push(line);
-      parts.push({ source: this.name, lines: r.lines.length, data: { key: t.key, before: cursorOf(t), after: r.after } satisfies PartData });
+      parts.push({ source: this.name, lines: r.lines.length, stream: t.key, data: { key: t.key, before: cursorOf(t), after: r.after } satisfies PartData });
       budget -= r.consumed;
       bytes += r.consumed;
       if (r.capped) more = true;
