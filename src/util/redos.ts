@@ -3,8 +3,9 @@
  * (https://makenowjust-labs.github.io/recheck/): `safe`, `vulnerable` (exponential or polynomial,
  * with an attack string), or `unknown` when recheck could not decide in time or does not support the
  * syntax. recheck is loaded on first use only: `policy lint`, `detect lint` and the CI source scan
- * need it, an audit never does. It runs its native binary where one ships for the platform
- * (linux-x64 here) and its JavaScript build otherwise.
+ * need it; an audit lints its pack too, but the shipped pack's patterns are proved safe already
+ * (src/policy/redos-safe.ts), so it starts recheck only for a pack of its own. It runs its native
+ * binary where one ships for the platform (linux-x64 here) and its JavaScript build otherwise.
  */
 import { createRequire } from 'node:module';
 
@@ -22,6 +23,12 @@ interface RecheckDiagnostics {
 type CheckSync = (source: string, flags: string, params?: Record<string, unknown>) => RecheckDiagnostics;
 
 let checkSync: CheckSync | undefined;
+
+let version: string | undefined;
+/** the installed recheck's version (its package.json; recheck itself is not loaded) */
+export function recheckVersion(): string {
+  return (version ??= (createRequire(import.meta.url)('recheck/package.json') as { version: string }).version);
+}
 
 /** Per-pattern time limit for recheck itself (its default is 10 s); callers may raise it to MAX_TIMEOUT_MS. */
 const TIMEOUT_MS = 5_000;
