@@ -34,7 +34,7 @@ export const agentStatus: Collector<AgentStatusFacts> = {
     { kind: 'cmd', name: 'agent_status-active', script: 'gw_to systemctl is-active gwsec-agent.service' },
     { kind: 'file', path: AGENT_STATUS_FILE },
     { kind: 'file', path: AGENT_CONFIG_FILE },
-    { kind: 'cmd', name: 'agent_status-processes', script: 'gw_comms' },
+    { kind: 'cmd', name: 'agent_status-processes', script: 'gw_comms', builtinsOnly: true },
   ],
   parse(out) {
     const active = out.cmdIfPresent('agent_status-active');

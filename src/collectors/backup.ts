@@ -130,7 +130,7 @@ export const backup: Collector<BackupFacts> = {
     { kind: 'glob', pattern: '/etc/cron.daily/*' },
     { kind: 'glob', pattern: '/etc/cron.weekly/*' },
     // A spool directory we may not list (Debian: 1730 root:crontab) hides user crontabs silently.
-    { kind: 'cmd', name: 'backup-cron-access', script: 'for d in /var/spool/cron/crontabs /var/spool/cron; do [ -d "$d" ] || continue; if [ -r "$d" ] && [ -x "$d" ]; then echo "readable $d"; else echo "unreadable $d"; fi; done' },
+    { kind: 'cmd', name: 'backup-cron-access', script: 'for d in /var/spool/cron/crontabs /var/spool/cron; do [ -d "$d" ] || continue; if [ -r "$d" ] && [ -x "$d" ]; then echo "readable $d"; else echo "unreadable $d"; fi; done', builtinsOnly: true },
     { kind: 'cmd', name: 'backup-timers', script: 'gw_memo timers gw_to systemctl list-timers --all --no-pager' },
     {
       kind: 'cmd',

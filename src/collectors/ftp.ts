@@ -39,7 +39,7 @@ export const ftp: Collector<FtpFacts> = {
     servers: t.arr(t.obj({ name: t.enum('vsftpd', 'proftpd', 'pure-ftpd'), binary: t.str, config: t.nullable(t.str), anonymous: t.bool, source: t.str })),
   }),
   requests: [
-    { kind: 'cmd', name: 'ftp-binaries', script: `for p in ${BINARIES.join(' ')}; do [ -x "$p" ] && echo "$p"; done; exit 0` },
+    { kind: 'cmd', name: 'ftp-binaries', script: `for p in ${BINARIES.join(' ')}; do [ -x "$p" ] && echo "$p"; done; exit 0`, builtinsOnly: true },
     ...[...VSFTPD, ...PROFTPD, ...PURE, PURE_DEBIAN_FLAG].map((path) => ({ kind: 'file' as const, path })),
     { kind: 'glob', pattern: '/etc/proftpd/conf.d/*.conf' },
   ],

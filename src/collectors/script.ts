@@ -58,7 +58,8 @@ const FLUSH_AWK = [
  *  gw_to CMD ARGS...: CMD under `timeout` (the snippet's own timeout, $GW_TO seconds); exit 127
  *    without spawning anything when CMD is not installed.
  *  gw_comms: the command name of every process, one per line, as `ps -e -o comm=` prints them, read
- *    once per run from /proc by shell builtins (ps and pgrep cost ~10 ms each on a busy host).
+ *    once per run from /proc and replayed by shell builtins only (ps and pgrep cost ~10 ms each on a
+ *    busy host; a comm is one line, so the read loop gives back exactly what was written).
  */
 export const SNIPPET_PRELUDE = [
   'gw_memo() {',
@@ -73,7 +74,7 @@ export const SNIPPET_PRELUDE = [
   '}',
   'gw_comms() {',
   '  [ -f "$T/comms" ] || for f in /proc/[0-9]*/comm; do { IFS= read -r c <"$f"; } 2>/dev/null && printf \'%s\\n\' "$c"; done >"$T/comms"',
-  '  cat "$T/comms"',
+  '  while IFS= read -r c; do printf \'%s\\n\' "$c"; done <"$T/comms"',
   '}',
 ].join('\n');
 
@@ -85,7 +86,14 @@ export interface BuiltScript {
   maxBytes: number;
 }
 
-export function buildScript(requests: Request[], opts: { maxBytes?: number; cmdTimeoutS?: number } = {}): BuiltScript {
+export interface ScriptOptions {
+  maxBytes?: number;
+  cmdTimeoutS?: number;
+  /** every command through gw_cmd (a `sh` under `timeout`), without the shortcuts of cmdLine: tests compare the two */
+  generic?: boolean;
+}
+
+export function buildScript(requests: Request[], opts: ScriptOptions = {}): BuiltScript {
   const marker = `__GWSEC_${randomBytes(9).toString('hex')}__`;
   const max = opts.maxBytes ?? DEFAULT_SECTION_MAX;
   const lines = [
@@ -119,6 +127,23 @@ export function buildScript(requests: Request[], opts: { maxBytes?: number; cmdT
     // directory, 20 not a regular file: a FIFO, device or socket is never opened, since reading one can
     // block forever or never end; a path with a newline or tab could forge the list: refused, 22);
     // readable regular files are framed by gw_flush.
+    // gw_nil ID: the answer of a snippet whose program is absent (exit 127, no output), without a process
+    'gw_nil() { N=$((N + 1)); : >"$T/o.$N"; printf \'c\\t%s\\t127\\t%s\\n\' "$N" "$1" >>"$T/l"; }',
+    // gw_has EXTRA PROG: is PROG on $PATH (with EXTRA appended, as the snippet's own PATH line does)?
+    'gw_has() { gw_p=$PATH; PATH=$PATH$1; command -v "$2" >/dev/null 2>&1; gw_r=$?; PATH=$gw_p; return "$gw_r"; }',
+    // gw_run ID SNIPPET TIMEOUT MERGE PROG ARGS...: a snippet that is one program with literal arguments
+    // runs under `timeout` with no `sh` between (one exec less, the same answer); an absent PROG goes
+    // through gw_cmd, so its "not found" text is the shell's as before. MERGE 1: the snippet's `2>&1`.
+    'gw_run() {',
+    '  command -v "$5" >/dev/null 2>&1 || { gw_cmd "$1" "$2" "$3"; return; }',
+    '  N=$((N + 1)); gw_i=$1; gw_t=$3; gw_m=$4; shift 4',
+    '  [ "$HAVE_TIMEOUT" = 1 ] && set -- timeout -k 2 "$gw_t" "$@"',
+    '  if [ "$gw_m" = 1 ]; then ( ulimit -f "$FB" 2>/dev/null; exec "$@" ) >"$T/o.$N" 2>&1 </dev/null',
+    '  else ( ulimit -f "$FB" 2>/dev/null; exec "$@" ) >"$T/o.$N" 2>"$T/e.$N" </dev/null; fi',
+    '  printf \'c\\t%s\\t%s\\t%s\\n\' "$N" "$?" "$gw_i" >>"$T/l"',
+    '}',
+    // gw_sub ID SNIPPET: a snippet of shell builtins only (Request.builtinsOnly): a forked subshell
+    'gw_sub() { N=$((N + 1)); ( eval "$2" ) >"$T/o.$N" 2>"$T/e.$N" </dev/null; printf \'c\\t%s\\t%s\\t%s\\n\' "$N" "$?" "$1" >>"$T/l"; }',
     'gw_mark() { printf \'%s BEGIN %s\\n\' "$M" "$1"; gw_end "$1" "$2"; }',
     'gw_file() {',
     '  case "$2" in *"$NL"*|*"$TAB"*) gw_mark "$1" 22; return;; esac',
@@ -164,7 +189,7 @@ export function buildScript(requests: Request[], opts: { maxBytes?: number; cmdT
     seen.add(key);
     switch (r.kind) {
       case 'cmd':
-        lines.push(`gw_cmd ${sq(key)} ${sq(r.script)} ${r.timeoutS ?? opts.cmdTimeoutS ?? DEFAULT_CMD_TIMEOUT_S}`);
+        lines.push(r.builtinsOnly && !opts.generic ? `gw_sub ${sq(key)} ${sq(r.script)}` : cmdLine(key, r.script, r.timeoutS ?? opts.cmdTimeoutS ?? DEFAULT_CMD_TIMEOUT_S, opts.generic === true));
         break;
       case 'file':
         assertSafe(r.path);
@@ -187,6 +212,38 @@ export function buildScript(requests: Request[], opts: { maxBytes?: number; cmdT
   lines.push('gw_flush', 'exit 0', '');
   return { script: lines.join('\n'), marker, maxBytes: max };
 }
+
+/**
+ * The script line of one command. Each process a snippet costs is paid on every host of every audit,
+ * so two shapes that need none of gw_cmd's machinery take a shorter way, with the same answer:
+ *  - a snippet that starts `command -v P >/dev/null 2>&1 || exit 127` (after an optional
+ *    `PATH="$PATH:…"` line), or is a lone `gw_to P …`, answers exit 127 with no output when P is
+ *    absent: the script checks P itself (a builtin) and spawns nothing for an absent program;
+ *  - a snippet that is one program with literal arguments (`ss -ltunp`, or what follows such a
+ *    guard) runs under `timeout` directly (gw_run), without a `sh` between.
+ */
+function cmdLine(key: string, script: string, timeoutS: number, generic: boolean): string {
+  const full = `gw_cmd ${sq(key)} ${sq(script)} ${timeoutS}`;
+  if (generic) return full;
+  const lone = LONE_GW_TO.exec(script);
+  const guard = lone ? null : GUARD.exec(script);
+  const body = lone ? script.slice('gw_to '.length) : guard ? script.slice(guard[0].length).trim() : script;
+  // after a PATH line the program is found on that PATH: keep the snippet's own shell
+  const simple = guard?.[1] ? null : SIMPLE.exec(body);
+  const run = simple && !SHELL_WORDS.has(simple[1]!) ? `gw_run ${sq(key)} ${sq(script)} ${timeoutS} ${simple[3] ? 1 : 0} ${[simple[1]!, ...simple[2]!.split(' ').filter(Boolean)].map(sq).join(' ')}` : full;
+  const prog = lone?.[1] ?? guard?.[2];
+  if (!prog) return run;
+  const extra = guard?.[1] ? guard[1].slice('PATH="$PATH'.length, -1) : '';
+  return `if gw_has ${sq(extra)} ${sq(prog)}; then ${run}; else gw_nil ${sq(key)}; fi`;
+}
+
+const GUARD = /^(?:(PATH="\$PATH(?::[\w./-]+)+")\n)?command -v ([\w.-]+) >\/dev\/null 2>&1 \|\| exit 127(?:;|\n|$)/;
+/** a whole snippet `gw_to P ARGS` (gw_to exits 127 without output when P is absent) */
+const LONE_GW_TO = /^gw_to ([\w.-]+)(?: [\w.,:%+=@/ -]*)?$/;
+/** one program and literal arguments (no quoting, expansion, glob or redirection), maybe `2>&1` */
+const SIMPLE = /^([a-z][\w.-]*)((?: [\w.,:%+=@/-]+)*)( 2>&1)?$/;
+/** names SIMPLE matches that are not programs */
+const SHELL_WORDS = new Set(['echo', 'printf', 'test', 'true', 'false', 'read', 'cd', 'exit', 'return', 'set', 'unset', 'export', 'eval', 'exec', 'command', 'type', 'ulimit', 'umask', 'wait', 'trap', 'shift', 'times', 'kill', 'pwd', 'local', 'getopts', 'hash', 'alias', 'break', 'continue', 'readonly', 'gw_to', 'gw_memo', 'gw_comms']);
 
 export function requestKey(r: Request): string {
   switch (r.kind) {

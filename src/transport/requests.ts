@@ -19,7 +19,18 @@
  *         several space-separated globs); relative operands resolve against `base`.
  */
 export type Request =
-  | { kind: 'cmd'; name: string; script: string; timeoutS?: number }
+  | {
+      kind: 'cmd';
+      name: string;
+      script: string;
+      timeoutS?: number;
+      /**
+       * The snippet is shell builtins only (tests on paths, printf, read, for): it runs in a forked
+       * subshell, with no exec and no timeout of its own, as the script's own file tests do
+       * (test/collectors/script.test.ts runs each such snippet with an empty PATH to hold it to that).
+       */
+      builtinsOnly?: boolean;
+    }
   | { kind: 'file'; path: string }
   | { kind: 'glob'; pattern: string }
   | { kind: 'tree'; path: string; include: string; base: string };

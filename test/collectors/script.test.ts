@@ -1,9 +1,9 @@
 import test from 'ava';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { buildScript, MAY_BLOCK, parseSections } from '../../src/collectors/script.js';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { buildScript, MAY_BLOCK, parseSections, SNIPPET_PRELUDE } from '../../src/collectors/script.js';
 import { collectors } from '../../src/audit/registry.js';
 import { collect } from '../../src/collectors/run.js';
 import { LocalTransport } from '../../src/transport/local.js';
@@ -143,6 +143,61 @@ test('gw_memo runs a command once for every snippet that asks, also under gw_to;
   t.is(a.cmds.get('second')!.stdout, 'shared\nrc=3\n');
   t.is(execFileSync('cat', [count], { encoding: 'utf8' }), 'run\n');
   t.deepEqual(a.cmds.get('absent'), { stdout: '', stderr: '', exitCode: 127, truncated: false });
+});
+
+test('the shortcuts (gw_nil for an absent program, gw_run without a sh, gw_sub) answer as the generic gw_cmd does', async (t) => {
+  const bin = mkdtempSync(join(tmpdir(), 'gwsec-path-'));
+  writeFileSync(join(bin, 'gwsec-only-here'), '#!/bin/sh\necho "here $*"; echo "warn" >&2; exit 4\n', { mode: 0o755 });
+  chmodSync(bin, 0o755);
+  const shapes: Request[] = [
+    { kind: 'cmd', name: 'guard-absent', script: 'command -v definitely-not-a-command-gwsec >/dev/null 2>&1 || exit 127; definitely-not-a-command-gwsec -T' },
+    { kind: 'cmd', name: 'guard-present', script: 'command -v uname >/dev/null 2>&1 || exit 127; uname -s' },
+    { kind: 'cmd', name: 'guard-multiline', script: 'command -v uname >/dev/null 2>&1 || exit 127\nuname -s | tr a-z A-Z' },
+    { kind: 'cmd', name: 'guard-path-absent', script: 'PATH="$PATH:/nonexistent/gwsec"\ncommand -v definitely-not-a-command-gwsec >/dev/null 2>&1 || exit 127\necho no' },
+    { kind: 'cmd', name: 'guard-path-present', script: `PATH="$PATH:${bin}"\ncommand -v gwsec-only-here >/dev/null 2>&1 || exit 127\ngwsec-only-here a b` },
+    { kind: 'cmd', name: 'lone-gw_to-absent', script: 'gw_to definitely-not-a-command-gwsec -x' },
+    { kind: 'cmd', name: 'lone-gw_to-present', script: 'gw_to ls -d /' },
+    { kind: 'cmd', name: 'simple', script: 'ls -d / /nonexistent-gwsec' },
+    { kind: 'cmd', name: 'simple-merged', script: 'ls -d / /nonexistent-gwsec 2>&1' },
+    { kind: 'cmd', name: 'simple-absent', script: 'definitely-not-a-command-gwsec -x' },
+    { kind: 'cmd', name: 'simple-timeout', script: 'sleep 5', timeoutS: 1 },
+    { kind: 'cmd', name: 'builtins', script: 'for p in / /nonexistent-gwsec; do [ -d "$p" ] && echo "$p"; done; echo err >&2; exit 3', builtinsOnly: true },
+  ];
+  // every collector's commands too, but those whose answer changes from one second to the next
+  const volatile = new Set(['web-clock', 'network-ss', 'agent_status-processes', 'sshd-status', 'backup-newest']);
+  const all = [...shapes, ...collectors.flatMap((c) => c.requests).filter((r) => r.kind === 'cmd' && !volatile.has(r.name))];
+  const fast = buildScript(all);
+  const generic = buildScript(all, { generic: true });
+  t.not(fast.script, generic.script);
+  t.true(fast.script.includes('gw_nil') && fast.script.includes('gw_run') && fast.script.includes('gw_sub'));
+  const run = async (b: typeof fast) => parseSections((await new LocalTransport().run(b.script, { timeoutMs: scaled(60_000) })).stdout, b.marker).cmds;
+  const [x, y] = [await run(fast), await run(generic)];
+  t.is(x.size, all.length);
+  for (const r of all) if (r.kind === 'cmd') t.deepEqual(x.get(r.name), y.get(r.name), r.name);
+  t.deepEqual(x.get('guard-path-present'), { stdout: 'here a b\n', stderr: 'warn\n', exitCode: 4, truncated: false });
+  t.is(x.get('simple-timeout')!.exitCode, 124);
+  t.is(x.get('simple-merged')!.stderr, '');
+  t.regex(x.get('simple-merged')!.stdout, /nonexistent-gwsec/);
+});
+
+test('a builtinsOnly snippet runs no program: with an empty PATH it answers as with the real one', (t) => {
+  const only = collectors.flatMap((c) => c.requests).filter((r) => r.kind === 'cmd' && r.builtinsOnly === true);
+  t.true(only.length >= 3);
+  for (const r of only) {
+    if (r.kind !== 'cmd') continue;
+    const run = (path: string) => {
+      const T = mkdtempSync(join(tmpdir(), 'gwsec-builtins-'));
+      const x = spawnSync('/bin/sh', ['-c', `${SNIPPET_PRELUDE}\neval "$1"`, 'gw', r.script], { env: { PATH: path, T }, encoding: 'utf8' });
+      rmSync(T, { recursive: true, force: true });
+      return x;
+    };
+    const [a, b] = [run('/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin'), run('/nonexistent-gwsec')];
+    t.is(b.status, a.status, r.name);
+    t.is(b.stderr, '', `${r.name}: ${b.stderr}`);
+    // the process list differs between two runs; it names the shell reading it both times
+    if (r.name === 'agent_status-processes') t.true(b.stdout.split('\n').includes('sh'), b.stdout);
+    else t.is(b.stdout, a.stdout, r.name);
+  }
 });
 
 test('every snippet calls the programs that can block through gw_to (a timeout), never directly', (t) => {
