@@ -144,7 +144,7 @@ async function direct(cfgPath: string): Promise<number> {
 }
 
 async function one(kind: 'embedded' | 'postgres', pg?: { host: string; port: number; user: string; database: string }) {
-  const cfgPath = initCollector(`bench-${kind}`);
+  const cfgPath = initCollector(`bench-${kind}`, 'stats_interval_s: 1\n');
   if (pg) {
     writeFileSync(cfgPath, readFileSync(cfgPath, 'utf8').replace(/^store: .*$/m, `store: { type: postgres, host: ${JSON.stringify(pg.host)}, port: ${pg.port}, database: ${pg.database}, user: ${pg.user} }`));
   }
@@ -158,6 +158,7 @@ async function one(kind: 'embedded' | 'postgres', pg?: { host: string; port: num
     const lat = await latency(sessions, col.child.pid!);
     const peak = rssOf(col.child.pid!);
     for (const s of sessions) s.close();
+    if (process.env.GWSEC_BENCH_TRACE) process.stderr.write(col.out().split('\n').filter((l) => l.includes('CollectorStats')).join('\n') + '\n');
     return { kind, rate, base, lat, idle, peak };
   } finally {
     col.child.kill('SIGTERM');
@@ -166,8 +167,9 @@ async function one(kind: 'embedded' | 'postgres', pg?: { host: string; port: num
 }
 
 export async function run(): Promise<void> {
-  const results = [await one('embedded')];
-  const why = pgUnavailable();
+  const only = process.env.GWSEC_BENCH_STORES?.split(',');
+  const results = only && !only.includes('embedded') ? [] : [await one('embedded')];
+  const why = only && !only.includes('postgres') ? 'not asked for (GWSEC_BENCH_STORES)' : pgUnavailable();
   if (why) process.stdout.write(`PostgreSQL: not measured (${why})\n`);
   else {
     const pgc = await startPg();

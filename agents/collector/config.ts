@@ -38,6 +38,8 @@ const schema = z.strictObject({
   revocation_check_s: z.number().positive().default(10),
   idle_timeout_s: z.number().positive().default(300),
   token_ttl_default_s: z.number().int().positive().default(3600),
+  /** How often the collector logs CollectorStats (connections, counters, memory); 0 = never. */
+  stats_interval_s: z.number().min(0).default(60),
   forward: z
     .strictObject({
       syslog: z

@@ -18,6 +18,9 @@ export async function runCollector(cfg: CollectorConfig, o: { signal: AbortSigna
   try {
     const port = await server.listen();
     o.onListening?.(port);
+    const stats = cfg.stats_interval_s > 0 ? setInterval(() => emit('CollectorStats', { connected: server.connected, ...server.counters, ...memory() }), cfg.stats_interval_s * 1000) : undefined;
+    stats?.unref();
+    o.signal.addEventListener('abort', () => clearInterval(stats), { once: true });
     if (!o.signal.aborted) await new Promise<void>((r) => o.signal.addEventListener('abort', () => r(), { once: true }));
     emit('CollectorStopping', { connected: server.connected, ...server.counters });
   } finally {
@@ -25,4 +28,11 @@ export async function runCollector(cfg: CollectorConfig, o: { signal: AbortSigna
     for (const f of forwarders) await f.close().catch(() => undefined);
     await store.close();
   }
+}
+
+/** Process memory in MB: what an operator watches against the unit's MemoryMax. */
+function memory(): Record<string, number> {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 1e5) / 10;
+  return { rss_mb: mb(m.rss), heap_used_mb: mb(m.heapUsed), heap_total_mb: mb(m.heapTotal), external_mb: mb(m.external), array_buffers_mb: mb(m.arrayBuffers) };
 }

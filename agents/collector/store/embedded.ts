@@ -4,19 +4,20 @@
  * collector keeps as evidence (alerts, checkpoints, gaps) sits in the same SM3-chained, fsync'd,
  * crash-recovering, SM2-checkpointable segments that `gwsec agent verify` already checks.
  *
- * Layout: data/ is a Journal with one record per stored item (source = kind, line = JSON); tokens/
- * and agents/ hold one small file per token or agent, changed by atomic rename so the CLI (token,
- * revoke) and a running collector can share them without a lock. Only one collector process may
+ * Layout: data/ is a Journal with one record per stored alert, checkpoint or gap (source = kind,
+ * line = JSON); tokens/ and agents/ hold one small file per token or agent, changed by atomic rename
+ * so the CLI (token, revoke) and a running collector can share them without a lock; health/ holds
+ * each agent's bounded health history. Only one collector process may
  * write data/ (the journal's lock enforces it); scale-out is PostgreSQL's job.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Journal, readRecords } from '../../../src/journal/index.js';
 import { writeFileAtomic } from '../../../src/util/fs.js';
 import { GwsecError } from '../../../src/model/errors.js';
 import type { AlertPayload, CheckpointPayload, GapPayload, HealthPayload } from '../../../src/protocol/index.js';
 import {
-  SEVERITY_RANK, type AgentRecord, type AlertQuery, type CollectorStore, type PutResult, type StoredAlert, type StoredCheckpoint, type StoredGap, type StoredHealth, type TokenUse,
+  HEALTH_HISTORY, SEVERITY_RANK, type AgentRecord, type AlertQuery, type CollectorStore, type PutResult, type StoredAlert, type StoredCheckpoint, type StoredGap, type StoredHealth, type TokenUse,
 } from './types.js';
 
 type Kind = 'alert' | 'checkpoint' | 'health' | 'gap';
@@ -44,7 +45,7 @@ export class EmbeddedStore implements CollectorStore {
 
   /** Read-write (the running collector). `readOnly` opens without the journal's lock (the CLI's queries). */
   static async open(dir: string, o: { readOnly?: boolean } = {}): Promise<EmbeddedStore> {
-    for (const d of ['', 'tokens', 'tokens/used', 'agents']) mkdirSync(join(dir, d), { recursive: true, mode: 0o700 });
+    for (const d of ['', 'tokens', 'tokens/used', 'agents', 'health']) mkdirSync(join(dir, d), { recursive: true, mode: 0o700 });
     const journal = o.readOnly ? null : await Journal.open(join(dir, 'data'), { segmentMaxBytes: 64 << 20 });
     const s = new EmbeddedStore(dir, journal);
     if (journal) {
@@ -125,8 +126,29 @@ export class EmbeddedStore implements CollectorStore {
     return this.put('checkpoint', agentId, [{ id: cp.id, body: { ...cp, signature_ok: signatureOk } }], receivedAt);
   }
 
-  putHealth(agentId: string, h: HealthPayload, receivedAt: Date): Promise<PutResult> {
-    return this.put('health', agentId, [{ id: h.id, body: h }], receivedAt);
+  /**
+   * Health is a reading, not evidence: kept out of the journal, in health/AGENT.jsonl, appended and
+   * fsync'd, rewritten (temp + rename) to the newest HEALTH_HISTORY once it holds twice that.
+   */
+  async putHealth(agentId: string, h: HealthPayload, receivedAt: Date): Promise<PutResult> {
+    if (!this.journal) throw new GwsecError('collector_store_error', 'the store was opened read-only');
+    const file = this.healthFile(agentId);
+    const kept = readHealth(file);
+    if (kept.some((x) => x.id === h.id)) return { stored: 0, duplicate: 1, storedIds: [] };
+    const rec: StoredHealth = { ...h, agent_id: agentId, received_at: receivedAt.toISOString() };
+    if (kept.length + 1 > 2 * HEALTH_HISTORY) {
+      const newest = newestFirst([...kept, rec]).slice(0, HEALTH_HISTORY).reverse();
+      writeFileAtomic(file, newest.map((x) => JSON.stringify(x) + '\n').join(''));
+    } else {
+      const fd = openSync(file, 'a', 0o600);
+      try {
+        writeSync(fd, JSON.stringify(rec) + '\n');
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    return { stored: 1, duplicate: 0, storedIds: [h.id] };
   }
 
   putGap(agentId: string, g: GapPayload, receivedAt: Date): Promise<PutResult> {
@@ -160,9 +182,16 @@ export class EmbeddedStore implements CollectorStore {
   }
 
   async latestHealth(agentId: string): Promise<StoredHealth | undefined> {
-    let last: StoredHealth | undefined;
-    for (const h of await this.scan<StoredHealth>('health')) if (h.agent_id === agentId && (!last || h.time >= last.time)) last = h;
-    return last;
+    return (await this.healthHistory(agentId))[0];
+  }
+
+  async healthHistory(agentId: string): Promise<StoredHealth[]> {
+    return newestFirst(readHealth(this.healthFile(agentId))).slice(0, HEALTH_HISTORY);
+  }
+
+  private healthFile(agentId: string): string {
+    if (!agentFile.test(`${agentId}.json`)) throw new GwsecError('collector_store_error', `agent id ${JSON.stringify(agentId)} is not a file name`);
+    return join(this.dir, 'health', `${agentId}.jsonl`);
   }
 
   async close(): Promise<void> {
@@ -235,5 +264,27 @@ export class EmbeddedStore implements CollectorStore {
     return { stored: records.length, duplicate, storedIds };
   }
 }
+
+/** A health file's reports (a torn last line from a crash is skipped). */
+function readHealth(file: string): StoredHealth[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: StoredHealth[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      out.push(JSON.parse(line) as StoredHealth);
+    } catch {
+      /* torn write */
+    }
+  }
+  return out;
+}
+
+const newestFirst = (hs: StoredHealth[]) => [...hs].sort((a, b) => Date.parse(b.time) - Date.parse(a.time) || cmp(b.id, a.id));
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -6,7 +6,7 @@
 import pg from 'pg';
 import type { AlertPayload, CheckpointPayload, GapPayload, HealthPayload } from '../../../src/protocol/index.js';
 import {
-  SEVERITY_RANK, type AgentRecord, type AlertQuery, type CollectorStore, type PutResult, type StoredAlert, type StoredCheckpoint, type StoredGap, type StoredHealth, type TokenUse,
+  HEALTH_HISTORY, SEVERITY_RANK, type AgentRecord, type AlertQuery, type CollectorStore, type PutResult, type StoredAlert, type StoredCheckpoint, type StoredGap, type StoredHealth, type TokenUse,
 } from './types.js';
 
 const SCHEMA = `
@@ -19,6 +19,7 @@ CREATE INDEX IF NOT EXISTS gwsec_alerts_last_seen ON gwsec_alerts (last_seen);
 CREATE TABLE IF NOT EXISTS gwsec_checkpoints (agent_id text NOT NULL, id text NOT NULL, seq bigint NOT NULL, body jsonb NOT NULL, signature_ok boolean NOT NULL,
   received_at timestamptz NOT NULL, PRIMARY KEY (agent_id, id));
 CREATE TABLE IF NOT EXISTS gwsec_health (agent_id text NOT NULL, id text NOT NULL, time timestamptz NOT NULL, body jsonb NOT NULL, received_at timestamptz NOT NULL, PRIMARY KEY (agent_id, id));
+CREATE INDEX IF NOT EXISTS gwsec_health_agent_time ON gwsec_health (agent_id, time DESC, id DESC);
 CREATE TABLE IF NOT EXISTS gwsec_gaps (agent_id text NOT NULL, id text NOT NULL, body jsonb NOT NULL, received_at timestamptz NOT NULL, PRIMARY KEY (agent_id, id));
 `;
 /** Serialises schema creation when several collectors start at once. */
@@ -26,8 +27,21 @@ const MIGRATION_LOCK = 0x67777365;
 
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
+interface AlertPut {
+  agentId: string;
+  alerts: AlertPayload[];
+  receivedAt: Date;
+  resolve: (r: PutResult) => void;
+  reject: (e: unknown) => void;
+}
+/** Alert statements in flight at once, and rows per statement (a bound on one statement's size). */
+const MAX_FLUSHES = 2;
+const MAX_ROWS = 5000;
+
 export class PostgresStore implements CollectorStore {
   readonly kind = 'postgres' as const;
+  private readonly alertQueue: AlertPut[] = [];
+  private flushes = 0;
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(config: pg.PoolConfig): Promise<PostgresStore> {
@@ -85,22 +99,63 @@ export class PostgresStore implements CollectorStore {
     await this.pool.query('UPDATE gwsec_agents SET last_seen = $2, skew_ms = $3 WHERE id = $1', [id, at, Math.round(skewMs)]);
   }
 
-  async putAlerts(agentId: string, all: AlertPayload[], receivedAt: Date): Promise<PutResult> {
-    // One row per id per statement (ON CONFLICT DO UPDATE cannot touch a row twice): the largest count.
-    const byId = new Map<string, AlertPayload>();
-    for (const a of all) if ((byId.get(a.id)?.count ?? 0) < a.count) byId.set(a.id, a);
-    const alerts = [...byId.values()];
-    const r = await this.pool.query(
-      `INSERT INTO gwsec_alerts (agent_id, id, severity_rank, first_seen, last_seen, body, received_at)
-       SELECT $1, e->>'id', (e->>'rank')::int, (e->>'first_seen')::timestamptz, (e->>'last_seen')::timestamptz, e->'body', $3
-       FROM jsonb_array_elements($2::jsonb) AS e
-       ON CONFLICT (agent_id, id) DO UPDATE SET last_seen = EXCLUDED.last_seen, body = EXCLUDED.body, received_at = EXCLUDED.received_at
-         WHERE (gwsec_alerts.body->>'count')::bigint < (EXCLUDED.body->>'count')::bigint
-       RETURNING id`,
-      [agentId, JSON.stringify(alerts.map((a) => ({ id: a.id, rank: SEVERITY_RANK[a.severity], first_seen: a.firstSeen, last_seen: a.lastSeen, body: a }))), receivedAt],
-    );
-    const storedIds = r.rows.map((row: { id: string }) => row.id);
-    return { stored: storedIds.length, duplicate: all.length - storedIds.length, storedIds };
+  /**
+   * Group commit: puts from every connection that arrive while earlier ones are being written are
+   * merged into the next multi-row INSERT (one statement, so one transaction: all of it is stored or
+   * none, and a failure fails every caller in it, who then get no ack and resend). At most
+   * MAX_FLUSHES statements run at once, so under load each carries many agents' batches and the
+   * database sees a few commits a round trip instead of one per message.
+   */
+  putAlerts(agentId: string, alerts: AlertPayload[], receivedAt: Date): Promise<PutResult> {
+    return new Promise((resolve, reject) => {
+      this.alertQueue.push({ agentId, alerts, receivedAt, resolve, reject });
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    while (this.alertQueue.length && this.flushes < MAX_FLUSHES) {
+      let n = 0;
+      let k = 0;
+      while (k < this.alertQueue.length && (k === 0 || n + this.alertQueue[k]!.alerts.length <= MAX_ROWS)) n += this.alertQueue[k++]!.alerts.length;
+      const batch = this.alertQueue.splice(0, k);
+      this.flushes++;
+      void this.flushAlerts(batch).finally(() => {
+        this.flushes--;
+        this.kick();
+      });
+    }
+  }
+
+  private async flushAlerts(batch: AlertPut[]): Promise<void> {
+    // One row per (agent, id) per statement (ON CONFLICT DO UPDATE cannot touch a row twice): the
+    // largest count wins, and the put that brought it is the one told "stored".
+    const rows = new Map<string, { put: AlertPut; a: AlertPayload }>();
+    for (const put of batch) {
+      for (const a of put.alerts) {
+        const key = `${put.agentId}\0${a.id}`;
+        if ((rows.get(key)?.a.count ?? 0) < a.count) rows.set(key, { put, a });
+      }
+    }
+    let stored: Set<string>;
+    try {
+      const r = await this.pool.query(
+        `INSERT INTO gwsec_alerts (agent_id, id, severity_rank, first_seen, last_seen, body, received_at)
+         SELECT e->>'agent_id', e->>'id', (e->>'rank')::int, (e->>'first_seen')::timestamptz, (e->>'last_seen')::timestamptz, e->'body', (e->>'received_at')::timestamptz
+         FROM jsonb_array_elements($1::jsonb) AS e
+         ON CONFLICT (agent_id, id) DO UPDATE SET last_seen = EXCLUDED.last_seen, body = EXCLUDED.body, received_at = EXCLUDED.received_at
+           WHERE (gwsec_alerts.body->>'count')::bigint < (EXCLUDED.body->>'count')::bigint
+         RETURNING agent_id, id`,
+        [JSON.stringify([...rows.values()].map(({ put, a }) => ({ agent_id: put.agentId, id: a.id, rank: SEVERITY_RANK[a.severity], first_seen: a.firstSeen, last_seen: a.lastSeen, body: a, received_at: put.receivedAt.toISOString() })))],
+      );
+      stored = new Set(r.rows.map((row: { agent_id: string; id: string }) => `${row.agent_id}\0${row.id}`));
+    } catch (e) {
+      for (const put of batch) put.reject(e);
+      return;
+    }
+    const result = new Map<AlertPut, string[]>(batch.map((p) => [p, []]));
+    for (const [key, { put, a }] of rows) if (stored.has(key)) result.get(put)!.push(a.id);
+    for (const [put, ids] of result) put.resolve({ stored: ids.length, duplicate: put.alerts.length - ids.length, storedIds: ids });
   }
 
   async putCheckpoint(agentId: string, cp: CheckpointPayload, signatureOk: boolean, receivedAt: Date): Promise<PutResult> {
@@ -115,6 +170,11 @@ export class PostgresStore implements CollectorStore {
     const r = await this.pool.query('INSERT INTO gwsec_health (agent_id, id, time, body, received_at) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (agent_id, id) DO NOTHING RETURNING id', [
       agentId, h.id, h.time, JSON.stringify(h), receivedAt,
     ]);
+    // Bounded: the latest HEALTH_HISTORY reports of this agent stay, older ones go.
+    await this.pool.query(
+      'DELETE FROM gwsec_health WHERE agent_id = $1 AND id IN (SELECT id FROM gwsec_health WHERE agent_id = $1 ORDER BY time DESC, id DESC OFFSET $2)',
+      [agentId, HEALTH_HISTORY],
+    );
     return one(r.rows as Array<{ id: string }>);
   }
 
@@ -146,12 +206,21 @@ export class PostgresStore implements CollectorStore {
   }
 
   async latestHealth(agentId: string): Promise<StoredHealth | undefined> {
-    const r = await this.pool.query('SELECT body, received_at FROM gwsec_health WHERE agent_id = $1 ORDER BY time DESC, id DESC LIMIT 1', [agentId]);
-    const row = r.rows[0] as { body: HealthPayload; received_at: Date } | undefined;
-    return row ? { ...row.body, agent_id: agentId, received_at: iso(row.received_at)! } : undefined;
+    return (await this.health(agentId, 1))[0];
+  }
+
+  healthHistory(agentId: string): Promise<StoredHealth[]> {
+    return this.health(agentId, HEALTH_HISTORY);
+  }
+
+  private async health(agentId: string, limit: number): Promise<StoredHealth[]> {
+    const r = await this.pool.query('SELECT body, received_at FROM gwsec_health WHERE agent_id = $1 ORDER BY time DESC, id DESC LIMIT $2', [agentId, limit]);
+    return r.rows.map((row: { body: HealthPayload; received_at: Date }) => ({ ...row.body, agent_id: agentId, received_at: iso(row.received_at)! }));
   }
 
   async close(): Promise<void> {
+    // Puts already taken finish first (their callers are waiting for an answer).
+    while (this.flushes || this.alertQueue.length) await new Promise((r) => setTimeout(r, 10));
     await this.pool.end();
   }
 }

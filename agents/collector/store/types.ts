@@ -68,7 +68,15 @@ export interface CollectorStore {
   checkpoints(agentId: string): Promise<StoredCheckpoint[]>;
   gaps(agentId?: string): Promise<StoredGap[]>;
   latestHealth(agentId: string): Promise<StoredHealth | undefined>;
+  /** The agent's kept health reports, newest first (by agent time): at most HEALTH_HISTORY. */
+  healthHistory(agentId: string): Promise<StoredHealth[]>;
   close(): Promise<void>;
 }
+
+/**
+ * Health reports kept per agent (the latest plus a bounded history): an agent reports every 30 s
+ * by default, so 120 is the last hour. Health is a reading, not evidence; older readings are dropped.
+ */
+export const HEALTH_HISTORY = 120;
 
 export const SEVERITY_RANK: Record<Severity, number> = { critical: 5, high: 4, medium: 3, low: 2, info: 1 };

@@ -5,7 +5,10 @@
 import test, { type ExecutionContext } from 'ava';
 import { EmbeddedStore } from '../../../agents/collector/store/embedded.js';
 import { PostgresStore } from '../../../agents/collector/store/postgres.js';
-import type { AgentRecord, CollectorStore } from '../../../agents/collector/store/types.js';
+import { HEALTH_HISTORY, type AgentRecord, type CollectorStore } from '../../../agents/collector/store/types.js';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { join } from 'node:path';
 import { requirePg, startPg, type PgCluster } from '../../helpers/postgres.js';
 import { alert, tmp } from './helpers.js';
 
@@ -83,6 +86,32 @@ contract('an alert that grew (same id, larger count) replaces the smaller one; a
   t.like(all[0], { id: 'g1', count: 5, lastSeen: '2026-12-01T08:09:00.000Z' });
 });
 
+contract('concurrent puts (group commit): each alert stored once, each caller told exactly what it stored', async (t, s) => {
+  // 20 agents × 5 concurrent batches, every batch overlapping the previous one by half, plus one
+  // agent sending the same id twice at once with different counts: the larger count wins, once.
+  const puts: Array<Promise<{ agent: string; r: Awaited<ReturnType<CollectorStore['putAlerts']>> }>> = [];
+  for (let a = 0; a < 20; a++) {
+    for (let b = 0; b < 5; b++) {
+      const ids = Array.from({ length: 10 }, (_, i) => `x${b * 5 + i}`);
+      puts.push(s.putAlerts(`ag${a}`, ids.map((id) => alert(id)), T0).then((r) => ({ agent: `ag${a}`, r })));
+    }
+  }
+  puts.push(s.putAlerts('grow', [alert('g', { count: 2 })], T0).then((r) => ({ agent: 'grow', r })));
+  puts.push(s.putAlerts('grow', [alert('g', { count: 9 })], T0).then((r) => ({ agent: 'grow', r })));
+  const done = await Promise.all(puts);
+  for (let a = 0; a < 20; a++) {
+    const mine = done.filter((d) => d.agent === `ag${a}`);
+    const ids = mine.flatMap((d) => d.r.storedIds);
+    // 30 distinct ids per agent, each reported stored by exactly one caller.
+    t.is(ids.length, 30);
+    t.is(new Set(ids).size, 30);
+    t.is(mine.reduce((n, d) => n + d.r.stored + d.r.duplicate, 0), 50);
+  }
+  const all = await s.queryAlerts();
+  t.is(all.filter((x) => x.agent_id.startsWith('ag')).length, 600);
+  t.is(all.find((x) => x.agent_id === 'grow')!.count, 9);
+});
+
 contract('alert queries: --severity is "this or worse", --since is by last_seen, per agent, oldest first', async (t, s) => {
   await s.putAlerts('web01', [
     alert('x-info', { severity: 'info', first: '2026-12-01T08:03:00.000Z' }),
@@ -125,6 +154,42 @@ contract('health: the latest report by agent time; gaps listed per agent', async
   t.is((await s.gaps('web02')).length, 0);
 });
 
+contract('health is bounded: the latest report plus HEALTH_HISTORY per agent, whatever arrives (and survives a reopen)', async (t, s, reopen) => {
+  const h = (i: number) => ({ id: `h${i}`, time: new Date(T0.getTime() + i * 30_000).toISOString(), version: '0.1.0', lag_records: i, outbox_items: 0, outbox_bytes: 0, disk_free_bytes: null, disk_total_bytes: null, last_error: null });
+  const n = HEALTH_HISTORY * 3 + 7;
+  for (let i = 0; i < n; i++) await s.putHealth('web01', h(i), T0);
+  await s.putHealth('web02', h(0), T0);
+  // A redelivery of the latest report is a duplicate, not a second row.
+  t.is((await s.putHealth('web01', h(n - 1), T0)).duplicate, 1);
+  const hist = await s.healthHistory('web01');
+  t.is(hist.length, HEALTH_HISTORY);
+  t.deepEqual(hist.map((x) => x.lag_records), Array.from({ length: HEALTH_HISTORY }, (_, i) => n - 1 - i));
+  t.is((await s.latestHealth('web01'))!.lag_records, n - 1);
+  t.is((await s.healthHistory('web02')).length, 1);
+  if (s.kind === 'embedded') {
+    // On disk too: never more than twice the history in the agent's file.
+    const lines = readFileSync(join((s as EmbeddedStore).dir, 'health', 'web01.jsonl'), 'utf8').trim().split('\n');
+    t.true(lines.length <= 2 * HEALTH_HISTORY, `${lines.length} lines kept`);
+  } else {
+    // Every row counted, not just what the store's query returns.
+    const c = new pg.Client(lastDb!);
+    await c.connect();
+    try {
+      t.is(Number((await c.query("SELECT count(*) AS n FROM gwsec_health WHERE agent_id = 'web01'")).rows[0].n), HEALTH_HISTORY);
+    } finally {
+      await c.end();
+    }
+  }
+  await s.close();
+  const s2 = await reopen();
+  try {
+    t.is((await s2.latestHealth('web01'))!.lag_records, n - 1);
+    t.is((await s2.healthHistory('web01')).length, HEALTH_HISTORY);
+  } finally {
+    await s2.close();
+  }
+});
+
 contract('a reopened store (collector restart) has everything, and still refuses duplicates', async (t, s, reopen) => {
   await s.putAlerts('web01', [alert('r1'), alert('r2')], T0);
   await s.addToken(hash('e'), T0, new Date(T0.getTime() + 3600_000));
@@ -148,9 +213,10 @@ const embedded: Factory = {
 
 let cluster: PgCluster | undefined;
 let dbs = 0;
+let lastDb: Awaited<ReturnType<PgCluster['createDatabase']>> | undefined;
 const postgres: Factory = {
   async make() {
-    const db = await cluster!.createDatabase(`contract${++dbs}`);
+    const db = (lastDb = await cluster!.createDatabase(`contract${++dbs}`));
     return { store: await PostgresStore.open(db), reopen: () => PostgresStore.open(db) };
   },
 };
