@@ -112,6 +112,7 @@ async function runLatency(delayMs: number): Promise<void> {
     const request1 = await through(sample, serial, ['--naive', 'request', '--concurrency', '1']);
     const inspec1 = await through(sample, serial, ['--naive', 'inspec', '--concurrency', '1']);
     const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
+    const cpuOf = (label: string, r: Sample) => `${label}: hosts ${r.hostsCpuS.toFixed(1)} (their cgroups) + auditor ${r.cliCpuS.toFixed(1)} + proxies ${r.benchCpuS.toFixed(1)}`;
     type Run = Awaited<ReturnType<typeof through>>;
     const row = (label: string, r: Run) =>
       `${label.padEnd(26)} wall ${s(r.wallMs).padStart(8)}  per host p50 ${s(r.p50)} p95 ${s(r.p95)}  ${r.exchangesPerHost.toFixed(0)} round trips/host  ${r.execsPerHost.toFixed(0)} execs/host  ${r.okHosts}/${r.hosts} ok`;
@@ -125,6 +126,9 @@ async function runLatency(delayMs: number): Promise<void> {
       `per host at c=1 (${serial} hosts): gwsec ${s(c1.p50)}, naive request ${s(request1.p50)} (${ratio(request1.p50, c1.p50)}), naive inspec ${s(inspec1.p50)} (${ratio(inspec1.p50, c1.p50)})`,
       `round trips per host (request/response exchanges seen by the proxy; × ${2 * delayMs} ms = the least time the link adds): gwsec ${gw.exchangesPerHost.toFixed(0)} over ${gw.proxiedConnsPerHost.toFixed(1)} connection(s), naive request ${request.exchangesPerHost.toFixed(0)}, naive inspec ${inspec.exchangesPerHost.toFixed(0)}`,
       `CPU: gwsec ${gw.cliCpuS.toFixed(1)} s, hosts ${gw.otherCpuS.toFixed(1)} s; naive request hosts ${request.otherCpuS.toFixed(1)} s; naive inspec hosts ${inspec.otherCpuS.toFixed(1)} s; gwsec peak RSS ${gw.rssMb.toFixed(0)} MB`,
+      // the hosts' own CPU from their cgroups (nothing else on the machine), the auditor's, and the proxies' (this process)
+      `CPU (s): ${cpuOf('gwsec', gw)}; ${cpuOf('naive request', request)}; ${cpuOf('naive inspec', inspec)}`,
+      `CPU bound on ${cpus().length} cores: (hosts + auditor + proxies) / cores = gwsec ${s((1000 * cpuSum(gw)) / cpus().length)}, naive inspec ${s((1000 * cpuSum(inspec)) / cpus().length)}: the wall ratio cannot exceed ~${(cpuSum(inspec) / cpuSum(gw)).toFixed(1)}x while both are CPU-bound here`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
@@ -145,9 +149,14 @@ interface Sample {
   /** CPU seconds of the gwsec process, and of everything else (sshd, sudo, the collection scripts) */
   cliCpuS: number;
   otherCpuS: number;
+  /** CPU seconds of the test hosts' own processes (sshd, sessions, sudo, scripts), from their cgroups: other work on the machine is not in it */
+  hostsCpuS: number;
+  /** CPU seconds of this bench process meanwhile (in --latency runs: the proxies) */
+  benchCpuS: number;
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const cpuSum = (r: Sample) => r.hostsCpuS + r.cliCpuS + r.benchCpuS;
 
 function pickMedian(xs: Sample[]): Sample {
   const m = median(xs.map((x) => x.wallMs));
@@ -164,6 +173,9 @@ const count = (text: string, re: RegExp) => (text.match(re) ?? []).length;
 /** One CLI run: wall time, peak RSS polled from /proc, per-host durations, server-side exec count. */
 async function measure(fleet: TestFleet, args: string[]): Promise<Sample> {
   const before = fleet.hosts.map((h) => fleet.log(h.name));
+  const hostCpu = () => fleet.hosts.reduce((a, h) => a + fleet.cpuUsec(h.name), 0);
+  const host0 = hostCpu();
+  const self0 = process.cpuUsage();
   const busy0 = machineBusyTicks();
   const t0 = performance.now();
   const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'gwsec.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C', NO_COLOR: '1' } });
@@ -187,6 +199,8 @@ async function measure(fleet: TestFleet, args: string[]): Promise<Sample> {
   const code = await new Promise<number>((res) => child.on('close', (c) => res(c ?? -1)));
   const wallMs = performance.now() - t0;
   const busyS = (machineBusyTicks() - busy0) / TICKS;
+  const hostsCpuS = (hostCpu() - host0) / 1e6;
+  const self = process.cpuUsage(self0);
   clearInterval(poll);
   if (code !== 0 && code !== 1) throw new Error(`gwsec exited ${code}:\n${err.slice(-3000)}`);
   // let the sshds' last log lines arrive
@@ -202,7 +216,7 @@ async function measure(fleet: TestFleet, args: string[]): Promise<Sample> {
     conns += count(delta, /Accepted publickey for/g);
   });
   const n = durations.length;
-  return { hosts: durations.length, wallMs, p50: percentile(durations, 50), p95: percentile(durations, 95), rssMb: hwmKb / 1024, execsPerHost: execs / n, connsPerHost: conns / n, okHosts: n - failed.size, cliCpuS: cliTicks / TICKS, otherCpuS: busyS - cliTicks / TICKS };
+  return { hosts: durations.length, wallMs, p50: percentile(durations, 50), p95: percentile(durations, 95), rssMb: hwmKb / 1024, execsPerHost: execs / n, connsPerHost: conns / n, okHosts: n - failed.size, cliCpuS: cliTicks / TICKS, otherCpuS: busyS - cliTicks / TICKS, hostsCpuS, benchCpuS: (self.user + self.system) / 1e6 };
 }
 
 const TICKS = 100; // USER_HZ on Linux

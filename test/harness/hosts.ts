@@ -126,6 +126,8 @@ export interface TestFleet {
   closedAddress: string;
   /** the PIDs of every process of that host now (its cgroup's members) */
   pids(name: string): number[];
+  /** CPU time (µs) that host's processes have used so far, exited ones included (its cgroup's cpu.stat) */
+  cpuUsec(name: string): number;
   /** kills every process of every host (their cgroups), removes their namespaces and the temp dir; idempotent */
   stop(): Promise<void>;
 }
@@ -227,6 +229,10 @@ class Fleet implements TestFleet {
 
   pids(name: string): number[] {
     return this.running.get(name)?.cgroup.pids() ?? [];
+  }
+
+  cpuUsec(name: string): number {
+    return this.running.get(name)?.cgroup.cpuUsec() ?? NaN;
   }
 
   inventoryFile(opts: InventoryFileOptions = {}): string {

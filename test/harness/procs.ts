@@ -105,6 +105,15 @@ export class HostCgroup {
     return populated(this.path);
   }
 
+  /** CPU time (user + system, µs) every process of the host has used so far, the exited ones too */
+  cpuUsec(): number {
+    try {
+      return Number(/^usage_usec (\d+)$/m.exec(readFileSync(join(this.path, 'cpu.stat'), 'utf8'))?.[1] ?? NaN);
+    } catch {
+      return NaN;
+    }
+  }
+
   /** SIGKILL to every member, by the kernel */
   kill(): void {
     if (existsSync(this.path)) writeFileSync(join(this.path, 'cgroup.kill'), '1');
