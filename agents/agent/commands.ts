@@ -171,7 +171,7 @@ export interface ExportOptions {
  */
 export async function agentExport(o: ExportOptions, io: Io): Promise<number> {
   const { exportRecords, TAMPERED_MARK } = await import('./export.js');
-  const { OFFICIAL_TZ, parseTime } = await import('../../src/playbook/time.js');
+  const { OFFICIAL_TZ, parseTime } = await import('../../src/incident/time.js');
   const tz = o.tz ?? OFFICIAL_TZ;
   const time = (s: string | undefined, flag: string) => {
     if (s === undefined) return undefined;

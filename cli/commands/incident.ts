@@ -39,7 +39,7 @@ export const incidentCommand: Command = {
       .option('responder', { type: 'string', describe: 'your name, journaled (default $USER) / 处置人' })
       .option('format', { type: 'string', default: 'text', choices: ['text', 'json', 'md', 'html'], describe: 'output format (report: md | html) / 输出格式' }),
   run: async (a) => {
-    const app = await import('../../src/incident/app.js');
+    const app = await import('../../src/app/incident.js');
     const { processIo: io } = await import('../../src/app/io.js');
     const { detectLang } = await import('../../src/i18n/index.js');
     const { GwsecError } = await import('../../src/model/errors.js');

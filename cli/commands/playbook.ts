@@ -56,7 +56,7 @@ export const playbookCommand: Command = {
       .option('alerts', { type: 'string', describe: 'run --from-alert: the alert store (default /var/lib/gwsec/agent-state/alerts.jsonl) / 告警库' })
       .option('format', { type: 'string', default: 'text', choices: ['text', 'json'] }),
   run: async (a) => {
-    const app = await import('../../src/playbook/app.js');
+    const app = await import('../../src/app/playbook.js');
     const { processIo } = await import('../../src/app/io.js');
     const { detectLang } = await import('../../src/i18n/index.js');
     const lang = detectLang(str(a.lang));

@@ -2,7 +2,7 @@
  * Incident journal events: one journal record per event, `source` = the event type, `line` = the
  * event's canonical JSON (sorted keys), so the SM3 chain covers exactly what reports are built from.
  */
-import type { Bilingual, DeadlineSpec, Grade, OfflineKind, OperatorClass } from '../playbook/clock.js';
+import type { Bilingual, DeadlineSpec, Grade, OfflineKind, OperatorClass } from './clock.js';
 
 export interface Operator {
   unit: string;

@@ -2,8 +2,8 @@
 import { GwsecError } from '../model/errors.js';
 import {
   REPORT_RECIPIENTS, SUBMISSION_DEADLINES, deadlineFor, escalationDeadline, gradeAtLeast, initialReportDeadline, newlyMissed, type Grade, type OperatorClass,
-} from '../playbook/clock.js';
-import { isoInZone } from '../playbook/time.js';
+} from './clock.js';
+import { isoInZone } from './time.js';
 import type { IncidentEvent, Operator } from './events.js';
 import { deadlineList, type IncidentState } from './state.js';
 import type { IncidentStore } from './store.js';

@@ -1,5 +1,5 @@
 /** An incident's state is a pure fold over its journal events: nothing else is authoritative. */
-import type { Bilingual, DeadlineState, Grade, OfflineKind } from '../playbook/clock.js';
+import type { Bilingual, DeadlineState, Grade, OfflineKind } from './clock.js';
 import type { IncidentEvent, Operator, StepOutcome } from './events.js';
 
 export interface EvidenceItem {

@@ -13,8 +13,8 @@ import { join, resolve } from 'node:path';
 import { sm3 } from '../crypto/index.js';
 import { Journal, readRecords } from '../journal/index.js';
 import { GwsecError } from '../model/errors.js';
-import type { OfflineRecord } from '../playbook/clock.js';
-import { OFFICIAL_TZ, wallClock } from '../playbook/time.js';
+import type { OfflineRecord } from './clock.js';
+import { OFFICIAL_TZ, wallClock } from './time.js';
 import { canonicalJson, type EventOf, type IncidentEvent } from './events.js';
 import { foldEvents, type IncidentState, type TimedEvent } from './state.js';
 

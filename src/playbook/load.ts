@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { GwsecError, GwsecErrorList } from '../model/errors.js';
 import { parseYaml } from '../policy/yaml.js';
 import { packageRoot } from '../util/paths.js';
-import { SUBMISSION_DEADLINES } from './clock.js';
+import { SUBMISSION_DEADLINES } from '../incident/clock.js';
 import { END, FAIL, playbookSchema, type Playbook } from './schema.js';
 
 export interface LoadedPlaybook {

@@ -75,17 +75,3 @@ export type MessageKey = keyof (typeof MESSAGES)['en'];
 export function msg(lang: 'zh' | 'en', key: MessageKey, vars: Record<string, string | number> = {}): string {
   return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
 }
-
-export const RECIPIENT_TEXT: Record<string, { zh: string; en: string }> = {
-  cac: { zh: '同级网信部门', en: 'cyberspace administration (CAC) at the same level' },
-  supervisor: { zh: '上级主管单位', en: 'supervising unit' },
-  public_security: { zh: '公安机关', en: 'public security organ' },
-  protection_dept: { zh: '保护工作部门', en: 'protection department' },
-  dept_cac_office: { zh: '本部门网信工作机构', en: "the department's cyberspace affairs office" },
-  provincial_cac: { zh: '属地省级网信部门', en: 'provincial cyberspace administration (CAC) where the operator is' },
-  portal: { zh: '政府门户网站', en: 'government portal' },
-  site: { zh: '本网站', en: 'this site' },
-  team: { zh: '应急处置小组', en: 'response team' },
-  vendor: { zh: '技术支撑单位', en: 'technical support vendor' },
-  public: { zh: '社会公众', en: 'the public' },
-};

@@ -16,15 +16,15 @@ import { gradeEvents, submitReport } from '../incident/lifecycle.js';
 import { deadlineList, type IncidentState } from '../incident/state.js';
 import { writeDurable, type IncidentStore } from '../incident/store.js';
 import { PromptTimeout, type Ask, type Asker } from './asker.js';
-import { GRADE_TEXT, REPORT_RECIPIENTS, checkOfflineStart, countdownLines, deadlineFor, newlyMissed, recipientsText, type Lang } from './clock.js';
+import { GRADE_TEXT, RECIPIENT_TEXT, REPORT_RECIPIENTS, checkOfflineStart, countdownLines, deadlineFor, newlyMissed, recipientsText, type Lang } from '../incident/clock.js';
 import { collectScript, shellAssignments, splitSections } from './collect.js';
-import { GRADING_QUESTIONS, gradeFromAnswers } from './grading.js';
+import { GRADING_QUESTIONS, gradeFromAnswers } from '../incident/grading.js';
 import { parsePlaybook, type LoadedPlaybook } from './load.js';
-import { RECIPIENT_TEXT, msg } from './messages.js';
-import { writeReport } from './report.js';
+import { msg } from './messages.js';
+import { writeReportWithPlaybook } from './report.js';
 import { END, FAIL, type Playbook, type Step } from './schema.js';
-import { formatInZone, parseDuration } from './time.js';
-import { kindTitle } from './vocab.js';
+import { formatInZone, parseDuration } from '../incident/time.js';
+import { kindTitle } from '../incident/vocab.js';
 
 type NewEvent = Parameters<IncidentStore['append']>[1];
 
@@ -256,7 +256,7 @@ async function runStep(deps: RunnerDeps, id: string, step: Step, s: IncidentStat
       return { outcome: 'success' };
     }
     case 'report': {
-      const w = await writeReport(store, id, { kind: step.report, lang: deps.reportLang ?? 'zh', formats: step.formats, now: deps.now() });
+      const w = await writeReportWithPlaybook(store, id, { kind: step.report, lang: deps.reportLang ?? 'zh', formats: step.formats, now: deps.now() });
       for (const file of w.files) asker.say(msg(lang, 'reportWritten', { file }));
       return { outcome: 'success' };
     }

@@ -4,8 +4,8 @@
  * (assigned with quoting), never by text substitution into the script.
  */
 import { z } from 'zod';
-import { DEADLINE_KINDS, GRADES } from './clock.js';
-import { parseDuration } from './time.js';
+import { DEADLINE_KINDS, GRADES } from '../incident/clock.js';
+import { parseDuration } from '../incident/time.js';
 
 const bi = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -');
@@ -19,7 +19,7 @@ export const REPORT_FIELDS = [
   'next_steps', 'signer',
 ] as const;
 export const RECIPIENTS = ['cac', 'supervisor', 'public_security', 'protection_dept', 'dept_cac_office', 'provincial_cac', 'portal', 'site', 'team', 'vendor', 'public'] as const;
-export { SUBMISSION_DEADLINES } from './clock.js';
+export { SUBMISSION_DEADLINES } from '../incident/clock.js';
 /** `end` finishes the flow successfully, `fail` finishes it as failed. */
 export const END = 'end';
 export const FAIL = 'fail';

@@ -5,7 +5,7 @@ import { verifyArchive } from '../../src/journal/index.js';
 import { gradeEvents, openIncident, submitReport } from '../../src/incident/lifecycle.js';
 import { IncidentStore } from '../../src/incident/store.js';
 import { verifyIncident } from '../../src/incident/verify.js';
-import { writeReport } from '../../src/playbook/report.js';
+import { writeReport } from '../../src/incident/report.js';
 import { sm3 } from '../../src/crypto/index.js';
 import { tempDir } from '../playbook/helpers.js';
 

@@ -3,7 +3,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IncidentStore } from '../../src/incident/store.js';
 import { verifyIncident } from '../../src/incident/verify.js';
-import { playbookRun } from '../../src/playbook/app.js';
+import { playbookRun } from '../../src/app/playbook.js';
 import { captureIo, drillFile, runOptions, tempDir } from './helpers.js';
 
 const SHIPPED = ['account-compromise', 'data-leak', 'ddos-outage', 'emergency-shutdown', 'migration-offline', 'temporary-offline', 'web-defacement', 'webshell-intrusion'];

@@ -12,9 +12,10 @@ import { openIncident } from '../../src/incident/lifecycle.js';
 import { IncidentStore } from '../../src/incident/store.js';
 import { AnswersAsker, loadAnswers } from '../../src/playbook/asker.js';
 import { resolvePlaybook } from '../../src/playbook/load.js';
-import { writeReport, type ReportKindAll } from '../../src/playbook/report.js';
+import type { ReportKindAll } from '../../src/incident/report.js';
+import { writeReportWithPlaybook } from '../../src/playbook/report.js';
 import { startPlaybook, type RunnerDeps } from '../../src/playbook/runner.js';
-import { OFFICIAL_TZ, parseTime } from '../../src/playbook/time.js';
+import { OFFICIAL_TZ, parseTime } from '../../src/incident/time.js';
 import type { RunResult, Transport } from '../../src/transport/types.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { drillFile, tempDir } from './helpers.js';
@@ -53,7 +54,7 @@ async function drill(t: import('ava').ExecutionContext, playbook: string, lang: 
     hosts: [{ name: 'web-01', local: false, roles: ['frontend'] }], lang, reportLang: lang, out: () => {}, now,
   };
   t.is(await startPlaybook(deps, s.id, loaded, answers.vars), 'success');
-  for (const kind of ['timeline', 'evidence'] as const) await writeReport(store, s.id, { kind, lang, formats: ['md'], now: now() });
+  for (const kind of ['timeline', 'evidence'] as const) await writeReportWithPlaybook(store, s.id, { kind, lang, formats: ['md'], now: now() });
   return { store, id: s.id };
 }
 
@@ -93,7 +94,7 @@ for (const lang of ['zh', 'en'] as const) {
 }
 
 test('an English-locale run without a title of its own: the zh report is titled in Chinese, the en one in English', async (t) => {
-  const { playbookRun } = await import('../../src/playbook/app.js');
+  const { playbookRun } = await import('../../src/app/playbook.js');
   const { captureIo, runOptions } = await import('./helpers.js');
   const dir = await tempDir(t);
   const text = (await readFile(drillFile('web-defacement'), 'utf8')).replace(/^ {2}title: .*\n/m, '');
@@ -107,6 +108,6 @@ test('an English-locale run without a title of its own: the zh report is titled 
   const zh = await readFile(join(store.reportsDir(s!.id), 'initial-v1.zh.md'), 'utf8');
   t.regex(zh, /^# 【演练】网络安全事件初次报告：网页篡改处置$/m);
   t.notRegex(zh, /Website defacement response/);
-  const en = await writeReport(store, s!.id, { kind: 'initial', lang: 'en', formats: ['md'], now: new Date() });
+  const en = await writeReportWithPlaybook(store, s!.id, { kind: 'initial', lang: 'en', formats: ['md'], now: new Date() });
   t.regex(en.texts[0]!, /^# \[DRILL\] Network security incident — initial report: Website defacement response$/m);
 });

@@ -20,6 +20,6 @@ export function captureIo(now = () => new Date()): Io & { stdout: string[]; stde
 
 export const drillFile = (id: string): string => join(packageRoot(), 'playbooks', 'drills', `${id}.yaml`);
 
-export function runOptions(o: Partial<import('../../src/playbook/app.js').RunOptions> & { incidents: string }): import('../../src/playbook/app.js').RunOptions {
+export function runOptions(o: Partial<import('../../src/app/playbook.js').RunOptions> & { incidents: string }): import('../../src/app/playbook.js').RunOptions {
   return { lang: 'en', drill: true, vars: [], local: true, format: 'text', ...o };
 }

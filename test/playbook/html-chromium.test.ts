@@ -4,8 +4,8 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IncidentStore } from '../../src/incident/store.js';
-import { playbookRun } from '../../src/playbook/app.js';
-import { timeText } from '../../src/playbook/report.js';
+import { playbookRun } from '../../src/app/playbook.js';
+import { timeText } from '../../src/incident/report.js';
 import { captureIo, drillFile, runOptions, tempDir } from './helpers.js';
 import { scaled } from '../helpers/time.js';
 

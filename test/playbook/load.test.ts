@@ -77,7 +77,7 @@ steps: [{ id: a, kind: confirm, title: { zh: 甲, en: A } }]
 test('wording parity: runner messages and report labels exist in zh and en', async (t) => {
   const { MESSAGES } = await import('../../src/playbook/messages.js');
   t.deepEqual(Object.keys(MESSAGES.zh).sort(), Object.keys(MESSAGES.en).sort());
-  const { loadTemplates, REPORT_KINDS } = await import('../../src/playbook/report.js');
+  const { loadTemplates, REPORT_KINDS } = await import('../../src/incident/report.js');
   const tpl = loadTemplates();
   for (const [k, v] of Object.entries(tpl.labels)) t.true(Boolean(v.zh && v.en), `label ${k}`);
   t.deepEqual(Object.keys(tpl.kinds).sort(), [...REPORT_KINDS].sort());

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { playbookRun } from '../../src/playbook/app.js';
+import { playbookRun } from '../../src/app/playbook.js';
 import { IncidentStore } from '../../src/incident/store.js';
 import { captureIo, drillFile, runOptions, tempDir } from './helpers.js';
 

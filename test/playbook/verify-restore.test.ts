@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { IncidentStore } from '../../src/incident/store.js';
-import { playbookRun } from '../../src/playbook/app.js';
+import { playbookRun } from '../../src/app/playbook.js';
 import { resolvePlaybook } from '../../src/playbook/load.js';
 import { captureIo, runOptions, tempDir } from './helpers.js';
 

@@ -1,16 +1,16 @@
 /** `gwsec playbook …`: validate, list, show, run, resume. */
 import { basename, resolve } from 'node:path';
-import type { Io } from '../app/io.js';
-import { incidentContext, storeFor, type ContextOptions, type IncidentCommon } from '../incident/app.js';
+import type { Io } from './io.js';
+import { incidentContext, storeFor, type ContextOptions, type IncidentCommon } from './incident.js';
 import { openIncident } from '../incident/lifecycle.js';
 import { GwsecError, GwsecErrorList } from '../model/errors.js';
 import { LocalTransport } from '../transport/local.js';
-import { AnswersAsker, loadAnswers, type AnswersFile, type Asker } from './asker.js';
-import { loadPlaybookFile, resolvePlaybook, shippedPlaybookFiles } from './load.js';
-import { msg } from './messages.js';
-import { TerminalAsker } from './prompt.js';
-import { resumePlaybook, startPlaybook, type RunnerDeps, type Target, type TransportFactory } from './runner.js';
-import { OFFICIAL_TZ, parseTime } from './time.js';
+import { AnswersAsker, loadAnswers, type AnswersFile, type Asker } from '../playbook/asker.js';
+import { loadPlaybookFile, resolvePlaybook, shippedPlaybookFiles } from '../playbook/load.js';
+import { msg } from '../playbook/messages.js';
+import { TerminalAsker } from '../playbook/prompt.js';
+import { resumePlaybook, startPlaybook, type RunnerDeps, type Target, type TransportFactory } from '../playbook/runner.js';
+import { OFFICIAL_TZ, parseTime } from '../incident/time.js';
 
 export async function playbookValidate(o: { files: string[]; lang: 'zh' | 'en' }, io: Io): Promise<number> {
   const files = o.files.length ? o.files : await shippedPlaybookFiles();
@@ -102,7 +102,7 @@ export function resumeCommand(o: Pick<RunOptions, 'inventory' | 'local' | 'tz' |
 async function inventoryTargets(o: RunOptions, io: Io): Promise<{ targets: Target[]; factory: TransportFactory }> {
   let targets: Target[] = [];
   if (o.inventory && !o.local) {
-    const { targetsFrom } = await import('../app/targets.js');
+    const { targetsFrom } = await import('./targets.js');
     const { loadInventory } = await import('../inventory/load.js');
     const inv = await loadInventory(o.inventory);
     const at = await targetsFrom({ inventory: o.inventory }, io, inv);

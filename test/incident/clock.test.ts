@@ -1,8 +1,8 @@
 import test from 'ava';
 import {
   checkOfflineStart, countdownLines, deadlineFor, deadlineStatus, initialReportDeadline, newlyMissed, type DeadlineState,
-} from '../../src/playbook/clock.js';
-import { GRADING_QUESTIONS, gradeFromAnswers } from '../../src/playbook/grading.js';
+} from '../../src/incident/clock.js';
+import { GRADING_QUESTIONS, gradeFromAnswers } from '../../src/incident/grading.js';
 
 const at = (iso: string) => new Date(iso);
 

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { addWorkingDays, formatDuration, formatInZone, fromWallClock, parseDuration, parseTime, wallClock, zoneOffsetMinutes } from '../../src/playbook/time.js';
-import { REPORT_HOURS, initialReportDeadline } from '../../src/playbook/clock.js';
+import { addWorkingDays, formatDuration, formatInZone, fromWallClock, parseDuration, parseTime, wallClock, zoneOffsetMinutes } from '../../src/incident/time.js';
+import { REPORT_HOURS, initialReportDeadline } from '../../src/incident/clock.js';
 
 const SH = 'Asia/Shanghai';
 const UR = 'Asia/Urumqi';

@@ -2,17 +2,18 @@
 import { userInfo } from 'node:os';
 import { writeFile, rename } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Io } from '../app/io.js';
+import type { Io } from './io.js';
 import { GwsecError } from '../model/errors.js';
-import { GRADE_TEXT, OPERATOR_CLASS_TEXT, countdownLines, deadlineStatus, recipientsText, type DeadlineState, type Lang, type OperatorClass } from '../playbook/clock.js';
-import { REPORT_KINDS, describeEvent, incidentPlaybook, timeText, writeReport, type ReportKindAll } from '../playbook/report.js';
-import { OFFICIAL_TZ, formatDuration, formatInZone, parseTime } from '../playbook/time.js';
-import { kindTitle } from '../playbook/vocab.js';
-import type { Operator } from './events.js';
-import { closeIncident, correctDiscovery, openIncident, recordMissed, submitReport } from './lifecycle.js';
-import { deadlineList, type IncidentState } from './state.js';
-import { IncidentStore, incidentsRoot } from './store.js';
-import { verifyIncident } from './verify.js';
+import { GRADE_TEXT, OPERATOR_CLASS_TEXT, countdownLines, deadlineStatus, recipientsText, type DeadlineState, type Lang, type OperatorClass } from '../incident/clock.js';
+import { REPORT_KINDS, describeEvent, timeText, type ReportKindAll } from '../incident/report.js';
+import { incidentPlaybook, writeReportWithPlaybook } from '../playbook/report.js';
+import { OFFICIAL_TZ, formatDuration, formatInZone, parseTime } from '../incident/time.js';
+import { kindTitle } from '../incident/vocab.js';
+import type { Operator } from '../incident/events.js';
+import { closeIncident, correctDiscovery, openIncident, recordMissed, submitReport } from '../incident/lifecycle.js';
+import { deadlineList, type IncidentState } from '../incident/state.js';
+import { IncidentStore, incidentsRoot } from '../incident/store.js';
+import { verifyIncident } from '../incident/verify.js';
 
 export interface IncidentCommon {
   incidents?: string;
@@ -235,7 +236,7 @@ export async function incidentReport(
   if (o.signer) await store.transact(o.id, (s) => (s.fields.signer === o.signer ? [] : [{ type: 'field.set', field: 'signer', value: o.signer! }]));
   const lang = o.reportLang ?? 'zh';
   const formats: Array<'md' | 'html'> = o.reportFormat === 'html' ? ['html', 'md'] : ['md', 'html'];
-  const w = await writeReport(store, o.id, { kind: o.kind, lang, formats, now: io.now() });
+  const w = await writeReportWithPlaybook(store, o.id, { kind: o.kind, lang, formats, now: io.now() });
   if (o.output) {
     const dest = resolve(o.output);
     const tmp = `${dest}.tmp-${process.pid}`;

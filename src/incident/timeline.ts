@@ -3,17 +3,26 @@
  * and deadline ids are engine internals: they are turned into the step's title, the question and
  * the deadline's title from the incident state (and the playbook copy, for decision options).
  */
-import type { IncidentEvent } from '../incident/events.js';
-import type { IncidentState } from '../incident/state.js';
+import type { IncidentEvent } from './events.js';
+import type { IncidentState } from './state.js';
 import { GRADE_TEXT, recipientsText, type Bilingual, type Lang } from './clock.js';
 import { GRADING_QUESTIONS } from './grading.js';
-import type { Playbook } from './schema.js';
 import { OFFICIAL_TZ, formatInZone } from './time.js';
 import { fieldLabel, kindTitle, offlineText } from './vocab.js';
 
+/**
+ * What an incident's timeline and reports read of the playbook that ran it: its title, the order of
+ * its steps and their (and decision options') titles. src/playbook's Playbook has this shape; the
+ * incident layer never parses a playbook (the caller hands the incident's copy in).
+ */
+export interface PlaybookOutline {
+  title: Bilingual;
+  steps: ReadonlyArray<{ id: string; kind: string; title: Bilingual; on_success?: string; options?: ReadonlyArray<{ id: string; title: Bilingual }> }>;
+}
+
 export interface TimelineContext {
   state?: IncidentState;
-  playbook?: Playbook;
+  playbook?: PlaybookOutline;
   tz?: string;
 }
 
@@ -74,7 +83,7 @@ export function describeEvent(e: IncidentEvent, lang: Lang, ctx: TimelineContext
         return zh ? `${q(e.step)}：${what}为“${short(e.answer)}”。` : `${q(e.step)}: ${what} "${short(e.answer)}".`;
       }
       const option = ctx.playbook?.steps.find((s) => s.id === e.step && s.kind === 'decision');
-      if (option && option.kind === 'decision' && typeof e.answer === 'string') {
+      if (option && typeof e.answer === 'string') {
         const o = option.options?.find((x) => x.id === e.answer);
         if (o) return zh ? `${q(e.step)}：选择“${o.title.zh}”。` : `${q(e.step)}: chose "${o.title.en}".`;
       }
