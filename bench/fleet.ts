@@ -6,12 +6,14 @@ import { packageRoot } from '../src/util/paths.js';
 import { startFleet, type TestFleet, type TestHostSpec } from '../test/harness/hosts.js';
 import { median } from './stats.js';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
+import type { NaiveMode } from './naive-transport.js';
 
 /**
  * `gwsec audit -i` over 100 real sshd test hosts (test/harness), full Article 40 pack, against
- * two baselines on the same hosts in the same run (src/collectors/naive.ts): `--naive request`, one
- * exec per request (the kindest naive tool), and `--naive inspec`, a model of the execs InSpec spends
- * on the same pack (every control re-runs its commands; files once per host, stat + content).
+ * two baselines on the same hosts in the same run (bench/naive-transport.ts, run by bench/naive-audit.ts:
+ * the same audit with each transport wrapped): `naive request`, one exec per request (the kindest naive
+ * tool), and `naive inspec`, a model of the execs InSpec spends on the same pack (every control re-runs
+ * its commands; files once per host, stat + content).
  * Targets (issue 4, 2 cores): ≤ 20 s for 100 hosts, ratio ≥ 10, gwsec peak RSS ≤ 300 MB.
  * Exec round trips are counted on the server side, from each sshd's "Starting session" log lines.
  */
@@ -35,8 +37,8 @@ export async function run(args: string[] = process.argv.slice(3)): Promise<void>
     await measure(fleet, base); // warm-up: page cache, sshd's first re-execs
     for (let i = 0; i < Math.max(runs, naiveRuns); i++) {
       if (i < runs) gw.push(await measure(fleet, base));
-      if (i < naiveRuns) naive.push(await measure(fleet, [...base, '--naive', 'request']));
-      if (i < naiveRuns) inspec.push(await measure(fleet, [...base, '--naive', 'inspec']));
+      if (i < naiveRuns) naive.push(await measure(fleet, base, 'request'));
+      if (i < naiveRuns) inspec.push(await measure(fleet, base, 'inspec'));
     }
     const g = pickMedian(gw);
     const nv = pickMedian(naive);
@@ -51,8 +53,8 @@ export async function run(args: string[] = process.argv.slice(3)): Promise<void>
       `  peak RSS         ${g.rssMb.toFixed(0)} MB (VmHWM)   (target ≤ 300 MB)`,
       `  hosts            ${g.okHosts}/${n} collected without a transport error`,
       `  CPU              gwsec ${g.cliCpuS.toFixed(1)} s, test hosts (sshd, sudo, collection scripts) ${g.otherCpuS.toFixed(1)} s on ${cpus().length} cores`,
-      baseline('--naive request  ', naive, nv),
-      baseline('--naive inspec   ', inspec, iv),
+      baseline('naive request    ', naive, nv),
+      baseline('naive inspec     ', inspec, iv),
       `ratio naive request / gwsec ${(nv.wallMs / g.wallMs).toFixed(1)}x, naive inspec / gwsec ${(iv.wallMs / g.wallMs).toFixed(1)}x   (target ≥ 10x)`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
@@ -94,9 +96,9 @@ async function runLatency(delayMs: number): Promise<void> {
     const sample = inventory(fleet.hosts.slice(0, serial).map((h) => h.name));
     const cli = (inv: string, extra: string[]) => ['audit', '-i', inv, '--known-hosts', knownHosts, '--format', 'json', ...extra];
     /** one run, with the exchanges the proxy saw during it */
-    const through = async (inv: string, hosts: number, extra: string[]) => {
+    const through = async (inv: string, hosts: number, extra: string[], naive?: NaiveMode) => {
       const before = fleet.hosts.map((_, k) => [p.exchanges(k), p.connections(k)] as const);
-      const m = await measure(fleet, cli(inv, extra));
+      const m = await measure(fleet, cli(inv, extra), naive);
       const ex = fleet.hosts.map((_, k) => p.exchanges(k) - before[k]![0]);
       const cn = fleet.hosts.map((_, k) => p.connections(k) - before[k]![1]);
       const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -104,13 +106,13 @@ async function runLatency(delayMs: number): Promise<void> {
     };
     await through(all, n, []); // warm-up: page cache, sshd's first re-execs
     const gw = await through(all, n, []);
-    const request = await through(all, n, ['--naive', 'request']);
-    const inspec = await through(all, n, ['--naive', 'inspec']);
+    const request = await through(all, n, [], 'request');
+    const inspec = await through(all, n, [], 'inspec');
     const c1 = await through(sample, serial, ['--concurrency', '1']);
     const c10 = await through(all, n, ['--concurrency', '10']);
     const c50 = await through(all, n, ['--concurrency', '50']);
-    const request1 = await through(sample, serial, ['--naive', 'request', '--concurrency', '1']);
-    const inspec1 = await through(sample, serial, ['--naive', 'inspec', '--concurrency', '1']);
+    const request1 = await through(sample, serial, ['--concurrency', '1'], 'request');
+    const inspec1 = await through(sample, serial, ['--concurrency', '1'], 'inspec');
     const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
     const cpuOf = (label: string, r: Sample) => `${label}: hosts ${r.hostsCpuS.toFixed(1)} (their cgroups) + auditor ${r.cliCpuS.toFixed(1)} + proxies ${r.benchCpuS.toFixed(1)}`;
     type Run = Awaited<ReturnType<typeof through>>;
@@ -119,8 +121,8 @@ async function runLatency(delayMs: number): Promise<void> {
     const lines = [
       `fleet over latency: ${n} real sshd hosts, each behind a TCP proxy adding ${delayMs} ms per direction (${2 * delayMs} ms round trip); started in ${(startMs / 1000).toFixed(1)} s; ${cpus().length} cores`,
       row('gwsec audit -i (c=32)', gw) + '   (target ≤ 20 s)',
-      row('--naive request (c=32)', request),
-      row('--naive inspec (c=32)', inspec),
+      row('naive request (c=32)', request),
+      row('naive inspec (c=32)', inspec),
       `fleet wall ratio: naive request / gwsec ${ratio(request.wallMs, gw.wallMs)}, naive inspec / gwsec ${ratio(inspec.wallMs, gw.wallMs)}   (target ≥ 20x against inspec)`,
       `gwsec per host: c=1 p50 ${s(c1.p50)} (${serial} hosts, wall ${s(c1.wallMs)}), c=10 p50 ${s(c10.p50)} (wall ${s(c10.wallMs)}), c=50 p50 ${s(c50.p50)} (wall ${s(c50.wallMs)})`,
       `per host at c=1 (${serial} hosts): gwsec ${s(c1.p50)}, naive request ${s(request1.p50)} (${ratio(request1.p50, c1.p50)}), naive inspec ${s(inspec1.p50)} (${ratio(inspec1.p50, c1.p50)})`,
@@ -170,15 +172,21 @@ function percentile(xs: number[], p: number): number {
 
 const count = (text: string, re: RegExp) => (text.match(re) ?? []).length;
 
-/** One CLI run: wall time, peak RSS polled from /proc, per-host durations, server-side exec count. */
-async function measure(fleet: TestFleet, args: string[]): Promise<Sample> {
+/**
+ * One run of `gwsec audit ARGS` (or, given a baseline, the same audit through bench/naive-audit.ts): wall
+ * time, peak RSS polled from /proc, per-host durations, server-side exec count.
+ */
+async function measure(fleet: TestFleet, args: string[], naive?: NaiveMode): Promise<Sample> {
   const before = fleet.hosts.map((h) => fleet.log(h.name));
   const hostCpu = () => fleet.hosts.reduce((a, h) => a + fleet.cpuUsec(h.name), 0);
   const host0 = hostCpu();
   const self0 = process.cpuUsage();
   const busy0 = machineBusyTicks();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'gwsec.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C', NO_COLOR: '1' } });
+  const [command, ...options] = args;
+  if (command !== 'audit') throw new Error(`measure runs gwsec audit, got ${command}`);
+  const cli = naive ? [join(packageRoot(), 'build', 'bench', 'naive-audit.js'), naive] : [join(packageRoot(), 'bin', 'gwsec.js'), command];
+  const child = spawn(process.execPath, [...cli, ...options], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C', NO_COLOR: '1' } });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (x: string) => (out += x));

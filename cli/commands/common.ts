@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import type { NaiveMode } from '../../src/collectors/naive.js';
 
 /** Options shared by audit, facts and evaluate. */
 export function targetOptions(y: Argv): Argv {
@@ -16,7 +15,6 @@ export function targetOptions(y: Argv): Argv {
     .option('accept-new-host-keys', { type: 'boolean', describe: 'record unknown host keys (changed keys are always refused) / 记录新主机密钥' })
     .option('connect-timeout', { type: 'number', default: 10, describe: 'seconds to connect and authenticate / 连接超时（秒）' })
     .option('sudo-askpass', { type: 'string', describe: 'command printing the sudo password (else GWSEC_SUDO_PASSWORD, else a prompt) / 输出 sudo 密码的命令' })
-    .option('naive', { type: 'string', choices: ['request', 'inspec'], hidden: true, describe: 'benchmark baselines only: one exec per request, or as InSpec spends them' })
     .option('role', { type: 'string', array: true, describe: 'inventory role of the host: frontend, backend … / 主机角色' })
     .option('public-ip', { type: 'string', array: true, describe: 'declared public/NAT address of the host / 声明的公网地址' })
     .option('sudo', { type: 'boolean', describe: 'collect with sudo -n (never prompts) / 以 sudo 采集' })
@@ -65,7 +63,6 @@ export function auditOptionsFrom(a: Record<string, unknown>) {
     acceptNewHostKeys: a['accept-new-host-keys'] === true,
     connectTimeoutS: typeof a['connect-timeout'] === 'number' ? a['connect-timeout'] : undefined,
     sudoAskpass: str(a['sudo-askpass']),
-    naive: a.naive as NaiveMode | undefined,
     roles: strs(a.role),
     publicIps: strs(a['public-ip']),
     sudo: a.sudo === true,

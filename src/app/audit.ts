@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Pack } from '../model/check.js';
-import type { NaiveMode } from '../collectors/naive.js';
+import type { Check, Pack } from '../model/check.js';
 import type { FactsFile, HostFacts } from '../model/facts.js';
 import type { Report } from '../model/result.js';
 import { GwsecError, GwsecErrorList } from '../model/errors.js';
@@ -15,7 +14,7 @@ import { DEFAULT_FAIL_ON, exitStatus, parseFailOn, runFailures } from '../audit/
 import { detectLang, translator } from '../i18n/index.js';
 import { defaultPackDir } from '../util/paths.js';
 import { VERSION } from '../version.js';
-import { FixtureTransport } from '../transport/fixture.js';
+import type { Transport } from '../transport/types.js';
 import { loadInventory } from '../inventory/load.js';
 import type { Inventory } from '../inventory/schema.js';
 import { resolveSite } from '../audit/site.js';
@@ -43,7 +42,6 @@ export interface AuditOptions extends TargetOptions {
   sudo?: boolean;
   timeoutS?: number;
   concurrency?: number;
-  naive?: NaiveMode;
   checks?: string[];
   verbose?: boolean;
   /** `--waivers FILE`: accepted exceptions, validated before any host is touched. */
@@ -102,7 +100,6 @@ async function gather(pack: Pack, targets: AuditTarget[], o: AuditOptions, io: I
     const hosts = await gatherAll(targets, pack.checks, {
       timeoutMs: (o.timeoutS ?? 120) * 1000,
       sudo: o.sudo,
-      naive: o.naive,
       concurrency: o.concurrency,
       onHostStart: (name) => progress.hostStart(name),
       onHostDone: (h, done, total) => progress.hostDone(h, done, total),
@@ -110,9 +107,8 @@ async function gather(pack: Pack, targets: AuditTarget[], o: AuditOptions, io: I
     // TLCP / RFC 8998: the auditor probes the hosts' HTTPS listeners (I/O at the edge, not in the engine).
     await probeSmSuites(hosts, (name) => targets.find((t) => t.name === name)?.probe, { timeoutMs: 5000 });
     for (const t of targets) {
-      if (t.transport instanceof FixtureTransport && t.transport.unrecorded().length) {
-        io.err(translator(detectLang(o.lang, io.env))('cli.unrecorded', { host: t.name, what: t.transport.unrecorded().join(', ') }) + '\n');
-      }
+      const missing = typeof t.transport === 'function' ? [] : (t.transport.requests?.unanswered?.() ?? []);
+      if (missing.length) io.err(translator(detectLang(o.lang, io.env))('cli.unrecorded', { host: t.name, what: missing.join(', ') }) + '\n');
     }
     return hosts;
   } finally {
@@ -176,13 +172,26 @@ function evaluateAndReport(pack: Pack, hosts: HostFacts[], cliVars: Record<strin
   return report;
 }
 
-export async function auditRun(o: AuditOptions, io: Io): Promise<number> {
+/**
+ * Wraps each host's transport once it is open (it then sees every exec and may answer the collection
+ * requests itself): how a caller adds behaviour around a user's run (recording, counting, spending
+ * execs another way) through the one Transport interface, without the run knowing. It is told which
+ * checks the run audits.
+ */
+export type TransportDecorator = (t: Transport, run: { checks: readonly Check[] }) => Transport;
+
+export async function auditRun(o: AuditOptions, io: Io, decorate?: TransportDecorator): Promise<number> {
   const { pack, inventory, cliVars, waivers, baseline } = await prepare(o, io);
   const geo = await loadGeo();
-  const targets = await targetsFrom(o, io, inventory);
+  const targets = (await targetsFrom(o, io, inventory)).map((t) => (decorate ? decorated(t, (x) => decorate(x, { checks: pack.checks })) : t));
   const site = inventory ? await resolveSite(inventory.site, geo) : undefined;
   const hosts = await gather(pack, targets, o, io);
   return emit(evaluateAndReport(pack, hosts, cliVars, site, geo, o, io, { waivers, inventory }), pack, o, io, baseline);
+}
+
+function decorated(t: AuditTarget, decorate: (t: Transport) => Transport): AuditTarget {
+  const open = t.transport;
+  return { ...t, transport: typeof open === 'function' ? async (hooks) => decorate(await open(hooks)) : decorate(open) };
 }
 
 export async function factsRun(o: AuditOptions & { save?: string }, io: Io): Promise<number> {

@@ -4,7 +4,6 @@ import type { HostRecord, Report, Result } from '../model/result.js';
 import { emptySummary } from '../model/status.js';
 import { collectors as allCollectors, derivers as allDerivers } from './registry.js';
 import type { Collector, Deriver } from '../collectors/types.js';
-import { inspecGroups } from '../collectors/naive.js';
 import { collect, type CollectOptions } from '../collectors/run.js';
 import type { HostKeyEvent, Transport } from '../transport/types.js';
 import { evaluateFleetChecks, evaluateHostChecks, type SiteFacts } from '../engine/fleet.js';
@@ -60,8 +59,7 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
   try {
     transport = typeof target.transport === 'function' ? await target.transport({ onHostKey: (k) => keys.push(k) }) : target.transport;
     transportId = transport.id;
-    const naiveGroups = o.naive === 'inspec' ? inspecGroups(checks, p.collectors) : undefined;
-    const c = await collect(transport, p.collectors, { ...o, sudo: target.sudo ?? o.sudo, naiveGroups });
+    const c = await collect(transport, p.collectors, { ...o, sudo: target.sudo ?? o.sudo });
     ({ facts, sources, durationMs, execs, notices } = c);
     if (c.failure) failure = { code: c.failure.code, message: c.failure.message };
   } catch (e) {

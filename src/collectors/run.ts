@@ -1,8 +1,6 @@
 import { CollectError, GwsecError, type FactError } from '../model/errors.js';
 import type { Transport } from '../transport/types.js';
-import { FixtureTransport } from '../transport/fixture.js';
 import { outputFor } from './answers.js';
-import { collectNaive, type NaiveMode } from './naive.js';
 import { buildScript, parseSections } from './script.js';
 import type { Collector } from './types.js';
 import type { RawAnswers, Request } from '../transport/requests.js';
@@ -12,17 +10,13 @@ export interface CollectOptions {
   timeoutMs?: number;
   /** Per-section cap in bytes (default 4 MiB). */
   maxBytes?: number;
-  /** A baseline that spends execs as naive tools do (bench fleet only; src/collectors/naive.ts). */
-  naive?: NaiveMode;
-  /** inspec mode: the requests of each check, in pack order */
-  naiveGroups?: Request[][];
 }
 
 export interface Collected {
   facts: Record<string, unknown>;
   sources: Record<string, string[]>;
   durationMs: number;
-  /** Round trips to the host (exec calls). Fixture answers count as 0. */
+  /** Round trips to the host (exec calls): 1, or what a transport answering requests itself spent (a fixture: 0). */
   execs: number;
   /** What the transport said about the run (e.g. sudo refused). */
   notices: string[];
@@ -31,7 +25,8 @@ export interface Collected {
 }
 
 /**
- * Gather every requested collector's facts in ONE exec (or from a fixture), then parse each family
+ * Gather every requested collector's facts in ONE exec (or from a transport that answers requests
+ * itself, such as a fixture), then parse each family
  * independently: one collector failing makes its own family an error and nothing else.
  */
 export async function collect(transport: Transport, collectors: Collector[], o: CollectOptions = {}): Promise<Collected> {
@@ -54,8 +49,7 @@ export async function collect(transport: Transport, collectors: Collector[], o: 
 
 /** The host's raw answers to the requests (what `gwsec fixture record` writes down). */
 export async function collectRaw(transport: Transport, requests: Request[], o: CollectOptions = {}): Promise<{ answers: RawAnswers; execs: number; failure?: FactError; notices: string[] }> {
-  if (transport instanceof FixtureTransport) return { answers: transport.answer(requests), execs: 0, notices: [] };
-  if (o.naive) return collectNaive(transport, o.naive, o.naiveGroups ?? [requests], o);
+  if (transport.requests) return transport.requests.answer(requests, o);
   const { script, marker, maxBytes } = buildScript(requests, { maxBytes: o.maxBytes });
   const r = await transport.run(script, { sudo: o.sudo, timeoutMs: o.timeoutMs });
   const answers = parseSections(r.stdout, marker, maxBytes);

@@ -8,7 +8,7 @@ export interface HostFacts {
   transport: string;
   collectedAt: string; // ISO time
   durationMs: number;
-  /** Exec round trips used to collect (1 normally; one per request in --naive mode). */
+  /** Exec round trips used to collect (1; 0 from a fixture; what a transport answering requests itself spent). */
   execs?: number;
   roles: string[];
   /** What the user must know about this host's collection (e.g. sudo refused). */

@@ -5,7 +5,7 @@ import { GwsecError } from '../model/errors.js';
 import { globToRegex } from '../util/glob.js';
 export { globToRegex };
 import { emptyAnswers, splitFlags, type RawAnswers, type Request } from './requests.js';
-import type { RunResult, Transport } from './types.js';
+import type { RequestAnswerer, RunResult, Transport } from './types.js';
 
 /**
  * Answers collector requests from a recorded host (test/fixtures/hosts/<name>/) without executing
@@ -25,6 +25,11 @@ export interface FixtureSpec {
 export class FixtureTransport implements Transport {
   readonly id: string;
   private readonly asked: string[] = [];
+  /** Executes nothing: every collection request is answered from the recording. */
+  readonly requests: RequestAnswerer = {
+    answer: async (requests) => ({ answers: this.answer(requests), execs: 0, notices: [] }),
+    unanswered: () => this.unrecorded(),
+  };
 
   private constructor(private readonly spec: FixtureSpec) {
     this.id = `fixture:${spec.name}`;

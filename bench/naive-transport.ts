@@ -1,12 +1,15 @@
-import { buildScript, DEFAULT_CMD_TIMEOUT_S, parseSections, SNIPPET_PRELUDE } from './script.js';
-import { emptyAnswers, type RawAnswers, type Request } from '../transport/requests.js';
-import type { Collector } from './types.js';
-import type { Check } from '../model/check.js';
-import { plan } from '../audit/plan.js';
-import type { Transport } from '../transport/types.js';
+import { buildScript, DEFAULT_CMD_TIMEOUT_S, parseSections, SNIPPET_PRELUDE } from '../src/collectors/script.js';
+import { emptyAnswers, type RawAnswers, type Request } from '../src/transport/requests.js';
+import type { Collector } from '../src/collectors/types.js';
+import type { Check } from '../src/model/check.js';
+import { plan } from '../src/audit/plan.js';
+import type { AnsweredRequests, RequestAnswerer, RunOptions, RunResult, Transport } from '../src/transport/types.js';
 
 /**
- * The baselines `npm run bench -- fleet` measures gwsec against (never used by a real audit):
+ * The baselines `npm run bench -- fleet` measures gwsec against, as a Transport decorator: wrapped
+ * around the transport a user's run opens, it declares that it answers collection requests itself,
+ * so collection asks it instead of running the one script, and it spends execs on the host the naive
+ * way. The product knows nothing of it (test/bench/no-baselines-in-product.test.ts).
  *
  *  request — one exec per request: each command is its own exec, each file a `cat`; globs and
  *            include trees (several files each) one framed exec each. The kindest naive tool.
@@ -16,18 +19,45 @@ import type { Transport } from '../transport/types.js';
  *            cost of two execs, `stat` and then the content. A model, not InSpec: it over-counts
  *            where an InSpec resource would parse a file instead of running a command.
  *
- * Both must yield the same answers as the one script; a test holds them to it.
+ * Both must yield the same answers as the one script; test/bench/naive-transport.test.ts holds them to it.
  */
 export type NaiveMode = 'request' | 'inspec';
 
-export interface NaiveRun {
-  answers: RawAnswers;
-  execs: number;
-  notices: string[];
+export const NAIVE_MODES: readonly NaiveMode[] = ['request', 'inspec'];
+
+export class NaiveTransport implements Transport {
+  readonly id: string;
+  readonly requests: RequestAnswerer;
+  /** Execs spent answering requests so far. */
+  execs = 0;
+
+  /** `groups`: inspec mode's requests of each check in pack order (inspecGroups); ignored by `request`. */
+  constructor(
+    private readonly inner: Transport,
+    mode: NaiveMode,
+    groups?: Request[][],
+  ) {
+    this.id = inner.id;
+    this.requests = {
+      answer: async (requests, o) => {
+        const r = await collectNaive(inner, mode, mode === 'inspec' && groups ? only(groups, requests) : [requests], o);
+        this.execs += r.execs;
+        return r;
+      },
+    };
+  }
+
+  run(script: string, o?: RunOptions): Promise<RunResult> {
+    return this.inner.run(script, o);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
 }
 
 /** `groups`: the requests of each check, in pack order (inspec); for `request`, one group of all. */
-export async function collectNaive(transport: Transport, mode: NaiveMode, groups: Request[][], o: { sudo?: boolean; timeoutMs?: number; maxBytes?: number }): Promise<NaiveRun> {
+async function collectNaive(transport: Transport, mode: NaiveMode, groups: Request[][], o: { sudo?: boolean; timeoutMs?: number; maxBytes?: number }): Promise<AnsweredRequests> {
   const answers = emptyAnswers();
   const notices = new Set<string>();
   const read = new Set<string>();
@@ -70,6 +100,12 @@ export function inspecGroups(checks: Check[], collectors: Collector[]): Request[
   const os = collectors.filter((c) => c.id === 'os');
   const perCheck = checks.filter((c) => c.scope !== 'fleet').map((c) => plan([c], collectors, []).collectors.filter((x) => x.id !== 'os'));
   return [os, ...perCheck].map((cs) => cs.flatMap((x) => x.requests));
+}
+
+/** The groups cut down to the requests this collection asks for. */
+function only(groups: Request[][], requests: Request[]): Request[][] {
+  const asked = new Set(requests.map((r) => JSON.stringify(r)));
+  return groups.map((g) => g.filter((r) => asked.has(JSON.stringify(r))));
 }
 
 /** A snippet as one exec: the helpers it may call, a scratch dir only when it uses one. */
