@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../src/util/fs.js';
-import { installProgram } from '../agent/install.js';
+import { installProgram } from '../common/program.js';
 import { loadCollectorConfig } from './config.js';
 import { SANDBOX_LINES } from '../../src/util/systemd-sandbox.js';
 
