@@ -7,6 +7,7 @@
  */
 import type { FactsFile, HostFacts } from '../model/facts.js';
 import type { Report } from '../model/result.js';
+import type { Bilingual } from '../model/status.js';
 
 /** Where version 1 had camelCase fact keys: `web.certificates[]` and `web.sm_probe.targets[].certificates[]`. */
 export const V1_FACT_KEYS: Readonly<Record<string, string>> = {
@@ -69,8 +70,32 @@ function migrateHostFactsV1(h: HostFacts): HostFacts {
 export function migrateReportV1(report: Report): Report {
   const results = report.results.map((r) => ({
     ...r,
-    evidence: (r.evidence ?? []).map((e) => ({ ...e, fact: typeof e.fact === 'string' ? migrateFactPathV1(e.fact) : e.fact, actual: migrateValueV1(e.actual) })),
+    evidence: (r.evidence ?? []).map((e) => ({
+      ...e,
+      fact: typeof e.fact === 'string' ? migrateFactPathV1(e.fact) : e.fact,
+      actual: migrateValueV1(e.actual),
+      ...(e.message === undefined ? {} : { message: migrateMessageV1(e.message) }),
+    })),
   }));
   const fleetInput = report.fleetInput ? { ...report.fleetInput, hosts: (report.fleetInput.hosts ?? []).map(migrateHostFactsV1) } : undefined;
   return { ...report, results, ...(fleetInput ? { fleetInput } : {}) };
+}
+
+/**
+ * An evidence message of a report written before messages were `{ zh, en }`: one string, `English /
+ * 中文` when it had both. Either half may hold ` / ` itself (`ssl_ciphers / SSLCipherSuite`) and the
+ * English a Chinese word (国密), so the join is the ` / ` with the most Chinese after it and the least
+ * before (the last such); a string with no Chinese after any ` / ` is the same text in both languages,
+ * as such reports printed it.
+ */
+export function migrateMessageV1(m: unknown): Bilingual {
+  if (typeof m !== 'string') return m as Bilingual;
+  const cjk = (x: string) => (x.match(/[\u4e00-\u9fff]/g) ?? []).length;
+  let best: { at: number; score: number } | undefined;
+  for (let i = m.indexOf(' / '); i >= 0; i = m.indexOf(' / ', i + 1)) {
+    const after = cjk(m.slice(i + 3));
+    const score = after - cjk(m.slice(0, i));
+    if (after > 0 && (!best || score >= best.score)) best = { at: i, score };
+  }
+  return best ? { zh: m.slice(best.at + 3), en: m.slice(0, best.at) } : { zh: m, en: m };
 }

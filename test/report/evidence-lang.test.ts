@@ -7,6 +7,7 @@ import test from 'ava';
 import { join } from 'node:path';
 import type { Report } from '../../src/model/result.js';
 import { formatters } from '../../src/report/index.js';
+import { migrateMessageV1, migrateReportV1 } from '../../src/report/wire.js';
 import { gwsec } from '../helpers/cli.js';
 import { FIXTURES, fixtureReport } from './helpers.js';
 
@@ -57,3 +58,20 @@ test('JSON keeps both languages of every message; junit and sarif text pick one,
   t.true(dengbao.includes(ZH));
   t.false(dengbao.includes(EN), 'the 等保 record is written in Chinese');
 });
+
+test('a report written before messages were { zh, en } (a baseline, a shard) loads with its messages split into the pair', async (t) => {
+  t.deepEqual(migrateMessageV1('fact absent / 未采集到该事实'), { zh: '未采集到该事实', en: 'fact absent' });
+  t.deepEqual(migrateMessageV1('partial merge: judged over shards 1/2 only / 部分合并：仅依据分片 1/2 判定'), { zh: '部分合并：仅依据分片 1/2 判定', en: 'partial merge: judged over shards 1/2 only' });
+  t.deepEqual(migrateMessageV1('not a list'), { zh: 'not a list', en: 'not a list' }, 'one language only: the same text in both, as such reports printed it');
+  t.deepEqual(migrateMessageV1('a / b'), { zh: 'a / b', en: 'a / b' }, 'a slash in English text is not a language boundary');
+  t.deepEqual(migrateMessageV1('tighten ssl_ciphers / SSLCipherSuite / 请收紧 ssl_ciphers / SSLCipherSuite'), { zh: '请收紧 ssl_ciphers / SSLCipherSuite', en: 'tighten ssl_ciphers / SSLCipherSuite' }, 'slashes in both halves');
+  t.deepEqual(migrateMessageV1('weak hash (sm3 国密 is fine) / 存在弱口令散列算法'), { zh: '存在弱口令散列算法', en: 'weak hash (sm3 国密 is fine)' }, 'a Chinese word in the English half');
+  const { report } = await fixtureReport(t, ['centos7-web-neglected']);
+  const old = JSON.parse(JSON.stringify(report).replace(/"message":\{"zh":"((?:[^"\\]|\\.)*)","en":"((?:[^"\\]|\\.)*)"\}/g, '"message":"$2 / $1"')) as Report;
+  t.true(old.results.some((r) => r.evidence.some((e) => typeof e.message === 'string')), 'the old shape was written');
+  const migrated = migrateReportV1(old);
+  t.deepEqual(migrated.results.map((r) => r.evidence.map((e) => e.message)), report.results.map((r) => r.evidence.map((e) => e.message)));
+  const zh = flat(formatters.text!(migrated, { lang: 'zh', color: false }));
+  t.true(zh.includes(flat(ZH)) && !zh.includes(flat(EN)));
+});
+
