@@ -89,7 +89,12 @@ export interface Detector {
   /** Formats it wants parsed (only those lines are parsed: parsing costs CPU). */
   readonly formats: ReadonlyArray<LogFormat> | 'all';
   /** A promise returned holds the reader back until it settles (a detector that is behind). */
-  observe(lines: ReadonlyArray<DetectorLine>, events: Events): void | Promise<void>;
+  observe?(lines: ReadonlyArray<DetectorLine>, events: Events): void | Promise<void>;
+  /**
+   * The same without a per-line view (the rule engine's worker takes the bytes): the records of the
+   * batch, the index ranges [from, to) to look at, and the archive sequence of record 0 minus one.
+   */
+  observeRecords?(records: ReadonlyArray<LineRecord>, ranges: ReadonlyArray<[number, number]>, baseSeq: number, events: Events): void | Promise<void>;
 }
 
 /** A sink durably accepts a batch; `write` resolving is the acknowledgement. */

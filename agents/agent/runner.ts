@@ -331,26 +331,38 @@ export class SeenAhead {
 
 async function runDetectors(detectors: Detector[], batch: SourceBatch, sources: Source[], events: Events, baseSeq: number, seen: SeenAhead): Promise<void> {
   // Records are in part order; the lines of a part already seen (a retried batch) are skipped.
-  const fresh: number[] = [];
+  const ranges: Array<[number, number]> = [];
+  const add = (from: number, to: number) => {
+    if (to <= from) return;
+    const last = ranges[ranges.length - 1];
+    if (last && last[1] === from) last[1] = to;
+    else ranges.push([from, to]);
+  };
   let i = 0;
   for (const p of batch.parts) {
-    for (let j = i + seen.take(p); j < i + p.lines && j < batch.records.length; j++) fresh.push(j);
+    add(i + seen.take(p), Math.min(i + p.lines, batch.records.length));
     i += p.lines;
   }
-  for (; i < batch.records.length; i++) fresh.push(i);
-  if (!detectors.length || !fresh.length) return;
+  add(i, batch.records.length);
+  if (!detectors.length || !ranges.length) return;
   const fmt = new Map(sources.map((s) => [s.name, s.format]));
   for (const d of detectors) {
     try {
-      const view = fresh.map((k): DetectorLine => {
-        const r = batch.records[k]!;
-        const format = fmt.get(r.source) ?? 'raw';
-        const want = d.formats === 'all' || d.formats.includes(format);
-        const parsed = want ? parsers[format](r.line) : null;
-        if (want && !parsed) events.count('LineParseError', 1);
-        return { source: r.source, format, parsed, seq: baseSeq + 1 + k, record: r, get line() { return r.line; } };
-      });
-      await d.observe(view, events);
+      if (d.observeRecords) {
+        await d.observeRecords(batch.records, ranges, baseSeq, events);
+        continue;
+      }
+      const view: DetectorLine[] = [];
+      for (const [from, to] of ranges)
+        for (let k = from; k < to; k++) {
+          const r = batch.records[k]!;
+          const format = fmt.get(r.source) ?? 'raw';
+          const want = d.formats === 'all' || d.formats.includes(format);
+          const parsed = want ? parsers[format](r.line) : null;
+          if (want && !parsed) events.count('LineParseError', 1);
+          view.push({ source: r.source, format, parsed, seq: baseSeq + 1 + k, record: r, line: r.line });
+        }
+      await d.observe?.(view, events);
     } catch (e) {
       events.emit('DetectorError', { detector: d.name, stage: 'processing', error_type: 'exception', message: (e as Error).message });
     }

@@ -10,7 +10,7 @@ import { compileWhere, type Predicate } from './conditions.js';
 import { escapeLine, type DetectEvent, type FieldValue } from './event.js';
 import { DEFAULT_EVIDENCE, DEFAULT_KEY, type SourceType } from './fields.js';
 import type { Rule } from './load.js';
-import { durationMs } from './schema.js';
+import { durationMs } from './duration.js';
 
 /** Stable alert id: same rule, group key and first-seen instant → same id. */
 export function alertId(rule: string, key: string, firstSeenMs: number): string {

@@ -2,20 +2,14 @@ import { z } from 'zod';
 import { SEVERITIES } from '../model/status.js';
 import { bilingual } from '../policy/schemas.js';
 import { SOURCE_TYPES } from './fields.js';
+import { DURATION, durationMs } from './duration.js';
+
+export { durationMs };
 
 /**
  * A detection rule is data (policies/detections/<id>.yaml). Unknown keys are errors. Conditions
  * (`where`) are validated by conditions.ts, field names against fields.ts, both with locations.
  */
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
-const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** '120s', '10m', '1h', '500ms', or a number of seconds → milliseconds. */
-export function durationMs(v: string | number): number {
-  if (typeof v === 'number') return v * 1000;
-  const m = DURATION.exec(v)!;
-  return Number(m[1]) * UNIT[m[2]!]!;
-}
 
 const duration = z.union([z.number().positive(), z.string().regex(DURATION, 'a duration like 120s, 10m, 1h')]);
 const field = z.string().regex(/^[a-z_]+(\.[a-z_]+)*$/, 'a field name like auth.from or web.categories');

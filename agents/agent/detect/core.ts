@@ -28,8 +28,8 @@ export interface CoreInit {
 export type LineRun = [string, number, number];
 
 export interface LinesInput {
-  /** The lines, each followed by "\n". */
-  text: string;
+  /** The lines (UTF-8), each followed by "\n". */
+  buf: Uint8Array;
   runs: LineRun[];
   /** The agent's wall clock (the tests inject it): the year of yearless stamps, the store's time. */
   nowMs: number;
@@ -89,16 +89,18 @@ export class DetectionCore {
     const now = new Date(input.nowMs);
     const changes: AlertChange[] = [];
     const ctx = { year: now.getFullYear(), notAfter: input.nowMs, fallbackTime: this.lastTime || input.nowMs, web: this.engine.wantsWebInspection };
-    const text = input.text;
+    // Each line is decoded on its own: a slice of one big decoded string would keep the whole batch
+    // alive for as long as the engine holds one of its lines (a threshold's hits, an open alert).
+    const buf = Buffer.from(input.buf.buffer, input.buf.byteOffset, input.buf.byteLength);
     let hostile = 0;
     let lineErrors = 0;
     let at = 0;
     for (const [source, firstSeq, count] of input.runs) {
       const format = this.formatOf.get(source) ?? 'raw';
       for (let i = 0; i < count; i++) {
-        let nl = text.indexOf('\n', at);
-        if (nl < 0) nl = text.length;
-        const line = text.slice(at, nl);
+        let nl = buf.indexOf(10, at);
+        if (nl < 0) nl = buf.length;
+        const line = buf.toString('utf8', at, nl);
         at = nl + 1;
         if (isHostile(line)) hostile++;
         let ev: DetectEvent | null;

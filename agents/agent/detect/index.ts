@@ -15,7 +15,7 @@ import { loadRules, type Rule } from '../../../src/detect/load.js';
 import { writeFileAtomic } from '../../../src/util/fs.js';
 import type { AgentConfig } from '../config.js';
 import type { Events } from '../events.js';
-import type { Detector, DetectorLine, LineRecord, Source, SourceBatch, SourceContext, SourcePart, SourceStatus } from '../pipeline.js';
+import type { Detector, LineRecord, Source, SourceBatch, SourceContext, SourcePart, SourceStatus } from '../pipeline.js';
 import type { ByteLine } from '../sources/file.js';
 import type { LineRun } from './core.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker.js';
@@ -83,6 +83,10 @@ class AlertSource implements Source {
 
 /** Batches handed to the worker and not yet answered, at most: the reader waits beyond (memory stays bounded). */
 const MAX_IN_FLIGHT = 4;
+/** The worker's V8 heap: a small young generation keeps RSS down (GWSEC_DETECT_HEAP tunes it for measuring). */
+const WORKER_LIMITS = JSON.parse(process.env.GWSEC_DETECT_HEAP ?? '{"maxYoungGenerationSizeMb":2,"maxOldGenerationSizeMb":64}') as { maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb: number };
+/** Size of the reusable batch buffers (a batch is at most batch_max_bytes plus one line). */
+const POOL_BYTES = 1152 * 1024;
 /** How often the worker writes the engine's state when it changed. */
 const SAVE_EVERY_MS = 5000;
 
@@ -93,6 +97,7 @@ export class AgentDetection implements Detector {
   readonly source = new AlertSource();
   private worker?: Worker;
   private inFlight = 0;
+  private pool: ArrayBuffer[] = [];
   private waiters: Array<() => void> = [];
   private stopping = false;
   private restarts = 0;
@@ -151,7 +156,7 @@ export class AgentDetection implements Detector {
   }
 
   private async spawn(): Promise<void> {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.init });
+    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.init, resourceLimits: WORKER_LIMITS });
     this.worker = w;
     this.inFlight = 0;
     const ready = new Promise<number>((resolve, reject) => {
@@ -175,6 +180,7 @@ export class AgentDetection implements Detector {
     }
     if (m.t !== 'done') return;
     this.inFlight = Math.max(0, this.inFlight - 1);
+    if (m.buf && this.pool.length < MAX_IN_FLIGHT) this.pool.push(m.buf);
     if (m.hostile) this.events.count('DetectLinesHostile', m.hostile);
     if (m.lineErrors) this.events.count('DetectLineErrors', m.lineErrors);
     if (m.alerts.length) this.publish(m.alerts, new Set(m.fresh), m.storeError);
@@ -250,44 +256,51 @@ export class AgentDetection implements Detector {
    * buffer (copied: the read buffer is reused); the returned promise holds the reader back only
    * when the worker is MAX_IN_FLIGHT batches behind.
    */
-  observe(lines: ReadonlyArray<DetectorLine>): Promise<void> | void {
+  observeRecords(records: ReadonlyArray<LineRecord>, ranges: ReadonlyArray<[number, number]>, baseSeq: number): Promise<void> | void {
+    if (!this.worker) return;
     const runs: LineRun[] = [];
-    const picked: DetectorLine[] = [];
     let size = 0;
-    for (const r of lines) {
-      if (r.source === ALERT_SOURCE) continue;
-      picked.push(r);
-      const rec = r.record as Partial<ByteLine>;
-      size += (rec.buf ? rec.end! - rec.start! : Buffer.byteLength(r.line)) + 1;
-      const last = runs[runs.length - 1];
-      if (last && last[0] === r.source && last[1] + last[2] === r.seq) last[2]++;
-      else runs.push([r.source, r.seq, 1]);
-    }
-    if (!picked.length || !this.worker) return;
-    const buf = Buffer.allocUnsafeSlow(size);
+    for (const [from, to] of ranges)
+      for (let k = from; k < to; k++) {
+        const r = records[k]!;
+        if (r.source === ALERT_SOURCE) continue;
+        const b = r as Partial<ByteLine>;
+        size += (b.buf ? b.end! - b.start! : Buffer.byteLength(r.line)) + 1;
+        const last = runs[runs.length - 1];
+        if (last && last[0] === r.source && last[1] + last[2] === baseSeq + 1 + k) last[2]++;
+        else runs.push([r.source, baseSeq + 1 + k, 1]);
+      }
+    if (!runs.length) return;
+    // Buffers go to the worker and come back (transferred, not copied): a few reused, no malloc churn.
+    let ab = this.pool.pop();
+    if (!ab || ab.byteLength < size) ab = new ArrayBuffer(Math.max(size, POOL_BYTES));
+    const buf = Buffer.from(ab, 0, size);
     let at = 0;
-    // Lines of one read are adjacent in the source's buffer: copy each such stretch at once.
-    for (let i = 0; i < picked.length; ) {
-      const rec = picked[i]!.record as Partial<ByteLine>;
-      if (!rec.buf) {
-        at += buf.write(picked[i]!.line, at);
+    for (const [from, to] of ranges)
+      for (let k = from; k < to; ) {
+        const r = records[k]! as Partial<ByteLine> & LineRecord;
+        if (r.source === ALERT_SOURCE) {
+          k++;
+          continue;
+        }
+        if (!r.buf) {
+          at += buf.write(r.line, at);
+          buf[at++] = 10;
+          k++;
+          continue;
+        }
+        // Lines of one read are adjacent in the source's buffer: copy each such stretch at once.
+        let j = k;
+        while (j + 1 < to) {
+          const n = records[j + 1] as Partial<ByteLine>;
+          if (n.buf !== r.buf || n.start !== (records[j] as ByteLine).end + 1) break;
+          j++;
+        }
+        at += r.buf.copy(buf, at, r.start!, (records[j] as ByteLine).end);
         buf[at++] = 10;
-        i++;
-        continue;
+        k = j + 1;
       }
-      let j = i;
-      while (j + 1 < picked.length) {
-        const n = picked[j + 1]!.record as Partial<ByteLine>;
-        const p = picked[j]!.record as ByteLine;
-        if (n.buf !== rec.buf || n.start !== p.end + 1) break;
-        j++;
-      }
-      const end = (picked[j]!.record as ByteLine).end;
-      at += rec.buf.copy(buf, at, rec.start!, end);
-      buf[at++] = 10;
-      i = j + 1;
-    }
-    this.post({ t: 'lines', buf, runs, nowMs: this.now().getTime() }, [buf.buffer as ArrayBuffer]);
+    this.post({ t: 'lines', buf: ab, size, runs, nowMs: this.now().getTime() }, [ab]);
     if (this.inFlight < MAX_IN_FLIGHT) return;
     return new Promise<void>((resolve) => this.waiters.push(resolve));
   }

@@ -9,11 +9,11 @@ import type { DetectEvent } from '../../../src/detect/event.js';
 import { DetectionCore, type CoreInit, type CoreOutput, type LineRun } from './core.js';
 
 export type ToWorker =
-  | { t: 'lines'; buf: Uint8Array; runs: LineRun[]; nowMs: number }
+  | { t: 'lines'; buf: ArrayBuffer; size: number; runs: LineRun[]; nowMs: number }
   | { t: 'events'; evs: DetectEvent[]; nowMs: number }
   | { t: 'stop' };
 
-export type FromWorker = { t: 'ready'; restored: number } | ({ t: 'done' } & CoreOutput) | { t: 'error'; stage: string; message: string } | { t: 'stopped' };
+export type FromWorker = { t: 'ready'; restored: number } | ({ t: 'done'; buf?: ArrayBuffer } & CoreOutput) | { t: 'error'; stage: string; message: string } | { t: 'stopped' };
 
 export interface WorkerInit extends CoreInit {
   /** How often the engine's state is written when it changed (ms). */
@@ -24,7 +24,6 @@ const port = parentPort!;
 const init = workerData as WorkerInit;
 const core = new DetectionCore(init);
 const post = (m: FromWorker) => port.postMessage(m);
-const decoder = new TextDecoder('utf-8');
 
 const save = () => {
   try {
@@ -37,7 +36,10 @@ const timer = setInterval(save, init.saveEveryMs);
 
 port.on('message', (m: ToWorker) => {
   try {
-    if (m.t === 'lines') post({ t: 'done', ...core.lines({ text: decoder.decode(m.buf), runs: m.runs, nowMs: m.nowMs }) });
+    if (m.t === 'lines') {
+      const out = core.lines({ buf: new Uint8Array(m.buf, 0, m.size), runs: m.runs, nowMs: m.nowMs });
+      port.postMessage({ t: 'done', buf: m.buf, ...out } satisfies FromWorker, [m.buf]); // the buffer goes back for reuse
+    }
     else if (m.t === 'events') post({ t: 'done', ...core.events(m.evs, m.nowMs) });
     else if (m.t === 'stop') {
       clearInterval(timer);
