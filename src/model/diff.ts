@@ -1,5 +1,4 @@
-import type { Result } from './result.js';
-import type { Status } from './status.js';
+import type { Severity, Status } from './status.js';
 
 /**
  * What changed between two JSON reports of the same fleet, keyed by (host, check). Pure.
@@ -24,7 +23,7 @@ export interface DiffEntry {
   host: string;
   check: string;
   article: string;
-  severity: Result['severity'];
+  severity: Severity;
   from?: Status;
   to?: Status;
   /** The evidence differs (facts seen, values, statuses). */

@@ -1,6 +1,6 @@
 import type { Report, Result } from '../model/result.js';
 import type { Check } from '../model/check.js';
-import type { FormatOptions } from './index.js';
+import type { FormatOptions } from './options.js';
 import { decisiveEvidence, shortJson } from './evidence.js';
 import type { Evidence } from '../model/result.js';
 import { STATUS_LABEL, articleLabel } from './labels.js';

@@ -1,6 +1,6 @@
 import type { Evidence, Report, Result } from '../model/result.js';
 import { STATUSES, type Bilingual, type Status } from '../model/status.js';
-import type { FormatOptions } from './index.js';
+import type { FormatOptions } from './options.js';
 import { decisiveEvidence, evidenceParts } from './evidence.js';
 import { SEVERITY_LABEL, STATUS_LABEL, articleLabel } from './labels.js';
 import { escapeHtml as esc } from '../util/html.js';

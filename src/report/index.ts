@@ -1,7 +1,6 @@
 import type { Report } from '../model/result.js';
-import type { Check } from '../model/check.js';
+import type { FormatOptions } from './options.js';
 import type { Bilingual } from '../model/status.js';
-import type { Lang } from '../i18n/index.js';
 import { GwsecError } from '../model/errors.js';
 import { formatJson } from './json.js';
 import { formatText } from './text.js';
@@ -10,26 +9,7 @@ import { formatSarif } from './sarif.js';
 import { formatHtml } from './html.js';
 import { formatDengbaoHtml, formatDengbaoMarkdown } from './dengbao.js';
 
-export interface FormatOptions {
-  lang: Lang;
-  /** `--lang both`: evidence messages in both languages, `lang` first (the rest of the report stays in `lang`). */
-  both?: boolean;
-  color: boolean;
-  verbose?: boolean;
-  checks?: Map<string, Check>;
-  /** Why the run exits as it does (`--fail-on`, unaudited hosts), for a closing line. */
-  verdict?: Verdict;
-  /** Terminal width for the text report (stdout on a terminal); 80 otherwise. */
-  columns?: number;
-}
-
-export interface Verdict {
-  failOn: string;
-  /** hosts that could not be audited */
-  unaudited: string[];
-  /** fail/error results at or above the threshold */
-  findings: number;
-}
+export type { FormatOptions, Verdict } from './options.js';
 
 export interface ReportFormat {
   id: string;

@@ -1,6 +1,6 @@
 import { create } from 'xmlbuilder2';
 import type { Report, Result } from '../model/result.js';
-import type { FormatOptions } from './index.js';
+import type { FormatOptions } from './options.js';
 import { decisiveEvidence, evidenceLine, xmlSafe } from './evidence.js';
 import { SEVERITY_LABEL, STATUS_LABEL } from './labels.js';
 

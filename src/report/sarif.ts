@@ -1,7 +1,7 @@
 import type * as Sarif from 'sarif';
 import type { Report, Result } from '../model/result.js';
 import type { Severity, Status } from '../model/status.js';
-import type { FormatOptions } from './index.js';
+import type { FormatOptions } from './options.js';
 import { decisiveEvidence, evidenceLine, fileLocation } from './evidence.js';
 import { STATUS_LABEL } from './labels.js';
 

@@ -3,7 +3,7 @@ import { SEVERITIES, STATUSES, type Status } from '../model/status.js';
 import { translator, type Lang } from '../i18n/index.js';
 import type { Check } from '../model/check.js';
 import type { Bilingual, Severity } from '../model/status.js';
-import type { Verdict } from './index.js';
+import type { Verdict } from './options.js';
 import { expectationWords, valueWords } from './expect-words.js';
 import { displayWidth, padDisplay, wrap } from './width.js';
 import { inLang, type MessageLang } from './evidence.js';
