@@ -9,6 +9,7 @@ import { checkValue, operators } from '../engine/operators.js';
 import { validateCondition, type Issue } from './conditions.js';
 import { casesSchema, checkSchema, packSchema, variablesFileSchema } from './schemas.js';
 import { parseYaml, type LocatedYaml } from './yaml.js';
+import { readPrecompiled } from './precompiled.js';
 
 /**
  * Load and validate a whole pack directory. Every problem in every file is collected and reported
@@ -16,7 +17,10 @@ import { parseYaml, type LocatedYaml } from './yaml.js';
  * `cases: false`: case files are then only matched to checks by name, not parsed (their YAML is
  * about half of the pack's load time, and only `policy test` and `policy lint` need them).
  */
-export function loadPack(dir: string, o: { cases?: boolean } = {}): Pack {
+export function loadPack(dir: string, o: { cases?: boolean; precompiled?: boolean } = {}): Pack {
+  // the shipped pack, validated at build time, when dir holds exactly what was compiled (precompiled.ts)
+  const pre = o.cases === false && o.precompiled !== false ? readPrecompiled(dir) : null;
+  if (pre) return pre;
   const errors: GwsecError[] = [];
   const packFile = join(dir, 'pack.yaml');
   let meta: z.infer<typeof packSchema> = { id: basename(dir), title: { zh: basename(dir), en: basename(dir) }, version: '0' };
@@ -253,7 +257,7 @@ function regexSites(check: Check, variables: Record<string, VariableDecl>, y: Lo
     if (operators.get(c.op)?.value === 'regex') {
       const d = c.var !== undefined ? variables[c.var]?.default : c.value;
       const list = Array.isArray(d) ? d : [d];
-      for (const v of list) if (typeof v === 'string') out.push({ source: v, location: y.locate([...path, c.var !== undefined ? 'var' : 'value']), variable: c.var });
+      for (const v of list) if (typeof v === 'string') out.push({ source: v, location: y.locate([...path, c.var !== undefined ? 'var' : 'value']), ...(c.var !== undefined ? { variable: c.var } : {}) });
     }
   });
   return out;
