@@ -12,12 +12,12 @@ import type { AddressInfo } from 'node:net';
 import { checkpointSignatureOk } from '../../src/journal/checkpoint.js';
 import { GwsecError } from '../../src/model/errors.js';
 import {
-  FrameConnection, ProtocolError, decodeAgentMessage, type AgentMessage, type AlertPayload, type CollectorMessageBody,
+  ANCHORS_PAGE, FrameConnection, ProtocolError, decodeAgentMessage, type AgentMessage, type AlertPayload, type CollectorMessageBody,
 } from '../../src/protocol/index.js';
 import { VERSION } from '../../src/version.js';
 import { fingerprint, signAgentCsr, type Ca } from './ca.js';
 import type { CollectorConfig } from './config.js';
-import type { AgentRecord, CollectorStore } from './store/types.js';
+import type { AgentRecord, CollectorStore, StoredCheckpoint } from './store/types.js';
 import { hashSecret } from '../../src/protocol/enrolment.js';
 
 export type EmitFn = (event: string, fields: Record<string, unknown>) => void;
@@ -40,6 +40,8 @@ export class CollectorServer {
   private readonly emit: EmitFn;
   private readonly agents = new Map<Conn, string>();
   private readonly sockets = new Set<tls.TLSSocket>();
+  /** Checkpoint lists being paged out to agents verifying their archives (anchors_request). */
+  private readonly anchorPages = new Map<Conn, { list: StoredCheckpoint[]; gaps: number }>();
   private sweep?: NodeJS.Timeout;
   readonly counters = { connections: 0, refused: 0, protocolErrors: 0, alertsStored: 0, alertsDuplicate: 0 };
 
@@ -122,6 +124,7 @@ export class CollectorServer {
       },
       onClose: () => {
         this.agents.delete(conn);
+        this.anchorPages.delete(conn);
       },
     });
     const refuse = (code: string, message: string) => {
@@ -186,6 +189,18 @@ export class CollectorServer {
           await this.o.store.putHealth(agent.id, m.health, now);
           conn.send({ kind: 'ack', ids: [m.health.id] });
           return;
+        case 'anchors_request': {
+          // The list is read once per verify (the embedded store scans for it) and paged from here.
+          let held = this.anchorPages.get(conn);
+          if (!held || m.offset === 0) {
+            held = { list: await this.o.store.checkpoints(agent.id), gaps: (await this.o.store.gaps(agent.id)).length };
+            this.anchorPages.set(conn, held);
+          }
+          const page = held.list.slice(m.offset, m.offset + ANCHORS_PAGE).map(({ agent_id: _a, received_at: _r, ...c }) => c);
+          if (m.offset + page.length >= held.list.length) this.anchorPages.delete(conn);
+          conn.send({ kind: 'anchors', agent_id: agent.id, sm2_public_key: agent.sm2_public_key, offset: m.offset, total: held.list.length, checkpoints: page, gaps: held.gaps });
+          return;
+        }
         case 'gap':
           this.emit('AgentGapReported', { agent: agent.id, ...m.gap.dropped, from: m.gap.from, to: m.gap.to });
           await this.o.store.putGap(agent.id, m.gap, now);

@@ -13,7 +13,7 @@ export const agentCommand: Command = {
       .option('unit-dir', { type: 'string', default: '/etc/systemd/system', describe: 'install: where the systemd unit goes / systemd 单元目录' })
       .option('program-dir', { type: 'string', default: '/opt/gwsec', describe: 'install: where the program is copied (the unit runs it from there) / 程序安装目录' })
       .option('archive', { type: 'string', describe: 'verify, export: archive directory / 归档目录' })
-      .option('anchors', { type: 'string', describe: 'verify, export: off-host anchor file / 异地锚点文件' })
+      .option('anchors', { type: 'string', describe: "verify, export: off-host anchor file; verify: or COLLECTOR — HOST:PORT[,…] or 'collector' (the enrolled ones), with -c / 异地锚点文件，或采集中心地址" })
       .option('public-key', { type: 'string', describe: "verify, export: the agent's SM2 public key (PEM) / 代理 SM2 公钥" })
       .option('from', { type: 'string', describe: 'export: from this archive (receive) time; no offset: read in --tz / 起始时间（归档接收时间）' })
       .option('to', { type: 'string', describe: 'export: before this archive (receive) time, exclusive / 截止时间（不含）' })
@@ -28,7 +28,8 @@ export const agentCommand: Command = {
       .example('$0 agent run -c /etc/gwsec/agent.yaml', 'foreground, for systemd / 前台运行')
       .example('$0 agent alerts -c /etc/gwsec/agent.yaml --since 1h', 'alerts of the last hour / 最近一小时的告警')
       .example('$0 agent baseline -c /etc/gwsec/agent.yaml', 'accept the web roots after a publish / 发布后确认网站文件基线')
-      .example('$0 agent verify --archive /var/lib/gwsec/archive --anchors anchors.jsonl', 'exit 0 intact, 1 tampered / 0 完整，1 被篡改'),
+      .example('$0 agent verify --archive /var/lib/gwsec/archive --anchors anchors.jsonl', 'exit 0 intact, 1 tampered / 0 完整，1 被篡改')
+      .example('$0 agent verify -c /etc/gwsec/agent.yaml --anchors collector', "against the checkpoints the enrolled collector holds / 与采集中心保存的检查点比对"),
   run: async (a) => {
     const app = await import('../../agents/agent/commands.js');
     const { processIo } = await import('../../src/app/io.js');
@@ -55,8 +56,15 @@ export const agentCommand: Command = {
         return app.agentAlerts({ config: need('config', 'FILE'), since: str(a.since), format, lang: str(a.lang) }, processIo);
       case 'baseline':
         return app.agentBaseline({ config: need('config', 'FILE') }, processIo);
-      case 'verify':
+      case 'verify': {
+        const { agentVerifyOffHost, anchorsAreCollector } = await import('../../agents/agent/anchors.js');
+        const { existsSync } = await import('node:fs');
+        const anchors = str(a.anchors);
+        // A collector to ask (not a file): the checkpoints it holds, over this agent's mutual TLS.
+        if (anchors && !existsSync(anchors) && anchorsAreCollector(anchors))
+          return agentVerifyOffHost({ config: need('config', 'FILE (its enrolment is the identity)'), anchors, archive: str(a.archive), format, lang }, processIo);
         return app.agentVerify({ ...archive(), format, lang }, processIo);
+      }
       case 'enrol': {
         const { agentEnrol } = await import('../../agents/agent/enrol-command.js');
         return agentEnrol({ config: need('config', 'FILE'), collector: need('collector', 'HOST:PORT'), token: str(a.token), tokenFile: str(a['token-file']), name: str(a.name) }, processIo);

@@ -55,7 +55,7 @@ export const collectorCommand: Command = {
         return app.collectorRevoke({ config: need('config', 'FILE'), agent: need('target', 'AGENT') }, processIo);
       default: {
         const { collectorVerify } = await import('../../agents/collector/verify.js');
-        return collectorVerify({ config: need('config', 'FILE'), agent: need('target', 'AGENT'), archive: need('archive', 'DIR'), format }, processIo);
+        return collectorVerify({ config: need('config', 'FILE'), agent: need('target', 'AGENT'), archive: need('archive', 'DIR'), format, lang: str(a.lang) }, processIo);
       }
     }
   },

@@ -5,3 +5,4 @@ export { verifyArchive, type Problem, type ProblemKind, type VerifyOptions, type
 export { prune, MIN_RETENTION_DAYS, type PruneResult } from './prune.js';
 export { readRecords, type JournalRecord, type ReadFilter } from './read.js';
 export type { Appendable } from './format.js';
+export { verifyOffHost, offHostLines, type HeldCheckpoint, type OffHostResult } from './offhost.js';

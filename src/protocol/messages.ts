@@ -1,8 +1,8 @@
 /**
  * The collector protocol's messages, validated strictly (unknown keys, wrong types, oversized
  * strings and arrays are all refused with a coded error). Every message carries `v` (the protocol
- * version) and `kind`. Agent → collector: enrol, hello, alerts, checkpoint, health, gap.
- * Collector → agent: ca, enrolled, welcome, ack, error.
+ * version) and `kind`. Agent → collector: enrol, hello, alerts, checkpoint, health, gap,
+ * anchors_request. Collector → agent: ca, enrolled, welcome, ack, anchors, error.
  *
  * Idempotency: alerts, checkpoints, health reports and gaps carry ids chosen by the agent; the
  * collector stores each (agent, id) once and acks ids it already holds, so redelivery is harmless.
@@ -82,6 +82,8 @@ export const gapSchema = z.strictObject({
 export type GapPayload = z.infer<typeof gapSchema>;
 
 const base = { v: z.literal(PROTOCOL_VERSION) };
+/** Checkpoints per `anchors` answer (about 350 bytes each: well inside one frame). */
+export const ANCHORS_PAGE = 1000;
 
 export const agentMessage = z.discriminatedUnion('kind', [
   z.strictObject({ ...base, kind: z.literal('enrol'), token: z.string().min(10).max(256), name: agentName, csr: pem('CERTIFICATE REQUEST'), sm2_public_key: pem('PUBLIC KEY') }),
@@ -92,6 +94,8 @@ export const agentMessage = z.discriminatedUnion('kind', [
   z.strictObject({ ...base, kind: z.literal('checkpoint'), checkpoint: checkpointSchema }),
   z.strictObject({ ...base, kind: z.literal('health'), health: healthSchema }),
   z.strictObject({ ...base, kind: z.literal('gap'), gap: gapSchema }),
+  /** Off-host verify from the agent's side: the checkpoints the collector holds for this agent, a page at a time. */
+  z.strictObject({ ...base, kind: z.literal('anchors_request'), offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
 ]);
 export type AgentMessage = z.infer<typeof agentMessage>;
 
@@ -101,6 +105,20 @@ export const collectorMessage = z.discriminatedUnion('kind', [
   z.strictObject({ ...base, kind: z.literal('welcome'), agent_id: id, collector: short(128), time: isoTime, skew_ms: z.number(), skew_flagged: z.boolean() }),
   z.strictObject({ ...base, kind: z.literal('ack'), ids: z.array(id).max(1000), rejected: z.array(z.strictObject({ id, code: short(64) })).max(1000).optional() }),
   z.strictObject({ ...base, kind: z.literal('error'), code: short(64), message: short(1024) }),
+  /**
+   * One page of the checkpoints held for the asking agent (by seq), with the SM2 key bound at its
+   * enrolment — the key to verify with, whatever key the archive on the host now carries.
+   */
+  z.strictObject({
+    ...base,
+    kind: z.literal('anchors'),
+    agent_id: id,
+    sm2_public_key: pem('PUBLIC KEY'),
+    offset: z.number().int().min(0),
+    total: z.number().int().min(0),
+    checkpoints: z.array(checkpointSchema.extend({ signature_ok: z.boolean() })).max(ANCHORS_PAGE),
+    gaps: z.number().int().min(0),
+  }),
 ]);
 export type CollectorMessage = z.infer<typeof collectorMessage>;
 
