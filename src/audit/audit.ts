@@ -52,7 +52,7 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
   let durationMs: number;
   let execs = 0;
   let notices: string[] = [];
-  let failure: { code: string; message: string } | undefined;
+  let failure: { code: string; message: string; zh?: string } | undefined;
   let transportId = typeof target.transport === 'function' ? `ssh:${target.name}` : target.transport.id;
   let transport: Transport | undefined;
   const keys: HostKeyEvent[] = [];
@@ -61,11 +61,12 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
     transportId = transport.id;
     const c = await collect(transport, p.collectors, { ...o, sudo: target.sudo ?? o.sudo });
     ({ facts, sources, durationMs, execs, notices } = c);
-    if (c.failure) failure = { code: c.failure.code, message: c.failure.message };
+    if (c.failure) failure = { code: c.failure.code, message: c.failure.message, ...(c.failure.zh ? { zh: c.failure.zh } : {}) };
   } catch (e) {
     // The transport itself failed (unreachable, host key, auth, timeout): every family is an error
     // for this host, and the host itself was not audited.
-    const error = { code: (e as { code?: string }).code ?? 'transport_error', message: (e as Error).message };
+    const zh = (e as { zh?: unknown }).zh;
+    const error = { code: (e as { code?: string }).code ?? 'transport_error', message: (e as Error).message, ...(typeof zh === 'string' ? { zh } : {}) };
     failure = error;
     facts = Object.fromEntries(p.collectors.map((c) => [c.id, { error }]));
     sources = {};

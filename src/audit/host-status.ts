@@ -5,6 +5,7 @@ import type { HostStatus } from '../model/status.js';
 export interface HostFailure {
   code: string;
   message: string;
+  zh?: string;
 }
 
 /** Transport and collection error codes → the host status the report shows (JSON `hosts[].status`). */
@@ -37,5 +38,5 @@ export function hostFailure(h: HostFacts): HostFailure | undefined {
   const families = Object.entries(h.facts).filter(([k]) => k !== 'inventory').map(([, v]) => (v as { error?: HostFailure } | undefined)?.error);
   const first = families[0];
   if (!first || !first.code?.startsWith('transport_')) return undefined;
-  return families.every((e) => e?.code === first.code && e.message === first.message) ? { code: first.code, message: first.message } : undefined;
+  return families.every((e) => e?.code === first.code && e.message === first.message) ? { code: first.code, message: first.message, ...(first.zh ? { zh: first.zh } : {}) } : undefined;
 }

@@ -57,8 +57,8 @@ export async function collectRaw(transport: Transport, requests: Request[], o: C
     // Nothing came back: the whole run failed (sudo refused, shell missing, timeout).
     const failure: FactError =
       r.exitCode === 124
-        ? { code: 'timeout', message: 'collection timed out' }
-        : { code: 'transport_error', message: `collection script failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0] ?? ''}` };
+        ? { code: 'timeout', message: 'collection timed out', zh: '采集超时' }
+        : { code: 'transport_error', message: `collection script failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0] ?? ''}`, zh: `采集脚本执行失败（退出码 ${r.exitCode}）：${r.stderr.trim().split('\n')[0] ?? ''}` };
     return { answers, execs: 1, failure, notices: r.notice ? [r.notice] : [] };
   }
   return { answers, execs: 1, notices: r.notice ? [r.notice] : [] };

@@ -1,4 +1,4 @@
-import { FACT_ERROR_ZH, type FactError } from '../model/errors.js';
+import { FACT_ERROR_ZH, TRANSPORT_ERROR_ZH, type FactError } from '../model/errors.js';
 import type { Bilingual } from '../model/status.js';
 
 /**
@@ -31,6 +31,6 @@ export function noValue(variable: string | undefined): Bilingual {
  * system wrote it, unless the producer also wrote it in Chinese (`zh`).
  */
 export function factErrorMessage(e: FactError): Bilingual {
-  const words = (FACT_ERROR_ZH as Record<string, string | undefined>)[e.code] ?? '采集失败';
+  const words = (FACT_ERROR_ZH as Record<string, string | undefined>)[e.code] ?? TRANSPORT_ERROR_ZH[e.code] ?? '采集失败';
   return { zh: `${words}（${e.code}）：${e.zh ?? e.message}`, en: `${e.code}: ${e.message}` };
 }

@@ -12,22 +12,26 @@ export interface Location {
 export type ErrorKind = 'user' | 'internal';
 
 export class GwsecError extends Error {
+  /** The message in Chinese, when it was given as `{ zh, en }` (`message` is then the English). */
+  readonly zh?: string;
+
   constructor(
     readonly code: string,
-    message: string,
+    message: string | { zh: string; en: string },
     readonly location?: Location,
     readonly kind: ErrorKind = 'user',
     readonly details?: string[],
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : message.en);
+    if (typeof message !== 'string') this.zh = message.zh;
     this.name = 'GwsecError';
   }
 
-  /** One clear line: `file:line:col: message [code]`. */
+  /** One clear line: `file:line:col: message [code]` (both languages when it has both). */
   format(): string {
     const where = this.location ? `${formatLocation(this.location)}: ` : '';
     const more = this.details?.length ? '\n' + this.details.map((d) => `  ${d}`).join('\n') : '';
-    return `${where}${this.message} [${this.code}]${more}`;
+    return `${where}${this.message}${this.zh ? ` / ${this.zh}` : ''} [${this.code}]${more}`;
   }
 }
 
@@ -72,6 +76,18 @@ export const FACT_ERROR_ZH: Record<FactError['code'], string> = {
   unsupported_platform: '不支持该平台',
   too_large: '内容过大，未读取',
   unsafe_file: '文件不安全，未读取',
+};
+
+/** Transport error codes (a host that could not be audited: every family carries it) in Chinese words. */
+export const TRANSPORT_ERROR_ZH: Readonly<Record<string, string>> = {
+  transport_connect_error: '无法连接',
+  transport_hostkey_unknown: '主机密钥未知',
+  transport_hostkey_changed: '主机密钥已变化',
+  transport_hostkey_revoked: '主机密钥已吊销',
+  transport_auth_error: '认证失败',
+  transport_sudo_error: 'sudo 失败',
+  transport_timeout: '超时',
+  transport_exec_error: '命令无法执行',
 };
 
 /** A fact error a producer wrote in words, in both languages (a deriver; a command's stderr has no `zh`). */

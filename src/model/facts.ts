@@ -18,7 +18,7 @@ export interface HostFacts {
   facts: Record<string, unknown>;
   sources: Record<string, string[]>;
   /** Set when nothing could be collected (unreachable, host key, auth, timeout): the host was not audited. */
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; zh?: string };
   /** SSH: the host key the host presented and known_hosts trusted (one of its machine identifiers). */
   hostKey?: { type: string; fingerprint: string };
   /** SSH with --accept-new-host-keys: keys unknown before this run and now written to known_hosts. */

@@ -57,7 +57,8 @@ export interface HostRecord {
   durationMs: number;
   /** `ok`, or why nothing could be collected (then `error` says so in words). */
   status: HostStatus;
-  error?: { code: string; message: string };
+  /** `message` in English; `zh` in Chinese, when its producer wrote one (transport and collection failures do). */
+  error?: { code: string; message: string; zh?: string };
   /** SSH: the host key known_hosts trusted for this host (`SHA256:…`). */
   hostKey?: { type: string; fingerprint: string };
   /** e.g. sudo refused: collected unprivileged, root-only checks are error. */

@@ -141,7 +141,7 @@ export function dengbaoRecord(report: Report, checks?: Map<string, Check>): Host
       items.set(name, [...(items.get(name) ?? []), row]);
     }
     const h = report.hosts.find((x) => x.name === host);
-    const status = host === '*' ? '全局（多主机）' : h?.status === 'ok' || !h ? '已核查' : `无法核查（${h.status}：${h.error?.message ?? ''}）`;
+    const status = host === '*' ? '全局（多主机）' : h?.status === 'ok' || !h ? '已核查' : `无法核查（${h.status}：${h.error?.zh ?? h.error?.message ?? ''}）`;
     const sorted = [...items.entries()].sort(([a], [b]) => order.get(a)!.localeCompare(order.get(b)!, 'en', { numeric: true }));
     return { host, status, items: sorted.map(([item, rows]) => ({ item, rows, conformity: controlConformity(rows.map((x) => x.conformity)) })) };
   });

@@ -15,6 +15,11 @@ export function inLang(m: Bilingual, o: MessageLang): string {
   return other === m[o.lang] ? other : `${m[o.lang]} / ${other}`;
 }
 
+/** Why a host could not be audited, as a `{ zh, en }` pair (English alone when its producer wrote no Chinese). */
+export function hostErrorMessage(e: { message: string; zh?: string }): Bilingual {
+  return { en: e.message, zh: e.zh ?? e.message };
+}
+
 /** An evidence leaf's parts around its message: `fact = actual (expected op value)` and ` [source]`. */
 export function evidenceParts(e: Evidence, max = 160): { head: string; src: string } {
   const expected = e.op ? ` (expected ${e.op} ${shortJson(e.expected, max)})` : '';

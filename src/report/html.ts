@@ -1,7 +1,7 @@
 import type { Evidence, Report, Result } from '../model/result.js';
 import { STATUSES, type Bilingual, type Status } from '../model/status.js';
 import type { FormatOptions } from './options.js';
-import { decisiveEvidence, evidenceParts } from './evidence.js';
+import { decisiveEvidence, evidenceParts, hostErrorMessage } from './evidence.js';
 import { SEVERITY_LABEL, STATUS_LABEL, articleLabel } from './labels.js';
 import { escapeHtml as esc } from '../util/html.js';
 
@@ -96,10 +96,13 @@ function countCells(rs: Result[]): string {
   return STATUSES.map((s) => `<td class="s-${s}" data-count="${s}">${c[s]}</td>`).join('');
 }
 
+/** A message of the report's data in both languages (escaped as it is: no placeholders). */
+const bothSpans = (m: Bilingual): string => `<span class="zh">${esc(m.zh)}</span><span class="en">${esc(m.en)}</span>`;
+
 /** An evidence line with its message in both languages, the inactive one hidden like every other text. */
 function evidenceHtml(e: Evidence): string {
   const { head, src } = evidenceParts(e, 400);
-  const msg = e.message ? ` — <span class="zh">${esc(e.message.zh)}</span><span class="en">${esc(e.message.en)}</span>` : '';
+  const msg = e.message ? ` — ${bothSpans(e.message)}` : '';
   return `${esc(head)}${msg}${esc(src)}`;
 }
 
@@ -143,7 +146,7 @@ export function formatHtml(report: Report, o: FormatOptions): string {
     .map((name) => {
       const h = report.hosts.find((x) => x.name === name);
       const label = name === '*' ? t(W.fleet) : esc(name);
-      const status = h ? `<span class="${h.status === 'ok' ? '' : 'bad'}">${esc(h.status ?? 'ok')}</span>${h.error ? `<br><small class="bad">${esc(h.error.message)}</small>` : ''}` : '';
+      const status = h ? `<span class="${h.status === 'ok' ? '' : 'bad'}">${esc(h.status ?? 'ok')}</span>${h.error ? `<br><small class="bad">${bothSpans(hostErrorMessage(h.error))}</small>` : ''}` : '';
       return `<tr data-host="${esc(name)}"><td>${label}</td><td>${status}</td><td>${esc(h?.platform.pretty ?? h?.platform.os ?? '')}</td>${countCells(report.results.filter((r) => r.host === name))}</tr>`;
     })
     .join('');

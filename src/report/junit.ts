@@ -1,7 +1,7 @@
 import { create } from 'xmlbuilder2';
 import type { Report, Result } from '../model/result.js';
 import type { FormatOptions } from './options.js';
-import { decisiveEvidence, evidenceLine, xmlSafe } from './evidence.js';
+import { decisiveEvidence, evidenceLine, hostErrorMessage, inLang, xmlSafe } from './evidence.js';
 import { SEVERITY_LABEL, STATUS_LABEL } from './labels.js';
 
 /**
@@ -41,7 +41,10 @@ export function formatJunit(report: Report, o: FormatOptions): string {
       .ele('property', { name: 'platform', value: x(rec?.platform.pretty ?? rec?.platform.os ?? '') }).up()
       .ele('property', { name: 'status', value: rec?.status ?? 'ok' });
     // A host that could not be audited is a test error of its own, so CI never reads it as green.
-    if (rec?.error) suite.ele('testcase', { name: 'host reachable', classname: x(`gwsec.${host}`) }).ele('error', { type: x(rec.status ?? rec.error.code), message: x(rec.error.message) }).txt(x(rec.error.message));
+    if (rec?.error) {
+      const why = inLang(hostErrorMessage(rec.error), o);
+      suite.ele('testcase', { name: 'host reachable', classname: x(`gwsec.${host}`) }).ele('error', { type: x(rec.status ?? rec.error.code), message: x(why) }).txt(x(why));
+    }
     for (const r of results) testcase(suite, r, o, x);
   }
   return root.end({ prettyPrint: true }) + '\n';

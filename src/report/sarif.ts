@@ -2,7 +2,7 @@ import type * as Sarif from 'sarif';
 import type { Report, Result } from '../model/result.js';
 import type { Severity, Status } from '../model/status.js';
 import type { FormatOptions } from './options.js';
-import { decisiveEvidence, evidenceLine, fileLocation } from './evidence.js';
+import { decisiveEvidence, evidenceLine, fileLocation, hostErrorMessage, inLang } from './evidence.js';
 import { STATUS_LABEL } from './labels.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -35,7 +35,7 @@ export function formatSarif(report: Report, o: FormatOptions): string {
   });
   const results: Sarif.Result[] = report.results.map((r) => result(r, ruleIds.indexOf(r.check), o));
   for (const h of report.hosts.filter((x) => x.error)) {
-    results.push({ ruleId: 'gwsec-host-unreachable', kind: 'open', level: 'error', message: { text: `${h.name}: ${h.error!.message}` }, locations: [hostLocation(h.name)], properties: { host: h.name, status: h.status, code: h.error!.code } });
+    results.push({ ruleId: 'gwsec-host-unreachable', kind: 'open', level: 'error', message: { text: `${h.name}: ${inLang(hostErrorMessage(h.error!), o)}` }, locations: [hostLocation(h.name)], properties: { host: h.name, status: h.status, code: h.error!.code, error: h.error } });
   }
   if (report.hosts.some((x) => x.error)) rules.push({ id: 'gwsec-host-unreachable', shortDescription: { text: o.lang === 'zh' ? '主机无法核查' : 'Host could not be audited' }, defaultConfiguration: { level: 'error' } });
   const log: Sarif.Log = {

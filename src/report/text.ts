@@ -6,7 +6,7 @@ import type { Bilingual, Severity } from '../model/status.js';
 import type { Verdict } from './options.js';
 import { expectationWords, valueWords } from './expect-words.js';
 import { displayWidth, padDisplay, wrap } from './width.js';
-import { inLang, type MessageLang } from './evidence.js';
+import { hostErrorMessage, inLang, type MessageLang } from './evidence.js';
 
 /** This report's own words ({zh, en} as data); `{name}` placeholders. */
 const WORDS: Record<string, Bilingual> = {
@@ -109,7 +109,7 @@ export function formatText(report: Report, o: TextOptions): string {
       // Nothing was collected: one line with the reason, not one ERROR line per check.
       const colon = o.lang === 'zh' ? '：' : ': ';
       const n = results.filter((r) => r.status === 'error').length;
-      put('  ', `${word(`host.${h.status ?? 'collection_failed'}`, o.lang)}${colon}${h.error.message} ${word('host.notEvaluated', o.lang, { n })}`, 4, 'error');
+      put('  ', `${word(`host.${h.status ?? 'collection_failed'}`, o.lang)}${colon}${inLang(hostErrorMessage(h.error), o)} ${word('host.notEvaluated', o.lang, { n })}`, 4, 'error');
       lines.push('');
       continue;
     }

@@ -86,7 +86,8 @@ export class SshTransport implements Transport {
       // requiretty: a pty, with echo and line buffering off so the script is neither echoed nor cut at 4 KiB lines.
       if (pty) cmd = `stty -echo -icanon 2>/dev/null; ${cmd}`;
       const r = await execOnce(client, cmd, input, pty, o.timeoutMs).catch((e: GwsecError) => {
-        throw new GwsecError(e.code, `${this.endpoint.name}: ${e.message}`);
+        const name = this.endpoint.name;
+        throw new GwsecError(e.code, e.zh ? { en: `${name}: ${e.message}`, zh: `${name}：${e.zh}` } : `${name}: ${e.message}`);
       });
       return { ...r, durationMs: performance.now() - started };
     };
@@ -151,10 +152,16 @@ function connectOne(hop: SshEndpoint, o: SshOptions, sock: NodeJS.ReadableStream
       }
       hostKeyProblem =
         verdict === 'unknown'
-          ? new GwsecError('transport_hostkey_unknown', `${hop.name}: host key ${keyType(key)} ${fp} is not in ${o.knownHostsFile}; verify it out of band, then add it (ssh-keyscan) or run once with --accept-new-host-keys / 主机密钥未知`)
+          ? new GwsecError('transport_hostkey_unknown', {
+              en: `${hop.name}: host key ${keyType(key)} ${fp} is not in ${o.knownHostsFile}; verify it out of band, then add it (ssh-keyscan) or run once with --accept-new-host-keys`,
+              zh: `${hop.name}：主机密钥 ${keyType(key)} ${fp} 不在 ${o.knownHostsFile} 中；请通过其他渠道核对后添加（ssh-keyscan），或以 --accept-new-host-keys 运行一次`,
+            })
           : verdict === 'revoked'
-            ? new GwsecError('transport_hostkey_revoked', `${hop.name}: host key ${fp} is marked @revoked / 主机密钥已吊销`)
-            : new GwsecError('transport_hostkey_changed', `${hop.name}: HOST KEY CHANGED — presented ${keyType(key)} ${fp} differs from ${o.knownHostsFile}; possible man-in-the-middle, refusing (never accepted automatically) / 主机密钥已变化，拒绝连接`);
+            ? new GwsecError('transport_hostkey_revoked', { en: `${hop.name}: host key ${fp} is marked @revoked`, zh: `${hop.name}：主机密钥 ${fp} 已标记为吊销（@revoked）` })
+            : new GwsecError('transport_hostkey_changed', {
+                en: `${hop.name}: HOST KEY CHANGED — presented ${keyType(key)} ${fp} differs from ${o.knownHostsFile}; possible man-in-the-middle, refusing (never accepted automatically)`,
+                zh: `${hop.name}：主机密钥已变化——对方出示的 ${keyType(key)} ${fp} 与 ${o.knownHostsFile} 中的记录不符，可能存在中间人攻击，拒绝连接（变化的密钥从不自动接受）`,
+              });
       return false;
     };
     const auth: AnyAuthMethod[] = [];
@@ -193,9 +200,13 @@ function connectOne(hop: SshEndpoint, o: SshOptions, sock: NodeJS.ReadableStream
     c.on('ready', () => resolve(c));
     c.on('error', (e: Error & { level?: string; code?: string }) => {
       if (hostKeyProblem) return reject(hostKeyProblem);
-      if (e.level === 'client-authentication') return reject(new GwsecError('transport_auth_error', `${hop.name}: authentication failed for ${hop.user} (tried ${auth.map((a) => a.type).join(', ') || 'none'}) / 认证失败`));
-      if (e.level === 'client-timeout' || /Timed out/i.test(e.message)) return reject(new GwsecError('transport_timeout', `${hop.name}: connect timed out / 连接超时`));
-      reject(new GwsecError('transport_connect_error', `${hop.name}: ${e.code ?? ''} ${e.message} / 无法连接`.replace(/\s+/g, ' ')));
+      if (e.level === 'client-authentication') {
+        const tried = auth.map((a) => a.type).join(', ') || 'none';
+        return reject(new GwsecError('transport_auth_error', { en: `${hop.name}: authentication failed for ${hop.user} (tried ${tried})`, zh: `${hop.name}：用户 ${hop.user} 认证失败（已尝试 ${tried}）` }));
+      }
+      if (e.level === 'client-timeout' || /Timed out/i.test(e.message)) return reject(new GwsecError('transport_timeout', { en: `${hop.name}: connect timed out`, zh: `${hop.name}：连接超时` }));
+      const why = `${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' ').trim();
+      reject(new GwsecError('transport_connect_error', { en: `${hop.name}: ${why}`, zh: `${hop.name}：无法连接（${why}）` }));
     });
     c.connect(cfg);
   });
@@ -220,7 +231,7 @@ function execOnce(c: Client, cmd: string, input: string, pty: boolean, timeoutMs
         ? setTimeout(() => {
             ch.close();
             c.end(); // a hung host must not hold its slot: the deadline ends the connection
-            reject(new GwsecError('transport_timeout', `command did not finish within ${Math.round(timeoutMs / 1000)} s / 执行超时`));
+            reject(new GwsecError('transport_timeout', { en: `command did not finish within ${Math.round(timeoutMs / 1000)} s`, zh: `命令未在 ${Math.round(timeoutMs / 1000)} 秒内执行完毕` }));
           }, timeoutMs)
         : undefined;
       ch.on('data', (b: Buffer) => out.push(b));

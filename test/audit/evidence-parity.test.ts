@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Check } from '../../src/model/check.js';
 import type { Evidence, Result } from '../../src/model/result.js';
-import { FACT_ERROR_ZH, type FactError } from '../../src/model/errors.js';
+import { FACT_ERROR_ZH, TRANSPORT_ERROR_ZH, type FactError } from '../../src/model/errors.js';
 import { evaluateCheck } from '../../src/engine/evaluate.js';
 import { operators } from '../../src/engine/operators.js';
 import { markPartial } from '../../src/audit/shards.js';
@@ -105,6 +105,8 @@ test('every fact error code, every operator that cannot compare, the evaluator a
   for (const code of Object.keys(FACT_ERROR_ZH) as Array<FactError['code']>) {
     results.push(evaluateCheck(leaf('f.x', 'eq', 1), { f: { error: { code, message: 'detail' } } }, ctx));
   }
+  // a host that could not be audited: every family carries the transport's error
+  for (const code of Object.keys(TRANSPORT_ERROR_ZH)) results.push(evaluateCheck(leaf('f.x', 'eq', 1), { f: { error: { code, message: 'web-01: detail', zh: 'web-01：说明' } } }, ctx));
   results.push(evaluateCheck(leaf('f.x', 'eq', 1), { f: { error: { code: 'some_new_code', message: 'detail' } } }, ctx));
   for (const op of operators.values()) {
     for (const odd of [{ a: 1 }, 'not-a-version', 42, ['x']]) {

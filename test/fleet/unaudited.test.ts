@@ -28,7 +28,7 @@ async function closedHost(name: string): Promise<InventoryHost> {
 interface HostRow {
   name: string;
   status?: string;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; zh?: string };
 }
 const hostRow = (hosts: unknown[], name: string) => (hosts as HostRow[]).find((h) => h.name === name);
 
@@ -41,6 +41,7 @@ test('only unreachable hosts: exit 1, status unreachable, one text line per host
     t.is(h?.status, 'unreachable', JSON.stringify(h));
     t.is(h?.error?.code, 'transport_connect_error');
     t.regex(h?.error?.message ?? '', /ECONNREFUSED/);
+    t.regex(h?.error?.zh ?? '', new RegExp(`^${n}：无法连接（.*ECONNREFUSED`), 'the reason in Chinese too, as data');
   }
   const text = await gwsecAsync(['audit', '-i', inv, '--known-hosts', fleet.knownHostsFile]);
   t.is(text.code, 1);
@@ -85,7 +86,8 @@ test('a changed host key: host_key_changed, exit 1, even with passing checks els
   t.regex(h?.error?.message ?? '', /HOST KEY CHANGED/);
   const text = await gwsecAsync(['audit', '-i', fleet.inventoryFile({ hosts: ['rekeyed'] }), '--known-hosts', kh, '--lang', 'zh']);
   t.is(text.code, 1);
-  t.regex(text.stdout, /主机密钥已变化：rekeyed: HOST KEY CHANGED/);
+  t.regex(text.stdout.replace(/\s+/g, ''), /主机密钥已变化：rekeyed：主机密钥已变化——对方出示的/, 'the zh report says why in Chinese');
+  t.notRegex(text.stdout, /HOST KEY CHANGED/, 'and not in English');
 });
 
 test('refused credentials: auth_failed; a host that hangs: timeout', async (t) => {
