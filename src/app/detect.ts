@@ -2,22 +2,17 @@
  * `gwsec detect lint | test` and `gwsec detect --file LOG` (offline hunting over a log file: the
  * same rules, parsers and engine as the agent; also how tests and benchmarks drive the rules).
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hostname } from 'node:os';
-import type { Alert } from '../model/alert.js';
 import { GwsecError, GwsecErrorList, formatLocation } from '../model/errors.js';
 import { detectLang } from '../i18n/index.js';
-import { DetectionEngine, type EngineStats } from '../detect/engine.js';
-import { isHostile } from '../detect/event.js';
 import { formatAlert } from '../detect/format.js';
-import { lineEvent } from '../detect/lines.js';
-import { defaultRulesDir, loadRules, playbookIds, type Rule } from '../detect/load.js';
+import { defaultRulesDir, loadRules, playbookIds } from '../detect/load.js';
 import { ruleRegexSites } from '../detect/regexes.js';
 import { parseYaml } from '../policy/yaml.js';
 import { checkRedos, describeRedos } from '../util/redos.js';
 import { runRuleCases } from '../detect/tester.js';
-import { parsers, type LogFormat } from '../parsers/loglines.js';
+import { huntFile, huntFileParallel, sniffFormat, type HuntOptions as BaseHuntOptions, type HuntResult } from './hunt.js';
 import type { Io } from './io.js';
 
 export interface DetectOptions {
@@ -68,104 +63,12 @@ export function detectTest(o: DetectOptions, io: Io): number {
   return failed.length ? 1 : 0;
 }
 
-export interface HuntOptions extends DetectOptions {
-  file: string;
-  source?: LogFormat;
-  /** Year for classic syslog stamps (default: the file's modification year). */
-  year?: number;
-  host?: string;
-}
-
-export interface HuntResult {
-  alerts: Alert[];
-  lines: number;
-  bytes: number;
-  hostile: number;
-  unparsed: number;
-  ms: number;
-  format: LogFormat;
-  stats: EngineStats;
-}
-
-const CHUNK = 4 << 20;
-
-/** Guess a file's format from its first lines (web access log or syslog/auth). */
-export function sniffFormat(sample: string): LogFormat {
-  const lines = sample.split('\n').slice(0, 20).filter(Boolean);
-  const web = lines.filter((l) => parsers.nginx(l)?.status !== undefined).length;
-  return web * 2 >= lines.length && web > 0 ? 'nginx' : 'auth';
-}
-
-/** Run the rule pack over a whole file; alerts coalesced by id (latest state). */
-export function huntFile(o: HuntOptions, rules?: Rule[]): HuntResult {
-  const set = rules ?? loadRules(o.rules, { cases: false }).rules;
-  const t0 = performance.now();
-  let fd: number;
-  try {
-    fd = openSync(o.file, 'r');
-  } catch (e) {
-    throw new GwsecError('detect_input_error', `cannot read log file: ${(e as Error).message}`, { file: o.file });
-  }
-  const st = statSync(o.file);
-  const year = o.year ?? st.mtime.getFullYear();
-  const engine = new DetectionEngine(set, o.host ?? hostname());
-  const ctx = { year, notAfter: o.year === undefined ? st.mtime.getTime() : undefined, fallbackTime: st.mtime.getTime(), web: engine.wantsWebInspection };
-  const alerts = new Map<string, Alert>();
-  const buf = Buffer.allocUnsafe(CHUNK);
-  let format = o.source;
-  let carry = Buffer.alloc(0);
-  let lines = 0;
-  let bytes = 0;
-  let hostile = 0;
-  let unparsed = 0;
-  const one = (line: string) => {
-    lines++;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (isHostile(line)) hostile++;
-    const ev = lineEvent(format!, line, ctx);
-    if (!ev) {
-      unparsed++;
-      return;
-    }
-    ctx.fallbackTime = ev.time;
-    ev.ref = { source: o.file, seq: lines };
-    for (const ch of engine.feed(ev)) alerts.set(ch.alert.id, ch.alert);
-  };
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
-      if (n === 0) break;
-      bytes += n;
-      // Decode up to the last newline only (a UTF-8 sequence never contains 0x0a), carry the rest.
-      const chunk = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
-      const last = chunk.lastIndexOf(10);
-      if (last < 0) {
-        carry = Buffer.from(chunk);
-        continue;
-      }
-      const text = chunk.toString('utf8', 0, last + 1);
-      carry = Buffer.from(chunk.subarray(last + 1));
-      format ??= sniffFormat(text);
-      let start = 0;
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
-        one(text.slice(start, i));
-        start = i + 1;
-      }
-    }
-    if (carry.length) {
-      const text = carry.toString('utf8');
-      format ??= sniffFormat(text);
-      one(text);
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return { alerts: [...alerts.values()], lines, bytes, hostile, unparsed, ms: performance.now() - t0, format: format ?? 'auth', stats: engine.stats() };
-}
+export type HuntOptions = DetectOptions & BaseHuntOptions;
+export { huntFile, sniffFormat, type HuntResult };
 
 /** `gwsec detect --file LOG`: exit 0 no alert, 1 alerts found. */
-export function detectFile(o: HuntOptions, io: Io): number {
-  const r = huntFile(o);
+export async function detectFile(o: HuntOptions, io: Io): Promise<number> {
+  const r = await huntFileParallel(o);
   const lang = detectLang(o.lang, io.env);
   const sorted = r.alerts.sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.rule.localeCompare(b.rule));
   if (o.format === 'json') io.out(JSON.stringify(sorted, null, 2) + '\n');

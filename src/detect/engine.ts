@@ -127,6 +127,28 @@ export class DetectionEngine {
     return out;
   }
 
+  /**
+   * Would feeding this event change anything? False when no rule's condition matches it (then
+   * feed() would only count it). Lets a caller parse in parallel and feed only these, in order.
+   */
+  relevant(ev: DetectEvent): boolean {
+    const rules = this.byType[ev.type];
+    for (let i = 0; i < rules.length; i++) {
+      const c = rules[i]!;
+      try {
+        if (c.where(ev) || c.then?.(ev)) return true;
+      } catch {
+        return true; // let feed() meet (and count) the error
+      }
+    }
+    return false;
+  }
+
+  /** Count events a caller judged irrelevant and did not feed (stats stay those of one pass). */
+  skipped(n: number): void {
+    this.events += n;
+  }
+
   stats(): EngineStats {
     const keys: Record<string, number> = {};
     const dropped: Record<string, number> = {};
