@@ -5,7 +5,7 @@
  */
 import type { Events } from './events.js';
 import type { LogFormat } from './config.js';
-import type { ParsedLine } from './formats/index.js';
+import type { ParsedLine } from '../../src/parsers/loglines.js';
 
 /** One line as it travels: the source name, the original text (without its "\n"), its format. */
 export interface LineRecord {

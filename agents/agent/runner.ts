@@ -8,7 +8,7 @@ import { StateStore, acquireLock, type Intent } from './state.js';
 import { ArchiveSink } from './archive.js';
 import { checkArchiveAtStart, type ArchiveCheck } from './startcheck.js';
 import { writeStatus, type AgentStatus } from './status.js';
-import { parsers } from './formats/index.js';
+import { parsers } from '../../src/parsers/loglines.js';
 import { VERSION } from '../../src/version.js';
 import { AgentDetection, loadAgentRules } from './detect/index.js';
 import { openReporter } from './reporter-config.js';

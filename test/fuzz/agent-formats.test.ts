@@ -5,7 +5,7 @@
  */
 import { fc, testProp } from '@fast-check/ava';
 import { FORMATS } from '../../agents/agent/config.js';
-import { parsers } from '../../agents/agent/formats/index.js';
+import { parsers } from '../../src/parsers/loglines.js';
 import { lineEvent } from '../../src/detect/lines.js';
 import { arbitraries } from './arbitraries.js';
 import { BIG_INPUT_BYTES, BIG_INPUT_MS, BIG_RUNS, params } from './budget.js';

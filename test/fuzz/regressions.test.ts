@@ -3,7 +3,7 @@
  * was, what went wrong, and asserts the fixed behaviour.
  */
 import test from 'ava';
-import { parsers } from '../../agents/agent/formats/index.js';
+import { parsers } from '../../src/parsers/loglines.js';
 import { analyseJobText, redactCommand } from '../../src/parsers/backup.js';
 import { parseNginxFiles } from '../../src/parsers/nginx.js';
 import { assembleAlgorithms, convtime, parseSshdT } from '../../src/parsers/sshd-config.js';

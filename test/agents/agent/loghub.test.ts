@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { verifyArchive } from '../../../src/journal/index.js';
 import { loadConfig } from '../../../agents/agent/config.js';
 import { createEvents } from '../../../agents/agent/events.js';
-import { parsers } from '../../../agents/agent/formats/index.js';
+import { parsers } from '../../../src/parsers/loglines.js';
 import type { Detector } from '../../../agents/agent/pipeline.js';
 import { runAgent } from '../../../agents/agent/runner.js';
 import { archivedLines, rm, tmp, writeConfig } from './helpers.js';
