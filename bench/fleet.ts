@@ -213,8 +213,9 @@ async function measure(fleet: TestFleet, args: string[], naive?: NaiveMode): Pro
   if (code !== 0 && code !== 1) throw new Error(`gwsec exited ${code}:\n${err.slice(-3000)}`);
   // let the sshds' last log lines arrive
   await new Promise((r) => setTimeout(r, 300));
-  const report = JSON.parse(out) as { hosts: Array<{ name: string; durationMs: number }>; results: Array<{ host: string; evidence: Array<{ message?: { en: string; zh: string } }> }> };
-  const durations = report.hosts.map((h) => h.durationMs);
+  // the JSON report's wire form (schema version 2: snake_case keys; messages are { zh, en })
+  const report = JSON.parse(out) as { hosts: Array<{ name: string; duration_ms: number }>; results: Array<{ host: string; evidence: Array<{ message?: { en: string; zh: string } }> }> };
+  const durations = report.hosts.map((h) => h.duration_ms);
   const failed = new Set(report.results.filter((r) => r.evidence.some((e) => e.message?.en.startsWith('transport_'))).map((r) => r.host));
   let execs = 0;
   let conns = 0;

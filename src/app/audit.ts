@@ -28,7 +28,7 @@ import { applyWaivers } from '../audit/waive.js';
 import { probeSmSuites } from '../audit/sm-probe.js';
 import { diffReports } from '../audit/diff.js';
 import { formatDiffText } from '../report/diff.js';
-import { migrateFactsFileV1, migrateReportV1 } from '../report/wire.js';
+import { fromWire, toWire } from '../report/wire.js';
 
 export interface AuditOptions extends TargetOptions {
   pack?: string;
@@ -197,8 +197,8 @@ function decorated(t: AuditTarget, decorate: (t: Transport) => Transport): Audit
 export async function factsRun(o: AuditOptions & { save?: string }, io: Io): Promise<number> {
   const { pack, inventory } = await prepare(o, io);
   const hosts = await gather(pack, await targetsFrom(o, io, inventory), o, io);
-  const file: FactsFile = { schemaVersion: 1, tool: { name: 'gwsec', version: VERSION }, hosts };
-  const text = JSON.stringify(file, null, 2) + '\n';
+  const file: FactsFile = { schemaVersion: 2, tool: { name: 'gwsec', version: VERSION }, hosts };
+  const text = JSON.stringify(toWire(file), null, 2) + '\n';
   if (o.save) writeFileAtomic(o.save, text);
   else io.out(text);
   return 0;
@@ -211,7 +211,7 @@ export async function evaluateRun(o: AuditOptions & { files: string[] }, io: Io)
   const waivers = loadWaiverFile(o.waivers, allIds.get(pack) ?? [], io.now(), o.allowExpiredWaivers);
   const baseline = readBaseline(o.baseline);
   parseFailOn(o.failOn, baseline);
-  const hosts = o.files.flatMap((f) => migrateFactsFileV1(readJson<FactsFile>(f, (d) => d?.schemaVersion === 1 && Array.isArray(d.hosts), 'a gwsec facts file')).hosts);
+  const hosts = o.files.flatMap((f) => fromWire(readJson(f), 'facts', f).hosts);
   const geo = await loadGeo();
   return emit(evaluateAndReport(pack, hosts, cliVars, undefined, geo, o, io, { waivers }), pack, o, io, baseline);
 }
@@ -224,7 +224,7 @@ export async function mergeRun(o: AuditOptions & { files: string[] }, io: Io): P
   reportTargets(o);
   const pack = preparePack(o.pack, { check: o.checks, skip: o.skip, severity: o.severity });
   const cliVars = parseVarOverrides(o.vars);
-  const given = o.files.map((file) => ({ file, report: migrateReportV1(readJson<Report>(file, (d) => d?.schemaVersion === 1 && Array.isArray(d.results), 'a gwsec JSON report')) }));
+  const given = o.files.map((file) => ({ file, report: readReport(file) }));
   // A complete set of shards of one audit, or --partial: fleet checks must not judge half a fleet unawares.
   const set = checkShards(given);
   const digest = packDigest(pack, cliVars);
@@ -271,16 +271,13 @@ export function readBaseline(file: string | undefined): Report | undefined {
 }
 
 export function readReport(file: string): Report {
-  return migrateReportV1(readJson<Report>(file, (d) => d?.schemaVersion === 1 && Array.isArray(d.results) && Array.isArray(d.hosts), 'a gwsec JSON report (gwsec audit --report json:FILE)'));
+  return fromWire(readJson(file), 'report', file);
 }
 
-function readJson<T>(file: string, ok: (d: T) => boolean, what: string): T {
-  let data: T;
+function readJson(file: string): unknown {
   try {
-    data = JSON.parse(readFileSync(file, 'utf8')) as T;
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
   } catch (e) {
     throw new GwsecError('input_file_error', `cannot read: ${(e as Error).message}`, { file });
   }
-  if (!ok(data)) throw new GwsecError('input_file_error', `not ${what}`, { file });
-  return data;
 }

@@ -76,7 +76,7 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
   }
   facts.inventory = { roles: target.roles, public_ips: target.publicIps, attestations: target.attestations ?? {} };
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     host: target.name,
     transport: transportId,
     execs,
@@ -129,7 +129,7 @@ export function buildReport(pack: Pack, hosts: HostFacts[], results: Result[], n
   const summary = emptySummary();
   for (const r of results) summary[r.status]++;
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'gwsec', version: VERSION },
     generatedAt: now.toISOString(),
     pack: { id: pack.id, version: pack.version },

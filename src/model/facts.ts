@@ -3,7 +3,7 @@
  * `sources` records where each family came from (commands run, files read) for evidence.
  */
 export interface HostFacts {
-  schemaVersion: 1;
+  schemaVersion: 2;
   host: string;
   transport: string;
   collectedAt: string; // ISO time
@@ -33,7 +33,7 @@ export interface AcceptedHostKey {
 }
 
 export interface FactsFile {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: { name: 'gwsec'; version: string };
   hosts: HostFacts[];
 }

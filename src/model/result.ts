@@ -66,7 +66,7 @@ export interface HostRecord {
 }
 
 export interface Report {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: { name: 'gwsec'; version: string };
   generatedAt: string;
   pack: { id: string; version: string };

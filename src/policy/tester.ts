@@ -58,7 +58,7 @@ function withInventory(facts: Record<string, unknown>, roles: string[]): Record<
 function fleetFacts(c: CheckCase): Record<string, unknown> {
   if (c.facts.fleet) return c.facts;
   const hosts: HostFacts[] = (c.hosts ?? []).map((h) => ({
-    schemaVersion: 1,
+    schemaVersion: 2,
     host: h.name,
     transport: 'case',
     collectedAt: CASE_NOW.toISOString(),

@@ -1,6 +1,7 @@
 import type { Report } from '../model/result.js';
+import { toWire } from './wire.js';
 
-/** The stable machine format (schema: docs/report-schema.md). Keys are emitted in a fixed order. */
+/** The stable machine format (schema: docs/report-schema.md): snake_case keys, emitted in a fixed order. */
 export function formatJson(report: Report): string {
-  return JSON.stringify(report, null, 2) + '\n';
+  return JSON.stringify(toWire(report), null, 2) + '\n';
 }

@@ -1,13 +1,97 @@
 /**
- * Saved data from before fact keys were snake_case (report and facts schema version 1) still loads:
- * the fact keys version 1 spelled in camelCase are renamed on load, in facts files, in a report's
- * `fleetInput` facts, and in its evidence (the fact paths and the values), so an old baseline diffs
- * cleanly against a new report and `gwsec evaluate` judges last month's facts as today's would be.
- * Pure; the renames are listed here once.
+ * The JSON wire form of what gwsec saves and prints for machines: reports (`--format json`, shards,
+ * baselines), facts files (`gwsec facts --save`) and diffs (`gwsec diff --format json`). Since schema
+ * version 2 every key a consumer sees is snake_case, the envelope (`generated_at`, `duration_ms`,
+ * `host_key` …) as well as the fact trees, so one style holds from `facts.web.certificates[].key_bits`
+ * to `diff.new_failures`. Inside the process the TypeScript shapes keep their camelCase names: the
+ * renames happen here, at the edge, in both directions, from one table.
+ *
+ * Saved data of version 1 (camelCase envelope, some camelCase fact keys, evidence messages as one
+ * "English / 中文" string) still loads: it is migrated on load, so last month's baseline diffs cleanly
+ * against today's report and `gwsec evaluate` judges last month's facts as today's would be judged.
+ * A version this gwsec does not know (a newer gwsec wrote it) is a located error naming the version.
+ * Pure.
  */
+import { GwsecError } from '../model/errors.js';
 import type { FactsFile, HostFacts } from '../model/facts.js';
+import type { ReportDiff } from '../model/diff.js';
 import type { Report } from '../model/result.js';
 import type { Bilingual } from '../model/status.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The schema version gwsec writes (reports, facts files, diffs). */
+export const WIRE_SCHEMA_VERSION = 2;
+
+/** In-process (TypeScript) key -> wire key, for every camelCase key of an envelope. */
+export const WIRE_KEYS: Readonly<Record<string, string>> = {
+  schemaVersion: 'schema_version',
+  generatedAt: 'generated_at',
+  acceptedHostKeys: 'accepted_host_keys',
+  fleetInput: 'fleet_input',
+  durationMs: 'duration_ms',
+  hostKey: 'host_key',
+  collectedAt: 'collected_at',
+  packDigest: 'pack_digest',
+  inventoryDigest: 'inventory_digest',
+  startedAt: 'started_at',
+  hostsAdded: 'hosts_added',
+  hostsRemoved: 'hosts_removed',
+  newFailures: 'new_failures',
+  stillFailing: 'still_failing',
+  evidenceChanged: 'evidence_changed',
+};
+const FROM_WIRE: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(WIRE_KEYS).map(([k, w]) => [w, k]));
+
+/**
+ * Values that are data, not envelope: fact trees (their keys are snake_case at the source, and map
+ * keys are the host's own names), where facts came from, pack variables, evidence values, texts.
+ * Their keys are never renamed.
+ */
+export const WIRE_DATA_KEYS: ReadonlySet<string> = new Set(['facts', 'sources', 'vars', 'actual', 'expected', 'title', 'message']);
+
+function rename(v: unknown, table: Readonly<Record<string, string>>): unknown {
+  if (Array.isArray(v)) return v.map((x) => rename(x, table));
+  if (!isObj(v)) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [table[k] ?? k, WIRE_DATA_KEYS.has(k) ? x : rename(x, table)]));
+}
+
+/** A report, facts file or diff as it is written: snake_case keys, `schema_version: 2` where it has a version. */
+export function toWire(v: Report | FactsFile | ReportDiff): Record<string, unknown> {
+  return setVersions(rename(v, WIRE_KEYS) as Obj, 'schema_version', WIRE_SCHEMA_VERSION);
+}
+
+function setVersions(o: Obj, key: string, version: number): Obj {
+  const fix = (x: unknown) => (isObj(x) && key in x ? { ...x, [key]: version } : x);
+  const out = fix(o) as Obj;
+  if (Array.isArray(out.hosts)) out.hosts = out.hosts.map(fix);
+  return out;
+}
+
+export type WireKind = 'report' | 'facts';
+
+/**
+ * Read parsed JSON as a report or a facts file of any version this gwsec knows, into today's
+ * in-process shape. `file` only locates errors.
+ */
+export function fromWire(data: unknown, kind: 'report', file: string): Report;
+export function fromWire(data: unknown, kind: 'facts', file: string): FactsFile;
+export function fromWire(data: unknown, kind: WireKind, file: string): Report | FactsFile {
+  const what = kind === 'report' ? 'a gwsec JSON report (gwsec audit --report json:FILE)' : 'a gwsec facts file (gwsec facts --save FILE)';
+  if (!isObj(data)) throw new GwsecError('input_file_error', `not ${what}`, { file });
+  const version = data.schema_version ?? data.schemaVersion;
+  if (typeof version === 'number' && version > WIRE_SCHEMA_VERSION) {
+    throw new GwsecError('input_schema_version', `schema version ${version} was written by a newer gwsec; this one reads versions 1 and ${WIRE_SCHEMA_VERSION}: upgrade gwsec to read it`, { file });
+  }
+  let out: Obj;
+  if (data.schema_version === WIRE_SCHEMA_VERSION) out = rename(data, FROM_WIRE) as Obj;
+  else if (data.schemaVersion === 1) out = setVersions(kind === 'report' ? (migrateReportV1(data as unknown as Report) as unknown as Obj) : (migrateFactsFileV1(data as unknown as FactsFile) as unknown as Obj), 'schemaVersion', WIRE_SCHEMA_VERSION);
+  else throw new GwsecError('input_file_error', `not ${what}: no schema_version (2) or schemaVersion (1)`, { file });
+  const ok = kind === 'report' ? Array.isArray(out.results) && Array.isArray(out.hosts) : Array.isArray(out.hosts);
+  if (!ok) throw new GwsecError('input_file_error', `not ${what}: ${kind === 'report' ? 'results and hosts must be lists' : 'hosts must be a list'}`, { file });
+  return out as unknown as Report | FactsFile;
+}
 
 /** Where version 1 had camelCase fact keys: `web.certificates[]` and `web.sm_probe.targets[].certificates[]`. */
 export const V1_FACT_KEYS: Readonly<Record<string, string>> = {
@@ -21,8 +105,6 @@ export const V1_FACT_KEYS: Readonly<Record<string, string>> = {
   selfSigned: 'self_signed',
 };
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** An object with version 1's camelCase keys renamed (the order of keys kept); anything else as is. */
 function renameKeys(v: unknown): unknown {

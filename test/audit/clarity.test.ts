@@ -1,15 +1,15 @@
 import test from 'ava';
 import { join } from 'node:path';
-import type { Report } from '../../src/model/result.js';
 import { gwsec } from '../helpers/cli.js';
 import { FIXTURES } from '../report/helpers.js';
+import { reportJson } from '../helpers/wire.js';
 
 // Seen by a new user: on a host with no backups the evidence read "stale_after = null … listing.complete = true
 // (expected eq false)". It must say in plain words that no backup was found.
 test('a40-10-backup-recent on a host with no backup file says so in plain words (en and zh)', (t) => {
   const r = gwsec(['audit', '--fixture', join(FIXTURES, 'centos7-web-neglected'), '--check', 'a40-10-backup-recent', '--format', 'json']);
   t.is(r.code, 1, r.stderr);
-  const res = (JSON.parse(r.stdout) as Report).results[0]!;
+  const res = reportJson(r.stdout).results[0]!;
   t.is(res.status, 'fail');
   const first = res.evidence[0]!;
   t.is(first.fact, 'backup_status.recent.newest');

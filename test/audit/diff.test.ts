@@ -3,10 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diffReports } from '../../src/audit/diff.js';
 import type { Report, Result } from '../../src/model/result.js';
-import type { ReportDiff } from '../../src/model/diff.js';
+import type { DiffEntry, ReportDiff } from '../../src/model/diff.js';
 import { emptySummary, type Status } from '../../src/model/status.js';
 import { gwsec } from '../helpers/cli.js';
 import { FIXTURES, tempDir } from '../report/helpers.js';
+import { reportJson } from '../helpers/wire.js';
 
 function rep(at: string, hosts: string[], results: Array<[string, string, Status, unknown?]>): Report {
   const rs: Result[] = results.map(([host, check, status, actual]) => ({
@@ -20,7 +21,7 @@ function rep(at: string, hosts: string[], results: Array<[string, string, Status
   }));
   const summary = emptySummary();
   for (const r of rs) summary[r.status]++;
-  return { schemaVersion: 1, tool: { name: 'gwsec', version: 't' }, generatedAt: at, pack: { id: 'p', version: '1' }, hosts: hosts.map((name) => ({ name, transport: 't', platform: { os: 'linux' }, durationMs: 1, status: 'ok' })), results: rs, summary };
+  return { schemaVersion: 2, tool: { name: 'gwsec', version: 't' }, generatedAt: at, pack: { id: 'p', version: '1' }, hosts: hosts.map((name) => ({ name, transport: 't', platform: { os: 'linux' }, durationMs: 1, status: 'ok' })), results: rs, summary };
 }
 
 test('diffReports sorts every (host, check) into new failures, fixed, still failing and changed; hosts added and removed', (t) => {
@@ -63,11 +64,12 @@ test('gwsec diff and gwsec audit --baseline --fail-on new: exit 1 only when some
   t.is(gwsec(['audit', ...hardened, '--fixture', join(FIXTURES, 'openeuler-backend-sm'), '--var', 'CERT_MIN_DAYS=100000', '--report', `json:${now}`]).code, 1);
   const d = gwsec(['diff', old, now, '--format', 'json']);
   t.is(d.code, 1, d.stderr);
-  const diff = JSON.parse(d.stdout) as ReportDiff;
-  t.deepEqual(diff.hostsAdded, ['openeuler-backend-sm']);
-  t.deepEqual(diff.hostsRemoved, ['centos7-web-neglected']);
-  t.true(diff.newFailures.some((e) => e.host === 'debian12-web-hardened' && e.check === 'a40-3-certificates-strong' && e.from === 'pass' && e.evidenceChanged === true));
-  t.true(diff.stillFailing.length > 0);
+  // the wire form (snake_case since schema version 2)
+  const diff = JSON.parse(d.stdout) as { hosts_added: string[]; hosts_removed: string[]; new_failures: Array<DiffEntry & { evidence_changed?: boolean }>; still_failing: DiffEntry[] };
+  t.deepEqual(diff.hosts_added, ['openeuler-backend-sm']);
+  t.deepEqual(diff.hosts_removed, ['centos7-web-neglected']);
+  t.true(diff.new_failures.some((e) => e.host === 'debian12-web-hardened' && e.check === 'a40-3-certificates-strong' && e.from === 'pass' && e.evidence_changed === true));
+  t.true(diff.still_failing.length > 0);
   t.regex(gwsec(['diff', old, now, '--lang', 'en']).stdout, /^Compared with the baseline .*\nHosts added \(1\): openeuler-backend-sm\nHosts removed \(1\): centos7-web-neglected\nNew failures \(\d+\)\n {2}debian12-web-hardened {2}a40-3-certificates-strong {2}\[40\.3, high\] {2}pass → fail {2}\(evidence changed\)/);
   t.is(gwsec(['diff', old, now, '--fail-on', 'none']).code, 0);
 
@@ -75,7 +77,7 @@ test('gwsec diff and gwsec audit --baseline --fail-on new: exit 1 only when some
   const gate = gwsec(['audit', ...hardened, '--baseline', old, '--fail-on', 'new', '--report', `json:${out}`, '--lang', 'en']);
   t.is(gate.code, 0, gate.stderr);
   t.regex(gate.stderr, /New failures \(0\)/);
-  const r = JSON.parse(await readFile(out, 'utf8')) as Report;
+  const r = reportJson(await readFile(out, 'utf8'));
   t.true(r.summary.fail > 0);
   t.deepEqual(r.diff?.hostsRemoved, ['centos7-web-neglected']);
   t.is(gwsec(['audit', ...hardened, '--baseline', old, '--report', `json:${out}`]).code, 1);

@@ -6,7 +6,7 @@ import { emptySummary } from '../../src/model/status.js';
 const T0 = Date.parse('2026-12-07T02:00:00Z');
 function shard(index: number, count: number, o: { pack?: string; inv?: string; at?: number } = {}): Report {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'gwsec', version: '0' },
     generatedAt: new Date(o.at ?? T0).toISOString(),
     pack: { id: 'article40', version: '1' },

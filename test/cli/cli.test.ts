@@ -71,9 +71,10 @@ test('exit 1 when a check fails, 0 when none does; JSON report has the documente
   const fail = gwsec(['audit', '--pack', tinyPack('{ fact: inventory.roles, op: contains, value: backend }'), '--fixture', host, '--format', 'json']);
   t.is(fail.code, 1, fail.stderr);
   const report = JSON.parse(fail.stdout);
-  t.deepEqual(Object.keys(report), ['schemaVersion', 'tool', 'generatedAt', 'pack', 'hosts', 'results', 'summary']);
+  t.deepEqual(Object.keys(report), ['schema_version', 'tool', 'generated_at', 'pack', 'hosts', 'results', 'summary']);
   t.deepEqual(report.tool.name, 'gwsec');
-  t.like(report.hosts[0], { name: 'debian12-web-hardened', transport: 'fixture:debian12-web-hardened' });
+  t.like(report.hosts[0], { name: 'debian12-web-hardened', transport: 'fixture:debian12-web-hardened', status: 'ok' });
+  t.is(typeof report.hosts[0].duration_ms, 'number');
   t.like(report.results[0], { check: 'tiny-1', host: 'debian12-web-hardened', status: 'fail', severity: 'low', article: '40.7', title: { zh: '角色', en: 'role' } });
   t.deepEqual(report.summary, { pass: 0, fail: 1, not_applicable: 0, error: 0, manual: 0, waived: 0 });
   const pass = gwsec(['audit', '--pack', tinyPack('{ fact: inventory.roles, op: contains, value: frontend }'), '--fixture', host]);

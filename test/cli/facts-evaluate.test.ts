@@ -15,7 +15,7 @@ test('gwsec facts --local --save f.json; gwsec evaluate f.json == gwsec audit --
   const saved = gwsec(['facts', '--local', '--save', file], {}, { ownNetns: true });
   t.is(saved.code, 0, saved.stderr);
   const facts = JSON.parse(readFileSync(file, 'utf8'));
-  t.is(facts.schemaVersion, 1);
+  t.is(facts.schema_version, 2);
   t.is(facts.hosts.length, 1);
   // least-sensitive: no crypt(3) hash can appear anywhere in saved facts
   t.notRegex(readFileSync(file, 'utf8'), /\$(1|5|6|y|2b|sm3)\$[^"]{8,}/);

@@ -9,6 +9,7 @@ import { exitStatus, parseFailOn, runFailures } from '../../src/audit/fail-on.js
 import type { Report, Result } from '../../src/model/result.js';
 import { emptySummary } from '../../src/model/status.js';
 import { gwsec } from '../helpers/cli.js';
+import { reportJson } from '../helpers/wire.js';
 
 const HOSTS = join(packageRoot(), 'test', 'fixtures', 'hosts');
 const debian = join(HOSTS, 'debian12-web-hardened');
@@ -22,7 +23,7 @@ test('an info recommendation (a40-2-os-domestic) is shown but does not fail the 
 });
 
 test('--fail-on sets the threshold: high failures fail at high, not at critical', (t) => {
-  const all = JSON.parse(gwsec(['audit', '--fixture', debian, '--format', 'json']).stdout) as Report;
+  const all = reportJson(gwsec(['audit', '--fixture', debian, '--format', 'json']).stdout);
   const high = all.results.filter((r) => r.status === 'fail' && r.severity === 'high');
   t.true(high.length > 0 && !all.results.some((r) => (r.status === 'fail' || r.status === 'error') && r.severity === 'critical'), 'the fixture has high findings and no critical one');
   t.is(gwsec(['audit', '--fixture', debian]).code, 1);
@@ -34,7 +35,7 @@ test('an error result at or above the threshold fails the run: not checked is no
   // sudo refused: root-only facts are error, e.g. a40-7-no-empty-passwords (critical)
   const host = join(HOSTS, 'debian12-sudo-refused');
   const r = gwsec(['audit', '--fixture', host, '--check', 'a40-7-no-empty-passwords', '--format', 'json']);
-  t.is((JSON.parse(r.stdout) as Report).results[0]?.status, 'error');
+  t.is(reportJson(r.stdout).results[0]?.status, 'error');
   t.is(r.code, 1);
 });
 
@@ -54,7 +55,7 @@ test('parseFailOn returns a predicate over results; exit status counts unaudited
   t.true(parseFailOn(undefined)(res('low', 'fail')));
   t.false(parseFailOn(undefined)(res('info', 'fail')));
   const report = (results: Result[], hostStatus: 'ok' | 'unreachable'): Report => ({
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'gwsec', version: '0' },
     generatedAt: '',
     pack: { id: 'p', version: '1' },

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 import { startFleet, type TestFleet } from '../harness/hosts.js';
 import { auditJson, decided, gwsecAsync, type Report } from './helpers.js';
+import { reportJson } from '../helpers/wire.js';
 
 let fleet: TestFleet;
 const dir = mkdtempSync(join(tmpdir(), 'gwsec-recorded-'));
@@ -37,7 +38,7 @@ test('audit --fixture of a host recorded over SSH equals the SSH audit of that h
 
   const [ssh, fx] = await Promise.all([
     auditJson(inv, fleet.knownHostsFile),
-    gwsecAsync(['audit', '--fixture', join(dir, 'web-01'), '--format', 'json']).then((r) => ({ ...r, report: JSON.parse(r.stdout) as Report })),
+    gwsecAsync(['audit', '--fixture', join(dir, 'web-01'), '--format', 'json']).then((r) => ({ ...r, report: reportJson(r.stdout) })),
   ]);
   t.true(decided(ssh.report, 'web-01') >= 20, ssh.stderr);
   t.deepEqual(fx.report.hosts.map((h) => h.transport), ['fixture:web-01']);
@@ -50,7 +51,7 @@ test('a test host shows its fixture: the SSH audit judges the fixture hardware (
   const only = ['--check', 'a40-1-hosting-provider-domestic'];
   const [ssh, fx] = await Promise.all([
     auditJson(inv, fleet.knownHostsFile, only),
-    gwsecAsync(['audit', '--fixture', join(packageRoot(), 'test', 'fixtures', 'hosts', 'debian12-web-hardened'), '--format', 'json', ...only]).then((r) => JSON.parse(r.stdout) as Report),
+    gwsecAsync(['audit', '--fixture', join(packageRoot(), 'test', 'fixtures', 'hosts', 'debian12-web-hardened'), '--format', 'json', ...only]).then((r) => reportJson(r.stdout)),
   ]);
   const facts = (r: Report) => r.results.map((x) => [x.check, x.status, x.evidence.map((e) => [e.fact, e.actual])]);
   t.deepEqual(facts(ssh.report), facts(fx));

@@ -1,6 +1,7 @@
 /** Run the real CLI against harness hosts, as a user would, and read its JSON report. */
 import { spawn } from 'node:child_process';
 import { BIN } from '../helpers/cli.js';
+import { reportJson } from '../helpers/wire.js';
 
 export interface CliRun {
   code: number;
@@ -47,7 +48,7 @@ export async function auditJson(inventory: string, knownHosts: string, extra: st
   const r = await gwsecAsync(['audit', '-i', inventory, '--known-hosts', knownHosts, '--format', 'json', ...extra], env);
   let report: Report;
   try {
-    report = JSON.parse(r.stdout) as Report;
+    report = reportJson(r.stdout);
   } catch {
     throw new Error(`gwsec audit exited ${r.code} without a JSON report:\n${r.stderr}\n${r.stdout.slice(0, 2000)}`);
   }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFleet, type TestFleet } from '../harness/hosts.js';
 import { auditJson, gwsecAsync, type Report } from './helpers.js';
+import { reportJson } from '../helpers/wire.js';
 
 let fleet: TestFleet;
 test.before(async () => {
@@ -38,7 +39,7 @@ test('two shards merged give the full audit: same host results, fleet checks jud
   }
   const merged = await gwsecAsync(['merge', ...files, '--format', 'json']);
   t.is(merged.code, full.code, merged.stderr);
-  const m = JSON.parse(merged.stdout) as Report;
+  const m = reportJson(merged.stdout);
   t.deepEqual(m.hosts.map((h) => h.name).sort(), ['both-c', 'db-d', 'web-a', 'web-b']);
   t.deepEqual(key(m), key(full.report));
   const sep = m.results.find((r) => r.check === 'a40-5-roles-on-separate-hosts');
@@ -77,7 +78,7 @@ test('a shard records i/n, pack and inventory digests and its time; a missing sh
   t.is(refused.code, 2);
   t.regex(refused.stderr, /refusing to merge: shard\(s\) 2\/2 missing \(--partial merges/);
   const partial = await gwsecAsync(['merge', one.file, ...QUICK, '--partial', '--format', 'json']);
-  const m = JSON.parse(partial.stdout) as Report & { merge?: { partial: boolean; count: number; problems?: string[] } };
+  const m = reportJson(partial.stdout);
   t.like(m.merge, { partial: true, count: 2 });
   const fleetResults = m.results.filter((r) => r.host === '*');
   t.true(fleetResults.length > 0);

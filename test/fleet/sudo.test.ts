@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { mountNsOf, pidsInMountNamespaces } from '../harness/procs.js';
 import { startFleet, type TestFleet } from '../harness/hosts.js';
 import { auditJson, decided, errorMessages, gwsecAsync, resultsOf, type Report } from './helpers.js';
+import { reportJson } from '../helpers/wire.js';
 
 let fleet: TestFleet;
 
@@ -65,7 +66,7 @@ test('sudo with a password: collected as root, and the password never shows in r
   const run = await gwsecAsync(['audit', '-i', inv, '--known-hosts', fleet.knownHostsFile, '--format', 'json'], { GWSEC_SUDO_PASSWORD: fleet.password });
   running = false;
   await sampler;
-  const report = JSON.parse(run.stdout) as Report;
+  const report = reportJson(run.stdout);
   t.deepEqual(errorMessages(report, 'pw').filter((m) => m.startsWith('transport_')), [], run.stderr);
   t.is(shadowCheck(report, 'pw')?.status, 'pass', 'root-only /etc/shadow was read');
   t.true(sawSudo > 0, `the sampler saw the remote sudo at work (${samples} samples)`);

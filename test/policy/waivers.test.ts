@@ -8,6 +8,7 @@ import { GwsecError, GwsecErrorList } from '../../src/model/errors.js';
 import type { Report } from '../../src/model/result.js';
 import { gwsec } from '../helpers/cli.js';
 import { FIXTURES, fixtureReport, tempDir } from '../report/helpers.js';
+import { reportJson } from '../helpers/wire.js';
 
 const CHECKS = new Set(['a40-7-ssh-root-login-disabled', 'a40-2-os-supported', 'a40-9-mlps-assessment']);
 const TODAY = '2026-12-07';
@@ -71,7 +72,7 @@ function report(): Report {
   const ev = [{ fact: 'sshd.effective.permitrootlogin', actual: 'yes', op: 'eq', expected: 'no', status: 'fail' as const }];
   const base = { severity: 'high' as const, article: '40.7', title: { zh: 't', en: 't' }, evidence: ev };
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'gwsec', version: 't' },
     generatedAt: '2026-12-07T00:00:00.000Z',
     pack: { id: 'article40', version: '1' },
@@ -145,7 +146,7 @@ test('gwsec audit --waivers: waived results in the JSON report, the run exits 0 
   const out = join(dir, 'w.json');
   const r = gwsec(['audit', '--fixture', join(FIXTURES, 'debian12-web-hardened'), '--waivers', wf, '--report', `json:${out}`]);
   t.is(r.code, 0, r.stderr);
-  const rep = JSON.parse(await readFile(out, 'utf8')) as Report;
+  const rep = reportJson(await readFile(out, 'utf8'));
   t.is(rep.summary.fail + rep.summary.error, 0);
   t.is(rep.summary.waived, plain.summary.fail + plain.summary.error);
   for (const x of rep.results.filter((y) => y.status === 'waived')) {

@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { packageRoot } from '../../src/util/paths.js';
 import { join } from 'node:path';
-import type { Report } from '../../src/model/result.js';
 import { STATUSES } from '../../src/model/status.js';
 import { conformity, controlConformity, controlPoint, dengbaoRecord, formatDengbaoHtml, formatDengbaoMarkdown } from '../../src/report/dengbao.js';
 import { embeddedPack } from '../helpers/audit.js';
 import { gwsec } from '../helpers/cli.js';
 import { FIXTURES, hostileReport, tempDir } from './helpers.js';
+import { reportJson } from '../helpers/wire.js';
 
 test('符合情况 from result states: error, manual and waived are never 符合; a control point mixing 符合 and 不符合 is 部分符合', (t) => {
   const got = Object.fromEntries(STATUSES.map((s) => [s, conformity({ status: s })]));
@@ -33,7 +33,7 @@ test('covers format: dengbao, dengbao-html — the record per host from a real a
   const [mdFile, htmlFile, json] = ['d.md', 'd.html', 'r.json'].map((f) => join(dir, f));
   const r = gwsec(['audit', '--fixture', join(FIXTURES, 'centos7-web-neglected'), '--fixture', join(FIXTURES, 'debian12-web-hardened'), '--report', `dengbao:${mdFile},dengbao-html:${htmlFile},json:${json}`]);
   t.is(r.code, 1, r.stderr);
-  const report = JSON.parse(await readFile(json, 'utf8')) as Report;
+  const report = reportJson(await readFile(json, 'utf8'));
   const md = await readFile(mdFile, 'utf8');
   t.regex(md, /^# 网络安全等级保护测评记录（技术核查部分）/);
   t.regex(md, /## 主机：centos7-web-neglected\n\n核查状态：已核查；指标统计：符合 \d+，部分符合 0，不符合 \d+，不适用 \d+/);

@@ -7,6 +7,7 @@ import type { Report, Result } from '../../src/model/result.js';
 import { emptySummary } from '../../src/model/status.js';
 import { gwsec } from '../helpers/cli.js';
 import { packageRoot } from '../../src/util/paths.js';
+import { reportJson } from '../helpers/wire.js';
 
 export const FIXTURES = join(packageRoot(), 'test', 'fixtures', 'hosts');
 export const SCHEMAS = join(packageRoot(), 'test', 'fixtures', 'schemas');
@@ -35,7 +36,7 @@ export async function fixtureReport(t: ExecutionContext, hosts = ['centos7-web-n
   const file = join(dir, 'r.json');
   const r = gwsec(['audit', ...hosts.flatMap((h) => ['--fixture', join(FIXTURES, h)]), '--report', `json:${file}`, ...extra]);
   t.true(r.code === 0 || r.code === 1, r.stderr);
-  return { report: JSON.parse(await readFile(file, 'utf8')) as Report, file, dir };
+  return { report: reportJson(await readFile(file, 'utf8')), file, dir };
 }
 
 /** Strings that break naive XML/HTML/Markdown writers. */
@@ -54,7 +55,7 @@ export function hostileReport(): Report {
   };
   const summary = { ...emptySummary(), fail: 1 };
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'gwsec', version: '0.0.0-test' },
     generatedAt: '2026-12-07T00:00:00.000Z',
     pack: { id: 'article40', version: '1.0.0' },

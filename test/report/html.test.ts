@@ -4,12 +4,12 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import type { Report } from '../../src/model/result.js';
 import { formatHtml } from '../../src/report/html.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { gwsec } from '../helpers/cli.js';
 import { scaled } from '../helpers/time.js';
 import { FIXTURES, HOSTILE, haveBinary, hostileReport, tempDir } from './helpers.js';
+import { reportJson } from '../helpers/wire.js';
 
 // The report is opened in real headless Chromium (Debian `chromium`, installed by .ci/run) driven
 // by playwright-core, and checked as a reader sees it. Screenshots go to test-results/report/.
@@ -40,7 +40,7 @@ test('covers format: html — the report opens offline in real headless Chromium
   const [html, json] = [join(dir, 'r.html'), join(dir, 'r.json')];
   const r = gwsec(['audit', '--fixture', join(FIXTURES, 'centos7-web-neglected'), '--fixture', join(FIXTURES, 'debian12-web-hardened'), '--waivers', waivers, '--lang', 'zh', '--report', `html:${html},json:${json}`]);
   t.is(r.code, 1, r.stderr);
-  const report = JSON.parse(await readFile(json, 'utf8')) as Report;
+  const report = reportJson(await readFile(json, 'utf8'));
   t.is(report.summary.waived, 1);
 
   const { ctx, page, problems, requests } = await openInChromium(dir, html);

@@ -49,7 +49,7 @@ test('covers format: text, json — one run writes several reports; each file ma
   // The old single-report options still work and give the same JSON (apart from the time stamp).
   const old = join(dir, 'old.json');
   t.is(gwsec(['audit', '--fixture', host, '--format', 'json', '-o', old]).code, 1);
-  const strip = (s: string) => s.replace(/"(generatedAt|collectedAt)": "[^"]+"/g, '').replace(/"durationMs": \d+/g, '');
+  const strip = (s: string) => s.replace(/"(generated_at|collected_at)": "[^"]+"/g, '').replace(/"duration_ms": \d+/g, '');
   t.is(strip(await readFile(old, 'utf8')), strip(await readFile(json, 'utf8')));
 });
 
