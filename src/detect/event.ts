@@ -1,4 +1,5 @@
 import type { AlertRef } from '../model/alert.js';
+import { printableAscii } from '../util/ascii.js';
 import type { SourceType } from './fields.js';
 
 export type FieldValue = string | number | string[] | undefined;
@@ -44,6 +45,7 @@ export function escapeLine(s: string, max = SAMPLE_MAX_CHARS): string {
 /** A line an attacker may have shaped: NUL/ESC/controls, U+FFFD from invalid UTF-8, or very long. */
 export function isHostile(s: string, longChars = 16 * 1024): boolean {
   if (s.length > longChars) return true;
+  if (printableAscii(s)) return false;
   UNSAFE.lastIndex = 0;
   return UNSAFE.test(s) || s.includes('\ufffd');
 }

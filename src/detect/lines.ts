@@ -69,7 +69,9 @@ export interface LineContext {
 }
 
 function urlFields(target: string): { path: string; ext: string } {
-  const q = target.search(/[?#]/);
+  const qm = target.indexOf('?');
+  const h = target.indexOf('#');
+  const q = h >= 0 && (qm < 0 || h < qm) ? h : qm;
   let p = q >= 0 ? target.slice(0, q) : target;
   if (p.includes('%')) {
     try {

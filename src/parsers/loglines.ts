@@ -26,6 +26,8 @@ export interface ParsedLine {
   fields?: Record<string, unknown>;
 }
 
+import { printableAscii } from '../util/ascii.js';
+
 // Every line pattern has the `s` flag: a U+2028/U+2029 an attacker puts in a user name or a request
 // must not stop `.` matching and so hide the line from detection (found by fuzzing, issue 19).
 const strip = (l: string) => (l.endsWith('\r') ? l.slice(0, -1) : l);
@@ -51,7 +53,8 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
  * test/parsers/loglines-fast.test.ts proves both agree.
  */
 export function splitAccess(l: string): RegExpExecArray | string[] | undefined {
-  if (IRREGULAR.test(l)) return undefined;
+  // in printable ASCII the only irregular character is the backslash
+  if (printableAscii(l) ? l.indexOf('\\') >= 0 : IRREGULAR.test(l)) return undefined;
   const s1 = l.indexOf(' ');
   const s2 = s1 > 0 ? l.indexOf(' ', s1 + 1) : -1;
   const s3 = s2 > s1 + 1 ? l.indexOf(' ', s2 + 1) : -1;
@@ -84,12 +87,15 @@ export function splitAccess(l: string): RegExpExecArray | string[] | undefined {
 function parseAccess(l: string): ParsedLine | null {
   const m = splitAccess(l) ?? ACCESS.exec(l);
   if (!m) return null;
-  const req = m[4]!.split(' ');
+  // m[4].split(' ')'s first two words, without the array
+  const r = m[4]!;
+  const s1 = r.indexOf(' ');
+  const s2 = s1 < 0 ? -1 : r.indexOf(' ', s1 + 1);
   return {
     client: m[1],
     time: m[3],
-    method: req.length >= 2 ? req[0] : undefined,
-    path: req.length >= 2 ? req[1] : m[4],
+    method: s1 < 0 ? undefined : r.slice(0, s1),
+    path: s1 < 0 ? r : s2 < 0 ? r.slice(s1 + 1) : r.slice(s1 + 1, s2),
     status: Number(m[5]),
     bytes: m[6] === '-' ? 0 : Number(m[6]),
     referer: m[7],
