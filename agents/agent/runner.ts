@@ -239,6 +239,22 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
       });
     }
 
+    // Alerts the detection worker answered after the last batch go into the archive before the end.
+    if (detection) {
+      await detection.drain();
+      const b = await detection.source.poll(cfg.batch_max_bytes);
+      if (b?.records.length) {
+        try {
+          store.appendIntent({ base: archive.headSeq, parts: b.parts.map((p) => ({ source: p.source, lines: p.lines, data: p.intent ?? p.data })) });
+          await archive.write(b.records);
+          applyCommits(b.parts, b.records.length, bySource);
+          events.count('RecordsArchived', b.records.length);
+        } catch (e) {
+          events.emit('ArchiveWriteError', { stage: 'sinking', error_type: (e as NodeJS.ErrnoException).code ?? 'io', message: (e as Error).message });
+        }
+      }
+    }
+
     // Shutdown: the last batch is committed; make it durable and sign where the archive stands.
     try {
       snapshot();

@@ -14,6 +14,7 @@ import type { Detector } from '../../../agents/agent/pipeline.js';
 import { runAgent } from '../../../agents/agent/runner.js';
 import { readAlerts } from '../../../agents/agent/detect/store.js';
 import { engineStatePath } from '../../../agents/agent/detect/index.js';
+import { readRecords } from '../../../src/journal/index.js';
 import { scaled, sleep, waitUntil } from '../../helpers/time.js';
 import { rm, tmp, writeConfig } from './helpers.js';
 
@@ -50,6 +51,10 @@ test('a brute force spanning an agent restart is counted whole (the engine state
   t.is(alert.groupKey, '203.0.113.50');
   t.is(alert.refs.length, 8, 'references reach the lines archived before the restart');
   t.true(JSON.parse(readFileSync(engineStatePath(cfg), 'utf8')).version === 1);
+  // …and it is in the archive too, even when the worker answered after the last batch (flushed at stop).
+  const archived: string[] = [];
+  for await (const r of readRecords(cfg.archive.dir)) if (r.source === 'gwsec-alerts') archived.push(r.line);
+  t.true(archived.some((l) => (JSON.parse(l) as { alert: { id: string } }).alert.id === alert.id));
   rm(d);
 });
 
