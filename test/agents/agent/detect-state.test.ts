@@ -16,7 +16,7 @@ import { readAlerts } from '../../../agents/agent/detect/store.js';
 import { engineStatePath } from '../../../agents/agent/detect/index.js';
 import { readRecords } from '../../../src/journal/index.js';
 import { scaled, sleep, waitUntil } from '../../helpers/time.js';
-import { rm, tmp, writeConfig } from './helpers.js';
+import { rm, tmp, unmountLazily, writeConfig } from './helpers.js';
 
 const fail = (i: number, ip: string) => `Dec 10 07:00:${String(i).padStart(2, '0')} web sshd[${100 + i}]: Failed password for root from ${ip} port ${40000 + i} ssh2`;
 
@@ -59,15 +59,7 @@ test('a brute force spanning an agent restart is counted whole (the engine state
 });
 
 const mounts: string[] = [];
-test.after.always(() => {
-  for (const m of mounts) {
-    try {
-      execFileSync('umount', ['-l', m]);
-    } catch {
-      /* already unmounted */
-    }
-  }
-});
+test.after.always(() => unmountLazily(mounts));
 
 test('a batch retried after a failed archive append is not counted twice (7 attempts stay below the threshold of 8)', async (t) => {
   const d = tmp('detect-retry');

@@ -180,3 +180,14 @@ export function privateExt4(tag: string): { dir: string; release: () => void } |
     },
   };
 }
+
+/** Test teardown: detach the tmpfs mounts a test made (lazily: a process may still hold a file there). */
+export function unmountLazily(mounts: string[]): void {
+  for (const m of mounts) {
+    try {
+      spawnSync('umount', ['-l', m]);
+    } catch {
+      /* already unmounted */
+    }
+  }
+}

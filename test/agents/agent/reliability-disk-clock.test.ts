@@ -6,19 +6,11 @@ import { verifyArchive } from '../../../src/journal/index.js';
 import { loadConfig } from '../../../agents/agent/config.js';
 import { createEvents } from '../../../agents/agent/events.js';
 import { runAgent } from '../../../agents/agent/runner.js';
-import { archivedLines, diff, events, readStatusFile, rm, sleep, spawnAgent, tmp, waitForHead, writeConfig } from './helpers.js';
+import { archivedLines, diff, events, readStatusFile, rm, sleep, spawnAgent, tmp, waitForHead, unmountLazily, writeConfig } from './helpers.js';
 import { scaled } from '../../helpers/time.js';
 
 const mounts: string[] = [];
-test.after.always(() => {
-  for (const m of mounts) {
-    try {
-      execFileSync('umount', ['-l', m]);
-    } catch {
-      /* already unmounted */
-    }
-  }
-});
+test.after.always(() => unmountLazily(mounts));
 
 test.serial('a full disk (small tmpfs): DiskPressure, nothing acknowledged is lost, resumes when space returns', async (t) => {
   const d = tmp('disk');
