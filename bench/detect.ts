@@ -11,8 +11,8 @@
  * GWSEC_BENCH_LINES shrinks (b)/(c); GWSEC_BENCH_LAT_S sets (d)'s duration (default 60 s).
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DetectionEngine } from '../src/detect/engine.js';
@@ -298,10 +298,16 @@ export async function run(): Promise<void> {
     spawnSync('cat', [log], { stdio: ['ignore', 'ignore', 'ignore'] });
     const base = readBaseline(log);
     const t = performance.now();
-    const h = spawnSync(process.execPath, [BIN, 'detect', '--file', log, '--source', 'nginx', '--format', 'json'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    // /usr/bin/time adds the CPU the run took (its threads together): what the machine's load cannot inflate.
+    const timed = existsSync('/usr/bin/time');
+    const argv = [process.execPath, BIN, 'detect', '--file', log, '--source', 'nginx', '--format', 'json'];
+    const h = timed ? spawnSync('/usr/bin/time', ['-f', 'gwsec-cpu %U %S', ...argv], { encoding: 'utf8', maxBuffer: 256 << 20 }) : spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', maxBuffer: 256 << 20 });
     const s = (performance.now() - t) / 1000;
     const n = (JSON.parse(h.stdout || '[]') as unknown[]).length;
+    const cpu = /gwsec-cpu ([\d.]+) ([\d.]+)/.exec(h.stderr ?? '');
+    const cpuS = cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN;
     out(`(b) gwsec detect --file over ${lines} nginx lines, ${mb.toFixed(0)} MB: ${s.toFixed(1)} s = ${(mb / s).toFixed(1)} MB/s (target ≥ 100), ${n} alerts; reading and splitting alone ${(mb / base).toFixed(0)} MB/s; ratio ${(base / s).toFixed(2)}\n`);
+    if (cpu) out(`    CPU ${cpuS.toFixed(1)} s over ${os.availableParallelism()} core(s) (${(mb / cpuS).toFixed(0)} MB per CPU-second; wall time on an idle machine ≈ CPU / cores + start-up)\n`);
 
     const off = await ingest(join(root, 'off'), log, lines, { enabled: false });
     const on = await ingest(join(root, 'on'), log, lines, { enabled: true });
