@@ -43,7 +43,8 @@ const SYNC_WAIT_MS = MAX_TIMEOUT_MS + 30_000;
 
 function loadRecheck(): CheckSync {
   process.env.SYNCKIT_TIMEOUT ??= String(SYNC_WAIT_MS);
-  return (createRequire(import.meta.url)('recheck') as { checkSync: CheckSync }).checkSync;
+  const require = createRequire(import.meta.url); // a plain require(), so knip sees the dependency
+  return (require('recheck') as { checkSync: CheckSync }).checkSync;
 }
 
 function runRecheck(source: string, flags: string, timeoutMs: number): RecheckDiagnostics {
