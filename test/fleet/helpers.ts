@@ -59,13 +59,6 @@ export function resultsOf(report: Report, host: string): Result[] {
   return report.results.filter((r) => r.host === host);
 }
 
-/** status → count for one host */
-export function statusCounts(report: Report, host: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of resultsOf(report, host)) out[r.status] = (out[r.status] ?? 0) + 1;
-  return out;
-}
-
 /** every error message of one host's results (English: `code: detail`), deduplicated */
 export function errorMessages(report: Report, host: string): string[] {
   return [...new Set(resultsOf(report, host).flatMap((r) => r.evidence.filter((e) => e.status === 'error' && e.message).map((e) => e.message!.en)))];

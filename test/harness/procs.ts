@@ -18,11 +18,6 @@ export function mountNsOf(pid: number): string | undefined {
   }
 }
 
-/** Clock ticks since boot, as /proc/PID/stat counts a process's start (USER_HZ = 100). */
-export function ticksNow(): number {
-  return Math.floor(Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 100);
-}
-
 /** A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or undefined once gone. */
 export function startTicks(pid: number): number | undefined {
   try {
