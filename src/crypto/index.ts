@@ -1,8 +1,7 @@
 /** The SM crypto core: SM3, HMAC-SM3, SM4 and standard SM2 signatures on native OpenSSL. */
 export { sm3, createSm3, hmacSm3 } from './sm3.js';
-export { sm4Encrypt, sm4Decrypt, type Sm4Mode } from './sm4.js';
+export { sm4Encrypt, sm4Decrypt } from './sm4.js';
 export {
-  SM2_DEFAULT_ID,
   generateSm2KeyPair,
   importSm2PrivateKey,
   importSm2PublicKey,
@@ -14,7 +13,5 @@ export {
   sm2Za,
   sm2Sign,
   sm2Verify,
-  sm2SignDigest,
   sm2VerifyDigest,
-  type Sm2KeyPair,
 } from './sm2.js';

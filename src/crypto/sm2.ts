@@ -370,10 +370,6 @@ export function sm2Verify(publicKeyPem: string, message: Buffer, signature: Buff
   return verifyE(pub, toBig(sm3(Buffer.concat([za(pub, id), message]))), signature);
 }
 
-/** Signs a precomputed 32-byte e (= SM3(Z_A ‖ M)); for protocols that hash elsewhere. */
-export function sm2SignDigest(privateKeyPem: string, e: Buffer): Buffer {
-  return signE(loadPrivate(privateKeyPem), toBig(e));
-}
 export function sm2VerifyDigest(publicKeyPem: string, e: Buffer, signature: Buffer): boolean {
   return verifyE(loadPublic(publicKeyPem), toBig(e), signature);
 }

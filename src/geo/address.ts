@@ -66,10 +66,6 @@ export function normaliseIp(input: string): string | null {
   return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
 }
 
-export function ipFamily(ip: string): 4 | 6 | null {
-  return parseIp(ip)?.family ?? null;
-}
-
 /** Scope of an address; null when the text is not an address. */
 export function classifyAddress(ip: string): AddressScope | null {
   const n = normaliseIp(ip);

@@ -1,2 +1,2 @@
-export { classifyAddress, ipFamily, isPublicAddress, normaliseIp, type AddressScope } from './address.js';
-export { chainProviders, geoipCountryProvider, geoLookup, staticProvider, type GeoProvider } from './provider.js';
+export { classifyAddress, normaliseIp } from './address.js';
+export { chainProviders, geoipCountryProvider, geoLookup, staticProvider } from './provider.js';

@@ -147,4 +147,3 @@ function decode<T>(frame: Buffer, schema: z.ZodType<T>): T {
 
 export const decodeAgentMessage = (frame: Buffer): AgentMessage => decode(frame, agentMessage);
 export const decodeCollectorMessage = (frame: Buffer): CollectorMessage => decode(frame, collectorMessage);
-export const withVersion = <T extends object>(m: T): T & { v: typeof PROTOCOL_VERSION } => ({ v: PROTOCOL_VERSION, ...m });

@@ -9,7 +9,7 @@ import { formatSarif } from './sarif.js';
 import { formatHtml } from './html.js';
 import { formatDengbaoHtml, formatDengbaoMarkdown } from './dengbao.js';
 
-export type { FormatOptions, Verdict } from './options.js';
+export type { FormatOptions } from './options.js';
 
 export interface ReportFormat {
   id: string;

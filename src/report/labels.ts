@@ -1,5 +1,4 @@
 import type { Bilingual, Severity, Status } from '../model/status.js';
-import type { Lang } from '../i18n/index.js';
 
 /** Words the file formats (junit, sarif, html, dengbao) share, as bilingual data. */
 export const STATUS_LABEL: Record<Status, Bilingual> = {
@@ -18,8 +17,6 @@ export const SEVERITY_LABEL: Record<Severity, Bilingual> = {
   low: { zh: '低', en: 'low' },
   info: { zh: '提示', en: 'info' },
 };
-
-export const pick = (b: Bilingual, lang: Lang): string => b[lang];
 
 const CN_DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 

@@ -27,7 +27,3 @@ export function compareVersions(a: string, b: string): number {
 function tokens(v: string): Array<number | string> {
   return (v.toLowerCase().match(/\d+|[a-z]+/g) ?? []).map((t) => (/^\d/.test(t) ? Number(t) : t));
 }
-
-export function isVersionLike(v: string): boolean {
-  return /\d/.test(v);
-}
