@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../src/app/io.js';
 import { installProgram, under } from '../common/program.js';
@@ -130,8 +130,4 @@ export function installAgent(o: { configDir: string; unitDir: string; node?: str
   const unitPath = join(o.unitDir, o.unitName ?? UNIT_NAME);
   writeFileAtomic(unitPath, unit);
   return { unitPath, configPath, configWritten, programDir, writable };
-}
-
-export function readUnit(path: string): string {
-  return readFileSync(path, 'utf8');
 }

@@ -2,20 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Pack } from '../model/check.js';
 import type { Report, Result } from '../model/result.js';
 
-/**
- * What a sharded report records so that `gwsec merge` can tell a complete, consistent set of shards
- * from a partial or mixed one (issue 16): which shard of how many, what was judged (pack digest),
- * over what (inventory digest) and when.
+/*
+ * What a sharded report records (`Report.shard`) so that `gwsec merge` can tell a complete,
+ * consistent set of shards from a partial or mixed one (issue 16): which shard of how many, what was
+ * judged (pack digest: the checks, variable defaults and --var overrides), over what (inventory
+ * digest: the file the shard was cut from) and when.
  */
-export interface ShardInfo {
-  index: number;
-  count: number;
-  /** SHA-256 of the checks, variable defaults and --var overrides the shard evaluated */
-  packDigest: string;
-  /** SHA-256 of the inventory file the shard was cut from */
-  inventoryDigest: string;
-  startedAt: string;
-}
 
 /** Shards of one audit are run together; further apart than this they describe different fleets. */
 export const MAX_SHARD_SPREAD_MS = 24 * 3600 * 1000;

@@ -112,8 +112,6 @@ const jobSchema = t.obj({
   sm4: t.bool,
 });
 
-export const backupJobSchema = jobSchema;
-
 export const backup: Collector<BackupFacts> = {
   id: 'backup',
   description: 'Scheduled backup jobs (cron, cron.daily/weekly, systemd timers, the scripts they call) and the newest file in backup directories',

@@ -4,7 +4,7 @@ import {
   REPORT_RECIPIENTS, SUBMISSION_DEADLINES, deadlineFor, escalationDeadline, gradeAtLeast, initialReportDeadline, newlyMissed, type Grade, type OperatorClass,
 } from './clock.js';
 import { isoInZone } from './time.js';
-import type { IncidentEvent, Operator } from './events.js';
+import type { Operator } from './events.js';
 import { deadlineList, type IncidentState } from './state.js';
 import type { IncidentStore } from './store.js';
 
@@ -93,7 +93,6 @@ export async function closeIncident(store: IncidentStore, id: string, summary: s
   });
 }
 
-export type { IncidentEvent };
 
 export interface Submission {
   kind: 'initial' | 'followup' | 'final' | 'shutdown';

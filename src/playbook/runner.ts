@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GwsecError } from '../model/errors.js';
 import type { Transport } from '../transport/types.js';
-import type { IncidentEvent, StepOutcome } from '../incident/events.js';
+import type { StepOutcome } from '../incident/events.js';
 import { gradeEvents, submitReport } from '../incident/lifecycle.js';
 import { deadlineList, type IncidentState } from '../incident/state.js';
 import { writeDurable, type IncidentStore } from '../incident/store.js';
@@ -425,4 +425,3 @@ async function regulatoryEffects(deps: RunnerDeps, id: string, step: Step, pb: P
   return { events, violations };
 }
 
-export type { IncidentEvent };

@@ -19,7 +19,6 @@ export const REPORT_FIELDS = [
   'next_steps', 'signer',
 ] as const;
 export const RECIPIENTS = ['cac', 'supervisor', 'public_security', 'protection_dept', 'dept_cac_office', 'provincial_cac', 'portal', 'site', 'team', 'vendor', 'public'] as const;
-export { SUBMISSION_DEADLINES } from '../incident/clock.js';
 /** `end` finishes the flow successfully, `fail` finishes it as failed. */
 export const END = 'end';
 export const FAIL = 'fail';
@@ -89,7 +88,4 @@ export const playbookSchema = z.strictObject({
 
 export type Playbook = z.infer<typeof playbookSchema>;
 export type Step = z.infer<typeof stepSchema>;
-export type StepKind = Step['kind'];
 export type CollectKind = (typeof COLLECT_KINDS)[number];
-export type ReportField = (typeof REPORT_FIELDS)[number];
-export type ReportKind = 'initial' | 'followup' | 'final' | 'shutdown';

@@ -20,7 +20,7 @@ import type { ByteLine } from '../sources/file.js';
 import type { LineRun } from './core.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker.js';
 import { diffSnapshots, loadSnapshot, takeSnapshot, type HostSnapshot } from './drift.js';
-import { FileWatch, diffStates, fileStateJson, loadFileState, scanRoots, type FileState } from './fim.js';
+import { FileWatch, fileStateJson, loadFileState, scanRoots, type FileState } from './fim.js';
 
 export const ALERT_SOURCE = 'gwsec-alerts';
 export const fimBaselinePath = (cfg: AgentConfig) => join(cfg.state_dir, 'fim-baseline.json');
@@ -366,4 +366,3 @@ export async function recordBaseline(cfg: AgentConfig): Promise<{ files: number;
   return { files, drift: d.drift_interval_s !== undefined };
 }
 
-export { diffStates };
