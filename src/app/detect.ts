@@ -12,7 +12,7 @@ import { ruleRegexSites } from '../detect/regexes.js';
 import { parseYaml } from '../policy/yaml.js';
 import { checkRedos, describeRedos } from '../util/redos.js';
 import { runRuleCases } from '../detect/tester.js';
-import { huntFile, huntFileParallel, sniffFormat, type HuntOptions as BaseHuntOptions, type HuntResult } from './hunt.js';
+import { huntFile, huntFileParallel, type HuntOptions as BaseHuntOptions } from './hunt.js';
 import type { Io } from './io.js';
 
 export interface DetectOptions {
@@ -64,7 +64,7 @@ export function detectTest(o: DetectOptions, io: Io): number {
 }
 
 export type HuntOptions = DetectOptions & BaseHuntOptions;
-export { huntFile, sniffFormat, type HuntResult };
+export { huntFile };
 
 /** `gwsec detect --file LOG`: exit 0 no alert, 1 alerts found. */
 export async function detectFile(o: HuntOptions, io: Io): Promise<number> {
