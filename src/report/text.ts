@@ -1,9 +1,8 @@
 import type { Evidence, Report, Result } from '../model/result.js';
 import { SEVERITIES, STATUSES, type Status } from '../model/status.js';
 import { translator, type Lang } from '../i18n/index.js';
-import type { Check } from '../model/check.js';
 import type { Bilingual, Severity } from '../model/status.js';
-import type { Verdict } from './options.js';
+import type { FormatOptions, Verdict } from './options.js';
 import { expectationWords, valueWords } from './expect-words.js';
 import { displayWidth, padDisplay, wrap } from './width.js';
 import { hostErrorMessage, inLang, type MessageLang } from './evidence.js';
@@ -46,19 +45,8 @@ function verdictLine(v: Verdict, lang: Lang): string {
   return why.length ? word('verdict.fail', lang, { why: why.join(lang === 'zh' ? '；' : '; ') }) : word('verdict.pass', lang, { failOn });
 }
 
-export interface TextOptions {
-  lang: Lang;
-  /** `--lang both`: evidence messages in both languages, `lang` first. */
-  both?: boolean;
-  color: boolean;
-  /** Show evidence for passing results too, and every evidence leaf in its raw form. */
-  verbose?: boolean;
-  /** Remediation text per check id, when the pack is at hand. */
-  checks?: Map<string, Check>;
-  verdict?: Verdict;
-  /** Terminal width to wrap to (default 80: a file, a pipe, a CI log). */
-  columns?: number;
-}
+/** The text report takes the registry's options as they are (verbose: evidence for passing results too, each leaf in its raw form). */
+export type TextOptions = FormatOptions;
 
 const COLORS: Record<Status, string> = {
   pass: '\x1b[32m',
