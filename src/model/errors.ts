@@ -12,8 +12,8 @@ export interface Location {
 export type ErrorKind = 'user' | 'internal';
 
 export class GwsecError extends Error {
-  /** The message in Chinese, when it was given as `{ zh, en }` (`message` is then the English). */
-  readonly zh?: string;
+  /** The message in Chinese, when it was given as `{ zh, en }` (`message` is then the English). Declared, so an error without one has no such key. */
+  declare readonly zh?: string;
 
   constructor(
     readonly code: string,
