@@ -7,7 +7,7 @@
 import yargs from 'yargs';
 import { auditRun } from '../src/app/audit.js';
 import { processIo } from '../src/app/io.js';
-import { collectors } from '../src/audit/registry.js';
+import { collectors, derivers } from '../src/audit/registry.js';
 import type { Request } from '../src/transport/requests.js';
 import { auditOptionsFrom, evalOptions, targetOptions } from '../cli/commands/common.js';
 import { inspecGroups, NAIVE_MODES, NaiveTransport, type NaiveMode } from './naive-transport.js';
@@ -22,7 +22,7 @@ const opened: NaiveTransport[] = [];
 let groups: Request[][] | undefined;
 process.exitCode = await auditRun(o, processIo, (t, run) => {
   // inspec: each check's requests, in pack order, of the checks this audit runs
-  if (mode === 'inspec') groups ??= inspecGroups([...run.checks], collectors);
+  if (mode === 'inspec') groups ??= inspecGroups([...run.checks], collectors, derivers);
   const n = new NaiveTransport(t, mode as NaiveMode, groups);
   opened.push(n);
   return n;

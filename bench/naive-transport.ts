@@ -1,6 +1,6 @@
 import { buildScript, DEFAULT_CMD_TIMEOUT_S, parseSections, SNIPPET_PRELUDE } from '../src/collectors/script.js';
 import { emptyAnswers, type RawAnswers, type Request } from '../src/transport/requests.js';
-import type { Collector } from '../src/collectors/types.js';
+import type { Collector, Deriver } from '../src/collectors/types.js';
 import type { Check } from '../src/model/check.js';
 import { plan } from '../src/audit/plan.js';
 import type { AnsweredRequests, RequestAnswerer, RunOptions, RunResult, Transport } from '../src/transport/types.js';
@@ -94,11 +94,13 @@ async function collectNaive(transport: Transport, mode: NaiveMode, groups: Reque
 
 /**
  * The inspec baseline's groups: platform detection (the os family) once per host, as InSpec does at
- * connect, then each check asks for its own families again, as each InSpec control does.
+ * connect, then each check asks for its own families again, as each InSpec control does — the
+ * families it reads and those its derived facts are computed from (before 2026-12-07 the latter were
+ * left out: 9 checks of the pack ended `error` in this baseline, having collected less than gwsec).
  */
-export function inspecGroups(checks: Check[], collectors: Collector[]): Request[][] {
+export function inspecGroups(checks: Check[], collectors: Collector[], derivers: Deriver[]): Request[][] {
   const os = collectors.filter((c) => c.id === 'os');
-  const perCheck = checks.filter((c) => c.scope !== 'fleet').map((c) => plan([c], collectors, []).collectors.filter((x) => x.id !== 'os'));
+  const perCheck = checks.filter((c) => c.scope !== 'fleet').map((c) => plan([c], collectors, derivers).collectors.filter((x) => x.id !== 'os'));
   return [os, ...perCheck].map((cs) => cs.flatMap((x) => x.requests));
 }
 
