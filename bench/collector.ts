@@ -18,6 +18,7 @@ import { enrol, loadEnrolment } from '../agents/agent/enrol.js';
 import { CollectorSession } from '../agents/agent/session.js';
 import { fingerprint } from '../agents/collector/ca.js';
 import { loadCollectorConfig } from '../agents/collector/config.js';
+import { COLLECTOR_ENV, COLLECTOR_NODE_FLAGS } from '../agents/collector/install.js';
 import { openStore } from '../agents/collector/store/index.js';
 import { generateSm2KeyPair } from '../src/crypto/index.js';
 import type { Alert } from '../src/model/alert.js';
@@ -149,7 +150,8 @@ async function one(kind: 'embedded' | 'postgres', pg?: { host: string; port: num
     writeFileSync(cfgPath, readFileSync(cfgPath, 'utf8').replace(/^store: .*$/m, `store: { type: postgres, host: ${JSON.stringify(pg.host)}, port: ${pg.port}, database: ${pg.database}, user: ${pg.user} }`));
   }
   const base = await direct(cfgPath);
-  const col = spawnCollector(cfgPath);
+  // As the systemd unit runs it: the same V8 flags and environment (agents/collector/install.ts).
+  const col = spawnCollector(cfgPath, { nodeFlags: COLLECTOR_NODE_FLAGS, env: COLLECTOR_ENV });
   const port = await col.port;
   try {
     const sessions = await agents(cfgPath, port);

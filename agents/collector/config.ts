@@ -32,6 +32,8 @@ const schema = z.strictObject({
     }),
   ]),
   max_frame_bytes: z.number().int().min(4096).max(16 << 20).default(MAX_FRAME_BYTES),
+  /** Bytes of received, not yet stored messages across all agents before reading pauses (memory bound). */
+  intake_max_bytes: z.number().int().min(65536).max(1 << 30).default(8 << 20),
   /** An agent whose clock is off by more than this is flagged (hello/welcome). */
   clock_skew_max_s: z.number().int().min(1).default(300),
   /** How often connected agents are re-checked against revocations. */

@@ -11,7 +11,9 @@ import { loadCollectorConfig } from './config.js';
 import { SANDBOX_LINES } from '../../src/util/systemd-sandbox.js';
 
 export const COLLECTOR_UNIT = 'gwsec-collector.service';
-export const COLLECTOR_NODE_FLAGS = ['--max-old-space-size=128'];
+/** V8 flags and environment of the collector process, on the unit (the benchmark runs it the same way). */
+export const COLLECTOR_NODE_FLAGS = ['--max-old-space-size=128', '--max-semi-space-size=2', '--optimize-for-size'];
+export const COLLECTOR_ENV: Record<string, string> = { LANG: 'C.UTF-8', MALLOC_ARENA_MAX: '2' };
 
 export function renderCollectorUnit(o: { node: string; bin: string; config: string; writable: string[] }): string {
   return `[Unit]
@@ -22,8 +24,7 @@ Wants=network-online.target
 [Service]
 Type=simple
 ExecStart=${o.node} ${COLLECTOR_NODE_FLAGS.join(' ')} ${o.bin} collector run -c ${o.config}
-Environment=LANG=C.UTF-8
-Environment=MALLOC_ARENA_MAX=2
+${Object.entries(COLLECTOR_ENV).map(([k, v]) => `Environment=${k}=${v}`).join('\n')}
 KillSignal=SIGTERM
 TimeoutStopSec=30
 Restart=on-failure

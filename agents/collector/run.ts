@@ -18,7 +18,7 @@ export async function runCollector(cfg: CollectorConfig, o: { signal: AbortSigna
   try {
     const port = await server.listen();
     o.onListening?.(port);
-    const stats = cfg.stats_interval_s > 0 ? setInterval(() => emit('CollectorStats', { connected: server.connected, ...server.counters, ...memory() }), cfg.stats_interval_s * 1000) : undefined;
+    const stats = cfg.stats_interval_s > 0 ? setInterval(() => emit('CollectorStats', { connected: server.connected, ...server.counters, intake_bytes: server.intakeBytes, ...memory() }), cfg.stats_interval_s * 1000) : undefined;
     stats?.unref();
     o.signal.addEventListener('abort', () => clearInterval(stats), { once: true });
     if (!o.signal.aborted) await new Promise<void>((r) => o.signal.addEventListener('abort', () => r(), { once: true }));

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { checkpointSignatureOk } from '../../src/journal/checkpoint.js';
 import { GwsecError } from '../../src/model/errors.js';
 import {
-  ANCHORS_PAGE, FrameConnection, ProtocolError, decodeAgentMessage, type AgentMessage, type AlertPayload, type CollectorMessageBody,
+  ANCHORS_PAGE, FrameConnection, IntakeBudget, ProtocolError, decodeAgentMessage, type AgentMessage, type AlertPayload, type CollectorMessageBody,
 } from '../../src/protocol/index.js';
 import { VERSION } from '../../src/version.js';
 import { fingerprint, signAgentCsr, type Ca } from './ca.js';
@@ -43,11 +43,13 @@ export class CollectorServer {
   /** Checkpoint lists being paged out to agents verifying their archives (anchors_request). */
   private readonly anchorPages = new Map<Conn, { list: StoredCheckpoint[]; gaps: number }>();
   private sweep?: NodeJS.Timeout;
+  private readonly intake: IntakeBudget;
   readonly counters = { connections: 0, refused: 0, protocolErrors: 0, alertsStored: 0, alertsDuplicate: 0 };
 
   constructor(private readonly o: ServerOptions) {
     const { cfg } = o;
     this.now = o.now ?? (() => new Date());
+    this.intake = new IntakeBudget(cfg.intake_max_bytes);
     this.emit = o.emit ?? (() => undefined);
     const read = (f: string) => {
       try {
@@ -90,6 +92,11 @@ export class CollectorServer {
     return port;
   }
 
+  /** Bytes received and not yet handled (bounded by intake_max_bytes plus one read per connection). */
+  get intakeBytes(): number {
+    return this.intake.bytes;
+  }
+
   get connected(): number {
     return this.agents.size;
   }
@@ -113,6 +120,10 @@ export class CollectorServer {
     const conn: Conn = new FrameConnection(socket, {
       decode: decodeAgentMessage,
       maxFrameBytes: this.o.cfg.max_frame_bytes,
+      // Memory stays bounded however many agents send at once: a few frames per connection, and
+      // intake_max_bytes across all of them; the rest waits in the agents' TCP buffers and outboxes.
+      maxQueued: 4,
+      intake: this.intake,
       onMessage: async (m) => {
         await auth;
         if (conn.isClosed) return;

@@ -16,13 +16,20 @@ export interface ReadFilter {
   from?: Date;
   to?: Date;
   source?: string;
+  /** Only records with a seq above this; whole segments before it are not read. */
+  afterSeq?: number;
 }
 
 /** Reads what can be framed; damage is verifyArchive's to report. `to` is exclusive. */
 export async function* readRecords(dir: string, filter: ReadFilter = {}): AsyncGenerator<JournalRecord> {
   const from = filter.from?.getTime() ?? -Infinity;
   const to = filter.to?.getTime() ?? Infinity;
-  for (const seg of await listSegments(dir)) {
+  const after = filter.afterSeq ?? 0;
+  const segs = await listSegments(dir);
+  for (const [k, seg] of segs.entries()) {
+    // A segment ends where the next begins: one that ends at or before `afterSeq` holds nothing wanted.
+    const next = segs[k + 1];
+    if (next && next.firstSeq - 1 <= after) continue;
     for await (const ev of scanFile(join(dir, seg.name))) {
       if (ev.kind !== 'block' || ev.header.type !== BlockType.Data) continue;
       let recs;
@@ -32,6 +39,7 @@ export async function* readRecords(dir: string, filter: ReadFilter = {}): AsyncG
         continue;
       }
       for (const [i, r] of recs.entries()) {
+        if (ev.header.seq + i <= after) continue;
         if (r.time < from || r.time >= to) continue;
         if (filter.source !== undefined && r.source !== filter.source) continue;
         yield { seq: ev.header.seq + i, time: new Date(r.time).toISOString(), source: r.source, line: r.line };

@@ -13,6 +13,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Journal, readRecords } from '../../../src/journal/index.js';
+import { KeyIndex } from './key-index.js';
 import { writeFileAtomic } from '../../../src/util/fs.js';
 import { GwsecError } from '../../../src/model/errors.js';
 import type { AlertPayload, CheckpointPayload, GapPayload, HealthPayload } from '../../../src/protocol/index.js';
@@ -29,12 +30,14 @@ interface Pending {
 }
 
 const hexName = /^[0-9a-f]{64}$/;
+/** The duplicate index as a clean close left it (key-index.ts). */
+const INDEX_FILE = 'index.bin';
 const agentFile = /^[A-Za-z0-9._:@-]+\.json$/;
 
 export class EmbeddedStore implements CollectorStore {
   readonly kind = 'embedded' as const;
   /** (kind, agent, id) → the alert count stored (1 for the other kinds): what makes a put a duplicate. */
-  private readonly keys = new Map<string, number>();
+  private keys = new KeyIndex();
   private pending: Pending | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -48,13 +51,7 @@ export class EmbeddedStore implements CollectorStore {
     for (const d of ['', 'tokens', 'tokens/used', 'agents', 'health']) mkdirSync(join(dir, d), { recursive: true, mode: 0o700 });
     const journal = o.readOnly ? null : await Journal.open(join(dir, 'data'), { segmentMaxBytes: 64 << 20 });
     const s = new EmbeddedStore(dir, journal);
-    if (journal) {
-      for await (const r of readRecords(join(dir, 'data'))) {
-        const o = JSON.parse(r.line) as { id: string; agent_id: string; count?: number };
-        const key = `${r.source}\0${o.agent_id}\0${o.id}`;
-        s.keys.set(key, Math.max(s.keys.get(key) ?? 0, o.count ?? 1));
-      }
-    }
+    if (journal) await s.loadIndex(journal);
     return s;
   }
 
@@ -196,8 +193,53 @@ export class EmbeddedStore implements CollectorStore {
 
   async close(): Promise<void> {
     await this.flushing.catch(() => undefined);
-    await this.journal?.close();
+    if (this.journal) {
+      // Nothing is pending now: every key in the index is durable in the journal up to its head.
+      const head = this.journal.head;
+      await this.journal.close();
+      try {
+        const meta = Buffer.from(JSON.stringify({ seq: head.seq, hash: head.hash }));
+        const len = Buffer.alloc(4);
+        len.writeUInt32LE(meta.length, 0);
+        writeFileAtomic(join(this.dir, INDEX_FILE), Buffer.concat([len, meta, this.keys.toBuffer()]));
+      } catch {
+        /* no snapshot: the next start reads the journal */
+      }
+    }
   }
+
+  /**
+   * The duplicate index: from the snapshot a clean close left (then only the records after it are
+   * read), or rebuilt from the whole journal when there is none, it is torn, or the journal is
+   * behind it (restored from a backup). Records up to the snapshot's seq were durable when it was
+   * written, so reading on from there is exact.
+   */
+  private async loadIndex(journal: Journal): Promise<void> {
+    const head = journal.head;
+    let after = 0;
+    try {
+      const b = readFileSync(join(this.dir, INDEX_FILE));
+      const n = b.readUInt32LE(0);
+      const meta = JSON.parse(b.subarray(4, 4 + n).toString('utf8')) as { seq: number; hash: string };
+      const k = KeyIndex.fromBuffer(b.subarray(4 + n));
+      if (k && meta.seq <= head.seq && (meta.seq < head.seq || meta.hash === head.hash)) {
+        this.keys = k;
+        after = meta.seq;
+      }
+    } catch {
+      /* none or unreadable: rebuild */
+    }
+    for await (const r of readRecords(join(this.dir, 'data'), { afterSeq: after })) {
+      if (r.source === 'health') continue; // health lived in the journal before health/ existed
+      const o = JSON.parse(r.line) as { id: string; agent_id: string; count?: number };
+      const key = `${r.source}\0${o.agent_id}\0${o.id}`;
+      this.keys.set(key, Math.max(this.keys.get(key) ?? 0, o.count ?? 1));
+    }
+    this.indexedFrom = after;
+  }
+
+  /** Where the last open started reading the journal (0: all of it). For tests and the bench. */
+  indexedFrom = 0;
 
   private async scan<T>(kind: Kind): Promise<T[]> {
     await this.flushing.catch(() => undefined);

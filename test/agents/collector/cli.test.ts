@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { gwsec } from '../../helpers/cli.js';
 import { scaled } from '../../helpers/time.js';
 import { initCollector, spawnCollector, tmp } from './helpers.js';
+import { COLLECTOR_NODE_FLAGS } from '../../../agents/collector/install.js';
 
 function agentConfig(): string {
   const d = tmp('agentcfg');
@@ -86,7 +87,7 @@ test('collector install writes a hardened unit with no capabilities, writable on
   for (const k of ['NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'MemoryMax=256M', 'CapabilityBoundingSet=\n', 'SystemCallFilter=@system-service']) t.true(unit.includes(k), k);
   const dir = join(cfg, '..');
   t.true(unit.includes(`ReadWritePaths=${dir} ${join(dir, 'store')}`), unit);
-  t.regex(unit, new RegExp(`ExecStart=\\S+node --max-old-space-size=128 ${program.replace(/[.]/g, '\\.')}/bin/gwsec\\.js collector run -c ${cfg.replace(/[.]/g, '\\.')}`));
+  t.regex(unit, new RegExp(`ExecStart=\\S+node ${COLLECTOR_NODE_FLAGS.join(' ')} ${program.replace(/[.]/g, '\\.')}/bin/gwsec\\.js collector run -c ${cfg.replace(/[.]/g, '\\.')}`));
   const sa = spawnSync('systemd-analyze', ['verify', join(units, 'gwsec-collector.service')], { encoding: 'utf8' });
   if (sa.error) t.log('systemd-analyze not installed: unit checked by content only');
   else t.deepEqual((sa.stderr + sa.stdout).split('\n').filter((l) => l.includes('gwsec-collector.service')), []);

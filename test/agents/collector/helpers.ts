@@ -99,8 +99,8 @@ export async function enrolAgent(port: number, token: string, name = 'web01'): P
 export const connect = (port: number, creds: Credentials): Promise<CollectorSession> => CollectorSession.connect({ host: '127.0.0.1', port }, creds);
 
 /** The real collector, as systemd runs it: `gwsec collector run -c FILE` in its own process. */
-export function spawnCollector(config: string): { child: ChildProcess; out: () => string; port: Promise<number>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, 'collector', 'run', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCollector(config: string, o: { nodeFlags?: string[]; env?: Record<string, string> } = {}): { child: ChildProcess; out: () => string; port: Promise<number>; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [...(o.nodeFlags ?? []), BIN, 'collector', 'run', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } });
   let out = '';
   let onPort: (p: number) => void = () => {};
   let onFail: (e: Error) => void = () => {};
