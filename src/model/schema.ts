@@ -36,11 +36,25 @@ export function isSnakeCase(key: string): boolean {
 
 /** `keyBits` -> `key_bits`, `sha256Fingerprint` -> `sha256_fingerprint`: the spelling a fact key should have. */
 export function snakeCase(key: string): string {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .replace(/[-\s]+/g, '_')
-    .toLowerCase();
+  // One pass over the characters: the regex for an acronym's end, /([A-Z]+)([A-Z][a-z])/, backtracks
+  // quadratically on a long run of capitals (test/redos).
+  const upper = (c: string | undefined): boolean => c !== undefined && c >= 'A' && c <= 'Z';
+  const lower = (c: string | undefined): boolean => c !== undefined && c >= 'a' && c <= 'z';
+  const digit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+  const sep = (c: string | undefined): boolean => c !== undefined && (c === '-' || /\s/.test(c));
+  let out = '';
+  for (let i = 0; i < key.length; i++) {
+    const c = key[i]!;
+    if (sep(c)) {
+      if (!sep(key[i - 1])) out += '_'; // a run of '-' and blanks is one '_'
+      continue;
+    }
+    const prev = key[i - 1];
+    // keyBits -> key_bits; HTTPServer -> http_server (a capital that ends an acronym and starts a word)
+    if (upper(c) && (lower(prev) || digit(prev) || (upper(prev) && lower(key[i + 1])))) out += '_';
+    out += c.toLowerCase();
+  }
+  return out;
 }
 
 /** Every field name a schema declares that is not snake_case, as a path (`web.certificates[].keyType`). */

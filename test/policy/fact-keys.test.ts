@@ -18,14 +18,19 @@ import { FixtureTransport } from '../../src/transport/fixture.js';
 import { defaultPackDir, packageRoot } from '../../src/util/paths.js';
 import { auditWith, embeddedPack } from '../helpers/audit.js';
 import { gwsec } from '../helpers/cli.js';
+import { scaled } from '../helpers/time.js';
 
 const HOSTS = join(packageRoot(), 'test', 'fixtures', 'hosts');
 
 test('snakeCase and isSnakeCase agree on what a fact key should look like', (t) => {
-  for (const [from, to] of [['keyBits', 'key_bits'], ['sha256Fingerprint', 'sha256_fingerprint'], ['notAfter', 'not_after'], ['days_left', 'days_left'], ['publicIps', 'public_ips'], ['TLSVersion', 'tls_version']]) {
+  for (const [from, to] of [['keyBits', 'key_bits'], ['sha256Fingerprint', 'sha256_fingerprint'], ['notAfter', 'not_after'], ['days_left', 'days_left'], ['publicIps', 'public_ips'], ['TLSVersion', 'tls_version'], ['HTTPServer', 'http_server'], ['common-auth', 'common_auth'], ['a - b', 'a_b'], ['ipv6Addr', 'ipv6_addr']]) {
     t.is(snakeCase(from!), to, from);
     t.true(isSnakeCase(to!), to);
   }
+  // linear: a long run of capitals (the old regex backtracked on it)
+  const t0 = performance.now();
+  t.is(snakeCase('A'.repeat(50_000) + 'b').length, 50_002);
+  t.true(performance.now() - t0 < scaled(1000));
   for (const bad of ['keyBits', 'Key', 'common-auth', '_x', 'a__b', 'x_']) t.false(isSnakeCase(bad), bad);
 });
 
