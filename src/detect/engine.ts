@@ -324,6 +324,7 @@ export class DetectionEngine {
       evidence: evidenceOf(c.evidence, ev),
     };
     for (const h of hits) addHit(alert, h);
+    sweep(c.open, ev.time - c.rule.suppressMs);
     this.bound(c, c.open, ev.time - c.rule.suppressMs, ev, out);
     c.open.set(key, { alert, lastMs: Math.max(first, ev.time) });
     this.alerts++;
@@ -338,6 +339,7 @@ export class DetectionEngine {
       c.state.set(key, s);
       return s;
     }
+    sweep(c.state, ev.time - c.windowMs);
     this.bound(c, c.state, ev.time - c.windowMs, ev, out);
     s = { times: [], hits: [], last: ev.time };
     c.state.set(key, s);
@@ -391,6 +393,21 @@ export class DetectionEngine {
     c.overflow = { alert, lastMs: ev.time };
     this.alerts++;
     out.push({ type: 'new', alert });
+  }
+}
+
+/**
+ * Drop entries whose window (or suppression) has passed, from the least recently used end, a few per
+ * new key: memory follows the live state, not `max_keys` (a day of 404s from ever new clients would
+ * otherwise sit at the bound). Dropping these loses nothing, so it is not an overflow.
+ */
+function sweep<T extends { last?: number; lastMs?: number }>(m: Map<string, T>, horizon: number): void {
+  for (let i = 0; i < 4; i++) {
+    const first = m.entries().next();
+    if (first.done) return;
+    const [k, v] = first.value;
+    if ((v.last ?? v.lastMs ?? Infinity) >= horizon) return;
+    m.delete(k);
   }
 }
 

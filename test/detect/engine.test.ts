@@ -160,3 +160,17 @@ logic: { kind: match, where: { field: web.categories, contains: sqli } }
   t.true((a.evidence['web.transforms'] as string[]).length >= 2);
   t.is(a.firstSeen, '2026-06-01T02:00:00.000Z');
 });
+
+test('expired keys are swept as new ones come: memory follows the live state, not max_keys', (t) => {
+  const engine = new DetectionEngine([brute('max_keys: 10000')], 'h');
+  const changes: AlertChange[] = [];
+  // one failure per source, a new source every 30 s, for ~4 hours: only the last 60 s are live
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  for (let i = 0; i < 500; i++) {
+    const s = i * 30;
+    engine.feed(ev(`Jun  1 ${p2(Math.floor(s / 3600))}:${p2(Math.floor(s / 60) % 60)}:${p2(s % 60)} h sshd[1]: Failed password for root from 198.51.100.${i % 250}-${i} port 1 ssh2`), changes);
+  }
+  t.true(engine.stats().keys.brute! <= 8, `keys ${engine.stats().keys.brute}`);
+  t.is(changes.filter((c) => c.alert.kind === 'overflow').length, 0);
+  t.is(engine.stats().dropped.brute, 0);
+});
