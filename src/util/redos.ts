@@ -47,10 +47,34 @@ function loadRecheck(): CheckSync {
   return (require('recheck') as { checkSync: CheckSync }).checkSync;
 }
 
+type WorkerModule = { Worker: new (...args: never[]) => NodeJS.EventEmitter };
+/**
+ * synckit starts its worker with `new require('node:worker_threads').Worker(…)` and adds no 'error'
+ * listener: when the native agent dies, the worker's write to it fails (EPIPE) and that error,
+ * re-emitted on the Worker in this thread, would end the process after the fallback has already
+ * answered. While recheck runs (synchronously), the Worker it may start gets a listener; the patch
+ * is undone before anything else can run.
+ */
+function withListenedWorkers<T>(fn: () => T): T {
+  const wt = createRequire(import.meta.url)('node:worker_threads') as WorkerModule;
+  const Original = wt.Worker;
+  wt.Worker = class extends Original {
+    constructor(...args: never[]) {
+      super(...args);
+      this.on('error', () => {}); // the call that needed it has failed over to the pure backend
+    }
+  };
+  try {
+    return fn();
+  } finally {
+    wt.Worker = Original;
+  }
+}
+
 function runRecheck(source: string, flags: string, timeoutMs: number): RecheckDiagnostics {
   checkSync ??= loadRecheck();
   try {
-    return checkSync(source, flags, { timeout: timeoutMs });
+    return withListenedWorkers(() => checkSync!(source, flags, { timeout: timeoutMs }));
   } catch {
     process.env.RECHECK_SYNC_BACKEND = 'pure';
     return checkSync(source, flags, { timeout: timeoutMs });
