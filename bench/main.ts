@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<void>> = {
   webattacks: async () => void (await (await import('./webattacks.js')).run()),
   detect: async () => (await import('./detect.js')).run(),
   collector: async () => (await import('./collector.js')).run(),
+  'agent-reporting': async () => (await import('./agent-reporting.js')).run(),
   traps: async () => (await import('./traps.js')).run(),
 };
 
