@@ -198,7 +198,8 @@ export async function verifyArchive(dir: string, opts: VerifyOptions = {}): Prom
     }
     if (firstSeq > 0 && c.seq < firstSeq) {
       // Records up to c.seq are gone: fine once older than the retention period (a day's slack).
-      if (offHost && now - Date.parse(c.time) < retentionMs - 86400_000) {
+      // (an anchor at seq 0, taken before the first record, vouches for no record that could be gone)
+      if (offHost && c.seq > 0 && now - Date.parse(c.time) < retentionMs - 86400_000) {
         add('deleted_segment', `${where} is within the retention period but the archive now starts at seq ${firstSeq}`, undefined, c.seq);
       }
       if (c.seq < firstSeq - 1) return;

@@ -160,3 +160,18 @@ test('CVE-2023-31439: a past record rewritten and the whole archive re-chained w
   const withKey = await verifyArchive(dir, { publicKeyPem: s.publicKeyPem });
   t.true(withKey.problems.length > 0 && withKey.problems.every((p) => p.kind === 'bad_signature'), 'the trusted key rejects the fresh signatures');
 });
+
+test('an anchor taken before the first record (an agent stopped before it archived a line) covers nothing: no false deletion', async (t) => {
+  const dir = await tempDir(t);
+  const s = signer();
+  const empty = await Journal.open(dir, { signer: s, segmentMaxBytes: 8000 });
+  await empty.checkpoint();
+  await empty.close();
+  const j = await Journal.open(dir, { signer: s, segmentMaxBytes: 8000 });
+  await j.append(batch(1, 20));
+  await j.checkpoint();
+  await j.close();
+  const r = await verifyArchive(dir, { anchors: join(dir, 'anchors.jsonl'), publicKeyPem: s.publicKeyPem });
+  t.true(r.ok, JSON.stringify(r.problems));
+  t.is(r.records, 20);
+});
