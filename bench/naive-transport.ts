@@ -1,3 +1,4 @@
+import type { Bilingual } from '../src/model/status.js';
 import { buildScript, DEFAULT_CMD_TIMEOUT_S, parseSections, SNIPPET_PRELUDE } from '../src/collectors/script.js';
 import { emptyAnswers, type RawAnswers, type Request } from '../src/transport/requests.js';
 import type { Collector, Deriver } from '../src/collectors/types.js';
@@ -59,13 +60,13 @@ export class NaiveTransport implements Transport {
 /** `groups`: the requests of each check, in pack order (inspec); for `request`, one group of all. */
 async function collectNaive(transport: Transport, mode: NaiveMode, groups: Request[][], o: { sudo?: boolean; timeoutMs?: number; maxBytes?: number }): Promise<AnsweredRequests> {
   const answers = emptyAnswers();
-  const notices = new Set<string>();
+  const notices = new Map<string, Bilingual>();
   const read = new Set<string>();
   let execs = 0;
   const exec = async (script: string) => {
     const r = await transport.run(script, { sudo: o.sudo, timeoutMs: o.timeoutMs });
     execs++;
-    if (r.notice) notices.add(r.notice);
+    if (r.notice) notices.set(r.notice.en, r.notice);
     return r;
   };
   for (const group of mode === 'request' ? [dedupe(groups.flat())] : groups) {
@@ -89,7 +90,7 @@ async function collectNaive(transport: Transport, mode: NaiveMode, groups: Reque
       }
     }
   }
-  return { answers, execs, notices: [...notices] };
+  return { answers, execs, notices: [...notices.values()] };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Check, Pack } from '../model/check.js';
 import type { AcceptedHostKey, HostFacts } from '../model/facts.js';
 import type { HostRecord, Report, Result } from '../model/result.js';
-import { emptySummary } from '../model/status.js';
+import { emptySummary, type Bilingual } from '../model/status.js';
 import { collectors as allCollectors, derivers as allDerivers } from './registry.js';
 import type { Collector, Deriver } from '../collectors/types.js';
 import { collect, type CollectOptions } from '../collectors/run.js';
@@ -51,7 +51,7 @@ export async function gatherHost(target: AuditTarget, checks: Check[], o: Omit<A
   let sources: Record<string, string[]>;
   let durationMs: number;
   let execs = 0;
-  let notices: string[] = [];
+  let notices: Bilingual[] = [];
   let failure: { code: string; message: string; zh?: string } | undefined;
   let transportId = typeof target.transport === 'function' ? `ssh:${target.name}` : target.transport.id;
   let transport: Transport | undefined;

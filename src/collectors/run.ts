@@ -1,3 +1,4 @@
+import type { Bilingual } from '../model/status.js';
 import { CollectError, GwsecError, type FactError } from '../model/errors.js';
 import type { Transport } from '../transport/types.js';
 import { outputFor } from './answers.js';
@@ -19,7 +20,7 @@ export interface Collected {
   /** Round trips to the host (exec calls): 1, or what a transport answering requests itself spent (a fixture: 0). */
   execs: number;
   /** What the transport said about the run (e.g. sudo refused). */
-  notices: string[];
+  notices: Bilingual[];
   /** The whole collection failed (nothing came back): every family carries this error. */
   failure?: FactError;
 }
@@ -48,7 +49,7 @@ export async function collect(transport: Transport, collectors: Collector[], o: 
 }
 
 /** The host's raw answers to the requests (what `gwsec fixture record` writes down). */
-export async function collectRaw(transport: Transport, requests: Request[], o: CollectOptions = {}): Promise<{ answers: RawAnswers; execs: number; failure?: FactError; notices: string[] }> {
+export async function collectRaw(transport: Transport, requests: Request[], o: CollectOptions = {}): Promise<{ answers: RawAnswers; execs: number; failure?: FactError; notices: Bilingual[] }> {
   if (transport.requests) return transport.requests.answer(requests, o);
   const { script, marker, maxBytes } = buildScript(requests, { maxBytes: o.maxBytes });
   const r = await transport.run(script, { sudo: o.sudo, timeoutMs: o.timeoutMs });

@@ -1,3 +1,5 @@
+import type { Bilingual } from './status.js';
+
 /**
  * Facts gathered once per host: one JSON-serialisable object keyed by family (`sshd`, `os`, …).
  * `sources` records where each family came from (commands run, files read) for evidence.
@@ -12,7 +14,7 @@ export interface HostFacts {
   execs?: number;
   roles: string[];
   /** What the user must know about this host's collection (e.g. sudo refused). */
-  notices?: string[];
+  notices?: Bilingual[];
   /** Pack variable overrides the inventory sets for this host. */
   vars?: Record<string, unknown>;
   facts: Record<string, unknown>;

@@ -62,7 +62,7 @@ export interface HostRecord {
   /** SSH: the host key known_hosts trusted for this host (`SHA256:…`). */
   hostKey?: { type: string; fingerprint: string };
   /** e.g. sudo refused: collected unprivileged, root-only checks are error. */
-  notices?: string[];
+  notices?: Bilingual[];
 }
 
 export interface Report {

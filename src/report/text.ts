@@ -101,7 +101,7 @@ export function formatText(report: Report, o: TextOptions): string {
       lines.push('');
       continue;
     }
-    for (const n of h?.notices ?? []) put('  ', n, 4, 'manual');
+    for (const n of h?.notices ?? []) put('  ', inLang(n, o), 4, 'manual');
     const byArticle = new Map<string, Result[]>();
     for (const r of results) byArticle.set(r.article, [...(byArticle.get(r.article) ?? []), r]);
     const articles = [...byArticle.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));

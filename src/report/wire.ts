@@ -145,7 +145,13 @@ export function migrateFactsFileV1(file: FactsFile): FactsFile {
 }
 
 function migrateHostFactsV1(h: HostFacts): HostFacts {
-  return isObj(h.facts) ? { ...h, facts: migrateFactsV1(h.facts) } : h;
+  const notices = migrateNoticesV1(h.notices);
+  return { ...h, ...(isObj(h.facts) ? { facts: migrateFactsV1(h.facts) } : {}), ...(notices ? { notices } : {}) };
+}
+
+/** Host notices (sudo refused) were `English / 中文` strings in version 1, as evidence messages were. */
+function migrateNoticesV1(notices: unknown[] | undefined): Bilingual[] | undefined {
+  return notices?.map(migrateMessageV1);
 }
 
 /** A JSON report of version 1 (a baseline, a shard) with its evidence and fleet facts in today's spelling. */
@@ -160,7 +166,11 @@ export function migrateReportV1(report: Report): Report {
     })),
   }));
   const fleetInput = report.fleetInput ? { ...report.fleetInput, hosts: (report.fleetInput.hosts ?? []).map(migrateHostFactsV1) } : undefined;
-  return { ...report, results, ...(fleetInput ? { fleetInput } : {}) };
+  const hosts = report.hosts.map((h) => {
+    const notices = migrateNoticesV1(h.notices);
+    return notices ? { ...h, notices } : h;
+  });
+  return { ...report, results, hosts, ...(fleetInput ? { fleetInput } : {}) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Bilingual } from '../model/status.js';
 import { readFileSync } from 'node:fs';
 import { Client, type AnyAuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { GwsecError } from '../model/errors.js';
@@ -40,7 +41,7 @@ export interface SudoSpec {
 export class SshTransport implements Transport {
   readonly id: string;
   private closed = false;
-  private sudoRefused: string | undefined;
+  private sudoRefused: Bilingual | undefined;
 
   private constructor(
     private readonly clients: Client[],
@@ -98,7 +99,8 @@ export class SshTransport implements Transport {
       if (refused) {
         // Collect what an unprivileged account can read: root-only facts then come back as
         // permission_denied (error), everything else is still judged.
-        this.sudoRefused = `${this.endpoint.name}: ${SUDO_MESSAGES[refused]}; collected without sudo / 已以非特权身份采集`;
+        const m = SUDO_MESSAGES[refused];
+        this.sudoRefused = { en: `${this.endpoint.name}: ${m.en}; collected without sudo`, zh: `${this.endpoint.name}：${m.zh}，已以非特权身份采集` };
         const plain = await new SshTransport(this.clients, this.endpoint, undefined).run(script, { ...o, sudo: false });
         return { ...plain, notice: this.sudoRefused, durationMs: performance.now() - started };
       }
@@ -114,11 +116,11 @@ export class SshTransport implements Transport {
 }
 
 type SudoFailure = 'wrong_password' | 'not_in_sudoers' | 'password_required' | 'requiretty';
-const SUDO_MESSAGES: Record<SudoFailure, string> = {
-  wrong_password: 'sudo refused the password / sudo 密码错误',
-  not_in_sudoers: 'the account may not use sudo (not in sudoers) / 该账户无 sudo 权限',
-  password_required: 'sudo asks for a password but none was given / sudo 需要密码',
-  requiretty: 'sudo requires a terminal (requiretty) and refused even with one / sudo 要求终端',
+const SUDO_MESSAGES: Record<SudoFailure, Bilingual> = {
+  wrong_password: { en: 'sudo refused the password', zh: 'sudo 密码错误' },
+  not_in_sudoers: { en: 'the account may not use sudo (not in sudoers)', zh: '该账户无 sudo 权限（不在 sudoers 中）' },
+  password_required: { en: 'sudo asks for a password but none was given', zh: 'sudo 需要密码，但未提供' },
+  requiretty: { en: 'sudo requires a terminal (requiretty) and refused even with one', zh: 'sudo 要求终端（requiretty），分配终端后仍被拒绝' },
 };
 
 export function sudoFailure(text: string): SudoFailure | null {

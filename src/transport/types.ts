@@ -1,3 +1,4 @@
+import type { Bilingual } from '../model/status.js';
 import type { RawAnswers, Request } from './requests.js';
 
 /** DESIGN §3.2. A non-zero exit is data; only transport failures throw (GwsecError transport_*). */
@@ -13,7 +14,7 @@ export interface RunResult {
   exitCode: number;
   durationMs: number;
   /** Something the user must know about how the run went (e.g. sudo refused, ran unprivileged). */
-  notice?: string;
+  notice?: Bilingual;
 }
 
 /** A host key the SSH transport trusted while connecting: known already, or accepted (--accept-new-host-keys). */
@@ -51,5 +52,5 @@ export interface AnsweredRequests {
   answers: RawAnswers;
   /** Round trips to a host spent on the answers (0 for a recording). */
   execs: number;
-  notices: string[];
+  notices: Bilingual[];
 }

@@ -82,8 +82,9 @@ test('sudo refused (not in sudoers): the host says why, root-only checks error, 
   ] as const) {
     const inv = fleet.inventoryFile({ hosts: ['nosudo'], sudo });
     const { report, stderr } = await auditJson(inv, fleet.knownHostsFile, [], env);
-    const notices = (report.hosts[0] as { notices?: string[] }).notices ?? [];
-    t.true(notices.some((m) => why.test(m)), `${sudo}: ${notices.join('\n')}\n${stderr}`);
+    const notices = (report.hosts[0] as { notices?: Array<{ en: string; zh: string }> }).notices ?? [];
+    t.true(notices.some((m) => why.test(m.en)), `${sudo}: ${JSON.stringify(notices)}\n${stderr}`);
+    t.true(notices.some((m) => /^nosudo：.*已以非特权身份采集$/.test(m.zh)), JSON.stringify(notices));
     t.is(shadowCheck(report, 'nosudo')?.status, 'error');
     t.true(errorMessages(report, 'nosudo').some((m) => /permission_denied/.test(m)), errorMessages(report, 'nosudo').join('\n'));
     t.true(decided(report, 'nosudo') >= 10, 'checks on world-readable facts are still judged');
@@ -94,8 +95,8 @@ test('sudo refused (not in sudoers): the host says why, root-only checks error, 
 test('sudo with a wrong password is a clear error', async (t) => {
   const inv = fleet.inventoryFile({ hosts: ['pw-fast'], sudo: 'password' });
   const { report } = await auditJson(inv, fleet.knownHostsFile, [], { GWSEC_SUDO_PASSWORD: 'wrong-password' });
-  const notices = (report.hosts[0] as { notices?: string[] }).notices ?? [];
-  t.true(notices.some((m) => /^pw-fast: sudo refused the password/.test(m)), notices.join('\n'));
+  const notices = (report.hosts[0] as { notices?: Array<{ en: string; zh: string }> }).notices ?? [];
+  t.true(notices.some((m) => /^pw-fast: sudo refused the password/.test(m.en) && /^pw-fast：sudo 密码错误/.test(m.zh)), JSON.stringify(notices));
   t.is(shadowCheck(report, 'pw-fast')?.status, 'error');
 });
 

@@ -40,7 +40,7 @@ const hostFacts: Required<HostFacts> = {
   durationMs: 12,
   execs: 1,
   roles: ['frontend'],
-  notices: ['sudo refused'],
+  notices: [{ en: 'sudo refused', zh: 'sudo 被拒绝' }],
   vars: { ALLOWED_PORTS: [80, 443], camelVarName: 1 },
   facts: { web: { certificates: [{ key_bits: 2048 }] }, login_defs: { lines: { PASS_MAX_DAYS: 90 } }, pam: { stacks: { 'common-auth': [] } } },
   sources: { web: ['cmd: nginx -T'] },
@@ -68,7 +68,7 @@ const hostRecord: Required<HostRecord> = {
   status: 'ok',
   error: { code: 'x', message: 'y' },
   hostKey: { type: 'ssh-ed25519', fingerprint: 'SHA256:k' },
-  notices: ['n'],
+  notices: [{ en: 'n', zh: '注' }],
 };
 const entry: Required<DiffEntry> = { host: 'web-01', check: 'c1', article: '40.3', severity: 'high', from: 'pass', to: 'fail', evidenceChanged: true };
 const diff: Required<ReportDiff> = {
@@ -146,6 +146,15 @@ test('version-1 migration renames exactly the version-1 fact keys, and splits on
   t.deepEqual(migrateMessageV1('PASS_MAX_DAYS unset / 未设置 PASS_MAX_DAYS'), { en: 'PASS_MAX_DAYS unset', zh: '未设置 PASS_MAX_DAYS' });
   t.deepEqual(migrateMessageV1('a/b / c / 中文 / 注'), { en: 'a/b / c', zh: '中文 / 注' });
   t.deepEqual(migrateMessageV1('permission_denied: sshd -T'), { en: 'permission_denied: sshd -T', zh: 'permission_denied: sshd -T' });
+});
+
+test('a version-1 host notice (one "English / 中文" string) reads back as a { zh, en } pair, in reports and facts files', (t) => {
+  const notice = 'nosudo: sudo refused the password; collected without sudo / 已以非特权身份采集';
+  const pair = { en: 'nosudo: sudo refused the password; collected without sudo', zh: '已以非特权身份采集' };
+  const report = fromWire({ schemaVersion: 1, results: [], hosts: [{ host: 'nosudo', notices: [notice] }] }, 'report', 'old.json');
+  t.deepEqual(report.hosts[0]!.notices, [pair]);
+  const facts = fromWire({ schemaVersion: 1, hosts: [{ schemaVersion: 1, host: 'nosudo', notices: [notice], facts: {} }] }, 'facts', 'old.json');
+  t.deepEqual(facts.hosts[0]!.notices, [pair]);
 });
 
 const TO_V1_FACT = Object.fromEntries(Object.entries(V1_FACT_KEYS).map(([old, now]) => [now, old]));

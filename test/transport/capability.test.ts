@@ -27,13 +27,13 @@ test('collection asks a transport that declares it answers requests, and never r
     id: 'wrapped',
     run: async (script) => (scripts.push(script), fx.run(script)),
     close: () => fx.close(),
-    requests: { answer: async (rs, o) => (asked.push(rs.length), { ...(await fx.requests.answer(rs, o)), execs: 7, notices: ['answered by the wrapper'] }) },
+    requests: { answer: async (rs, o) => (asked.push(rs.length), { ...(await fx.requests.answer(rs, o)), execs: 7, notices: [{ en: 'answered by the wrapper', zh: '由包装层回答' }] }) },
   };
   const c = await collect(wrapped, os);
   t.deepEqual(asked, [os.flatMap((x) => x.requests).length]);
   t.deepEqual(scripts, []);
   t.is(c.execs, 7);
-  t.deepEqual(c.notices, ['answered by the wrapper']);
+  t.deepEqual(c.notices, [{ en: 'answered by the wrapper', zh: '由包装层回答' }]);
   t.deepEqual(c.facts.os, (await collect(fx, os)).facts.os);
   t.is((c.facts.os as { id?: string }).id, 'debian');
 });
