@@ -55,19 +55,25 @@ type WorkerModule = { Worker: new (...args: never[]) => NodeJS.EventEmitter };
  * answered. While recheck runs (synchronously), the Worker it may start gets a listener; the patch
  * is undone before anything else can run.
  */
+let workers: { module: WorkerModule; original: WorkerModule['Worker']; listened: WorkerModule['Worker'] } | undefined;
+
 function withListenedWorkers<T>(fn: () => T): T {
-  const wt = createRequire(import.meta.url)('node:worker_threads') as WorkerModule;
-  const Original = wt.Worker;
-  wt.Worker = class extends Original {
-    constructor(...args: never[]) {
-      super(...args);
-      this.on('error', () => {}); // the call that needed it has failed over to the pure backend
-    }
-  };
+  if (!workers) {
+    const module = createRequire(import.meta.url)('node:worker_threads') as WorkerModule;
+    const original = module.Worker;
+    const listened = class extends original {
+      constructor(...args: never[]) {
+        super(...args);
+        this.on('error', () => {}); // the call that needed it has failed over to the pure backend
+      }
+    };
+    workers = { module, original, listened };
+  }
+  workers.module.Worker = workers.listened;
   try {
     return fn();
   } finally {
-    wt.Worker = Original;
+    workers.module.Worker = workers.original;
   }
 }
 
