@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { collectors } from '../audit/registry.js';
 import { collectRaw } from '../collectors/run.js';
+import { sharedForm } from '../collectors/redact.js';
 import { GwsecError } from '../model/errors.js';
 import type { Transport } from '../transport/types.js';
 import { targetsFrom, type TargetOptions } from './targets.js';
@@ -11,8 +12,10 @@ import type { Io } from './io.js';
 /**
  * `gwsec fixture record DIR`: run every collector's requests once on a host and write the answers as
  * a fixture folder (host.yaml, files/, cmd/) that the fixture transport replays. Unreadable files go
- * to host.yaml `denied:`. Everything collected is written: do not record hosts whose files you may
- * not share (the collectors never request private keys; /etc/shadow is requested as root).
+ * to host.yaml `denied:`. What a collector declares secret is written reduced (Collector.redact:
+ * shadow and passwd hashes, machine-id and product_uuid as their digests, passwords on cron lines),
+ * so that the fixture gives the live host's facts without its secrets; host.yaml lists what was
+ * reduced. Other configuration is written as read: look before sharing a fixture of a real host.
  */
 export async function fixtureRecord(o: TargetOptions & { dir: string; sudo?: boolean; timeoutS?: number }, io: Io): Promise<number> {
   const targets = await targetsFrom(o, io, o.inventory ? await (await import('../inventory/load.js')).loadInventory(o.inventory) : undefined);
@@ -23,22 +26,30 @@ export async function fixtureRecord(o: TargetOptions & { dir: string; sudo?: boo
     const raw = await collectRaw(transport, collectors.flatMap((c) => c.requests), { sudo: t.sudo ?? o.sudo, timeoutMs: (o.timeoutS ?? 120) * 1000 });
     if (raw.failure) throw new GwsecError('fixture_record_error', `${t.name}: ${raw.failure.message}`);
     const denied: string[] = [];
+    const redacted: string[] = [];
+    const share = sharedForm(collectors);
+    const reduce = (key: string, text: string): string => {
+      const f = share(key);
+      if (!f) return text;
+      redacted.push(key);
+      return f(text);
+    };
     for (const [path, f] of raw.answers.files) {
       if (f.status === 'denied') denied.push(path);
       if (f.status !== 'ok') continue;
       const dest = join(o.dir, 'files', path);
       mkdirSync(dirname(dest), { recursive: true });
-      writeFileSync(dest, f.content);
+      writeFileSync(dest, reduce(path, f.content));
     }
     mkdirSync(join(o.dir, 'cmd'), { recursive: true });
     for (const [name, c] of raw.answers.cmds) {
-      writeFileSync(join(o.dir, 'cmd', `${name}.txt`), c.stdout);
+      writeFileSync(join(o.dir, 'cmd', `${name}.txt`), reduce(`cmd:${name}`, c.stdout));
       if (c.exitCode !== 0) writeFileSync(join(o.dir, 'cmd', `${name}.rc`), `${c.exitCode}\n`);
       if (c.stderr) writeFileSync(join(o.dir, 'cmd', `${name}.err`), c.stderr);
     }
-    const meta = { name: t.name, description: { en: `recorded from ${transport.id}`, zh: `录制自 ${transport.id}` }, roles: t.roles, public_ip: t.publicIps[0] ?? null, denied };
+    const meta = { name: t.name, description: { en: `recorded from ${transport.id}`, zh: `录制自 ${transport.id}` }, roles: t.roles, public_ip: t.publicIps[0] ?? null, denied, redacted: redacted.sort() };
     writeFileSync(join(o.dir, 'host.yaml'), stringify(meta));
-    io.out(`${o.dir}: ${raw.answers.cmds.size} commands, ${[...raw.answers.files.values()].filter((f) => f.status === 'ok').length} files, ${denied.length} denied\n`);
+    io.out(`${o.dir}: ${raw.answers.cmds.size} commands, ${[...raw.answers.files.values()].filter((f) => f.status === 'ok').length} files, ${denied.length} denied, ${redacted.length} reduced to what the checks read\n`);
     return 0;
   } finally {
     await transport.close();

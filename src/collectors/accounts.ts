@@ -1,8 +1,8 @@
 import { CollectError, type FactError } from '../model/errors.js';
 import { t } from '../model/schema.js';
-import { parseGroup } from '../parsers/group.js';
-import { isLoginShell, parsePasswd } from '../parsers/passwd.js';
-import { parseShadow, type HashAlg, type PasswordStatus } from '../parsers/shadow.js';
+import { parseGroup, redactGroup } from '../parsers/group.js';
+import { isLoginShell, parsePasswd, redactPasswd } from '../parsers/passwd.js';
+import { parseShadow, redactShadow, type HashAlg, type PasswordStatus } from '../parsers/shadow.js';
 import type { Collector } from './types.js';
 
 export interface AccountUser {
@@ -52,6 +52,7 @@ export const accounts: Collector<AccountsFacts> = {
     { kind: 'file', path: '/etc/group' },
     { kind: 'file', path: '/etc/shadow' },
   ],
+  redact: { '/etc/passwd': redactPasswd, '/etc/group': redactGroup, '/etc/shadow': redactShadow },
   parse(out) {
     const passwdText = out.text('/etc/passwd');
     if (passwdText === null) throw new CollectError('not_found', '/etc/passwd is absent');

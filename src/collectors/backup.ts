@@ -3,7 +3,7 @@ import { CollectError } from '../model/errors.js';
 import type { Collector, CollectorOutput, FileContent } from './types.js';
 import { parseCrontab, type CronEntry } from '../parsers/crontab.js';
 import { execStarts, parseListTimers, parseSystemctlCat } from '../parsers/systemd.js';
-import { analyseJobText, parseNewest, parseScriptDump, redactCommand, type BackupDir, type JobAnalysis } from '../parsers/backup.js';
+import { analyseJobText, parseNewest, parseScriptDump, redactCommand, redactSecrets, type BackupDir, type JobAnalysis } from '../parsers/backup.js';
 
 /**
  * Scheduled backup jobs (cron, cron.daily/weekly scripts, systemd timers) and the newest file in
@@ -138,6 +138,10 @@ export const backup: Collector<BackupFacts> = {
     { kind: 'cmd', name: 'backup-scripts', script: DUMP },
     { kind: 'cmd', name: 'backup-newest', script: NEWEST, timeoutS: 30 },
   ],
+  // cron lines and backup scripts may carry passwords (mysqldump -pX, PGPASSWORD=X, user:pass@host)
+  redact: Object.fromEntries(
+    ['/etc/crontab', '/etc/cron.d/*', '/var/spool/cron/crontabs/*', '/var/spool/cron/*', '/etc/cron.daily/*', '/etc/cron.weekly/*', 'cmd:backup-scripts', 'cmd:backup-timer-units'].map((k) => [k, redactSecrets]),
+  ),
   parse(out) {
     const unreadable: string[] = [];
     const cronFiles: Array<{ file: FileContent; system: boolean; user?: string }> = [];

@@ -35,14 +35,33 @@ function read(out: CollectorOutput, path: string): string | null {
   }
 }
 
+/**
+ * How a recorded fixture stores an identifier: the digest the facts carry, behind this prefix, in
+ * place of the value. Parsing it gives the same fact as the live host, so a fleet of recorded hosts
+ * still finds one machine under two names, and the value itself never reaches a shared fixture.
+ */
+const RECORDED = /^gwsec-digest:([0-9a-f]{32})$/;
+
+function recorded(v: string): string | null {
+  return RECORDED.exec(v)?.[1] ?? null;
+}
+
 export function parseMachineId(raw: string | null): string | null {
   const v = raw?.trim().toLowerCase() ?? '';
-  return /^[0-9a-f]{32}$/.test(v) && !/^0+$/.test(v) ? identityDigest('machine-id', v) : null;
+  return recorded(v) ?? (/^[0-9a-f]{32}$/.test(v) && !/^0+$/.test(v) ? identityDigest('machine-id', v) : null);
 }
 
 export function parseProductUuid(raw: string | null): string | null {
   const v = raw?.trim().toLowerCase() ?? '';
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v) && !PLACEHOLDER_UUIDS.has(v) ? identityDigest('product_uuid', v) : null;
+  return recorded(v) ?? (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v) && !PLACEHOLDER_UUIDS.has(v) ? identityDigest('product_uuid', v) : null);
+}
+
+/** The file as a shared fixture holds it: the digest (see RECORDED), or empty when it is no identifier. */
+function redactWith(parse: (raw: string | null) => string | null): (content: string) => string {
+  return (content) => {
+    const d = parse(content);
+    return d === null ? '' : `gwsec-digest:${d}\n`;
+  };
 }
 
 export const identity: Collector<IdentityFacts> = {
@@ -53,6 +72,7 @@ export const identity: Collector<IdentityFacts> = {
     { kind: 'file', path: MACHINE_ID },
     { kind: 'file', path: PRODUCT_UUID },
   ],
+  redact: { [MACHINE_ID]: redactWith(parseMachineId), [PRODUCT_UUID]: redactWith(parseProductUuid) },
   parse(out) {
     return { machine_id: parseMachineId(read(out, MACHINE_ID)), product_uuid: parseProductUuid(read(out, PRODUCT_UUID)) };
   },

@@ -28,6 +28,12 @@ export interface Collector<F = unknown> {
   description: string;
   schema: FactType;
   requests: Request[];
+  /**
+   * How `gwsec fixture record` writes what this collector reads so the fixture can be shared, keyed
+   * by a file path, a glob pattern it requests, or `cmd:<name>` for a command's stdout: reduced to what parse() reads, secrets replaced, and parse() of the result equal to
+   * parse() of the original (test/collectors/redact.test.ts holds every entry to that).
+   */
+  redact?: Record<string, (content: string) => string>;
   /** Pure: outputs -> facts. Throw CollectError for a family-wide failure; put `{error}` on a
    * sub-object for a partial one (e.g. accounts.shadow when /etc/shadow is unreadable). */
   parse(out: CollectorOutput): F;

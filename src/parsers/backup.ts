@@ -138,9 +138,25 @@ export function redactCommand(cmd: string): string {
   // A secret crossing the cut still starts inside the prefix, so it is still redacted.
   const long = cmd.length > 400;
   cmd = cmd.slice(0, 2000);
-  let s = cmd.replace(/([a-z0-9+]+:\/\/[^/@:\s]+):[^/@\s]*@/gi, '$1:***@');
-  for (const re of SECRET_PATTERNS) s = s.replace(re, '$1***');
+  const s = redactLine(cmd);
   return long || s.length > 400 ? s.slice(0, 400) + '…' : s;
+}
+
+/**
+ * A cron file or script text for a shared fixture: each line's secrets (as redactCommand finds them)
+ * become ***, nothing cut, so the jobs read from it are the ones read from the original.
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .split('\n')
+    .map(redactLine)
+    .join('\n');
+}
+
+function redactLine(text: string): string {
+  let s = text.replace(/([a-z0-9+]+:\/\/[^/@:\s]+):[^/@\s]*@/gi, '$1:***@');
+  for (const re of SECRET_PATTERNS) s = s.replace(re, '$1***');
+  return s;
 }
 
 /** `==> /path <==` framed dump of the scripts jobs call (as `head` prints several files). */

@@ -1,3 +1,5 @@
+import { mapColonLines } from './shadow.js';
+
 /** /etc/group -> entries. The group password field is ignored (gshadow holds it on modern systems). */
 export interface GroupEntry {
   name: string;
@@ -21,4 +23,11 @@ export function parseGroup(text: string): GroupEntry[] {
     out.push({ name: f[0], gid, members });
   }
   return out;
+}
+
+/** /etc/group for a shared fixture: a group password (field 2, other than `x` or empty) becomes `!`. */
+export function redactGroup(text: string): string {
+  return mapColonLines(text, (f) => {
+    if (f[1] !== undefined && f[1] !== 'x' && f[1] !== '') f[1] = '!';
+  });
 }

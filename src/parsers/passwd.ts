@@ -1,4 +1,4 @@
-import { classifyPassword } from './shadow.js';
+import { classifyPassword, mapColonLines, redactPasswordField } from './shadow.js';
 
 /**
  * /etc/passwd -> entries. The GECOS field (personal names, phone numbers) is dropped on purpose:
@@ -48,4 +48,15 @@ const NO_LOGIN = /(?:^|\/)(?:nologin|false|sync|shutdown|halt)$/;
 
 export function isLoginShell(shell: string): boolean {
   return !NO_LOGIN.test(shell.trim());
+}
+
+/**
+ * /etc/passwd for a shared fixture: GECOS (personal names, phone numbers) emptied and a legacy hash
+ * in field 2 replaced by its algorithm's placeholder; `x` and every other field kept.
+ */
+export function redactPasswd(text: string): string {
+  return mapColonLines(text, (f) => {
+    if (f.length >= 7 && !f[0]!.startsWith('+') && !f[0]!.startsWith('-')) f[4] = '';
+    if (f[1] !== 'x' && f[1] !== undefined) f[1] = redactPasswordField(f[1]);
+  });
 }

@@ -81,3 +81,57 @@ export function parseShadow(text: string): ShadowEntry[] {
   }
   return out;
 }
+
+/**
+ * A crypt-shaped stand-in per algorithm: classifyPassword() gives it the same status and algorithm
+ * as the real hash, and it holds nothing of the hash, its salt or its cost.
+ */
+const PLACEHOLDERS: Record<HashAlg, string> = {
+  yescrypt: '$y$REDACTED',
+  sha512: '$6$REDACTED',
+  sha256: '$5$REDACTED',
+  md5: '$1$REDACTED',
+  bcrypt: '$2b$REDACTED',
+  des: 'REDACTED.....',
+  bsdi: '_REDACTED...........',
+  sm3: '$sm3$REDACTED',
+  sm3y: '$sm3y$REDACTED',
+  gost: '$gy$REDACTED',
+  unknown: '$REDACTED$',
+};
+
+/**
+ * A password field (shadow or legacy passwd) reduced to what classifyPassword() reads: empty stays
+ * empty, a lock marker keeps its leading `!`/`*`, a hash becomes its algorithm's placeholder, and any
+ * other non-hash text (which matches no password) becomes `*`. For recorded fixtures that are shared.
+ */
+export function redactPasswordField(field: string): string {
+  const c = classifyPassword(field);
+  if (c.status === 'empty') return '';
+  const alg = c.hashAlg === null ? '' : PLACEHOLDERS[c.hashAlg];
+  if (c.status === 'set') return alg;
+  const lock = /^[!*]+/.exec(field)?.[0] ?? '*';
+  return lock + alg;
+}
+
+/** /etc/shadow with every hash replaced (redactPasswordField); names and ageing fields kept, line for line. */
+export function redactShadow(text: string): string {
+  return mapColonLines(text, (f) => {
+    f[1] = redactPasswordField(f[1]!);
+  });
+}
+
+/** Rewrites the colon-separated entry lines of a passwd-style file, keeping comments, blanks and NIS lines. */
+export function mapColonLines(text: string, edit: (fields: string[]) => void): string {
+  return text
+    .split('\n')
+    .map((raw) => {
+      const cr = raw.endsWith('\r') ? '\r' : '';
+      const line = cr ? raw.slice(0, -1) : raw;
+      if (line.trim() === '' || line.startsWith('#') || !line.includes(':')) return raw;
+      const f = line.split(':');
+      edit(f);
+      return f.join(':') + cr;
+    })
+    .join('\n');
+}
