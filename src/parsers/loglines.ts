@@ -87,15 +87,18 @@ export function splitAccess(l: string): RegExpExecArray | string[] | undefined {
 function parseAccess(l: string): ParsedLine | null {
   const m = splitAccess(l) ?? ACCESS.exec(l);
   if (!m) return null;
-  // m[4].split(' ')'s first two words, without the array
+  // "METHOD TARGET PROTOCOL". The target runs to the last space before "HTTP/…", not to the second
+  // space: nginx before 1.21.1 and Apache without `HttpProtocolOptions Strict` accept a raw space in
+  // the URI, and `?q=1 union select …` must not lose everything after its first space.
   const r = m[4]!;
   const s1 = r.indexOf(' ');
-  const s2 = s1 < 0 ? -1 : r.indexOf(' ', s1 + 1);
+  const s2 = s1 < 0 ? -1 : r.lastIndexOf(' ');
+  const proto = s2 > s1 && r.startsWith('HTTP/', s2 + 1);
   return {
     client: m[1],
     time: m[3],
     method: s1 < 0 ? undefined : r.slice(0, s1),
-    path: s1 < 0 ? r : s2 < 0 ? r.slice(s1 + 1) : r.slice(s1 + 1, s2),
+    path: s1 < 0 ? r : proto ? r.slice(s1 + 1, s2) : r.slice(s1 + 1),
     status: Number(m[5]),
     bytes: m[6] === '-' ? 0 : Number(m[6]),
     referer: m[7],

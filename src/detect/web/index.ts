@@ -8,7 +8,7 @@ import { judgeCode } from './code.js';
 import { isSoloCommand, judgeCommand } from './command.js';
 import { escapeEvidence, snippet } from './evidence.js';
 import { judgeXss } from './html.js';
-import { base64Text, canonical, decodeValue, foldWhitespace, pathView, TransformLog, type Transform } from './normalise.js';
+import { base64Text, canonical, decodeValue, foldWhitespace, pathView, TransformLog, undoQuoteEscapes, type Transform } from './normalise.js';
 import { judgePath } from './path.js';
 import { judgeUserAgent } from './scanners.js';
 import { judgeSql } from './sql.js';
@@ -160,6 +160,7 @@ export function inspectRequestFully(req: WebRequest): WebInspection {
   let target = typeof req.target === 'string' ? req.target : '';
   if (target.length > MAX_TARGET) target = target.slice(0, MAX_TARGET);
   const log = new TransformLog();
+  target = undoQuoteEscapes(target, log);
   const findings: WebFinding[] = [];
   const normalisedParts: string[] = [];
   for (const part of parts(target)) {
@@ -204,7 +205,7 @@ export function inspectRequestFully(req: WebRequest): WebInspection {
   for (const [where, raw] of [['user-agent', req.userAgent], ['referer', req.referer]] as const) {
     if (!raw || raw === '-' || !HEADER_SUSPECT.test(raw)) continue;
     const hlog = new TransformLog();
-    const text = canonical(decodeValue(raw.slice(0, MAX_TARGET), { form: false }, hlog), hlog);
+    const text = canonical(decodeValue(undoQuoteEscapes(raw.slice(0, MAX_TARGET), hlog), { form: false }, hlog), hlog);
     if (/\(\)\s{0,4}\{/.test(text)) add(findings, { category: 'command_injection', where, fingerprint: 'shellshock', evidence: `${where} command shellshock: ${snippet(text, text.indexOf('()'))}` });
     const code = judgeCode(text, false);
     if (code && code.kind === 'expression-injection') add(findings, { category: 'code_injection', where, fingerprint: code.kind, evidence: `${where} code ${code.kind} (${escapeEvidence(code.detail, 40)}): ${snippet(text, 0)}` });

@@ -178,6 +178,19 @@ export function percentDecodeOnce(s: string, log: TransformLog, round: number): 
   return out.join('');
 }
 
+/**
+ * Apache's log escaping undone, once, before any decoding: ap_escape_logitem() writes `"` as \" and
+ * `\` as \\ (nginx's `escape=json` does the same), so `id=1\" union select` would otherwise show the
+ * SQL judge a backslash where the request had a quote. nginx's default escaping writes \x22 and \x5C
+ * (decoded with the %-escapes), so neither pair means anything else in its lines.
+ */
+export function undoQuoteEscapes(s: string, log: TransformLog): string {
+  if (s.indexOf('\\') < 0) return s;
+  const r = s.replace(/\\(["\\])/g, '$1');
+  if (r !== s) log.add('log-escape');
+  return r;
+}
+
 /** Named entities attackers use; anything else stays literal (a browser knows more, we need these). */
 const ENTITIES: Record<string, string> = {
   lt: '<', gt: '>', quot: '"', apos: "'", amp: '&', nbsp: ' ', tab: '\t', newline: '\n', colon: ':', sol: '/',
