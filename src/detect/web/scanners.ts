@@ -48,6 +48,14 @@ export const SCANNER_AGENTS: ReadonlyArray<{ token: string; tool: string }> = [
   { token: 'qualys', tool: 'Qualys' },
   { token: 'nsfocus', tool: 'NSFOCUS scanner' },
   { token: 'goby', tool: 'Goby' },
+  { token: 'wapiti', tool: 'Wapiti' },
+  { token: 'jorgee', tool: 'Jorgee' },
+  { token: 'sqlninja', tool: 'sqlninja' },
+  { token: 'uniscan', tool: 'Uniscan' },
+  { token: 'joomscan', tool: 'JoomScan' },
+  { token: 'dotdotpwn', tool: 'DotDotPwn' },
+  { token: 'webshag', tool: 'Webshag' },
+  { token: 'l9explore', tool: 'LeakIX l9explore' },
 ];
 
 const byToken = new Map(SCANNER_AGENTS.map((s) => [s.token, s.tool]));

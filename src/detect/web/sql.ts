@@ -261,7 +261,20 @@ export const SQL_PATTERNS: ReadonlyArray<{ id: string; re: RegExp; why: string }
   { id: 'list', re: /^,[1sfv(n]/, why: 'a list continuation (,NULL,NULL) / ,(select …)) out of an INSERT/IN list' },
   { id: 'list-subquery', re: /^,\(?E/, why: 'a subquery as the next list element: 1,(select …)' },
   { id: 'where', re: /^k(?:n?k)?[1sn]o/, why: 'WHERE 1=1 / AS x WHERE 1=1 appended to the value' },
+  { id: 'arith-call', re: /^of\(/, why: 'arithmetic on the value with a delay, branch or error-channel call (1-sleep(5), 1+if(benchmark(…)), 1*extractvalue(…))' },
 ];
+
+/**
+ * Calls that only an injection makes inside arithmetic on a numeric value (time delays, branches,
+ * error channels, information): `1-sleep(5)` runs in a numeric context without breaking out of
+ * anything, where `2024-left(x)` or `1+min(3)` would be text. Used by `arith-call` alone.
+ */
+const INJECTED_CALLS = new Set([
+  'sleep', 'benchmark', 'pg_sleep', 'randomblob', 'dbms_pipe', 'if', 'iif', 'extractvalue', 'updatexml', 'load_file', 'utl_inaddr', 'utl_http',
+  'get_host_address', 'ctxsys', 'drithsx', 'xp_cmdshell', 'ascii', 'ord', 'substring', 'substr', 'mid', 'char', 'chr', 'version', 'database',
+  'user', 'current_user', 'system_user', 'session_user', 'db_name', 'user_name', 'host_name', 'concat', 'concat_ws', 'group_concat', 'make_set',
+  'elt', 'exp', 'name_const', 'json_extract', 'sysdate', 'is_srvrolemember', 'openrowset', 'xmltype', 'dbms_xmlgen',
+]);
 
 /** Statement heads that are injections when the whole value is SQL (no break needed). */
 export const SQL_HEAD_PATTERNS: ReadonlyArray<{ id: string; re: RegExp; why: string }> = [
@@ -313,6 +326,14 @@ function breakOut(fp: string, ctx: QuoteContext): { tail: string; broke: boolean
   return { tail: fp.slice(k), broke };
 }
 
+/** The first function call of the value is one only an injection makes (see INJECTED_CALLS). */
+function injectedCall(value: string, ctx: QuoteContext): boolean {
+  const f = tokenizeSql(value, ctx).find((t) => t.t === 'f');
+  if (!f) return false;
+  const w = f.v.toLowerCase();
+  return INJECTED_CALLS.has(w.slice(w.lastIndexOf('.') + 1));
+}
+
 export function judgeSql(value: string): SqlVerdict | undefined {
   const contexts: QuoteContext[] = ['none'];
   if (value.includes("'")) contexts.push('single');
@@ -332,6 +353,7 @@ export function judgeSql(value: string): SqlVerdict | undefined {
     for (const p of SQL_PATTERNS) {
       // a bare value that never left anything needs more than an operator, a word or a comment after it
       if (!broke && (p.id === 'compare' || p.id === 'compare-bare' || p.id === 'keyword' || p.id === 'comment' || p.id === 'list' || p.id === 'stacked')) continue;
+      if (p.id === 'arith-call' && !injectedCall(value, ctx)) continue;
       if (p.re.test(tail)) return { context: ctx, fingerprint: fp, pattern: p.id };
     }
   }

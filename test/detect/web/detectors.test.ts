@@ -107,6 +107,9 @@ test('scanner User-Agents are data and matched as whole words', (t) => {
   t.is(judgeUserAgent('Mozilla/5.00 (Nikto/2.5.0) (Evasions:None) (Test:007007)')?.tool, 'Nikto');
   t.is(judgeUserAgent('Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)')?.tool, 'Nmap NSE');
   t.is(judgeUserAgent('ivre-masscan/1.3 https://github.com/robertdavidgraham/')?.tool, 'masscan');
+  t.is(judgeUserAgent('Wapiti-3.0.4 (wapiti-scanner.github.io)')?.tool, 'Wapiti');
+  t.is(judgeUserAgent('Mozilla/5.0 Jorgee')?.tool, 'Jorgee');
+  t.is(judgeUserAgent('Mozilla/5.0 (l9explore/1.2.2)')?.tool, 'LeakIX l9explore');
   t.is(judgeUserAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/125.0.0.0 Safari/537.36'), undefined);
   t.is(judgeUserAgent('Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)'), undefined);
   t.is(judgeUserAgent('Mozilla/5.0 (Linux; Android 10; HUAWEI xray-al00)')?.tool, 'xray', 'a word match: documented limit of UA tokens');

@@ -46,6 +46,11 @@ test('injections are found, in the context that breaks out', (t) => {
     ['1 where 1=1 and 1=1', 'none'],
     ['1 /*!50000union*/ /*!50000select*/ 1,2', 'none'],
     ["' and extractvalue(1,concat(0x7e,version()))--", 'single'],
+    // arithmetic on a numeric value with an injection's call: no break-out needed
+    ['1-sleep(5)', 'none'],
+    ['1+if(benchmark(3000000,MD5(1)),NULL,NULL),NULL)', 'none'],
+    ['1*updatexml(1,concat(0x7e,user()),1)', 'none'],
+    ["1'-sleep(5)-'", 'single'],
   ];
   for (const [v, ctx] of cases) {
     const r = judgeSql(v);
@@ -78,6 +83,9 @@ test('ordinary text with SQL words or apostrophes is not an injection', (t) => {
     'A&B',
     '"乡村振兴"',
     '#1',
+    '2024-left(a)', // arithmetic with an ordinary function name is text
+    '1+min(3)',
+    'c++ if(x)',
     'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc',
     'ST-12345-abcdef-cas',
     'https://www.example.gov.cn/art/2025/3/8/art_1243_942074.html',
