@@ -11,7 +11,7 @@ import { loadRules } from '../../src/detect/load.js';
 const FILE = '/work/shared/corpus/logs/loghub__OpenSSH_2k.log';
 const M: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 
-function reference(text: string): Set<string> {
+function attemptsBySource(text: string): Map<string, number[]> {
   const attempts = new Map<string, number[]>();
   for (const line of text.split(/\r?\n/)) {
     const m = /^(\w{3}) +(\d+) (\d\d):(\d\d):(\d\d) .*?(?:message repeated (\d+) times: \[ )?Failed password for .*? from (\S+) port/.exec(line);
@@ -21,6 +21,11 @@ function reference(text: string): Set<string> {
     for (let i = 0; i < Number(m[6] ?? 1); i++) list.push(t);
     attempts.set(m[7]!, list);
   }
+  return attempts;
+}
+
+function reference(text: string): Set<string> {
+  const attempts = attemptsBySource(text);
   const out = new Set<string>();
   for (const [ip, ts] of attempts) {
     ts.sort((a, b) => a - b);
@@ -42,6 +47,35 @@ test('ssh-brute-force on Loghub OpenSSH_2k reports exactly the sources a referen
   const got = new Set(r.alerts.map((a) => a.groupKey));
   t.deepEqual([...got].sort(), [...expected].sort());
   t.is(r.unparsed, 0);
-  // No attempt counted twice: every alert's count is at most that source's Failed-password attempts.
   for (const a of r.alerts) t.true(a.count >= 8);
+});
+
+/** Per source, the attempts the alerts counted, against the attempts the log holds. */
+function overCounted(alerts: Array<{ groupKey: string; count: number }>, attempts: Map<string, number[]>): string[] {
+  const sum = new Map<string, number>();
+  for (const a of alerts) sum.set(a.groupKey, (sum.get(a.groupKey) ?? 0) + a.count);
+  return [...sum].filter(([ip, n]) => n > (attempts.get(ip)?.length ?? 0)).map(([ip, n]) => `${ip}: ${n} counted, ${attempts.get(ip)?.length ?? 0} attempts`);
+}
+
+test('ssh-brute-force counts each attempt once: the PAM line of the same attempt adds nothing (and a rule that counted it would be caught)', (t) => {
+  if (!existsSync(FILE)) {
+    if (process.env.CI) t.fail(`${FILE} is missing`);
+    else t.pass(`skipped: ${FILE} is missing`);
+    return;
+  }
+  const attempts = attemptsBySource(readFileSync(FILE, 'utf8'));
+  t.is([...attempts.values()].reduce((n, l) => n + l.length, 0), 528, 'the corpus README: 518 lines + 2 × "message repeated 5 times"');
+  const rule = loadRules(undefined, { cases: false }).rules.find((r) => r.id === 'ssh-brute-force')!;
+  // Every attempt the alerts counted (the first `count` plus every repeat inside the suppression
+  // window) is at most the source's attempts in the log; a PAM line counted too would double them.
+  const r = huntFile({ file: FILE, source: 'auth', year: 2026 }, [rule]);
+  t.true(r.alerts.length > 0);
+  t.deepEqual(overCounted(r.alerts, attempts), []);
+  const counted = r.alerts.reduce((n, a) => n + a.count, 0);
+  t.true(counted >= 300, `the alerts cover most attempts (${counted} of 528), so a double count would show`);
+  // The check has teeth: the same rule also counting `pam_unix(sshd:auth): authentication failure` over-counts.
+  const lg = rule.logic as Extract<typeof rule.logic, { kind: 'threshold' }>;
+  const doubled = { ...rule, logic: { ...lg, where: { any: [lg.where, { field: 'auth.outcome', eq: 'auth_failure' }] } } } as typeof rule;
+  const bad = huntFile({ file: FILE, source: 'auth', year: 2026 }, [doubled]);
+  t.true(overCounted(bad.alerts, attempts).length > 0, 'counting the PAM line as well must exceed the attempts');
 });
