@@ -113,7 +113,7 @@ function only(groups: Request[][], requests: Request[]): Request[][] {
 
 /** A snippet as one exec: the helpers it may call, a scratch dir only when it uses one. */
 function cmdScript(snippet: string, timeoutS = DEFAULT_CMD_TIMEOUT_S): string {
-  const scratch = /\$T\b|gw_memo|gw_comms/.test(snippet);
+  const scratch = /\$T\b|gw_memo|gw_once|gw_comms/.test(snippet);
   return [
     'LC_ALL=C; export LC_ALL',
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH',

@@ -38,21 +38,23 @@ const FIXED_DIRS = ['/var/backups', '/backup', '/backups', '/data/backup', '/srv
 const CRON_FILES = '/etc/crontab /etc/cron.d/* /var/spool/cron/crontabs/* /var/spool/cron/* /etc/cron.daily/* /etc/cron.weekly/*';
 /** Up to 100 distinct `*.service` units that timers start (one awk: no grep, sort and head). */
 const TIMER_SERVICES =
-  "gw_memo timers gw_to systemctl list-timers --all --no-pager 2>/dev/null | awk 'NR>1 && $NF ~ /^[A-Za-z0-9@:._-]+[.]service$/ && !s[$NF]++ && n++ < 100 {print $NF}'";
+  "gw_once timers gw_to systemctl list-timers --all --no-pager; [ -s \"$T/memo.timers.out\" ] && awk 'NR>1 && $NF ~ /^[A-Za-z0-9@:._-]+[.]service$/ && !s[$NF]++ && n++ < 100 {print $NF}' \"$T/memo.timers.out\"";
 /**
  * Every line a job runs: cron files, cron.daily/weekly scripts, timer services' ExecStart. Three
  * snippets need it; the first computes it into the run's private scratch dir ($T) and the others
  * reuse it, so systemctl is asked once (each systemctl call costs ~20 ms on a small host).
  */
 const JOB_LINES_UNCACHED = `{ cat ${CRON_FILES} 2>/dev/null; u=$(${TIMER_SERVICES}); [ -z "$u" ] || gw_to systemctl cat --no-pager -- $u 2>/dev/null | grep -E '^[[:space:]]*ExecStart'; } | grep -v '^[[:space:]]*#'`;
-const JOB_LINES = `{ [ -f "$T/backup-job-lines" ] || ${JOB_LINES_UNCACHED} >"$T/backup-job-lines"; cat "$T/backup-job-lines"; }`;
+/** gw_job_lines: the job lines into "$T/backup-job-lines" once; readers read the file itself (no `cat` each). */
+const JOB_LINES_FN = `gw_job_lines() { [ -f "$T/backup-job-lines" ] || ${JOB_LINES_UNCACHED} >"$T/backup-job-lines"; }`;
 /**
  * gw_backup_dump: a `==> path <==` dump of the scripts jobs call — absolute paths outside system
  * dirs that are small, text, and scripts. Two snippets read it through `gw_memo backup-dump`.
  */
 const DUMP_FN = [
+  JOB_LINES_FN,
   'gw_backup_dump() {',
-  `  ${JOB_LINES} | awk '{ while (match($0, /\\/[A-Za-z0-9._\\/+-]+/)) { p = substr($0, RSTART, RLENGTH); if (!s[p]++ && n++ < 200) print p; $0 = substr($0, RSTART + RLENGTH) } }' | while IFS= read -r f; do`,
+  `  gw_job_lines; awk '{ while (match($0, /\\/[A-Za-z0-9._\\/+-]+/)) { p = substr($0, RSTART, RLENGTH); if (!s[p]++ && n++ < 200) print p; $0 = substr($0, RSTART + RLENGTH) } }' "$T/backup-job-lines" | while IFS= read -r f; do`,
   '    case "$f" in /bin/*|/usr/bin/*|/sbin/*|/usr/sbin/*|/lib/*|/usr/lib/*|/usr/libexec/*|/usr/share/*|/dev/*|/proc/*|/sys/*|/etc/cron.*|/var/spool/*) continue;; esac',
   '    [ -f "$f" ] || continue',
   '    [ -x "$f" ] || case "$f" in *.sh) ;; *) continue;; esac',
@@ -82,7 +84,9 @@ const NEWEST = [
   DUMP_FN,
   'set -f',
   `dirs=$( { printf '%s\\n' ${FIXED_DIRS.join(' ')}`,
-  `  { ${JOB_LINES}; gw_memo backup-dump gw_backup_dump; } | grep -oiE '/[A-Za-z0-9._/+-]*(backup|bak)[A-Za-z0-9._/+-]*' | while IFS= read -r p; do`,
+  // the job lines, then the scripts they call (their files in $T, read by grep: no `cat` between)
+  '  gw_job_lines; gw_once backup-dump gw_backup_dump; [ -s "$T/memo.backup-dump.err" ] && cat "$T/memo.backup-dump.err" >&2',
+  `  grep -ohiE '/[A-Za-z0-9._/+-]*(backup|bak)[A-Za-z0-9._/+-]*' "$T/backup-job-lines" "$T/memo.backup-dump.out" | while IFS= read -r p; do`,
   '    case "$p" in /bin/*|/sbin/*|/usr/*|/etc/*|/lib/*|/proc/*|/dev/*|/sys/*|/run/*|/var/spool/*) continue;; esac',
   // A file's directory counts only if it still says backup (not /root for /root/.backup.pass).
   '    p=${p%/}; [ -d "$p" ] || p=${p%/*}; case "$p" in *[Bb][Aa][Cc][Kk]*|*[Bb][Aa][Kk]*) ;; *) continue;; esac',
@@ -133,7 +137,8 @@ export const backup: Collector<BackupFacts> = {
     {
       kind: 'cmd',
       name: 'backup-timer-units',
-      script: `u=$(gw_memo timers gw_to systemctl list-timers --all --no-pager | awk 'NR>1 { for (i = NF - 1; i <= NF; i++) if ($i ~ /^[A-Za-z0-9@:._-]+[.](timer|service)$/ && !s[$i]++ && n++ < 200) print $i }')\n[ -z "$u" ] || gw_to systemctl cat --no-pager -- $u`,
+      // list-timers' own stderr is backup-timers' answer; here only its output is read, from the memo file
+      script: `gw_once timers gw_to systemctl list-timers --all --no-pager; u=\n[ -s "$T/memo.timers.out" ] && u=$(awk 'NR>1 && NF>1 { for (i = NF - 1; i <= NF; i++) if ($i ~ /^[A-Za-z0-9@:._-]+[.](timer|service)$/ && !s[$i]++ && n++ < 200) print $i }' "$T/memo.timers.out")\n[ -z "$u" ] || gw_to systemctl cat --no-pager -- $u`,
     },
     { kind: 'cmd', name: 'backup-scripts', script: DUMP },
     { kind: 'cmd', name: 'backup-newest', script: NEWEST, timeoutS: 30 },

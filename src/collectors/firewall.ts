@@ -56,10 +56,11 @@ export const firewall: Collector<FirewallFacts> = {
     backends: t.obj({ nftables: backendSchema, iptables: backendSchema, firewalld: backendSchema, ufw: backendSchema }),
   }),
   requests: [
-    { kind: 'cmd', name: 'firewall-nft', script: 'nft list ruleset' },
-    { kind: 'cmd', name: 'firewall-iptables', script: 'iptables -S' },
+    // guarded: an absent program answers 127 without a process (cmdIfPresent reads it as not installed)
+    { kind: 'cmd', name: 'firewall-nft', script: 'command -v nft >/dev/null 2>&1 || exit 127; nft list ruleset' },
+    { kind: 'cmd', name: 'firewall-iptables', script: 'command -v iptables >/dev/null 2>&1 || exit 127; iptables -S' },
     { kind: 'cmd', name: 'firewall-firewalld', script: FIREWALLD_SNIPPET, timeoutS: 20 },
-    { kind: 'cmd', name: 'firewall-ufw', script: 'ufw status verbose' },
+    { kind: 'cmd', name: 'firewall-ufw', script: 'command -v ufw >/dev/null 2>&1 || exit 127; ufw status verbose' },
     { kind: 'file', path: '/etc/ufw/ufw.conf' },
     { kind: 'file', path: '/etc/default/ufw' },
     { kind: 'file', path: '/etc/ufw/user.rules' },

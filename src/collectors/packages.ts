@@ -28,23 +28,30 @@ const RPM = ['openssl', 'openssl-libs', 'openssh', 'openssh-server', 'openssh-cl
 
 /**
  * dpkg-query's `${Package}\t${Version}\t${db:Status-Abbrev}` for the named packages, read from
- * dpkg's status database (deb-status(5)) by one awk: dpkg-query itself costs ~10 ms a host, the awk
- * ~2 ms. Status "install ok installed" abbreviates to "ii " (want, state, error flag).
+ * dpkg's status database (deb-status(5)): dpkg-query itself costs ~10 ms a host. `grep` keeps the
+ * three fields and the blank lines between stanzas (a status file is ~0.7 MB, mostly descriptions),
+ * then one awk reads the stanzas line by line: 3 ms against 11 ms for one paragraph-mode awk over
+ * the whole file (gawk). Status "install ok installed" abbreviates to "ii " (want, state, error flag).
  */
 const DPKG_STATUS = '/var/lib/dpkg/status';
-export const DPKG_AWK = [
-  `BEGIN { RS = ""; FS = "\\n"; n = split("${DEB.join(' ')}", w, " "); for (i = 1; i <= n; i++) want[w[i]] = 1`,
+const DPKG_AWK = [
+  `BEGIN { n = split("${DEB.join(' ')}", w, " "); for (i = 1; i <= n; i++) want[w[i]] = 1`,
   '  split("unknown u install i hold h deinstall r purge p", a, " "); for (i = 1; i < 10; i += 2) W[a[i]] = a[i + 1]',
   '  split("not-installed n config-files c half-installed H unpacked U half-configured F triggers-awaited W triggers-pending t installed i", a, " "); for (i = 1; i < 16; i += 2) S[a[i]] = a[i + 1] }',
-  '{ p = ""; v = ""; st = ""',
-  '  for (i = 1; i <= NF; i++) { if ($i ~ /^Package: /) p = substr($i, 10); else if ($i ~ /^Version: /) v = substr($i, 10); else if ($i ~ /^Status: /) st = substr($i, 9) }',
-  '  if (!(p in want)) next',
-  '  split(st, s, " "); printf "%s\\t%s\\t%s%s%s\\n", p, v, W[s[1]], S[s[3]], (s[2] == "ok" ? " " : "R") }',
+  // a stanza ends at an empty line (or the end of the file); a later field of the same name wins
+  'function emit() { if (p in want) { split(st, s, " "); printf "%s\\t%s\\t%s%s%s\\n", p, v, W[s[1]], S[s[3]], (s[2] == "ok" ? " " : "R") } p = ""; v = ""; st = "" }',
+  '$0 == "" { emit(); next }',
+  '/^Package: / { p = substr($0, 10); next }',
+  '/^Version: / { v = substr($0, 10); next }',
+  '/^Status: / { st = substr($0, 9) }',
+  'END { emit() }',
 ].join('\n');
+/** The dpkg-query lines of the wanted packages from a status file (PATH: a safe literal path). */
+export const dpkgStatusQuery = (path: string): string => `grep -aE '^(Package|Version|Status): |^$' ${path} | awk '${DPKG_AWK}'`;
 
 const QUERY = [
   `if [ -r ${DPKG_STATUS} ]; then`,
-  `  echo '#dpkg'; awk '${DPKG_AWK}' ${DPKG_STATUS}`,
+  `  echo '#dpkg'; ${dpkgStatusQuery(DPKG_STATUS)}`,
   'elif command -v dpkg-query >/dev/null 2>&1; then',
   "  echo '#dpkg'; dpkg-query -W -f='${Package}\\t${Version}\\t${db:Status-Abbrev}\\n' " + DEB.join(' ') + ' 2>/dev/null',
   'elif command -v rpm >/dev/null 2>&1; then',

@@ -54,7 +54,10 @@ const FLUSH_AWK = [
 /**
  * Helpers a collector's snippet may call.
  *  gw_memo KEY CMD...: run CMD once per script (in the run's private scratch dir $T) and replay its
- *    stdout, stderr and exit code to every later caller (several collectors read `nginx -T`).
+ *    stdout, stderr and exit code to every later caller (several collectors read `nginx -T`); an
+ *    empty stream is replayed without a `cat`.
+ *  gw_once KEY CMD...: run CMD once as gw_memo does, replaying nothing: a caller that only filters
+ *    the output reads "$T/memo.KEY.out" itself (one `cat` and one pipe less).
  *  gw_to CMD ARGS...: CMD under `timeout` (the snippet's own timeout, $GW_TO seconds); exit 127
  *    without spawning anything when CMD is not installed.
  *  gw_comms: the command name of every process, one per line, as `ps -e -o comm=` prints them, read
@@ -62,10 +65,13 @@ const FLUSH_AWK = [
  *    busy host; a comm is one line, so the read loop gives back exactly what was written).
  */
 export const SNIPPET_PRELUDE = [
-  'gw_memo() {',
+  'gw_once() {',
   '  f="$T/memo.$1"; shift',
   '  if [ ! -f "$f.rc" ]; then "$@" >"$f.out" 2>"$f.err"; echo $? >"$f.rc"; fi',
-  '  cat "$f.out"; [ -s "$f.err" ] && cat "$f.err" >&2',
+  '}',
+  'gw_memo() {',
+  '  gw_once "$@"; f="$T/memo.$1"',
+  '  [ -s "$f.out" ] && cat "$f.out"; [ -s "$f.err" ] && cat "$f.err" >&2',
   '  read -r f <"$f.rc"; return "$f"',
   '}',
   'gw_to() {',
@@ -243,7 +249,7 @@ const LONE_GW_TO = /^gw_to ([\w.-]+)(?: [\w.,:%+=@/ -]*)?$/;
 /** one program and literal arguments (no quoting, expansion, glob or redirection), maybe `2>&1` */
 const SIMPLE = /^([a-z][\w.-]*)((?: [\w.,:%+=@/-]+)*)( 2>&1)?$/;
 /** names SIMPLE matches that are not programs */
-const SHELL_WORDS = new Set(['echo', 'printf', 'test', 'true', 'false', 'read', 'cd', 'exit', 'return', 'set', 'unset', 'export', 'eval', 'exec', 'command', 'type', 'ulimit', 'umask', 'wait', 'trap', 'shift', 'times', 'kill', 'pwd', 'local', 'getopts', 'hash', 'alias', 'break', 'continue', 'readonly', 'gw_to', 'gw_memo', 'gw_comms']);
+const SHELL_WORDS = new Set(['echo', 'printf', 'test', 'true', 'false', 'read', 'cd', 'exit', 'return', 'set', 'unset', 'export', 'eval', 'exec', 'command', 'type', 'ulimit', 'umask', 'wait', 'trap', 'shift', 'times', 'kill', 'pwd', 'local', 'getopts', 'hash', 'alias', 'break', 'continue', 'readonly', 'gw_to', 'gw_memo', 'gw_once', 'gw_comms']);
 
 export function requestKey(r: Request): string {
   switch (r.kind) {
