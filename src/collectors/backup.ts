@@ -133,12 +133,13 @@ export const backup: Collector<BackupFacts> = {
     { kind: 'glob', pattern: '/etc/cron.weekly/*' },
     // A spool directory we may not list (Debian: 1730 root:crontab) hides user crontabs silently.
     { kind: 'cmd', name: 'backup-cron-access', script: 'for d in /var/spool/cron/crontabs /var/spool/cron; do [ -d "$d" ] || continue; if [ -r "$d" ] && [ -x "$d" ]; then echo "readable $d"; else echo "unreadable $d"; fi; done', builtinsOnly: true },
-    { kind: 'cmd', name: 'backup-timers', script: 'gw_memo timers gw_to systemctl list-timers --all --no-pager' },
+    { kind: 'cmd', name: 'backup-timers', script: 'gw_memo timers gw_to systemctl list-timers --all --no-pager', selfTimed: true },
     {
       kind: 'cmd',
       name: 'backup-timer-units',
       // list-timers' own stderr is backup-timers' answer; here only its output is read, from the memo file
       script: `gw_once timers gw_to systemctl list-timers --all --no-pager; u=\n[ -s "$T/memo.timers.out" ] && u=$(awk 'NR>1 && NF>1 { for (i = NF - 1; i <= NF; i++) if ($i ~ /^[A-Za-z0-9@:._-]+[.](timer|service)$/ && !s[$i]++ && n++ < 200) print $i }' "$T/memo.timers.out")\n[ -z "$u" ] || gw_to systemctl cat --no-pager -- $u`,
+      selfTimed: true,
     },
     { kind: 'cmd', name: 'backup-scripts', script: DUMP },
     { kind: 'cmd', name: 'backup-newest', script: NEWEST, timeoutS: 30 },

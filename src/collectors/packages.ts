@@ -79,7 +79,7 @@ export const packages: Collector<PackagesFacts> = {
     installed: t.arr(t.obj({ name: t.str, version: t.str, upstream: t.str })),
   }),
   requests: [
-    { kind: 'cmd', name: 'packages-openssl', script: 'gw_memo openssl-version openssl version' },
+    { kind: 'cmd', name: 'packages-openssl', script: 'gw_memo openssl-version gw_to openssl version', selfTimed: true },
     { kind: 'cmd', name: 'packages-ssh', script: 'ssh -V 2>&1' },
     { kind: 'cmd', name: 'packages-query', script: QUERY },
   ],

@@ -150,6 +150,9 @@ export function buildScript(requests: Request[], opts: ScriptOptions = {}): Buil
     '}',
     // gw_sub ID SNIPPET: a snippet of shell builtins only (Request.builtinsOnly): a forked subshell
     'gw_sub() { N=$((N + 1)); ( eval "$2" ) >"$T/o.$N" 2>"$T/e.$N" </dev/null; printf \'c\\t%s\\t%s\\t%s\\n\' "$N" "$?" "$1" >>"$T/l"; }',
+    // gw_own ID SNIPPET TIMEOUT: a snippet whose programs each run under gw_to (Request.selfTimed): a
+    // forked subshell with the size limit, GW_TO its timeout; no `timeout` and no `sh` around it
+    'gw_own() { N=$((N + 1)); ( ulimit -f "$FB" 2>/dev/null; GW_TO=$3; eval "$2" ) >"$T/o.$N" 2>"$T/e.$N" </dev/null; printf \'c\\t%s\\t%s\\t%s\\n\' "$N" "$?" "$1" >>"$T/l"; }',
     'gw_mark() { printf \'%s BEGIN %s\\n\' "$M" "$1"; gw_end "$1" "$2"; }',
     'gw_file() {',
     '  case "$2" in *"$NL"*|*"$TAB"*) gw_mark "$1" 22; return;; esac',
@@ -195,7 +198,7 @@ export function buildScript(requests: Request[], opts: ScriptOptions = {}): Buil
     seen.add(key);
     switch (r.kind) {
       case 'cmd':
-        lines.push(r.builtinsOnly && !opts.generic ? `gw_sub ${sq(key)} ${sq(r.script)}` : cmdLine(key, r.script, r.timeoutS ?? opts.cmdTimeoutS ?? DEFAULT_CMD_TIMEOUT_S, opts.generic === true));
+        lines.push(r.builtinsOnly && !opts.generic ? `gw_sub ${sq(key)} ${sq(r.script)}` : cmdLine(key, r.script, r.timeoutS ?? opts.cmdTimeoutS ?? DEFAULT_CMD_TIMEOUT_S, opts.generic === true, r.selfTimed === true));
         break;
       case 'file':
         assertSafe(r.path);
@@ -226,10 +229,11 @@ export function buildScript(requests: Request[], opts: ScriptOptions = {}): Buil
  *    `PATH="$PATH:…"` line), or is a lone `gw_to P …`, answers exit 127 with no output when P is
  *    absent: the script checks P itself (a builtin) and spawns nothing for an absent program;
  *  - a snippet that is one program with literal arguments (`ss -ltunp`, or what follows such a
- *    guard) runs under `timeout` directly (gw_run), without a `sh` between.
+ *    guard) runs under `timeout` directly (gw_run), without a `sh` between;
+ *  - a selfTimed snippet (each program under gw_to already) runs in a forked subshell (gw_own).
  */
-function cmdLine(key: string, script: string, timeoutS: number, generic: boolean): string {
-  const full = `gw_cmd ${sq(key)} ${sq(script)} ${timeoutS}`;
+function cmdLine(key: string, script: string, timeoutS: number, generic: boolean, selfTimed: boolean): string {
+  const full = selfTimed && !generic ? `gw_own ${sq(key)} ${sq(script)} ${timeoutS}` : `gw_cmd ${sq(key)} ${sq(script)} ${timeoutS}`;
   if (generic) return full;
   const lone = LONE_GW_TO.exec(script);
   const guard = lone ? null : GUARD.exec(script);

@@ -31,7 +31,7 @@ export const timesync: Collector<TimesyncFacts> = {
   }),
   requests: [
     // systemd < 239 has no `show`: fall back to the human-readable status.
-    { kind: 'cmd', name: 'timesync-timedatectl', script: TIMEDATECTL },
+    { kind: 'cmd', name: 'timesync-timedatectl', script: TIMEDATECTL, selfTimed: true },
     { kind: 'cmd', name: 'timesync-chronyc', script: 'gw_to chronyc -n tracking' },
     { kind: 'cmd', name: 'timesync-ntpq', script: 'gw_to ntpq -pn' },
   ],

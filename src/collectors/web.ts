@@ -296,12 +296,13 @@ export const web: Collector<WebFacts> = {
   description: 'Web servers (nginx/Tengine/Tongsuo, Apache): sites, TLS, certificates, admin locations, access logs, web-root permissions',
   schema: webSchema,
   requests: [
-    { kind: 'cmd', name: 'web-nginx-V', script: `${PATH_SH}\ncommand -v nginx >/dev/null 2>&1 || exit 127\nnginx -V 2>&1` },
-    { kind: 'cmd', name: 'web-nginx-T', script: `${PATH_SH}\ncommand -v nginx >/dev/null 2>&1 || exit 127\ngw_memo nginx-T gw_to nginx -T`, timeoutS: 30 },
+    { kind: 'cmd', name: 'web-nginx-V', script: `${PATH_SH}\ncommand -v nginx >/dev/null 2>&1 || exit 127\ngw_to nginx -V 2>&1`, selfTimed: true },
+    { kind: 'cmd', name: 'web-nginx-T', script: `${PATH_SH}\ncommand -v nginx >/dev/null 2>&1 || exit 127\ngw_memo nginx-T gw_to nginx -T`, timeoutS: 30, selfTimed: true },
     {
       kind: 'cmd',
       name: 'web-apache-v',
-      script: `${PATH_SH}\nif command -v apache2 >/dev/null 2>&1; then apache2 -v; elif command -v httpd >/dev/null 2>&1; then httpd -v; else exit 127; fi\ngw_memo openssl-version openssl version 2>/dev/null || true`,
+      script: `${PATH_SH}\nif command -v apache2 >/dev/null 2>&1; then gw_to apache2 -v; elif command -v httpd >/dev/null 2>&1; then gw_to httpd -v; else exit 127; fi\ngw_memo openssl-version gw_to openssl version 2>/dev/null || true`,
+      selfTimed: true,
     },
     { kind: 'cmd', name: 'web-certs', script: CERTS_SH, timeoutS: 30 },
     { kind: 'cmd', name: 'web-webroot', script: WEBROOT_SH, timeoutS: 30 },

@@ -30,6 +30,13 @@ export type Request =
        * (test/collectors/script.test.ts runs each such snippet with an empty PATH to hold it to that).
        */
       builtinsOnly?: boolean;
+      /**
+       * Every program the snippet runs goes through `gw_to` (its own time limit) or reads only the
+       * run's own files in $T; the rest is shell builtins. It then runs in a forked subshell (size limit
+       * kept, no `timeout` + `sh` around the whole snippet): one trap still costs only that program.
+       * test/collectors/script.test.ts holds every such snippet to it.
+       */
+      selfTimed?: boolean;
     }
   | { kind: 'file'; path: string }
   | { kind: 'glob'; pattern: string }

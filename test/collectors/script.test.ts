@@ -228,3 +228,54 @@ test('a parser bug becomes parse_error for that family, and the others are kept'
   t.is((c.facts.broken as { error: { code: string } }).error.code, 'parse_error');
   t.deepEqual(c.facts.ok, { v: 1 });
 });
+
+/**
+ * The programs a snippet runs outside gw_to, read from its text: quoted text (awk programs, formats)
+ * and parameter expansions are blanked, a quoted path in the run's scratch dir ("$T/…") becomes TFILE, and the first word of
+ * every simple command must be a builtin, a keyword, a gw_ helper, or awk/cat/grep reading only
+ * TFILEs or their standard input; input redirections only from TFILEs or /dev/null.
+ */
+const BUILTINS = new Set(['[', 'test', 'echo', 'printf', 'read', 'exit', 'return', 'set', 'shift', 'command', ':', 'true', 'false', 'local', 'break', 'continue', 'gw_to', 'gw_memo', 'gw_once', 'gw_comms']);
+const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', 'esac']);
+function untimedPrograms(script: string): string[] {
+  const s = script
+    .replace(/\$\{[^}]*\}/g, 'V')
+    .replace(/"\$T\/[^"]*"/g, 'TFILE')
+    .replace(/'[^']*'/g, "''")
+    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+    .replace(/(\bin|;;)\s+[^\s()]+\)/g, '$1 ;'); // case patterns
+  const bad: string[] = [];
+  for (const m of s.matchAll(/<\s*([^\s;|&)]+)/g)) if (m[1] !== 'TFILE' && m[1] !== '/dev/null' && !m[0].startsWith('<&')) bad.push(`input ${m[0]}`);
+  for (const part of s.split(/\n|;;|;|&&|\|\||\||\$\(|\(|\)|\{|\}/)) {
+    const words = part.trim().split(/\s+/).filter((w) => w !== '');
+    while (words.length > 0 && (KEYWORDS.has(words[0]!) || /^\w+=/.test(words[0]!) || /^\d*[<>]/.test(words[0]!))) words.shift();
+    const [w, ...args] = words;
+    if (w === undefined || BUILTINS.has(w) || w === 'for' || w === 'case') continue;
+    if ((w === 'awk' || w === 'cat' || w === 'grep') && args.every((a) => a === 'TFILE' || a === "''" || a.startsWith('-') || /^\d*[<>]/.test(a))) continue;
+    bad.push(w);
+  }
+  return bad;
+}
+
+test('a selfTimed snippet runs every program under gw_to (its own time limit), reading only its own files otherwise', (t) => {
+  const marked = collectors.flatMap((c) => c.requests).filter((r) => r.kind === 'cmd' && r.selfTimed === true);
+  t.true(marked.length >= 5);
+  for (const r of marked) if (r.kind === 'cmd') t.deepEqual(untimedPrograms(r.script), [], r.name);
+  // the checker itself: each of these runs a program that a trap could stall
+  for (const s of ['sshd -T', 'v=$(sshd -V 2>&1)', 'cat /etc/passwd', "awk '{print}' /etc/shadow", 'IFS= read -r l </etc/issue', 'x | sort', 'gw_to ls | head -n 1']) t.notDeepEqual(untimedPrograms(s), [], s);
+  for (const s of ['gw_to sshd -T', 'v=$(gw_to sshd -V 2>&1)', 'cat "$T/x"', `awk '{print}' "$T/memo.a.out"`, 'IFS= read -r l <"$T/e"', 'gw_memo k gw_to openssl version 2>/dev/null || true']) t.deepEqual(untimedPrograms(s), [], s);
+});
+
+test('a selfTimed snippet keeps its own time limit: a hung program ends 124 at it, and the rest of the script answers', async (t) => {
+  const reqs: Request[] = [
+    { kind: 'cmd', name: 'hang', script: 'gw_to sleep 30; echo "rc=$?"', timeoutS: 1, selfTimed: true },
+    { kind: 'cmd', name: 'after', script: 'gw_to echo still here', selfTimed: true },
+  ];
+  const b = buildScript(reqs);
+  t.true(b.script.includes("gw_own 'cmd:hang'"));
+  const started = Date.now();
+  const a = parseSections((await new LocalTransport().run(b.script, { timeoutMs: scaled(20_000) })).stdout, b.marker).cmds;
+  t.true(Date.now() - started < scaled(10_000));
+  t.is(a.get('hang')!.stdout, 'rc=124\n');
+  t.is(a.get('after')!.stdout, 'still here\n');
+});
