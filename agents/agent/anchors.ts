@@ -10,7 +10,7 @@ import { detectLang } from '../../src/i18n/index.js';
 import { offHostLines, verifyOffHost, type HeldCheckpoint, type OffHostResult } from '../../src/journal/index.js';
 import { GwsecError } from '../../src/model/errors.js';
 import { loadConfig } from './config.js';
-import { loadEnrolment, parseEndpoints, type Endpoint } from './enrol.js';
+import { loadEnrolment, parseEndpoints, type Endpoint } from './enrolment-file.js';
 import { collectorDir } from './reporter-config.js';
 import { CollectorSession, type Credentials } from './session.js';
 

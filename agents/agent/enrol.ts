@@ -5,53 +5,23 @@
  * in the token and must name the host we dialled. Afterwards every connection is mutual TLS.
  */
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { GwsecError } from '../../src/model/errors.js';
 import { FrameConnection, decodeCollectorMessage, type AgentMessageBody, type CollectorMessage } from '../../src/protocol/index.js';
 import { writeFileAtomic } from '../../src/util/fs.js';
-import { makeCsr, parseToken } from '../../src/protocol/enrolment.js';
+import type { parseToken } from '../../src/protocol/enrolment.js';
+import { ENROLMENT_FILE, type Endpoint, type Enrolment } from './enrolment-file.js';
 
-export interface Endpoint {
-  host: string;
-  port: number;
-}
-
-/** The enrolment as kept in the agent's collector dir (enrolment.json + client.key/.crt + ca.crt). */
-export interface Enrolment {
-  agent_id: string;
-  endpoints: Endpoint[];
-  enrolled_at: string;
-}
-
-export const ENROLMENT_FILE = 'enrolment.json';
-
-export function parseEndpoints(s: string): Endpoint[] {
-  const out = s.split(',').map((x) => x.trim()).filter(Boolean).map((x) => {
-    const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(x);
-    const port = m ? Number(m[2]) : 0;
-    if (!m || port < 1 || port > 65535) throw new GwsecError('usage_error', `--collector ${x}: expected HOST:PORT[,HOST:PORT...] / 应为 主机:端口`);
-    return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
-  });
-  if (!out.length) throw new GwsecError('usage_error', '--collector needs at least one HOST:PORT / 至少需要一个 主机:端口');
-  return out;
-}
-
-export function loadEnrolment(dir: string): { enrolment: Enrolment; key: string; cert: string; ca: string } | null {
-  let enrolment: Enrolment;
-  try {
-    enrolment = JSON.parse(readFileSync(join(dir, ENROLMENT_FILE), 'utf8')) as Enrolment;
-  } catch {
-    return null;
-  }
-  return { enrolment, key: readFileSync(join(dir, 'client.key'), 'utf8'), cert: readFileSync(join(dir, 'client.crt'), 'utf8'), ca: readFileSync(join(dir, 'ca.crt'), 'utf8') };
-}
+export { loadEnrolment, parseEndpoints, type Endpoint, type Enrolment } from './enrolment-file.js';
 
 const servername = (host: string) => (/^[\d.]+$/.test(host) || host.includes(':') ? undefined : host);
 
 /** Enrol with the first endpoint that answers; writes the enrolment into `dir`. */
 export async function enrol(o: { endpoints: Endpoint[]; token: string; name: string; dir: string; sm2PublicKeyPem: string; timeoutMs?: number; csr?: { keyPem: string; csrPem: string } }): Promise<Enrolment> {
+  // node-forge (the CSR) is loaded here, not into the running agent's heap.
+  const { makeCsr, parseToken } = await import('../../src/protocol/enrolment.js');
   const tok = parseToken(o.token);
   // `csr`: the benchmark's 100 simulated agents share one key (each still gets its own certificate).
   const { keyPem, csrPem } = o.csr ?? makeCsr(o.name);

@@ -1,9 +1,8 @@
 /** Where the agent keeps its enrolment and outbox, and the reporter built from them (none before enrolment). */
 import { join } from 'node:path';
 import type { AgentConfig } from './config.js';
-import { loadEnrolment } from './enrol.js';
-import { Outbox } from './outbox.js';
-import { Reporter } from './reporter.js';
+import { loadEnrolment } from './enrolment-file.js';
+import type { Reporter } from './reporter.js';
 
 export const OUTBOX_MAX_BYTES_DEFAULT = 64 << 20;
 
@@ -11,10 +10,12 @@ export function collectorDir(cfg: Pick<AgentConfig, 'state_dir'>): string {
   return join(cfg.state_dir, 'collector');
 }
 
-export function openReporter(cfg: AgentConfig, o: { version: string; emit: (event: string, fields: Record<string, unknown>) => void; now: () => Date }): Reporter | null {
+export async function openReporter(cfg: AgentConfig, o: { version: string; emit: (event: string, fields: Record<string, unknown>) => void; now: () => Date }): Promise<Reporter | null> {
   const dir = collectorDir(cfg);
   const en = loadEnrolment(dir);
   if (!en) return null;
+  // Loaded only when enrolled: the wire protocol (and zod with it) stays out of a standalone agent's heap.
+  const [{ Outbox }, { Reporter }] = await Promise.all([import('./outbox.js'), import('./reporter.js')]);
   const outbox = Outbox.open(join(dir, 'outbox'), {
     maxBytes: cfg.collector?.outbox_max_bytes ?? OUTBOX_MAX_BYTES_DEFAULT,
     now: o.now,

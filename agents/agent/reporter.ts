@@ -9,7 +9,7 @@ import { statfsSync } from 'node:fs';
 import type { Alert } from '../../src/model/alert.js';
 import type { Checkpoint } from '../../src/journal/index.js';
 import type { AgentMessageBody, CheckpointPayload, HealthPayload } from '../../src/protocol/index.js';
-import type { Endpoint } from './enrol.js';
+import type { Endpoint } from './enrolment-file.js';
 import type { Outbox, OutboxItem } from './outbox.js';
 import { CollectorSession, type Credentials } from './session.js';
 

@@ -39,7 +39,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
   const events = opts.events ?? createEvents({ level: cfg.log_level });
   const now = opts.now ?? (() => new Date());
   // Rules load (and fail, located, exit 2) before anything starts.
-  const detection = cfg.detections.enabled ? new AgentDetection(cfg, loadAgentRules(cfg), events, now) : null;
+  const detection = cfg.detections.enabled ? new AgentDetection(cfg, await loadAgentRules(cfg), events, now) : null;
   const detectors = [...(opts.detectors ?? []), ...(detection ? [detection] : [])];
   const release = acquireLock(cfg.state_dir);
   const store = new StateStore(cfg.state_dir);
@@ -54,11 +54,11 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
   let shutDown = false;
   opts.signal?.addEventListener('abort', wake, { once: true });
 
-  let reporter: ReturnType<typeof openReporter> = null;
+  let reporter: Awaited<ReturnType<typeof openReporter>> = null;
   try {
     await archive.open();
     // Enrolled with a collector: checkpoints (and alerts) go out through the on-disk outbox.
-    reporter = openReporter(cfg, { version: VERSION, now, emit: (name, f) => events.emit(name as never, f as never) });
+    reporter = await openReporter(cfg, { version: VERSION, now, emit: (name, f) => events.emit(name as never, f as never) });
     reporter?.start();
     if (detection && reporter) detection.onAlerts = (alerts) => reporter?.alerts(alerts);
     events.emit('AgentStarted', { version: VERSION, pid: process.pid, config: cfg.file, archive: cfg.archive.dir, sources: sources.length });

@@ -6,7 +6,7 @@
 import tls from 'node:tls';
 import { GwsecError } from '../../src/model/errors.js';
 import { FrameConnection, decodeCollectorMessage, type AgentMessageBody, type CollectorMessage } from '../../src/protocol/index.js';
-import type { Endpoint } from './enrol.js';
+import type { Endpoint } from './enrolment-file.js';
 
 export interface Credentials {
   key: string;

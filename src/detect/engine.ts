@@ -1,8 +1,9 @@
 /**
  * The rule engine: compile rules once, feed parsed events, get alert changes. PURE: no clock (time
  * is the event's), no I/O. Keyed state (threshold, sequence, open alerts) is bounded per rule by
- * `max_keys`; when an entry still inside its window must be dropped, the drop is itself reported
- * as an `overflow` alert of that rule (one per suppression window, its count = entries dropped).
+ * `max_keys` entries and by `max_bytes` (an estimate of the V8 heap it holds, see stateBytes);
+ * when an entry still inside its window must be dropped, the drop is itself reported as an
+ * `overflow` alert of that rule (one per suppression window, its count = entries dropped).
  */
 import { createHash } from 'node:crypto';
 import { MAX_REFS, MAX_SAMPLES, type Alert, type AlertChange, type AlertRef } from '../model/alert.js';
@@ -17,12 +18,17 @@ export function alertId(rule: string, key: string, firstSeenMs: number): string 
   return createHash('sha256').update(`${rule}\n${key}\n${firstSeenMs}`).digest('hex').slice(0, 32);
 }
 
+/**
+ * One hit held in keyed state, kept small (a flood holds thousands): the line only as the sample it
+ * may become (escaped, cut to SAMPLE_MAX_CHARS, a string of its own so it pins no larger one), the
+ * archive reference as two fields rather than an object. Every hit has all four (one hidden class).
+ */
 interface Hit {
   time: number;
-  line?: string;
-  /** The line already escaped for a sample (hits restored from a snapshot carry only this). */
-  sample?: string;
-  ref?: AlertRef;
+  sample: string | undefined;
+  source: string | undefined;
+  /** Archive sequence number of the line; -1 when there is none (file and drift events). */
+  seq: number;
 }
 
 interface KeyState {
@@ -30,11 +36,14 @@ interface KeyState {
   times: number[];
   hits: Hit[];
   last: number;
+  /** Estimated heap bytes of this entry (stateBytes), counted in its rule's `bytes`. */
+  bytes: number;
 }
 
 interface OpenAlert {
   alert: Alert;
   lastMs: number;
+  bytes: number;
 }
 
 interface Compiled {
@@ -49,8 +58,10 @@ interface Compiled {
   evidence: string[];
   state: Map<string, KeyState>;
   open: Map<string, OpenAlert>;
-  overflow?: OpenAlert;
+  overflow?: { alert: Alert; lastMs: number };
   dropped: number;
+  /** Estimated heap bytes held in `state` and `open` together, bounded by the rule's max_bytes. */
+  bytes: number;
 }
 
 export interface EngineStats {
@@ -62,6 +73,8 @@ export interface EngineStats {
   keys: Record<string, number>;
   /** Entries dropped at the memory bound, per rule. */
   dropped: Record<string, number>;
+  /** Estimated heap bytes of the keyed state, per rule (bounded by its max_bytes). */
+  bytes: Record<string, number>;
 }
 
 export class DetectionEngine {
@@ -95,6 +108,7 @@ export class DetectionEngine {
         state: new Map(),
         open: new Map(),
         dropped: 0,
+        bytes: 0,
       };
       this.byType[rule.source].push(c);
       this.all.push(c);
@@ -152,11 +166,13 @@ export class DetectionEngine {
   stats(): EngineStats {
     const keys: Record<string, number> = {};
     const dropped: Record<string, number> = {};
+    const bytes: Record<string, number> = {};
     for (const c of this.all) {
       keys[c.rule.id] = c.state.size + c.open.size;
       dropped[c.rule.id] = c.dropped;
+      bytes[c.rule.id] = c.bytes;
     }
-    return { events: this.events, alerts: this.alerts, updates: this.updates, errors: this.errors, keys, dropped };
+    return { events: this.events, alerts: this.alerts, updates: this.updates, errors: this.errors, keys, dropped, bytes };
   }
 
   /**
@@ -211,18 +227,41 @@ export class DetectionEngine {
         const [k, v] = Array.isArray(e) ? e : [];
         if (typeof k !== 'string' || !v || !Array.isArray(v.times) || !Array.isArray(v.hits) || typeof v.last !== 'number') continue;
         const times = v.times.filter((t): t is number => typeof t === 'number').slice(-c.count);
-        const hits = v.hits.filter(validHit).slice(-Math.max(c.count, MAX_SAMPLES, MAX_REFS));
-        c.state.set(k, { times, hits, last: v.last });
+        const hits = v.hits.filter(validHit).slice(-Math.max(c.count, MAX_SAMPLES)).map(restoredHit);
+        // Held to the rule's bounds as in memory: the oldest entries go first (no overflow: nothing is fed yet).
+        this.put(c, c.state, k, { times, hits, last: v.last, bytes: stateBytes(k, times.length, hits) });
         n++;
       }
       for (const e of (Array.isArray(r.open) ? r.open : []).slice(-c.rule.max_keys)) {
         const [k, v] = Array.isArray(e) ? e : [];
         if (typeof k !== 'string' || !v || !validAlert(v.alert) || typeof v.lastMs !== 'number') continue;
-        c.open.set(k, { alert: v.alert, lastMs: v.lastMs });
+        this.put(c, c.open, k, { alert: v.alert, lastMs: v.lastMs, bytes: alertBytes(k, v.alert) });
         n++;
       }
       if (r.overflow && validAlert(r.overflow.alert) && typeof r.overflow.lastMs === 'number') c.overflow = { alert: r.overflow.alert, lastMs: r.overflow.lastMs };
       if (typeof r.dropped === 'number') c.dropped = r.dropped;
+      n -= this.trimRestored(c);
+    }
+    return n;
+  }
+
+  /** Restore-time insert: replaces an entry of the same key (a duplicate in a hand-edited file). */
+  private put<T extends { bytes: number }>(c: Compiled, m: Map<string, T>, k: string, v: T): void {
+    const old = m.get(k);
+    if (old) c.bytes -= old.bytes;
+    m.set(k, v);
+    c.bytes += v.bytes;
+  }
+
+  /** After a restore, hold the rule to its byte bound (a snapshot from a roomier rule): oldest entries first. */
+  private trimRestored(c: Compiled): number {
+    let n = 0;
+    while (c.bytes > c.rule.max_bytes && (c.open.size || c.state.size)) {
+      const m: Map<string, { bytes: number }> = c.open.size ? c.open : c.state;
+      const [k, v] = m.entries().next().value as [string, { bytes: number }];
+      m.delete(k);
+      c.bytes -= v.bytes;
+      n++;
     }
     return n;
   }
@@ -239,17 +278,67 @@ export class DetectionEngine {
   private threshold(c: Compiled, ev: DetectEvent, key: string, out: AlertChange[]): void {
     const w = c.weight ? Math.max(1, Math.min(c.count, Math.floor(Number(ev.fields[c.weight]) || 1))) : 1;
     if (this.extend(c, key, ev, w, out)) return;
-    const s = this.stateFor(c, key, ev, out);
-    for (let k = 0; k < w; k++) s.times.push(ev.time);
-    s.hits.push(hitOf(ev));
-    s.last = Math.max(s.last, ev.time);
+    const s = this.hit(c, key, ev, w, out);
     // Keep only the newest `count` stamps and those inside the window ending at this event.
-    while (s.times.length > c.count || (s.times.length && s.times[0]! < ev.time - c.windowMs)) s.times.shift();
-    while (s.hits.length > c.count || (s.hits.length && s.hits[0]!.time < ev.time - c.windowMs)) s.hits.shift();
+    this.trim(c, s, ev.time - c.windowMs, c.count);
     if (s.times.length >= c.count) {
-      c.state.delete(key);
+      this.dropState(c, key, s);
       this.raise(c, key, ev, s.hits, s.times.length, out);
     }
+  }
+
+  /** Record one hit (`w` stamps) for `key`: its entry, touched or new, within the rule's bounds. */
+  private hit(c: Compiled, key: string, ev: DetectEvent, w: number, out: AlertChange[]): KeyState {
+    const h = hitOf(ev);
+    let s = c.state.get(key);
+    if (s) {
+      // Touch: re-insert so Map order is least-recently-used first.
+      c.state.delete(key);
+      c.state.set(key, s);
+      for (let k = 0; k < w; k++) s.times.push(ev.time);
+      s.hits.push(h);
+      s.last = Math.max(s.last, ev.time);
+      const grown = w * TIME_BYTES + hitBytes(h);
+      s.bytes += grown;
+      c.bytes += grown;
+      // A growing entry can push the rule over its byte bound too: older keys make room.
+      this.bound(c, c.state, ev, out, 0, key);
+      return s;
+    }
+    // Literal arrays: an empty one grows to 17 slots on its first push, and most keys of a flood hold one hit.
+    const times = w === 1 ? [ev.time] : new Array<number>(w).fill(ev.time);
+    const hits = [h];
+    const bytes = stateBytes(key, w, hits);
+    this.sweepState(c, ev.time - c.windowMs);
+    this.bound(c, c.state, ev, out, bytes);
+    s = { times, hits, last: ev.time, bytes };
+    c.state.set(key, s);
+    c.bytes += bytes;
+    return s;
+  }
+
+  /** Drop stamps beyond the newest `maxTimes` and hits beyond `maxHits`, and both before `from`. */
+  private trim(c: Compiled, s: KeyState, from: number, maxTimes: number, maxHits = maxTimes): void {
+    let freed = 0;
+    while (s.times.length > maxTimes || (s.times.length && s.times[0]! < from)) {
+      s.times.shift();
+      freed += TIME_BYTES;
+    }
+    while (s.hits.length > maxHits || (s.hits.length && s.hits[0]!.time < from)) freed += hitBytes(s.hits.shift()!);
+    s.bytes -= freed;
+    c.bytes -= freed;
+  }
+
+  private dropState(c: Compiled, key: string, s: KeyState): void {
+    if (c.state.get(key) !== s) return;
+    c.state.delete(key);
+    c.bytes -= s.bytes;
+  }
+
+  private dropOpen(c: Compiled, key: string, o: OpenAlert): void {
+    if (c.open.get(key) !== o) return;
+    c.open.delete(key);
+    c.bytes -= o.bytes;
   }
 
   private sequence(c: Compiled, ev: DetectEvent, out: AlertChange[]): void {
@@ -265,20 +354,15 @@ export class DetectionEngine {
         const from = ev.time - c.windowMs;
         const inWindow = s.times.filter((t) => t >= from && t <= ev.time);
         if (inWindow.length >= c.count) {
-          c.state.delete(key);
+          this.dropState(c, key, s);
           this.raise(c, key, ev, [...s.hits.filter((h) => h.time >= from), hitOf(ev)], 1, out);
           return;
         }
       }
     }
     if (isFirst) {
-      const s = this.stateFor(c, key, ev, out);
-      s.times.push(ev.time);
-      s.hits.push(hitOf(ev));
-      s.last = Math.max(s.last, ev.time);
-      const cap = Math.max(c.count, MAX_SAMPLES);
-      while (s.times.length > c.count || (s.times.length && s.times[0]! < ev.time - c.windowMs)) s.times.shift();
-      while (s.hits.length > cap || (s.hits.length && s.hits[0]!.time < ev.time - c.windowMs)) s.hits.shift();
+      const s = this.hit(c, key, ev, 1, out);
+      this.trim(c, s, ev.time - c.windowMs, c.count, Math.max(c.count, MAX_SAMPLES));
     }
   }
 
@@ -287,7 +371,7 @@ export class DetectionEngine {
     const o = c.open.get(key);
     if (!o) return false;
     if (ev.time - o.lastMs > c.rule.suppressMs) {
-      c.open.delete(key);
+      this.dropOpen(c, key, o);
       return false;
     }
     const a = o.alert;
@@ -296,7 +380,12 @@ export class DetectionEngine {
       o.lastMs = ev.time;
       a.lastSeen = new Date(ev.time).toISOString();
     }
-    addHit(a, hitOf(ev));
+    // Only what the alert still takes is built (a repeat past 5 samples and 50 refs costs nothing).
+    if (a.samples.length < MAX_SAMPLES || (ev.ref && a.refs.length < MAX_REFS)) {
+      const grown = addHit(a, hitOf(ev));
+      o.bytes += grown;
+      c.bytes += grown;
+    }
     this.updates++;
     out.push({ type: 'update', alert: a });
     return true;
@@ -324,40 +413,61 @@ export class DetectionEngine {
       evidence: evidenceOf(c.evidence, ev),
     };
     for (const h of hits) addHit(alert, h);
-    sweep(c.open, ev.time - c.rule.suppressMs);
-    this.bound(c, c.open, ev.time - c.rule.suppressMs, ev, out);
-    c.open.set(key, { alert, lastMs: Math.max(first, ev.time) });
+    const bytes = alertBytes(key, alert);
+    this.sweepOpen(c, ev.time - c.rule.suppressMs);
+    this.bound(c, c.open, ev, out, bytes);
+    c.open.set(key, { alert, lastMs: Math.max(first, ev.time), bytes });
+    c.bytes += bytes;
     this.alerts++;
     out.push({ type: 'new', alert });
   }
 
-  private stateFor(c: Compiled, key: string, ev: DetectEvent, out: AlertChange[]): KeyState {
-    let s = c.state.get(key);
-    if (s) {
-      // Touch: re-insert so Map order is least-recently-used first.
-      c.state.delete(key);
-      c.state.set(key, s);
-      return s;
+  /**
+   * Make room for one more entry of `incoming` bytes in `m` (or for `key`'s entry that just grew) by
+   * dropping the least recently used: while the map is at `max_keys` or the rule over `max_bytes`.
+   * Bytes come out of this map first, then the rule's other map. Keyed rule state still inside its
+   * window is a loss (an attack may go unseen): reported as an overflow. A dropped open alert only
+   * means a later repeat opens a new alert instead of counting into the stored one. The entry being
+   * grown is never dropped for its own sake (it holds at most `count` hits of ≤ 1 KiB samples).
+   */
+  private bound<T extends KeyState | OpenAlert>(c: Compiled, m: Map<string, T>, ev: DetectEvent, out: AlertChange[], incoming: number, keep?: string): void {
+    const other: Map<string, KeyState | OpenAlert> = (m as Map<string, unknown>) === c.state ? c.open : c.state;
+    for (;;) {
+      const full = m.size >= c.rule.max_keys && keep === undefined;
+      if (!full && c.bytes + incoming <= c.rule.max_bytes) return;
+      let from: Map<string, KeyState | OpenAlert> = m;
+      let first = m.keys().next();
+      if (!full && (first.done || first.value === keep)) {
+        from = other;
+        first = other.keys().next();
+      }
+      if (first.done || first.value === keep) return;
+      const v = from.get(first.value)!;
+      from.delete(first.value);
+      c.bytes -= v.bytes;
+      if ('times' in v && v.last >= ev.time - c.windowMs) this.overflowed(c, ev, out);
     }
-    sweep(c.state, ev.time - c.windowMs);
-    this.bound(c, c.state, ev.time - c.windowMs, ev, out);
-    s = { times: [], hits: [], last: ev.time };
-    c.state.set(key, s);
-    return s;
   }
 
   /**
-   * Make room for one more entry by dropping the least recently used. Keyed rule state still inside
-   * its window is a loss (an attack may go unseen): reported as an overflow. A dropped open alert
-   * only means a later repeat opens a new alert instead of counting into the stored one.
+   * Drop entries whose window (or suppression) has passed, from the least recently used end, a few
+   * per new key: memory follows the live state, not the bounds (a day of 404s from ever new clients
+   * would otherwise sit at them). Dropping these loses nothing, so it is not an overflow.
    */
-  private bound<T extends { last?: number; lastMs?: number }>(c: Compiled, m: Map<string, T>, horizon: number, ev: DetectEvent, out: AlertChange[]): void {
-    if (m.size < c.rule.max_keys) return;
-    const first = m.keys().next();
-    if (first.done) return;
-    const v = m.get(first.value)!;
-    m.delete(first.value);
-    if ('times' in v && (v.last ?? 0) >= horizon) this.overflowed(c, ev, out);
+  private sweepState(c: Compiled, horizon: number): void {
+    for (let i = 0; i < 4; i++) {
+      const first = c.state.entries().next();
+      if (first.done || first.value[1].last >= horizon) return;
+      this.dropState(c, first.value[0], first.value[1]);
+    }
+  }
+
+  private sweepOpen(c: Compiled, horizon: number): void {
+    for (let i = 0; i < 4; i++) {
+      const first = c.open.entries().next();
+      if (first.done || first.value[1].lastMs >= horizon) return;
+      this.dropOpen(c, first.value[0], first.value[1]);
+    }
   }
 
   private overflowed(c: Compiled, ev: DetectEvent, out: AlertChange[]): void {
@@ -377,7 +487,7 @@ export class DetectionEngine {
       id: alertId(`${r.id}#overflow`, '', ev.time),
       rule: r.id,
       kind: 'overflow',
-      title: { zh: `检测规则"${r.title.zh}"的状态超出内存上限（${r.max_keys} 个键），最早的键被丢弃`, en: `Rule "${r.title.en}" hit its memory bound (${r.max_keys} keys): oldest keys dropped` },
+      title: { zh: `检测规则"${r.title.zh}"的状态超出内存上限（${r.max_keys} 个键或 ${mib(r.max_bytes)} MiB），最早的键被丢弃`, en: `Rule "${r.title.en}" hit its memory bound (${r.max_keys} keys or ${mib(r.max_bytes)} MiB): oldest keys dropped` },
       severity: 'medium',
       technique: r.technique,
       playbook: r.playbook,
@@ -388,26 +498,11 @@ export class DetectionEngine {
       count: 1,
       samples: ev.line !== undefined ? [escapeLine(ev.line)] : [],
       refs: ev.ref ? [ev.ref] : [],
-      evidence: { max_keys: r.max_keys, dropped: 1 },
+      evidence: { max_keys: r.max_keys, max_bytes: r.max_bytes, dropped: 1 },
     };
     c.overflow = { alert, lastMs: ev.time };
     this.alerts++;
     out.push({ type: 'new', alert });
-  }
-}
-
-/**
- * Drop entries whose window (or suppression) has passed, from the least recently used end, a few per
- * new key: memory follows the live state, not `max_keys` (a day of 404s from ever new clients would
- * otherwise sit at the bound). Dropping these loses nothing, so it is not an overflow.
- */
-function sweep<T extends { last?: number; lastMs?: number }>(m: Map<string, T>, horizon: number): void {
-  for (let i = 0; i < 4; i++) {
-    const first = m.entries().next();
-    if (first.done) return;
-    const [k, v] = first.value;
-    if ((v.last ?? v.lastMs ?? Infinity) >= horizon) return;
-    m.delete(k);
   }
 }
 
@@ -419,8 +514,15 @@ function keyOf(v: FieldValue): string {
 /** Upper bound of a snapshot's JSON (about: lines and alerts are counted, the syntax estimated). */
 export const SNAPSHOT_MAX_BYTES = 4 * 1024 * 1024;
 
+/** A hit as the snapshot keeps it (the format of every version-1 snapshot). */
+interface SnapHit {
+  time: number;
+  sample?: string;
+  ref?: AlertRef;
+}
+
 interface RuleSnapshot {
-  state: Array<[string, { times: number[]; hits: Hit[]; last: number }]>;
+  state: Array<[string, { times: number[]; hits: SnapHit[]; last: number }]>;
   open: Array<[string, { alert: Alert; lastMs: number }]>;
   overflow?: { alert: Alert; lastMs: number };
   dropped: number;
@@ -433,14 +535,18 @@ export interface EngineSnapshot {
   rules: Record<string, RuleSnapshot>;
 }
 
-function snapHit(h: Hit): Hit {
-  const sample = h.sample ?? (h.line !== undefined ? escapeLine(h.line) : undefined);
-  return { time: h.time, ...(sample !== undefined ? { sample } : {}), ...(h.ref ? { ref: h.ref } : {}) };
+function snapHit(h: Hit): SnapHit {
+  return { time: h.time, ...(h.sample !== undefined ? { sample: h.sample } : {}), ...(h.source !== undefined && h.seq >= 0 ? { ref: { source: h.source, seq: h.seq } } : {}) };
 }
 
-function validHit(h: unknown): h is Hit {
-  const x = h as Hit;
-  return !!x && typeof x.time === 'number' && (x.sample === undefined || typeof x.sample === 'string') && (x.ref === undefined || (typeof x.ref.source === 'string' && typeof x.ref.seq === 'number'));
+function validHit(h: unknown): h is SnapHit {
+  const x = h as SnapHit;
+  return !!x && typeof x.time === 'number' && (x.sample === undefined || typeof x.sample === 'string') && (x.ref === undefined || (!!x.ref && typeof x.ref.source === 'string' && typeof x.ref.seq === 'number'));
+}
+
+/** A snapshot's sample is not trusted to be short or escaped: escaping an escaped sample changes nothing. */
+function restoredHit(h: SnapHit): Hit {
+  return { time: h.time, sample: h.sample === undefined ? undefined : sampleOf(h.sample), source: h.ref?.source, seq: h.ref ? h.ref.seq : -1 };
 }
 
 function validAlert(a: unknown): a is Alert {
@@ -449,16 +555,67 @@ function validAlert(a: unknown): a is Alert {
 }
 
 function hitOf(ev: DetectEvent): Hit {
-  return { time: ev.time, line: ev.line, ref: ev.ref };
+  return { time: ev.time, sample: ev.line === undefined ? undefined : sampleOf(ev.line), source: ev.ref?.source, seq: ev.ref ? ev.ref.seq : -1 };
 }
 
-function addHit(a: Alert, h: Hit): void {
-  if (a.samples.length < MAX_SAMPLES) {
-    const sample = h.sample ?? (h.line !== undefined ? escapeLine(h.line) : undefined);
-    if (sample !== undefined) a.samples.push(sample);
-  }
-  if (h.ref && a.refs.length < MAX_REFS) a.refs.push(h.ref);
+/**
+ * The line as a sample: escaped and cut. A changed (cut or escaped) line is copied into a string of
+ * its own: the cut is otherwise a slice that pins the whole line (100 KB of a hostile one) in memory.
+ */
+function sampleOf(line: string): string {
+  const s = escapeLine(line);
+  return s === line ? line : Buffer.from(s, 'utf8').toString('utf8');
 }
+
+/** Add a hit's sample and reference where the alert still has room; the estimated bytes it added. */
+function addHit(a: Alert, h: Hit): number {
+  let added = 0;
+  if (h.sample !== undefined && a.samples.length < MAX_SAMPLES) {
+    a.samples.push(h.sample);
+    added += strBytes(h.sample);
+  }
+  if (h.source !== undefined && h.seq >= 0 && a.refs.length < MAX_REFS) {
+    a.refs.push({ source: h.source, seq: h.seq });
+    added += REF_BYTES;
+  }
+  return added;
+}
+
+/*
+ * Estimated V8 heap bytes of keyed state (max_bytes bounds their sum per rule). Calibrated against
+ * heap snapshots of a flood of one-hit keys and of full brute-force keys on Node 20 (x64, no pointer
+ * compression): test/detect/engine-memory.test.ts holds the estimate within a factor of the measured heap.
+ * Strings count one byte a character, two when V8 must store them two bytes wide (any character
+ * past U+00FF: Chinese text, or the "…" of a cut sample).
+ */
+const ENTRY_BYTES = 200; // the Map slot, the entry object, its two arrays
+const TIME_BYTES = 8;
+const HIT_BYTES = 72; // the hit object, its time (a heap number), its array slot
+const STRING_BYTES = 24;
+const REF_BYTES = 56;
+const ALERT_BYTES = 1200; // the alert, its id, dates, arrays, title and evidence objects
+
+const WIDE = /[\u0100-\uffff]/;
+const strBytes = (s: string) => STRING_BYTES + (WIDE.test(s) ? 2 : 1) * s.length;
+
+function hitBytes(h: Hit): number {
+  return HIT_BYTES + (h.sample === undefined ? 0 : strBytes(h.sample));
+}
+
+function stateBytes(key: string, times: number, hits: Hit[]): number {
+  let n = ENTRY_BYTES + strBytes(key) + times * TIME_BYTES;
+  for (const h of hits) n += hitBytes(h);
+  return n;
+}
+
+function alertBytes(key: string, a: Alert): number {
+  let n = ALERT_BYTES + strBytes(key) + a.refs.length * REF_BYTES;
+  for (const x of a.samples) n += strBytes(x);
+  for (const v of Object.values(a.evidence)) n += typeof v === 'string' ? strBytes(v) : Array.isArray(v) ? v.reduce((k: number, x) => k + strBytes(String(x)), 0) : 16;
+  return n;
+}
+
+const mib = (n: number) => (n / 1048576).toFixed(n % 1048576 ? 1 : 0);
 
 function evidenceOf(fields: string[], ev: DetectEvent): Alert['evidence'] {
   const e: Alert['evidence'] = {};

@@ -36,6 +36,9 @@ const sequence = z.strictObject({
 const file = z.strictObject({ kind: z.literal('file'), where, key: field.optional() });
 const drift = z.strictObject({ kind: z.literal('drift'), where, key: field.optional() });
 
+/** A rule's default bound on its keyed state, bytes (max_bytes). */
+export const MAX_BYTES_DEFAULT = 2 * 1048576;
+
 export const LOGIC_KINDS = ['match', 'threshold', 'sequence', 'file', 'drift'] as const;
 
 export const ruleSchema = z.strictObject({
@@ -55,6 +58,15 @@ export const ruleSchema = z.strictObject({
   suppress: duration.default('10m'),
   /** Keyed state kept at most (threshold and sequence; the oldest is dropped and the drop reported). */
   max_keys: z.int().min(1).max(1_000_000).default(10_000),
+  /**
+   * …and at most about this many bytes of it, open alerts included (an estimate of the V8 heap it
+   * holds): 2 MiB by default, so the whole pack stays well inside the detection worker's heap.
+   */
+  max_bytes: z
+    .union([z.int(), z.string().regex(/^\d+(\.\d+)?\s*(KiB|MiB)$/, 'a size like 512KiB or 4MiB')])
+    .transform((v) => (typeof v === 'number' ? v : Math.round(parseFloat(v) * (v.endsWith('MiB') ? 1048576 : 1024))))
+    .pipe(z.int().min(64 * 1024, 'at least 64KiB').max(256 * 1048576, 'at most 256MiB'))
+    .default(MAX_BYTES_DEFAULT),
   /** Fields copied into the alert's evidence (default per source type). */
   evidence: z.array(field).optional(),
   references: z.array(z.string()).optional(),

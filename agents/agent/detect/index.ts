@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Alert } from '../../../src/model/alert.js';
 import type { DetectEvent } from '../../../src/detect/event.js';
-import { loadRules, type Rule } from '../../../src/detect/load.js';
+import type { Rule } from '../../../src/detect/load.js';
 import { writeFileAtomic } from '../../../src/util/fs.js';
 import type { AgentConfig } from '../config.js';
 import type { Events } from '../events.js';
@@ -19,8 +19,11 @@ import type { Detector, LineRecord, Source, SourceBatch, SourceContext, SourcePa
 import type { ByteLine } from '../sources/file.js';
 import type { LineRun } from './core.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker.js';
-import { diffSnapshots, loadSnapshot, takeSnapshot, type HostSnapshot } from './drift.js';
-import { FileWatch, fileStateJson, loadFileState, scanRoots, type FileState } from './fim.js';
+import { loadRulesIsolated } from './rules-load.js';
+// Types only: the file watch (chokidar) and the host snapshot (systeminformation) are loaded when
+// the config turns them on, not into every agent's heap (~2.6 MB of V8 heap between them).
+import type { HostSnapshot } from './drift.js';
+import type { FileState, FileWatch } from './fim.js';
 
 export const ALERT_SOURCE = 'gwsec-alerts';
 export const fimBaselinePath = (cfg: AgentConfig) => join(cfg.state_dir, 'fim-baseline.json');
@@ -31,9 +34,12 @@ export const driftObservedPath = (cfg: AgentConfig) => join(cfg.state_dir, 'drif
 /** The rule engine's keyed state (threshold counts, sequences, open alerts) across restarts. */
 export const engineStatePath = (cfg: AgentConfig) => join(cfg.state_dir, 'detect-state.json');
 
-/** Load the rules the config names; every problem thrown located (exit 2) before the agent starts. */
-export function loadAgentRules(cfg: AgentConfig): Rule[] {
-  return loadRules(cfg.detections.rules, { cases: false }).rules;
+/**
+ * Load the rules the config names; every problem thrown located (exit 2) before the agent starts.
+ * In a short-lived worker (rules-load.ts): the rule schema never enters the agent's own heap.
+ */
+export function loadAgentRules(cfg: AgentConfig): Promise<Rule[]> {
+  return loadRulesIsolated(cfg.detections.rules);
 }
 
 /** Alert lines queued for the archive, read by the runner like any source. */
@@ -104,6 +110,7 @@ export class AgentDetection implements Detector {
   private fim?: FileWatch;
   private timers: NodeJS.Timeout[] = [];
   private drift?: HostSnapshot;
+  private driftMod?: Pick<typeof import('./drift.js'), 'diffSnapshots' | 'takeSnapshot'>;
   private driftBusy = false;
   private readonly init: WorkerInit;
   /** Set by the runner when the agent is enrolled: the alerts' latest states go to the collector's outbox. */
@@ -130,6 +137,7 @@ export class AgentDetection implements Detector {
     await this.spawn();
     const d = this.cfg.detections;
     if (d.web_roots.length) {
+      const { FileWatch, fileStateJson, loadFileState, scanRoots } = await import('./fim.js');
       const accepted = loadFileState(fimBaselinePath(this.cfg));
       // What the agent last saw (and alerted on) wins over the accepted state: an unaccepted change
       // is reported once, not again after every restart.
@@ -137,13 +145,15 @@ export class AgentDetection implements Detector {
       const current = await scanRoots(d.web_roots);
       const observed: FileState = seen ?? accepted ?? current;
       if (!accepted) writeFileAtomic(fimBaselinePath(this.cfg), fileStateJson(d.web_roots, current));
-      this.fim = new FileWatch(d.web_roots, new Map(observed), (evs) => this.feedEvents(evs), this.now, (state) => this.saveObserved(state));
+      this.fim = new FileWatch(d.web_roots, new Map(observed), (evs) => this.feedEvents(evs), this.now, (state) => this.saveObserved(state, fileStateJson));
       await this.fim.start();
       if (accepted || seen) await this.fim.rescan(); // changes made while the agent was down
       this.events.emit('FimStarted', { roots: d.web_roots.length, files: observed.size, baseline: accepted ? 'accepted' : 'recorded now' });
       this.every(d.baseline_interval_s, () => void this.fim?.rescan().catch((e: Error) => this.events.emit('DetectorError', { detector: 'fim', stage: 'rescan', error_type: 'io', message: e.message })));
     }
     if (d.drift_interval_s !== undefined) {
+      const { diffSnapshots, loadSnapshot, takeSnapshot } = await import('./drift.js');
+      this.driftMod = { diffSnapshots, takeSnapshot };
       const accepted = loadSnapshot(driftBaselinePath(this.cfg));
       const seen = loadSnapshot(driftObservedPath(this.cfg));
       const current = await takeSnapshot(d.host_root);
@@ -227,7 +237,7 @@ export class AgentDetection implements Detector {
     }
   }
 
-  private saveObserved(state: FileState): void {
+  private saveObserved(state: FileState, fileStateJson: (roots: string[], s: FileState) => string): void {
     try {
       writeFileAtomic(fimObservedPath(this.cfg), fileStateJson(this.cfg.detections.web_roots, state));
     } catch (e) {
@@ -236,11 +246,11 @@ export class AgentDetection implements Detector {
   }
 
   private async driftTick(): Promise<void> {
-    if (this.driftBusy || !this.drift) return;
+    if (this.driftBusy || !this.drift || !this.driftMod) return;
     this.driftBusy = true;
     try {
-      const next = await takeSnapshot(this.cfg.detections.host_root);
-      const evs = diffSnapshots(this.drift, next, this.now().getTime());
+      const next = await this.driftMod.takeSnapshot(this.cfg.detections.host_root);
+      const evs = this.driftMod.diffSnapshots(this.drift, next, this.now().getTime());
       if (evs.length) this.setDrift(next);
       else this.drift = next;
       this.feedEvents(evs);
@@ -354,12 +364,14 @@ export async function recordBaseline(cfg: AgentConfig): Promise<{ files: number;
   const d = cfg.detections;
   let files = 0;
   if (d.web_roots.length) {
+    const { fileStateJson, scanRoots } = await import('./fim.js');
     const s = await scanRoots(d.web_roots);
     writeFileAtomic(fimBaselinePath(cfg), fileStateJson(d.web_roots, s));
     rmSync(fimObservedPath(cfg), { force: true });
     files = s.size;
   }
   if (d.drift_interval_s !== undefined) {
+    const { takeSnapshot } = await import('./drift.js');
     writeFileAtomic(driftBaselinePath(cfg), JSON.stringify(await takeSnapshot(d.host_root)));
     rmSync(driftObservedPath(cfg), { force: true });
   }
