@@ -65,6 +65,12 @@ export function asFiles(text: string, dir = '/etc/x'): Array<{ path: string; con
   const parts = text.split(/\n?@@ ?/);
   return parts.map((content, i) => ({ path: i === 0 ? `${dir}/main` : `${dir}/${i}.conf`, content, text: content }));
 }
+/** An invariant as a fuzz target: throws (a finding) when the two sides differ. */
+function same<T>(got: T, want: T, what: string): T {
+  if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`${what} changed what is parsed: ${JSON.stringify(got).slice(0, 200)} ≠ ${JSON.stringify(want).slice(0, 200)}`);
+  return got;
+}
+
 const fileMap = (text: string, dir: string): Map<string, string> => new Map(asFiles(text, dir).map((f) => [f.path, f.content]));
 const kv = (text: string): Record<string, string> => Object.fromEntries(text.split('\n').map((l) => [l.split(/\s+/)[0] ?? '', l.split(/\s+/).slice(1).join(' ')]));
 
@@ -107,6 +113,7 @@ export const parserRegistry: Record<string, ParserModule> = {
       { name: 'redactCommand', covers: ['redactCommand'], run: (a) => backup.redactCommand(a) },
       { name: 'parseScriptDump', covers: ['parseScriptDump'], run: (a) => backup.parseScriptDump(a) },
       { name: 'parseNewest', covers: ['parseNewest'], run: (a) => backup.parseNewest(a) },
+      { name: 'redactSecrets', covers: ['redactSecrets'], tokens: ['mysqldump -p', 'PGPASSWORD=', 'rsync://u:p@h/', '--password ', '-pass pass:'], run: (a) => same(backup.redactSecrets(a).split('\n').length, a.split('\n').length, 'redactSecrets keeps the lines') },
     ],
   },
   'cert-bundle': {
@@ -164,7 +171,13 @@ export const parserRegistry: Record<string, ParserModule> = {
       { name: 'pureFtpdAnonymous', covers: ['pureFtpdAnonymous'], run: (a, b) => ftp.pureFtpdAnonymous({ path: '/etc/pure-ftpd.conf', text: a }, { path: '/etc/pure-ftpd/conf/NoAnonymous', text: b }) },
     ],
   },
-  group: { module: group, targets: [{ name: 'parseGroup', covers: ['parseGroup'], run: (a) => group.parseGroup(a) }] },
+  group: {
+    module: group,
+    targets: [
+      { name: 'parseGroup', covers: ['parseGroup'], run: (a) => group.parseGroup(a) },
+      { name: 'redactGroup keeps parseGroup', covers: ['redactGroup'], run: (a) => same(group.parseGroup(group.redactGroup(a)), group.parseGroup(a), 'redactGroup') },
+    ],
+  },
   'ip-addr': { module: ipAddr, targets: [{ name: 'parseIpAddr', covers: ['parseIpAddr'], tokens: ['1: lo: <LOOPBACK,UP>', '    inet 10.0.0.1/24 brd', 'link/ether'], run: (a) => ipAddr.parseIpAddr(a) }] },
   iptables: { module: iptables, targets: [{ name: 'parseIptablesS → view', covers: ['parseIptablesS', 'iptablesView'], tokens: ['-P INPUT DROP', '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', '-N', '-s 10.0.0.0/8'], run: (a) => iptables.iptablesView(iptables.parseIptablesS(a)) }] },
   journald: {
@@ -261,6 +274,7 @@ export const parserRegistry: Record<string, ParserModule> = {
     targets: [
       { name: 'parsePasswd', covers: ['parsePasswd'], run: (a) => passwd.parsePasswd(a) },
       { name: 'isLoginShell', covers: ['isLoginShell'], run: (a) => passwd.isLoginShell(a) },
+      { name: 'redactPasswd keeps parsePasswd', covers: ['redactPasswd'], tokens: ['x', '$6$s$h', '!', '*'], run: (a) => same(passwd.parsePasswd(passwd.redactPasswd(a)), passwd.parsePasswd(a), 'redactPasswd') },
     ],
   },
   pwquality: {
@@ -276,6 +290,9 @@ export const parserRegistry: Record<string, ParserModule> = {
     targets: [
       { name: 'parseShadow', covers: ['parseShadow'], run: (a) => shadow.parseShadow(a) },
       { name: 'classifyPassword/hashAlgOf', covers: ['classifyPassword', 'hashAlgOf'], tokens: ['$y$j9T$', '$6$', '$1$', '!', '*', '!!', '$2b$10$', '$sm3$'], run: (a) => [shadow.classifyPassword(a), shadow.hashAlgOf(a)] },
+      // a shared fixture's shadow must read as the original: status, algorithm and ageing of every entry
+      { name: 'redactShadow keeps parseShadow', covers: ['redactShadow', 'mapColonLines'], tokens: ['$y$j9T$', '$6$', '!', '*', ':19700:0:99999:7:::'], run: (a) => same(shadow.parseShadow(shadow.redactShadow(a)), shadow.parseShadow(a), 'redactShadow') },
+      { name: 'redactPasswordField keeps classifyPassword', covers: ['redactPasswordField'], tokens: ['$y$j9T$', '$6$', '$1$', '!', '*', '!!', '$2b$10$', '$sm3$', '_'], run: (a) => same(shadow.classifyPassword(shadow.redactPasswordField(a)), shadow.classifyPassword(a), 'redactPasswordField') },
     ],
   },
   'shell-profile': { module: shellProfile, targets: [{ name: 'parseTmout', covers: ['parseTmout'], tokens: ['TMOUT=300', 'readonly TMOUT', 'export TMOUT', 'declare -r TMOUT=600', 'if [', 'fi', 'unset TMOUT'], run: (a) => shellProfile.parseTmout(asFiles(a, '/etc/profile.d')) }] },
