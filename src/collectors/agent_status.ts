@@ -3,6 +3,7 @@ import { t } from '../model/schema.js';
 import { CollectError } from '../model/errors.js';
 import type { Collector } from './types.js';
 import { parseIsActive } from '../parsers/systemd.js';
+import { AGENT_UNIT_STATE } from './unit-states.js';
 
 /**
  * Host monitoring: the gwsec agent's unit state, its last archive checkpoint (from its status file),
@@ -31,7 +32,7 @@ export const agentStatus: Collector<AgentStatusFacts> = {
     processes: t.arr(t.str),
   }),
   requests: [
-    { kind: 'cmd', name: 'agent_status-active', script: 'gw_to systemctl is-active gwsec-agent.service' },
+    { kind: 'cmd', name: 'agent_status-active', script: AGENT_UNIT_STATE, selfTimed: true },
     { kind: 'file', path: AGENT_STATUS_FILE },
     { kind: 'file', path: AGENT_CONFIG_FILE },
     { kind: 'cmd', name: 'agent_status-processes', script: 'gw_comms', builtinsOnly: true },

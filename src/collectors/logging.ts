@@ -4,6 +4,7 @@ import type { Collector, FileContent } from './types.js';
 import { parseLogrotate, type LogrotateRule } from '../parsers/logrotate.js';
 import { parseJournaldConf, type JournaldSettings } from '../parsers/journald.js';
 import { parseIsActive } from '../parsers/systemd.js';
+import { ALL_UNIT_STATES, LOG_SERVICES } from './unit-states.js';
 import { parseStatLines, type StatEntry } from '../parsers/log-stat.js';
 
 /**
@@ -15,7 +16,6 @@ export const LOG_PATHS = [
   '/var/log/nginx', '/var/log/nginx/*.log', '/var/log/httpd', '/var/log/httpd/*log', '/var/log/apache2', '/var/log/apache2/*.log',
   '/var/log/audit', '/var/log/audit/audit.log', '/var/log/auth.log', '/var/log/secure', '/var/log/syslog', '/var/log/messages', '/var/log/journal',
 ];
-export const SERVICES = ['rsyslog', 'syslog-ng', 'auditd', 'systemd-journald'] as const;
 
 export interface LoggingFacts {
   logrotate: { installed: boolean; rules: Array<Omit<LogrotateRule, 'sizeTriggered'> & { size_triggered: boolean }> } | { error: { code: string; message: string } };
@@ -48,9 +48,10 @@ export const logging: Collector<LoggingFacts> = {
     { kind: 'file', path: '/etc/systemd/journald.conf' },
     { kind: 'glob', pattern: '/usr/lib/systemd/journald.conf.d/*.conf' },
     { kind: 'glob', pattern: '/etc/systemd/journald.conf.d/*.conf' },
-    { kind: 'cmd', name: 'logging-services', script: `gw_to systemctl is-active ${SERVICES.map((s) => s + '.service').join(' ')}` },
+    // one systemctl for these and the agent's unit (unit-states.ts): the first four lines are these
+    { kind: 'cmd', name: 'logging-services', script: ALL_UNIT_STATES, selfTimed: true },
     // Unmatched globs stay literal and stat says "No such file": those are simply absent paths.
-    { kind: 'cmd', name: 'logging-stat', script: `stat -c '%a %U %G %n' -- ${LOG_PATHS.join(' ')} 2>&1 | head -n 300` },
+    { kind: 'cmd', name: 'logging-stat', script: `gw_to stat -c '%a %U %G %n' -- ${LOG_PATHS.join(' ')} 2>&1 | head -n 300`, selfTimed: true },
   ],
   parse(out) {
     const stat = parseStatLines(out.cmd('logging-stat').stdout);
@@ -91,7 +92,7 @@ export const logging: Collector<LoggingFacts> = {
     function readServices(): LoggingFacts['services'] {
       const r = out.cmdIfPresent('logging-services');
       if (r === null) return { error: { code: 'not_found', message: 'systemctl is not installed: service states unknown' } };
-      const st = parseIsActive(r.stdout, [...SERVICES]);
+      const st = parseIsActive(r.stdout, [...LOG_SERVICES]);
       return { rsyslog: st.rsyslog, syslog_ng: st['syslog-ng'], auditd: st.auditd, journald: st['systemd-journald'] };
     }
   },

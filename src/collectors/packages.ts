@@ -51,9 +51,9 @@ export const dpkgStatusQuery = (path: string): string => `grep -aE '^(Package|Ve
 
 const QUERY = [
   `if [ -r ${DPKG_STATUS} ]; then`,
-  `  echo '#dpkg'; ${dpkgStatusQuery(DPKG_STATUS)}`,
+  `  echo '#dpkg'; gw_to ${dpkgStatusQuery(DPKG_STATUS)}`,
   'elif command -v dpkg-query >/dev/null 2>&1; then',
-  "  echo '#dpkg'; dpkg-query -W -f='${Package}\\t${Version}\\t${db:Status-Abbrev}\\n' " + DEB.join(' ') + ' 2>/dev/null',
+  "  echo '#dpkg'; gw_to dpkg-query -W -f='${Package}\\t${Version}\\t${db:Status-Abbrev}\\n' " + DEB.join(' ') + ' 2>/dev/null',
   'elif command -v rpm >/dev/null 2>&1; then',
   "  echo '#rpm'; gw_to rpm -q --qf '%{NAME}\\t%{EPOCH}:%{VERSION}-%{RELEASE}\\n' " + RPM.join(' '),
   'else exit 127; fi',
@@ -81,7 +81,7 @@ export const packages: Collector<PackagesFacts> = {
   requests: [
     { kind: 'cmd', name: 'packages-openssl', script: 'gw_memo openssl-version gw_to openssl version', selfTimed: true },
     { kind: 'cmd', name: 'packages-ssh', script: 'ssh -V 2>&1' },
-    { kind: 'cmd', name: 'packages-query', script: QUERY },
+    { kind: 'cmd', name: 'packages-query', script: QUERY, selfTimed: true },
   ],
   parse(out) {
     const q = out.cmdIfPresent('packages-query');

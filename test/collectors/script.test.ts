@@ -232,7 +232,7 @@ test('a parser bug becomes parse_error for that family, and the others are kept'
 /**
  * The programs a snippet runs outside gw_to, read from its text: quoted text (awk programs, formats)
  * and parameter expansions are blanked, a quoted path in the run's scratch dir ("$T/…") becomes TFILE, and the first word of
- * every simple command must be a builtin, a keyword, a gw_ helper, or awk/cat/grep reading only
+ * every simple command must be a builtin, a keyword, a gw_ helper, or awk/cat/grep/head reading only
  * TFILEs or their standard input; input redirections only from TFILEs or /dev/null.
  */
 const BUILTINS = new Set(['[', 'test', 'echo', 'printf', 'read', 'exit', 'return', 'set', 'shift', 'command', ':', 'true', 'false', 'local', 'break', 'continue', 'gw_to', 'gw_memo', 'gw_once', 'gw_comms']);
@@ -251,7 +251,7 @@ function untimedPrograms(script: string): string[] {
     while (words.length > 0 && (KEYWORDS.has(words[0]!) || /^\w+=/.test(words[0]!) || /^\d*[<>]/.test(words[0]!))) words.shift();
     const [w, ...args] = words;
     if (w === undefined || BUILTINS.has(w) || w === 'for' || w === 'case') continue;
-    if ((w === 'awk' || w === 'cat' || w === 'grep') && args.every((a) => a === 'TFILE' || a === "''" || a.startsWith('-') || /^\d*[<>]/.test(a))) continue;
+    if (['awk', 'cat', 'grep', 'head'].includes(w) && args.every((a) => a === 'TFILE' || a === "''" || a.startsWith('-') || /^\d+$/.test(a) || /^\d*[<>]/.test(a))) continue;
     bad.push(w);
   }
   return bad;
@@ -262,8 +262,8 @@ test('a selfTimed snippet runs every program under gw_to (its own time limit), r
   t.true(marked.length >= 5);
   for (const r of marked) if (r.kind === 'cmd') t.deepEqual(untimedPrograms(r.script), [], r.name);
   // the checker itself: each of these runs a program that a trap could stall
-  for (const s of ['sshd -T', 'v=$(sshd -V 2>&1)', 'cat /etc/passwd', "awk '{print}' /etc/shadow", 'IFS= read -r l </etc/issue', 'x | sort', 'gw_to ls | head -n 1']) t.notDeepEqual(untimedPrograms(s), [], s);
-  for (const s of ['gw_to sshd -T', 'v=$(gw_to sshd -V 2>&1)', 'cat "$T/x"', `awk '{print}' "$T/memo.a.out"`, 'IFS= read -r l <"$T/e"', 'gw_memo k gw_to openssl version 2>/dev/null || true']) t.deepEqual(untimedPrograms(s), [], s);
+  for (const s of ['sshd -T', 'v=$(sshd -V 2>&1)', 'cat /etc/passwd', "awk '{print}' /etc/shadow", 'IFS= read -r l </etc/issue', 'x | sort', 'gw_to ls | sort', 'head -n 1 /etc/shadow']) t.notDeepEqual(untimedPrograms(s), [], s);
+  for (const s of ['gw_to sshd -T', 'v=$(gw_to sshd -V 2>&1)', 'cat "$T/x"', `awk '{print}' "$T/memo.a.out"`, 'IFS= read -r l <"$T/e"', 'gw_memo k gw_to openssl version 2>/dev/null || true', 'gw_to ls | head -n 1']) t.deepEqual(untimedPrograms(s), [], s);
 });
 
 test('a selfTimed snippet keeps its own time limit: a hung program ends 124 at it, and the rest of the script answers', async (t) => {
