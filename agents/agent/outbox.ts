@@ -11,23 +11,35 @@
  * to when) is queued first — so the gap is recorded here and reported to the collector, never silent.
  * The archive keeps every log line meanwhile; only delivery is bounded.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GapPayload } from '../../src/protocol/index.js';
 import { writeFileAtomic } from '../../src/util/fs.js';
 
 export type OutboxKind = 'alerts' | 'checkpoint' | 'gap';
-/** One item: the message it becomes (alerts are batched from single-alert items when sent). */
-export interface OutboxItem {
+/**
+ * One item to queue: the message it becomes (alerts are batched from single-alert items when sent).
+ * `json` is `JSON.stringify(body)` when the caller has it already (the agent serialises each alert
+ * once: archive line, outbox line and frame all reuse it).
+ */
+export type OutboxItem = { id: string; kind: OutboxKind } & ({ body: unknown; json?: undefined } | { json: string; body?: undefined });
+
+/** A queued item as handed out: its body as UTF-8 JSON bytes, spliced into frames without re-serialising. */
+export interface LeasedItem {
   id: string;
   kind: OutboxKind;
-  body: unknown;
+  json: Buffer;
 }
 
-interface Entry extends OutboxItem {
+interface Entry extends LeasedItem {
   seg: number;
   acked: boolean;
 }
+
+const EMPTY = Buffer.alloc(0);
+const LINE_END = Buffer.from('}\n');
+/** A segment line is exactly JSON.stringify({ id, kind, body }): this prefix, the body's JSON, `}`. */
+const linePrefix = (id: string, kind: string) => `{"id":${JSON.stringify(id)},"kind":${JSON.stringify(kind)},"body":`;
 
 interface Segment {
   n: number;
@@ -53,6 +65,7 @@ export class Outbox {
   private readonly segs = new Map<number, Segment>();
   private cur = 0;
   private fd = -1;
+  private ackFd = -1;
   private total = 0;
   private readonly byId = new Map<string, Entry>();
   private gap: { from: string; dropped: Dropped } | null = null;
@@ -86,17 +99,18 @@ export class Outbox {
   add(items: OutboxItem[]): number {
     this.flushGap();
     let kept = 0;
-    const lines: Array<[Entry, string]> = [];
+    const lines: Array<[Entry, Buffer]> = [];
     for (const it of items) {
       if (this.byId.has(it.id)) continue;
-      const line = JSON.stringify({ id: it.id, kind: it.kind, body: it.body }) + '\n';
-      const size = Buffer.byteLength(line);
+      const prefix = Buffer.from(linePrefix(it.id, it.kind));
+      const json = Buffer.from(it.json ?? JSON.stringify(it.body));
+      const size = prefix.length + json.length + LINE_END.length;
       if (this.gap || this.total + size > this.o.maxBytes) {
         this.drop(it.kind);
         continue;
       }
-      const e = this.place(it, size);
-      lines.push([e, line]);
+      const e = this.place(it.id, it.kind, json, size);
+      lines.push([e, Buffer.concat([prefix, json, LINE_END], size)]);
       kept++;
     }
     this.write(lines);
@@ -104,11 +118,11 @@ export class Outbox {
   }
 
   /** The next `n` items not yet handed out in this session, oldest first. */
-  lease(n: number): OutboxItem[] {
-    const out: OutboxItem[] = [];
+  lease(n: number): LeasedItem[] {
+    const out: LeasedItem[] = [];
     while (out.length < n && this.leasePos < this.q.length) {
       const e = this.q[this.leasePos++]!;
-      if (!e.acked) out.push({ id: e.id, kind: e.kind, body: e.body });
+      if (!e.acked) out.push({ id: e.id, kind: e.kind, json: e.json });
     }
     return out;
   }
@@ -124,13 +138,16 @@ export class Outbox {
       const e = this.byId.get(id);
       if (!e || e.acked) continue;
       e.acked = true;
+      e.json = EMPTY; // the entry stays in the queue until it is compacted; its body need not
       this.byId.delete(id);
       done.push(id);
       const s = this.segs.get(e.seg)!;
       s.live--;
     }
     if (!done.length) return;
-    appendFileSync(join(this.dir, 'acked.jsonl'), done.map((id) => JSON.stringify(id) + '\n').join(''));
+    // Not fsync'd: an ack lost in a crash only means that item is sent again (ids make it harmless).
+    if (this.ackFd < 0) this.ackFd = openSync(join(this.dir, 'acked.jsonl'), 'a', 0o600);
+    writeSync(this.ackFd, done.map((id) => JSON.stringify(id) + '\n').join(''));
     while (this.head < this.q.length && this.q[this.head]!.acked) this.head++;
     if (this.head > 4096 && this.head > this.q.length / 2) {
       this.q = this.q.slice(this.head);
@@ -151,9 +168,15 @@ export class Outbox {
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
+    this.closeAcked();
   }
 
-  private place(it: OutboxItem, size: number): Entry {
+  private closeAcked(): void {
+    if (this.ackFd >= 0) closeSync(this.ackFd);
+    this.ackFd = -1;
+  }
+
+  private place(id: string, kind: OutboxKind, json: Buffer, size: number): Entry {
     let s = this.segs.get(this.cur);
     if (!s || s.bytes + size > this.segMax) {
       if (this.fd >= 0) closeSync(this.fd);
@@ -165,18 +188,23 @@ export class Outbox {
     s.bytes += size;
     s.live++;
     this.total += size;
-    const e: Entry = { ...it, seg: this.cur, acked: false };
+    const e: Entry = { id, kind, json, seg: this.cur, acked: false };
     this.q.push(e);
-    this.byId.set(it.id, e);
+    this.byId.set(id, e);
     return e;
   }
 
-  private write(lines: Array<[Entry, string]>): void {
+  private write(lines: Array<[Entry, Buffer]>): void {
     if (!lines.length) return;
-    // All lines of one add() go to the segment of the last one placed; segments roll between adds.
-    const bySeg = new Map<number, string>();
-    for (const [e, l] of lines) bySeg.set(e.seg, (bySeg.get(e.seg) ?? '') + l);
-    for (const [n, text] of bySeg) {
+    // The lines of one add() may span a segment roll: one write + fsync per segment touched.
+    const bySeg = new Map<number, Buffer[]>();
+    for (const [e, l] of lines) {
+      const b = bySeg.get(e.seg);
+      if (b) b.push(l);
+      else bySeg.set(e.seg, [l]);
+    }
+    for (const [n, bufs] of bySeg) {
+      const text = bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs);
       const fd = n === this.cur && this.fd >= 0 ? this.fd : openSync(join(this.dir, segName(n)), 'a', 0o600);
       writeSync(fd, text);
       fsyncSync(fd);
@@ -196,6 +224,7 @@ export class Outbox {
     if (removed) {
       // The acked log only needs ids still in live segments.
       const keep = this.q.slice(this.head).filter((e) => e.acked).map((e) => JSON.stringify(e.id) + '\n');
+      this.closeAcked(); // the file is replaced: appends go to the new one
       writeFileAtomic(join(this.dir, 'acked.jsonl'), keep.join(''));
     }
   }
@@ -221,8 +250,9 @@ export class Outbox {
       reason: `outbox full (bound ${this.o.maxBytes} bytes): items not kept for delivery; the archive has every log line`,
     };
     this.gap = null;
-    const line = JSON.stringify({ id: g.id, kind: 'gap', body: g }) + '\n';
-    const e = this.place({ id: g.id, kind: 'gap', body: g }, Buffer.byteLength(line));
+    const json = Buffer.from(JSON.stringify(g));
+    const line = Buffer.concat([Buffer.from(linePrefix(g.id, 'gap')), json, LINE_END]);
+    const e = this.place(g.id, 'gap', json, line.length);
     this.write([[e, line]]);
     appendFileSync(join(this.dir, 'gaps.jsonl'), JSON.stringify(g) + '\n');
     rmSync(join(this.dir, 'gap-open.json'), { force: true });
@@ -245,21 +275,28 @@ export class Outbox {
     for (const f of names) {
       const n = Number(SEG_RE.exec(f)![1]);
       const path = join(this.dir, f);
-      const text = readFileSync(path, 'utf8');
-      const s: Segment = { n, bytes: statSync(path).size, live: 0 };
+      const text = readFileSync(path);
+      const s: Segment = { n, bytes: text.length, live: 0 };
       this.segs.set(n, s);
       this.total += s.bytes;
       this.cur = Math.max(this.cur, n);
-      for (const l of text.split('\n')) {
-        if (!l) continue;
-        let it: OutboxItem;
+      for (let at = 0; at < text.length; ) {
+        let end = text.indexOf(10, at);
+        if (end < 0) end = text.length;
+        const l = text.subarray(at, end);
+        at = end + 1;
+        if (!l.length) continue;
+        let it: { id: string; kind: OutboxKind; body: unknown };
         try {
-          it = JSON.parse(l) as OutboxItem;
+          it = JSON.parse(l.toString('utf8')) as typeof it;
         } catch {
           continue; // torn tail of a crashed write: that item was never acknowledged to anyone
         }
         if (this.byId.has(it.id)) continue;
-        const e: Entry = { ...it, seg: n, acked: acked.has(it.id) };
+        const prefix = Buffer.from(linePrefix(it.id, it.kind));
+        const exact = l.length > prefix.length && l[l.length - 1] === 0x7d && l.subarray(0, prefix.length).equals(prefix);
+        const json = acked.has(it.id) ? EMPTY : exact ? l.subarray(prefix.length, l.length - 1) : Buffer.from(JSON.stringify(it.body));
+        const e: Entry = { id: it.id, kind: it.kind, json, seg: n, acked: acked.has(it.id) };
         this.q.push(e);
         if (!e.acked) {
           s.live++;

@@ -8,9 +8,9 @@
 import { statfsSync } from 'node:fs';
 import type { Alert } from '../../src/model/alert.js';
 import type { Checkpoint } from '../../src/journal/index.js';
-import type { AgentMessageBody, CheckpointPayload, HealthPayload } from '../../src/protocol/index.js';
+import { encodeSplicedFrame, type AgentMessageBody, type CheckpointPayload, type HealthPayload } from '../../src/protocol/index.js';
 import type { Endpoint } from './enrolment-file.js';
-import type { Outbox, OutboxItem } from './outbox.js';
+import type { LeasedItem, Outbox, OutboxItem } from './outbox.js';
 import { CollectorSession, type Credentials } from './session.js';
 
 export interface ReporterOptions {
@@ -51,9 +51,12 @@ export class Reporter {
     this.loop ??= this.run();
   }
 
-  /** Queue alerts (durably) and wake the sender. Returns how many were kept (the rest are in a gap). */
-  alerts(alerts: Alert[]): number {
-    const n = this.o.outbox.add(alerts.map((a) => ({ id: a.id.length <= 100 ? `${a.id}.${a.count}` : a.id, kind: 'alerts', body: a })));
+  /**
+   * Queue alerts (durably) and wake the sender. Returns how many were kept (the rest are in a gap).
+   * `json[i]`, when given, is `JSON.stringify(alerts[i])` (serialised once by the caller).
+   */
+  alerts(alerts: Alert[], json?: string[]): number {
+    const n = this.o.outbox.add(alerts.map((a, i) => ({ id: a.id.length <= 100 ? `${a.id}.${a.count}` : a.id, kind: 'alerts', ...(json ? { json: json[i]! } : { body: a }) })));
     this.wake();
     return n;
   }
@@ -120,7 +123,7 @@ export class Reporter {
     const window = this.o.window ?? 8;
     const inflight: Array<Promise<void>> = [];
     let lastHealth = 0;
-    const send = (m: AgentMessageBody, ids: string[]) => {
+    const send = (m: AgentMessageBody | Buffer, ids: string[]) => {
       this.stats.sent += ids.length;
       const p = s.request(m).then((ans) => {
         if (ans.kind !== 'ack') return;
@@ -142,10 +145,11 @@ export class Reporter {
         await this.sleepOrWake(Math.min(1000, this.o.healthIntervalMs ?? 30_000));
         continue;
       }
-      let alerts: OutboxItem[] = [];
+      // Frames are spliced from the items' stored JSON: nothing is parsed or serialised again here.
+      let alerts: LeasedItem[] = [];
       const flush = () => {
         if (!alerts.length) return;
-        send({ kind: 'alerts', alerts: alerts.map((a) => a.body as Alert) }, alerts.map((a) => a.id));
+        send(encodeSplicedFrame('alerts', 'alerts', alerts.map((a) => a.json)), alerts.map((a) => a.id));
         alerts = [];
       };
       for (const it of items) {
@@ -154,8 +158,7 @@ export class Reporter {
           continue;
         }
         flush();
-        if (it.kind === 'checkpoint') send({ kind: 'checkpoint', checkpoint: it.body as CheckpointPayload }, [it.id]);
-        else send({ kind: 'gap', gap: it.body as never }, [it.id]);
+        send(encodeSplicedFrame(it.kind, it.kind, it.json), [it.id]);
       }
       flush();
       while (inflight.length >= window) await inflight.shift();

@@ -60,7 +60,7 @@ export async function runAgent(cfg: AgentConfig, opts: RunOptions = {}): Promise
     // Enrolled with a collector: checkpoints (and alerts) go out through the on-disk outbox.
     reporter = await openReporter(cfg, { version: VERSION, now, emit: (name, f) => events.emit(name as never, f as never) });
     reporter?.start();
-    if (detection && reporter) detection.onAlerts = (alerts) => reporter?.alerts(alerts);
+    if (detection && reporter) detection.onAlerts = (alerts, json) => reporter?.alerts(alerts, json);
     events.emit('AgentStarted', { version: VERSION, pid: process.pid, config: cfg.file, archive: cfg.archive.dir, sources: sources.length });
     let archiveCheck: ArchiveCheck = { state: 'running', startedAt: now().toISOString() };
     // Not awaited: the result lands in the status file; after shutdown it is no longer reported.

@@ -64,12 +64,13 @@ export class CollectorSession {
     return this.waiting.length;
   }
 
-  /** Send one message; resolves with the collector's answer to it. */
-  request(m: AgentMessageBody): Promise<Answer> {
+  /** Send one message (or a frame already encoded); resolves with the collector's answer to it. */
+  request(m: AgentMessageBody | Buffer): Promise<Answer> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
-      this.conn.send(m);
+      if (Buffer.isBuffer(m)) this.conn.sendFrame(m);
+      else this.conn.send(m);
     });
   }
 

@@ -81,6 +81,12 @@ export class FrameConnection<In, Out extends object> {
     return this.socket.write(encodeFrame({ v: PROTOCOL_VERSION, ...m }, this.o.maxFrameBytes ?? MAX_FRAME_BYTES));
   }
 
+  /** Send a frame already encoded (encodeSplicedFrame). */
+  sendFrame(frame: Buffer): boolean {
+    if (this.closed) return false;
+    return this.socket.write(frame);
+  }
+
   /** Send an error and close (the error reaches the peer before the FIN). */
   fail(code: string, message: string): void {
     if (this.closed) return;

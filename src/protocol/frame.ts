@@ -36,6 +36,30 @@ export function encodeFrame(body: unknown, maxBytes = MAX_FRAME_BYTES): Buffer {
   return out;
 }
 
+/**
+ * The frame `encodeFrame({ v, kind, [field]: value })` gives, for a value the sender already holds
+ * serialised (a list of values when `json` is an array): the agent's outbox keeps every item as its
+ * JSON bytes, so a batch is spliced together instead of parsed and serialised again.
+ */
+export function encodeSplicedFrame(kind: string, field: string, json: Buffer | Buffer[], maxBytes = MAX_FRAME_BYTES): Buffer {
+  const head = Buffer.from(`${JSON.stringify({ v: PROTOCOL_VERSION, kind }).slice(0, -1)},${JSON.stringify(field)}:${Array.isArray(json) ? '[' : ''}`);
+  const tail = Buffer.from(Array.isArray(json) ? ']}' : '}');
+  const parts: Buffer[] = [Buffer.alloc(4), head];
+  if (Array.isArray(json))
+    json.forEach((j, i) => {
+      if (i) parts.push(COMMA);
+      parts.push(j);
+    });
+  else parts.push(json);
+  parts.push(tail);
+  const out = Buffer.concat(parts);
+  const len = out.length - 4;
+  if (len > maxBytes) throw new ProtocolError('frame_too_large', `frame of ${len} bytes exceeds the limit of ${maxBytes}`);
+  out.writeUInt32BE(len, 0);
+  return out;
+}
+const COMMA = Buffer.from(',');
+
 /** Incremental decoder: push() whatever the socket delivered, get whole frame bodies back. */
 export class FrameDecoder {
   private chunks: Buffer[] = [];

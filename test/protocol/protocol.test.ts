@@ -1,5 +1,5 @@
 import test from 'ava';
-import { FrameDecoder, ProtocolError, decodeAgentMessage, decodeCollectorMessage, encodeFrame, makeToken, parseToken, parseTtl } from '../../src/protocol/index.js';
+import { FrameDecoder, ProtocolError, decodeAgentMessage, decodeCollectorMessage, encodeFrame, encodeSplicedFrame, makeToken, parseToken, parseTtl } from '../../src/protocol/index.js';
 
 const hello = { v: 1, kind: 'hello', version: '0.1.0', time: '2026-12-01T08:00:00.000Z' };
 const alert = {
@@ -28,6 +28,18 @@ test('frames round-trip however the stream is cut (byte by byte, several per chu
     t.is(decodeAgentMessage(out[1]!).kind, 'alerts');
   }
   t.is(d1.pending, 0);
+});
+
+test('a frame spliced from serialised items is byte for byte the frame of the parsed message', (t) => {
+  const other = { ...alert, id: 'a-2', title: { zh: '网页篡改 ü', en: 'defacement' } };
+  const js = (v: unknown) => Buffer.from(JSON.stringify(v));
+  t.deepEqual(encodeSplicedFrame('alerts', 'alerts', [js(alert), js(other)]), encodeFrame({ v: 1, kind: 'alerts', alerts: [alert, other] }));
+  t.deepEqual(encodeSplicedFrame('alerts', 'alerts', [js(alert)]), encodeFrame({ v: 1, kind: 'alerts', alerts: [alert] }));
+  const cp = { id: 'cp-1', seq: 7, hash: 'a'.repeat(64), time: '2026-12-01T08:00:00Z', key_id: 'k', signature: 'c2ln' };
+  const f = encodeSplicedFrame('checkpoint', 'checkpoint', js(cp));
+  t.deepEqual(f, encodeFrame({ v: 1, kind: 'checkpoint', checkpoint: cp }));
+  t.is(decodeAgentMessage(new FrameDecoder().push(f)[0]!).kind, 'checkpoint');
+  t.is(code(() => encodeSplicedFrame('alerts', 'alerts', [js({ s: 'x'.repeat(2000) })], 1024)), 'frame_too_large');
 });
 
 test('an oversized frame is refused at its header, before its body is buffered', (t) => {

@@ -113,8 +113,11 @@ export class AgentDetection implements Detector {
   private driftMod?: Pick<typeof import('./drift.js'), 'diffSnapshots' | 'takeSnapshot'>;
   private driftBusy = false;
   private readonly init: WorkerInit;
-  /** Set by the runner when the agent is enrolled: the alerts' latest states go to the collector's outbox. */
-  onAlerts?: (alerts: Alert[]) => void;
+  /**
+   * Set by the runner when the agent is enrolled: the alerts' latest states go to the collector's
+   * outbox. `json[i]` is `JSON.stringify(alerts[i])`, serialised once for the archive line and the outbox.
+   */
+  onAlerts?: (alerts: Alert[], json: string[]) => void;
 
   constructor(
     private readonly cfg: AgentConfig,
@@ -324,12 +327,14 @@ export class AgentDetection implements Detector {
     for (const a of alerts) if (fresh.has(a.id)) this.events.emit('AlertRaised', { rule: a.rule, severity: a.severity, key: a.groupKey.slice(0, 200), id: a.id, kind: a.kind });
     if (storeError) this.events.emit('DetectorError', { detector: 'rules', stage: 'store', error_type: storeError.code, message: storeError.message });
     else this.events.count('AlertsStored', alerts.length);
+    const json = alerts.map((a) => JSON.stringify(a));
     try {
-      this.onAlerts?.(alerts);
+      this.onAlerts?.(alerts, json);
     } catch (e) {
       this.events.emit('DetectorError', { detector: 'rules', stage: 'outbox', error_type: (e as NodeJS.ErrnoException).code ?? 'io', message: (e as Error).message });
     }
-    this.source.push(alerts.map((a) => JSON.stringify({ type: 'gwsec.alert', alert: a })));
+    // = JSON.stringify({ type: 'gwsec.alert', alert }), without serialising the alert a second time.
+    this.source.push(json.map((j) => `{"type":"gwsec.alert","alert":${j}}`));
   }
 
   /** Wait until the worker has answered everything handed to it so far. */

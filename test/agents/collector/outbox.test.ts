@@ -2,7 +2,7 @@
 import test from 'ava';
 import { readdirSync, statSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Outbox } from '../../../agents/agent/outbox.js';
+import { Outbox, type LeasedItem } from '../../../agents/agent/outbox.js';
 import type { GapPayload } from '../../../src/protocol/index.js';
 import { tmp } from './helpers.js';
 
@@ -52,7 +52,7 @@ test('the bound holds on disk; what does not fit opens a gap, recorded locally a
   t.true(re.stats.gapOpen);
   t.is(re.add([item(5000)]), 0);
   // The collector acks everything: room again, and the gap is queued behind what was already there.
-  const seen: Array<{ id: string; kind: string; body: unknown }> = [];
+  const seen: LeasedItem[] = [];
   for (;;) {
     const l = re.lease(100);
     if (!l.length) break;
@@ -64,10 +64,26 @@ test('the bound holds on disk; what does not fit opens a gap, recorded locally a
   t.is(seen.length, kept + 1);
   re.add([item(6000)]);
   t.deepEqual(re.lease(10).map((i) => i.id), ['a6000']);
-  const g = seen.at(-1)!.body as GapPayload;
+  const g = JSON.parse(seen.at(-1)!.json.toString()) as GapPayload;
   t.is(g.dropped.alerts, 1000 - kept + 1);
   t.true(Date.parse(g.to) > Date.parse(g.from));
   t.deepEqual(re.gaps().map((x) => x.id), [g.id]);
   t.is(gaps.at(-1)![0], 'queued');
   t.true(diskBytes(dir) <= max);
+});
+
+test('an item is handed out as the JSON of its body, the same after a reopen (also from a line written in another key order)', (t) => {
+  const dir = tmp('outbox-json');
+  const body = { n: 1, title: { zh: '网页篡改', en: 'defacement' }, s: 'a"b\\c' };
+  const ob = Outbox.open(dir, { maxBytes: 1 << 20 });
+  ob.add([{ id: 'a1', kind: 'alerts', body }, { id: 'a2', kind: 'alerts', json: JSON.stringify({ ...body, n: 2 }) }]);
+  t.deepEqual(ob.lease(10).map((i) => i.json.toString()), [JSON.stringify(body), JSON.stringify({ ...body, n: 2 })]);
+  ob.close();
+  const seg = readdirSync(dir).find((f) => f.startsWith('out-'))!;
+  appendFileSync(join(dir, seg), JSON.stringify({ kind: 'alerts', body: { ...body, n: 3 }, id: 'a3' }) + '\n');
+  const re = Outbox.open(dir, { maxBytes: 1 << 20 });
+  t.deepEqual(re.lease(10).map((i) => JSON.parse(i.json.toString()) as unknown), [body, { ...body, n: 2 }, { ...body, n: 3 }]);
+  re.unlease();
+  t.deepEqual(re.lease(10).map((i) => i.json.toString()), [JSON.stringify(body), JSON.stringify({ ...body, n: 2 }), JSON.stringify({ ...body, n: 3 })]);
+  re.close();
 });
