@@ -35,6 +35,15 @@ function agentRunConfig(argv: string[]): string | undefined {
   return undefined;
 }
 
+// `gwsec … | head`: once the reader has closed the pipe nothing more can be shown; stop quietly as
+// `cat` does, not with an EPIPE stack and "internal error".
+for (const s of [process.stdout, process.stderr]) {
+  s.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
