@@ -33,10 +33,11 @@ function tr(lang: 'zh' | 'en', m: { zh: string; en: string }, vars: Record<strin
   return m[lang].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
 }
 
-export function detectLint(o: DetectOptions, io: Io): number {
-  const set = loadRules(o.rules, { playbooks: playbookIds() }); // every problem thrown, located: exit 2
-  // Every `matches` pattern checked for catastrophic backtracking (recheck; rules read attacker text).
-  const dir = o.rules ?? defaultRulesDir();
+/**
+ * Every `matches` pattern of the rules in `dir` checked for catastrophic backtracking with recheck
+ * (rules read attacker-written text): one located problem per unsafe pattern.
+ */
+export function ruleRegexProblems(dir: string): GwsecError[] {
   const problems: GwsecError[] = [];
   for (const f of readdirSync(dir).filter((x) => /\.ya?ml$/.test(x) && !/\.cases\.ya?ml$/.test(x)).sort()) {
     const file = join(dir, f);
@@ -45,6 +46,12 @@ export function detectLint(o: DetectOptions, io: Io): number {
       if (v.status !== 'safe') problems.push(new GwsecError('detect_regex_redos', `regular expression /${r.source}/i ${describeRedos(v)}`, r.location));
     }
   }
+  return problems;
+}
+
+export function detectLint(o: DetectOptions, io: Io): number {
+  const set = loadRules(o.rules, { playbooks: playbookIds() }); // every problem thrown, located: exit 2
+  const problems = ruleRegexProblems(o.rules ?? defaultRulesDir());
   if (problems.length) throw problems.length === 1 ? problems[0]! : new GwsecErrorList(problems);
   io.out(tr(detectLang(o.lang, io.env), T.lintOk, { n: set.rules.length }) + '\n');
   return 0;

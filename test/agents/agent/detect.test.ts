@@ -16,7 +16,8 @@ import { FileWatch, scanRoots } from '../../../agents/agent/detect/fim.js';
 import { diffSnapshots, takeSnapshot } from '../../../agents/agent/detect/drift.js';
 import { readRecords } from '../../../src/journal/index.js';
 import type { DetectEvent } from '../../../src/detect/event.js';
-import { gwsec } from '../../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, gwsec } from '../../helpers/cli.js';
 import { scaled, waitUntil } from '../../helpers/time.js';
 import { rm, tmp, writeConfig } from './helpers.js';
 
@@ -101,6 +102,32 @@ test('a malformed or unknown-kind rule stops agent run before it starts (exit 2,
   const r = gwsec(['agent', 'run', '-c', cfgPath]);
   t.is(r.code, 2, r.stderr);
   t.regex(r.stderr, /x\.yaml:9:\d+: logic\.kind: logic\.kind must be one of/);
+  t.false(r.stdout.includes('AgentStarted'));
+  rm(d);
+});
+
+test('a rule of its own that detect lint rejects (unknown playbook, catastrophic regex) stops agent run too (exit 2, file:line)', (t) => {
+  const d = tmp('detect-lint');
+  mkdirSync(join(d, 'rules'));
+  const rule = (playbook: string, pattern: string) =>
+    `id: x\ntitle: { zh: 甲, en: x }\nseverity: high\narticle: "41"\ntechnique: T1110\nplaybook: ${playbook}\nsource: auth\nlogic:\n  kind: match\n  where: { field: message, matches: "${pattern}" }\n`;
+  const cfgPath = writeConfig(d, { archive: { dir: join(d, 'archive') }, sources: [{ type: 'file', path: join(d, 'a.log'), format: 'auth' }], detections: { rules: join(d, 'rules') } });
+  // a playbook that does not exist: `playbook run --from-alert` could never start it
+  writeFileSync(join(d, 'rules', 'x.yaml'), rule('no-such-playbook', 'Failed'));
+  // an agent that starts anyway runs until stopped: bounded here so that the test fails, not hangs
+  const agentRun = () => {
+    const p = spawnSync(process.execPath, [BIN, 'agent', 'run', '-c', cfgPath], { encoding: 'utf8', env: { ...process.env, LANG: 'C' }, timeout: scaled(30_000) });
+    return { code: p.status ?? -1, stdout: p.stdout, stderr: p.stderr };
+  };
+  let r = agentRun();
+  t.is(r.code, 2, r.stderr);
+  t.regex(r.stderr, /x\.yaml:6:\d+: playbook: no playbook 'no-such-playbook'/);
+  t.false(r.stdout.includes('AgentStarted'));
+  // exponential backtracking on attacker-written lines would stall the detection worker
+  writeFileSync(join(d, 'rules', 'x.yaml'), rule('account-compromise', '^(a+)+$'));
+  r = agentRun();
+  t.is(r.code, 2, r.stderr);
+  t.regex(r.stderr, /x\.yaml:10:\d+: regular expression .*\[detect_regex_redos\]/);
   t.false(r.stdout.includes('AgentStarted'));
   rm(d);
 });
