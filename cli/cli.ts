@@ -60,7 +60,11 @@ export async function buildCli(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       if (err) throw err;
       // recommendCommands says only "Did you mean X?": name what was typed
-      throw new GwsecError('usage_error', /^Did you mean/.test(msg ?? '') ? `unknown command '${argv[0]}' — ${msg}` : msg);
+      // yargs words msg in LANG's language (its own zh_CN catalogue): it stands in both halves
+      throw new GwsecError(
+        'usage_error',
+        /^Did you mean/.test(msg ?? '') ? { en: `unknown command '${argv[0]}' — ${msg}`, zh: `未知命令“${argv[0]}”——${msg}` } : { en: msg, zh: `用法错误：${msg}` },
+      );
     })
     .wrap(Math.min(110, process.stdout.columns || 100));
   for (const c of commands) {

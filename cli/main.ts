@@ -5,6 +5,7 @@
  * 3 internal error.
  */
 import { GwsecError } from '../src/model/errors.js';
+import { errorLang } from '../src/i18n/index.js';
 
 export const EXIT = { ok: 0, failures: 1, usage: 2, internal: 3, interrupted: 130 } as const;
 
@@ -50,11 +51,13 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     if (e instanceof GwsecError && e.kind === 'user') {
-      process.stderr.write(`gwsec: ${e.format()}\n`);
+      process.stderr.write(`gwsec: ${e.format(errorLang(process.argv.slice(2)))}\n`);
       // Ctrl+C at a prompt: 128 + SIGINT, as a shell reports an interrupted program.
       process.exitCode = e.code === 'interrupted' ? EXIT.interrupted : EXIT.usage;
     } else {
-      process.stderr.write(`${(e as Error)?.stack ?? String(e)}\ngwsec: internal error — please report it with the stack above / 内部错误，请附上述堆栈信息报告\n`);
+      const please = { en: 'internal error — please report it with the stack above', zh: '内部错误，请附上述堆栈信息报告' };
+      const lang = errorLang(process.argv.slice(2));
+      process.stderr.write(`${(e as Error)?.stack ?? String(e)}\ngwsec: ${lang === 'both' ? `${please.en} / ${please.zh}` : please[lang]}\n`);
       process.exitCode = EXIT.internal;
     }
   },

@@ -37,7 +37,7 @@ export async function fetchAnchors(endpoints: Endpoint[], creds: Credentials, o:
       const out: HeldAnchors = { agent_id: '', sm2_public_key: '', checkpoints: [], gaps: 0, endpoint: ep };
       for (;;) {
         const a = await s.request({ kind: 'anchors_request', offset: out.checkpoints.length });
-        if (a.kind !== 'anchors') throw new GwsecError('collector_protocol_error', `expected anchors, got ${a.kind}`);
+        if (a.kind !== 'anchors') throw new GwsecError('collector_protocol_error', { en: `expected anchors, got ${a.kind}`, zh: `应收到检查点（anchors），实际收到 ${a.kind}` });
         Object.assign(out, { agent_id: a.agent_id, sm2_public_key: a.sm2_public_key, gaps: a.gaps });
         out.checkpoints.push(...a.checkpoints);
         if (!a.checkpoints.length || out.checkpoints.length >= a.total) return out;
@@ -48,17 +48,27 @@ export async function fetchAnchors(endpoints: Endpoint[], creds: Credentials, o:
       s?.close();
     }
   }
-  throw new GwsecError('collector_unreachable', `no collector answered: ${errors.join('; ')} / 无法从采集中心取得检查点`);
+  throw new GwsecError('collector_unreachable', { en: `no collector answered: ${errors.join('; ')}`, zh: `没有采集中心应答，无法取得检查点：${errors.join('；')}` });
 }
 
 export async function agentVerifyOffHost(o: { config: string; anchors: string; archive?: string; format: 'text' | 'json'; lang?: string }, io: Io): Promise<number> {
   const cfg = loadConfig(o.config);
   const en = loadEnrolment(collectorDir(cfg));
-  if (!en) throw new GwsecError('usage_error', `this agent is not enrolled with a collector (no enrolment in ${collectorDir(cfg)}): gwsec agent enrol first / 代理尚未注册到采集中心`, { file: cfg.file });
+  if (!en) throw new GwsecError(
+      'usage_error',
+      {
+        en: `this agent is not enrolled with a collector (no enrolment in ${collectorDir(cfg)}): gwsec agent enrol first`,
+        zh: `本代理尚未注册到采集中心（${collectorDir(cfg)} 中无注册信息）：请先运行 gwsec agent enrol`,
+      },
+      { file: cfg.file },
+    );
   const endpoints = o.anchors === 'collector' ? en.enrolment.endpoints : parseEndpoints(o.anchors);
   const held = await fetchAnchors(endpoints, { key: en.key, cert: en.cert, ca: en.ca });
   if (!held.checkpoints.length)
-    throw new GwsecError('collector_no_anchors', `${held.endpoint.host}:${held.endpoint.port} holds no checkpoints of ${held.agent_id}: nothing to verify against (has it reported?) / 采集中心无本代理的检查点，无法异地校验`);
+    throw new GwsecError('collector_no_anchors', {
+      en: `${held.endpoint.host}:${held.endpoint.port} holds no checkpoints of ${held.agent_id}: nothing to verify against (has it reported?)`,
+      zh: `采集中心 ${held.endpoint.host}:${held.endpoint.port} 没有代理 ${held.agent_id} 的检查点，无法异地校验（该代理是否已上报？）`,
+    });
   const r: OffHostResult = await verifyOffHost(resolve(o.archive ?? cfg.archive.dir), { agent: held.agent_id, held: held.checkpoints, publicKeyPem: held.sm2_public_key, gaps: held.gaps });
   const where = `${held.endpoint.host}:${held.endpoint.port}`;
   const lang = detectLang(o.lang, io.env);

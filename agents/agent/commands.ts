@@ -61,7 +61,7 @@ export async function agentAlerts(o: { config: string; since?: string; format: '
 
 function sinceMs(s: string): number {
   const m = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(s);
-  if (!m) throw new GwsecError('usage_error', `--since ${s}: give a duration like 30m, 1h, 7d / 请给出时长，如 30m、1h、7d`);
+  if (!m) throw new GwsecError('usage_error', { en: `--since ${s}: give a duration like 30m, 1h, 7d`, zh: `--since ${s}：请给出时长，如 30m、1h、7d` });
   return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
 }
 
@@ -71,7 +71,11 @@ export async function agentBaseline(o: { config: string }, io: Io): Promise<numb
   const { recordBaseline } = await import('./detect/index.js');
   const r = await recordBaseline(cfg);
   if (!cfg.detections.web_roots.length && !r.drift)
-    throw new GwsecError('usage_error', 'nothing to baseline: the config has no detections.web_roots and no detections.drift_interval_s / 配置中未设置 web_roots 或 drift_interval_s', { file: cfg.file });
+    throw new GwsecError(
+      'usage_error',
+      { en: 'nothing to baseline: the config has no detections.web_roots and no detections.drift_interval_s', zh: '没有可建立基线的对象：配置中既未设置 detections.web_roots，也未设置 detections.drift_interval_s' },
+      { file: cfg.file },
+    );
   io.out(`baseline recorded: ${r.files} file(s) under ${cfg.detections.web_roots.length} web root(s)${r.drift ? ', host snapshot' : ''} / 已记录基线：${r.files} 个文件${r.drift ? '，主机快照' : ''}\n`);
   return 0;
 }
@@ -93,7 +97,7 @@ function publicKey(path: string | undefined): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new GwsecError('agent_key_error', `cannot read public key: ${(e as Error).message}`, { file: path });
+    throw new GwsecError('agent_key_error', { en: `cannot read public key: ${(e as Error).message}`, zh: `无法读取公钥：${(e as Error).message}` }, { file: path });
   }
 }
 
@@ -178,7 +182,10 @@ export async function agentExport(o: ExportOptions, io: Io): Promise<number> {
     try {
       return parseTime(s, tz, io.now());
     } catch {
-      throw new GwsecError('usage_error', `${flag} ${s}: not a time (e.g. "2025-01-31 08:00" in ${tz}, 2025-01-31T08:00:00+08:00, -2h) / 不是有效的时间`);
+      throw new GwsecError('usage_error', {
+        en: `${flag} ${s}: not a time (e.g. "2025-01-31 08:00" in ${tz}, 2025-01-31T08:00:00+08:00, -2h)`,
+        zh: `${flag} ${s}：不是有效的时间（例如 ${tz} 时间 "2025-01-31 08:00"、2025-01-31T08:00:00+08:00 或 -2h）`,
+      });
     }
   };
   const from = time(o.from, '--from');

@@ -97,9 +97,10 @@ export interface AgentConfig extends Omit<RawConfig, 'sources' | 'state_dir' | '
   sources: SourceConfig[];
 }
 
-export const retentionMessage = (days: number) =>
-  `retention_days ${days} is below ${MIN_RETENTION_DAYS}: Article 41(三) requires website run logs to be kept at least six months / ` +
-  `retention_days 为 ${days}，低于 ${MIN_RETENTION_DAYS}：第四十一条（三）要求留存网站运行日志不少于六个月`;
+export const retentionMessage = (days: number) => ({
+  en: `retention_days ${days} is below ${MIN_RETENTION_DAYS}: Article 41(3) requires website run logs to be kept at least six months`,
+  zh: `retention_days 为 ${days}，低于 ${MIN_RETENTION_DAYS}：第四十一条第（三）项要求网站运行日志留存不少于六个月`,
+});
 
 /** Parse and validate a config text; every problem is reported with file:line:column (exit 2). */
 export function parseConfig(file: string, text: string): AgentConfig {
@@ -109,8 +110,9 @@ export function parseConfig(file: string, text: string): AgentConfig {
   const errors: GwsecError[] = [];
   if (!data) {
     for (const issue of issues) {
-      const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-      errors.push(new GwsecError('agent_config_error', `${where}${issue.message}`, y.locate(issue.path)));
+      const at = issue.path.join('.');
+      // the validator words its detail in English (types, ranges): the Chinese names the key and keeps it
+      errors.push(new GwsecError('agent_config_error', { en: at ? `${at}: ${issue.message}` : issue.message, zh: `配置项${at ? ` ${at} ` : ''}不符合要求：${issue.message}` }, y.locate(issue.path)));
     }
   } else {
     if (data.retention_days < MIN_RETENTION_DAYS) {
@@ -119,7 +121,7 @@ export function parseConfig(file: string, text: string): AgentConfig {
     const seen = new Set<string>();
     data.sources.forEach((s, i) => {
       const n = s.name ?? defaultSourceName(s);
-      if (seen.has(n)) errors.push(new GwsecError('agent_config_error', `sources.${i}.name: duplicate source name "${n}" (give each source a distinct name)`, y.locate(['sources', i])));
+      if (seen.has(n)) errors.push(new GwsecError('agent_config_error', { en: `sources.${i}.name: duplicate source name "${n}" (give each source a distinct name)`, zh: `sources.${i}.name：日志源名称“${n}”重复（请为每个日志源取不同的名称）` }, y.locate(['sources', i])));
       seen.add(n);
     });
   }
@@ -132,7 +134,14 @@ export function parseConfig(file: string, text: string): AgentConfig {
   // Anchors pin the archive's chain: kept beside it they could be rewritten with it, so never inside it.
   const anchors = d.archive.anchors_file ? abs(d.archive.anchors_file) : join(stateDir, 'anchors.jsonl');
   if (within(anchors, archiveDir))
-    throw new GwsecError('agent_config_error', `archive.anchors_file ${anchors} lies inside the archive directory it anchors: keep it outside (default: <state_dir>/anchors.jsonl), and copy it off the host / 锚点文件不得位于其所锚定的归档目录内`, y.locate(['archive', 'anchors_file']));
+    throw new GwsecError(
+      'agent_config_error',
+      {
+        en: `archive.anchors_file ${anchors} lies inside the archive directory it anchors: keep it outside (default: <state_dir>/anchors.jsonl), and copy it off the host`,
+        zh: `archive.anchors_file ${anchors} 位于其所锚定的归档目录内：请放在目录之外（默认 <state_dir>/anchors.jsonl），并复制到本机以外保存`,
+      },
+      y.locate(['archive', 'anchors_file']),
+    );
   return {
     ...d,
     file,
@@ -160,7 +169,7 @@ export function loadConfig(file: string): AgentConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new GwsecError('agent_config_error', `cannot read config: ${(e as Error).message} / 无法读取配置文件`, { file });
+    throw new GwsecError('agent_config_error', { en: `cannot read config: ${(e as Error).message}`, zh: `无法读取配置文件：${(e as Error).message}` }, { file });
   }
   return parseConfig(file, text);
 }

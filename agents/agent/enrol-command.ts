@@ -16,10 +16,10 @@ export async function agentEnrol(o: { config: string; collector: string; token?:
     try {
       token = readFileSync(o.tokenFile === '-' ? 0 : o.tokenFile, 'utf8').trim();
     } catch (e) {
-      throw new GwsecError('usage_error', `cannot read the token: ${(e as Error).message}`, { file: o.tokenFile });
+      throw new GwsecError('usage_error', { en: `cannot read the token: ${(e as Error).message}`, zh: `无法读取注册令牌：${(e as Error).message}` }, { file: o.tokenFile });
     }
   }
-  if (!token) throw new GwsecError('usage_error', 'agent enrol needs --token-file FILE (or --token T) / 需要注册令牌');
+  if (!token) throw new GwsecError('usage_error', { en: 'agent enrol needs --token-file FILE (or --token T)', zh: 'agent enrol 须提供注册令牌：--token-file 文件（或 --token 令牌）' });
   const key = loadOrCreateKey(cfg);
   const name = o.name ?? hostname().split('.')[0]!;
   const e = await enrol({ endpoints, token, name, dir: collectorDir(cfg), sm2PublicKeyPem: key.publicKeyPem });

@@ -42,7 +42,7 @@ export async function enrol(o: { endpoints: Endpoint[]; token: string; name: str
       last = e as Error;
     }
   }
-  throw new GwsecError('enrol_unreachable', `no collector could be reached: ${last?.message ?? 'none given'} / 无法连接采集中心`);
+  throw new GwsecError('enrol_unreachable', { en: `no collector could be reached: ${last?.message ?? 'none given'}`, zh: `无法连接任何采集中心：${last instanceof GwsecError ? last.zh : (last?.message ?? '未指定采集中心')}` });
 }
 
 type Enrolled = Extract<CollectorMessage, { kind: 'enrolled' }>;
@@ -56,7 +56,10 @@ async function enrolAt(ep: Endpoint, tok: ReturnType<typeof parseToken>, o: { to
   const ca = await exchange(ep, { rejectUnauthorized: false }, { kind: 'ca_request' }, timeoutMs, (m) => (m.kind === 'ca' ? m.ca : undefined));
   const fp = new X509Certificate(ca).fingerprint256.replace(/:/g, '').toLowerCase();
   if (fp !== tok.caFingerprint) {
-    throw new GwsecError('enrol_wrong_collector', `${ep.host}:${ep.port}: the collector's CA is not the one named in the token (wrong collector, or intercepted) / 采集中心证书与令牌不符`);
+    throw new GwsecError('enrol_wrong_collector', {
+      en: `${ep.host}:${ep.port}: the collector's CA is not the one named in the token (wrong collector, or intercepted)`,
+      zh: `${ep.host}:${ep.port}：采集中心的 CA 证书与令牌所载不符（连错了采集中心，或连接被劫持）`,
+    });
   }
   return exchange(ep, { ca: [ca] }, { kind: 'enrol', token: o.token, name: o.name, csr, sm2_public_key: o.sm2PublicKeyPem }, timeoutMs, (m) => (m.kind === 'enrolled' ? m : undefined));
 }
@@ -72,13 +75,13 @@ function exchange<T>(ep: Endpoint, tlsOpts: tls.ConnectionOptions, msg: AgentMes
       if (e) reject(e);
       else resolve(v!);
     };
-    const timer = setTimeout(() => done(new GwsecError('enrol_unreachable', `${ep.host}:${ep.port}: no answer in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => done(new GwsecError('enrol_unreachable', { en: `${ep.host}:${ep.port}: no answer in ${timeoutMs} ms`, zh: `${ep.host}:${ep.port}：${timeoutMs} 毫秒内无应答` })), timeoutMs);
     const socket = tls.connect({ host: ep.host, port: ep.port, servername: servername(ep.host), minVersion: 'TLSv1.2', ...tlsOpts });
     socket.on('error', (e) => {
       const code = (e as NodeJS.ErrnoException).code ?? '';
       // A certificate that fails verification against the token's CA is not a reason to try elsewhere.
       const cert = /CERT|SELF_SIGNED|ERR_TLS_CERT_ALTNAME/.test(code);
-      done(new GwsecError(cert ? 'enrol_wrong_collector' : 'enrol_unreachable', `${ep.host}:${ep.port}: ${e.message}`));
+      done(new GwsecError(cert ? 'enrol_wrong_collector' : 'enrol_unreachable', { en: `${ep.host}:${ep.port}: ${e.message}`, zh: `${ep.host}:${ep.port}：${cert ? '证书校验失败' : '连接失败'}：${e.message}` }));
     });
     socket.on('secureConnect', () => {
       const conn = new FrameConnection<CollectorMessage, AgentMessageBody>(socket, {
@@ -86,10 +89,10 @@ function exchange<T>(ep: Endpoint, tlsOpts: tls.ConnectionOptions, msg: AgentMes
         onMessage: (m) => {
           const v = pick(m);
           if (v !== undefined) done(null, v);
-          else if (m.kind === 'error') done(new GwsecError(`enrol_${m.code}`, `the collector refused the enrolment: ${m.message} [${m.code}] / 采集中心拒绝注册`));
+          else if (m.kind === 'error') done(new GwsecError(`enrol_${m.code}`, { en: `the collector refused the enrolment: ${m.message} [${m.code}]`, zh: `采集中心拒绝注册：${m.message} [${m.code}]` }));
         },
-        onProtocolError: (e) => done(new GwsecError('enrol_protocol_error', e.message)),
-        onClose: () => done(new GwsecError('enrol_unreachable', `${ep.host}:${ep.port}: connection closed before an answer`)),
+        onProtocolError: (e) => done(new GwsecError('enrol_protocol_error', { en: e.message, zh: `注册协议出错：${e.message}` })),
+        onClose: () => done(new GwsecError('enrol_unreachable', { en: `${ep.host}:${ep.port}: connection closed before an answer`, zh: `${ep.host}:${ep.port}：连接在应答前关闭` })),
       });
       conn.send(msg);
     });

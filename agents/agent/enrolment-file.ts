@@ -25,10 +25,10 @@ export function parseEndpoints(s: string): Endpoint[] {
   const out = s.split(',').map((x) => x.trim()).filter(Boolean).map((x) => {
     const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(x);
     const port = m ? Number(m[2]) : 0;
-    if (!m || port < 1 || port > 65535) throw new GwsecError('usage_error', `--collector ${x}: expected HOST:PORT[,HOST:PORT...] / 应为 主机:端口`);
+    if (!m || port < 1 || port > 65535) throw new GwsecError('usage_error', { en: `--collector ${x}: expected HOST:PORT[,HOST:PORT...]`, zh: `--collector ${x}：应为 主机:端口[,主机:端口...]` });
     return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
   });
-  if (!out.length) throw new GwsecError('usage_error', '--collector needs at least one HOST:PORT / 至少需要一个 主机:端口');
+  if (!out.length) throw new GwsecError('usage_error', { en: '--collector needs at least one HOST:PORT', zh: '--collector 至少需要一个 主机:端口' });
   return out;
 }
 

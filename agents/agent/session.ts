@@ -36,11 +36,11 @@ export class CollectorSession {
       const socket = tls.connect({ host: ep.host, port: ep.port, servername: servername(ep.host), key: creds.key, cert: creds.cert, ca: [creds.ca], minVersion: 'TLSv1.2' });
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new GwsecError('collector_unreachable', `${ep.host}:${ep.port}: no TLS handshake in ${timeoutMs} ms`));
+        reject(new GwsecError('collector_unreachable', { en: `${ep.host}:${ep.port}: no TLS handshake in ${timeoutMs} ms`, zh: `${ep.host}:${ep.port}：${timeoutMs} 毫秒内未完成 TLS 握手` }));
       }, timeoutMs);
       socket.once('error', (e) => {
         clearTimeout(timer);
-        reject(new GwsecError('collector_unreachable', `${ep.host}:${ep.port}: ${e.message}`));
+        reject(new GwsecError('collector_unreachable', { en: `${ep.host}:${ep.port}: ${e.message}`, zh: `${ep.host}:${ep.port}：连接失败：${e.message}` }));
       });
       socket.once('secureConnect', () => {
         clearTimeout(timer);
@@ -48,8 +48,8 @@ export class CollectorSession {
         s.conn = new FrameConnection(socket, {
           decode: decodeCollectorMessage,
           onMessage: (m) => s.answer(m),
-          onProtocolError: (e) => s.fail(new GwsecError('collector_protocol_error', e.message)),
-          onClose: (e) => s.fail(new GwsecError('collector_disconnected', `${ep.host}:${ep.port}: connection closed${e ? `: ${e.message}` : ''}`)),
+          onProtocolError: (e) => s.fail(new GwsecError('collector_protocol_error', { en: e.message, zh: `通信协议出错：${e.message}` })),
+          onClose: (e) => s.fail(new GwsecError('collector_disconnected', { en: `${ep.host}:${ep.port}: connection closed${e ? `: ${e.message}` : ''}`, zh: `${ep.host}:${ep.port}：连接已关闭${e ? `：${e.message}` : ''}` })),
         });
         resolve(s);
       });
@@ -76,7 +76,7 @@ export class CollectorSession {
 
   close(): void {
     this.conn?.close();
-    this.fail(new GwsecError('collector_disconnected', 'closed'));
+    this.fail(new GwsecError('collector_disconnected', { en: 'closed', zh: '连接已关闭' }));
   }
 
   /** Resolves when the socket can take more (backpressure for bulk senders). */
@@ -97,7 +97,7 @@ export class CollectorSession {
 
   private answer(m: CollectorMessage): void {
     if (m.kind === 'error') {
-      return this.fail(new GwsecError(`collector_${m.code}`, `the collector refused: ${m.message} [${m.code}]`));
+      return this.fail(new GwsecError(`collector_${m.code}`, { en: `the collector refused: ${m.message} [${m.code}]`, zh: `采集中心拒绝：${m.message} [${m.code}]` }));
     }
     if (m.kind === 'enrolled' || m.kind === 'ca') return;
     this.waiting.shift()?.resolve(m);

@@ -51,7 +51,15 @@ export class StateStore {
       if (s.version !== 1 || typeof s.seq !== 'number') throw new Error('unknown snapshot version');
       return s;
     } catch (e) {
-      throw new GwsecError('agent_state_error', `cursor snapshot unreadable: ${(e as Error).message} (move it away to start over: the archive's duplicates then show) / 游标快照无法读取`, { file: this.snapshotPath }, 'user');
+      throw new GwsecError(
+        'agent_state_error',
+        {
+          en: `cursor snapshot unreadable: ${(e as Error).message} (move it away to start over: the archive's duplicates then show)`,
+          zh: `游标快照无法读取：${(e as Error).message}（如需从头开始，请将其移走；归档中的重复记录届时可见）`,
+        },
+        { file: this.snapshotPath },
+        'user',
+      );
     }
   }
 
@@ -142,7 +150,7 @@ export function acquireLock(dir: string): () => void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(readFileSync(path, 'utf8').trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-        throw new GwsecError('agent_locked', `another agent (pid ${pid}) runs on this state directory / 另一个 agent 进程（pid ${pid}）正在使用该状态目录`, { file: path });
+        throw new GwsecError('agent_locked', { en: `another agent (pid ${pid}) runs on this state directory`, zh: `另一个 agent 进程（pid ${pid}）正在使用该状态目录` }, { file: path });
       }
       try {
         unlinkSync(path);
@@ -151,6 +159,6 @@ export function acquireLock(dir: string): () => void {
       }
     }
   }
-  throw new GwsecError('agent_locked', `cannot take the lock ${path}`, { file: path });
+  throw new GwsecError('agent_locked', { en: `cannot take the lock ${path}`, zh: `无法获取锁文件 ${path}` }, { file: path });
 }
 

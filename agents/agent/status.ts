@@ -38,7 +38,7 @@ export function writeStatus(stateDir: string, s: AgentStatus): void {
 
 export function readStatus(stateDir: string): AgentStatus {
   const p = statusPath(stateDir);
-  if (!existsSync(p)) throw new GwsecError('agent_status_missing', `no status file: the agent has not run with this config yet / 未找到状态文件：该配置的 agent 尚未运行`, { file: p });
+  if (!existsSync(p)) throw new GwsecError('agent_status_missing', { en: 'no status file: the agent has not run with this config yet', zh: '未找到状态文件：agent 尚未以该配置运行过' }, { file: p });
   return JSON.parse(readFileSync(p, 'utf8')) as AgentStatus;
 }
 

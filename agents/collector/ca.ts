@@ -89,11 +89,11 @@ export function signAgentCsr(ca: Ca, csrPem: string, agentId: string, now = new 
   try {
     csr = pki.certificationRequestFromPem(csrPem);
   } catch (e) {
-    throw new GwsecError('collector_bad_csr', `the certificate request cannot be read: ${(e as Error).message}`);
+    throw new GwsecError('collector_bad_csr', { en: `the certificate request cannot be read: ${(e as Error).message}`, zh: `无法读取证书请求：${(e as Error).message}` });
   }
-  if (!csr.verify()) throw new GwsecError('collector_bad_csr', 'the certificate request is not signed by its own key');
+  if (!csr.verify()) throw new GwsecError('collector_bad_csr', { en: 'the certificate request is not signed by its own key', zh: '证书请求未由其自身密钥签名' });
   const pub = csr.publicKey as forge.pki.rsa.PublicKey | null;
-  if (!pub || pub.n.bitLength() < 2048) throw new GwsecError('collector_bad_csr', 'the certificate request needs an RSA key of at least 2048 bits');
+  if (!pub || pub.n.bitLength() < 2048) throw new GwsecError('collector_bad_csr', { en: 'the certificate request needs an RSA key of at least 2048 bits', zh: '证书请求须使用至少 2048 位的 RSA 密钥' });
   const { cert: caCert, key: caKey } = loadCa(ca);
   const cert = pki.createCertificate();
   cert.publicKey = pub;

@@ -18,10 +18,10 @@ export const DEFAULT_PORT = 6443;
 export function collectorInit(o: { dir: string; name?: string; listen?: string; serverNames?: string[]; caFrom?: string }, io: Io): number {
   const dir = resolve(o.dir);
   const cfgPath = join(dir, 'collector.yaml');
-  if (existsSync(cfgPath)) throw new GwsecError('usage_error', `${cfgPath} exists: not overwritten (its CA issued the agents' certificates) / 已存在，不覆盖`, { file: cfgPath });
+  if (existsSync(cfgPath)) throw new GwsecError('usage_error', { en: `${cfgPath} exists: not overwritten (its CA issued the agents' certificates)`, zh: `${cfgPath} 已存在，不予覆盖（各代理的证书由其中的 CA 签发）` }, { file: cfgPath });
   const [host, portS] = (o.listen ?? `0.0.0.0:${DEFAULT_PORT}`).split(/:(?=\d+$)/);
   const port = Number(portS);
-  if (!host || !Number.isInteger(port) || port < 0 || port > 65535) throw new GwsecError('usage_error', `--listen ${o.listen}: expected HOST:PORT / 应为 主机:端口`);
+  if (!host || !Number.isInteger(port) || port < 0 || port > 65535) throw new GwsecError('usage_error', { en: `--listen ${o.listen}: expected HOST:PORT`, zh: `--listen ${o.listen}：应为 主机:端口` });
   const name = o.name ?? hostname().split('.')[0] ?? 'collector';
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (o.caFrom) {
@@ -96,9 +96,9 @@ export async function collectorAlerts(o: { config: string; since?: string; sever
   if (o.since) {
     const rel = /^(\d+)([smhd])$/.exec(o.since);
     since = rel ? new Date(io.now().getTime() - Number(rel[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[rel[2] as 's']!) : new Date(o.since);
-    if (Number.isNaN(since.getTime())) throw new GwsecError('usage_error', `--since ${o.since}: a time (2025-01-31T08:00:00+08:00) or an age (30m, 24h, 7d) / 应为时间或时长`);
+    if (Number.isNaN(since.getTime())) throw new GwsecError('usage_error', { en: `--since ${o.since}: a time (2025-01-31T08:00:00+08:00) or an age (30m, 24h, 7d)`, zh: `--since ${o.since}：应为时间（如 2025-01-31T08:00:00+08:00）或时长（如 30m、24h、7d）` });
   }
-  if (o.severity && !(SEVERITIES as readonly string[]).includes(o.severity)) throw new GwsecError('usage_error', `--severity ${o.severity}: one of ${SEVERITIES.join(', ')}`);
+  if (o.severity && !(SEVERITIES as readonly string[]).includes(o.severity)) throw new GwsecError('usage_error', { en: `--severity ${o.severity}: one of ${SEVERITIES.join(', ')}`, zh: `--severity ${o.severity}：应为 ${SEVERITIES.join('、')} 之一` });
   return withStore(o.config, async (s) => {
     const rows = await s.queryAlerts({ since, severity: o.severity as Severity | undefined, agent: o.agent });
     if (o.format === 'json') io.out(JSON.stringify(rows, null, 2) + '\n');
@@ -115,7 +115,12 @@ export async function collectorRevoke(o: { config: string; agent: string }, io: 
     const all = await s.listAgents();
     const hits = all.filter((a) => a.id === o.agent || a.name === o.agent);
     if (hits.length !== 1) {
-      throw new GwsecError('usage_error', hits.length ? `${o.agent} names ${hits.length} agents: give the id (${hits.map((a) => a.id).join(', ')}) / 名称不唯一，请给出代理 ID` : `no agent ${o.agent} / 无此代理`);
+      throw new GwsecError(
+        'usage_error',
+        hits.length
+          ? { en: `${o.agent} names ${hits.length} agents: give the id (${hits.map((a) => a.id).join(', ')})`, zh: `名称 ${o.agent} 对应 ${hits.length} 个代理：请给出代理编号（${hits.map((a) => a.id).join('、')}）` }
+          : { en: `no agent ${o.agent}`, zh: `没有代理 ${o.agent}` },
+      );
     }
     await s.revokeAgent(hits[0]!.id, io.now());
     io.out(`revoked ${hits[0]!.id}: its certificate is refused from now on, and connected sessions are closed within the revocation check interval / 已吊销\n`);

@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { GwsecError, GwsecErrorList } from '../../src/model/errors.js';
 import { parseYaml } from '../../src/policy/yaml.js';
+import { validateSchema } from '../../src/policy/issues.js';
 import { MAX_FRAME_BYTES } from '../../src/protocol/index.js';
 
 const port = z.number().int().min(1).max(65535);
@@ -62,17 +63,15 @@ export function loadCollectorConfig(file: string): CollectorConfig {
   try {
     text = readFileSync(abs, 'utf8');
   } catch (e) {
-    throw new GwsecError('collector_config_error', `cannot read the collector config: ${(e as Error).message}`, { file: abs });
+    throw new GwsecError('collector_config_error', { en: `cannot read the collector config: ${(e as Error).message}`, zh: `无法读取采集中心配置文件：${(e as Error).message}` }, { file: abs });
   }
   return parseCollectorConfig(abs, text);
 }
 
 export function parseCollectorConfig(file: string, text: string): CollectorConfig {
   const y = parseYaml(file, text, 'collector_config_error');
-  const r = schema.safeParse(y.value);
-  if (!r.success) {
-    throw new GwsecErrorList(r.error.issues.map((i) => new GwsecError('collector_config_error', `${i.path.join('.') || '(top)'}: ${i.message}`, y.locate(i.path as PropertyKey[]))));
-  }
+  const r = validateSchema(schema, y.value);
+  if (!r.ok) throw new GwsecErrorList(r.issues.map((i) => new GwsecError('collector_config_error', i.message, y.locate(i.path))));
   const dir = dirname(file);
   const p = (x: string) => (isAbsolute(x) ? x : join(dir, x));
   const c = r.data;

@@ -55,7 +55,7 @@ export class CollectorServer {
       try {
         return readFileSync(f, 'utf8');
       } catch (e) {
-        throw new GwsecError('collector_config_error', `cannot read ${f}: ${(e as Error).message}`, { file: cfg.file });
+        throw new GwsecError('collector_config_error', { en: `cannot read ${f}: ${(e as Error).message}`, zh: `无法读取 ${f}：${(e as Error).message}` }, { file: cfg.file });
       }
     };
     this.ca = { certPem: read(cfg.tls.ca_cert), keyPem: read(cfg.tls.ca_key) };

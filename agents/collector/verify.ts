@@ -15,10 +15,18 @@ export type { OffHostResult };
 
 export async function verifyAgainstStore(store: CollectorStore, agentRef: string, archive: string): Promise<OffHostResult> {
   const agents = (await store.listAgents()).filter((a) => a.id === agentRef || a.name === agentRef);
-  if (agents.length !== 1) throw new GwsecError('usage_error', agents.length ? `${agentRef} names ${agents.length} agents: give the id / 名称不唯一` : `no agent ${agentRef} at this collector / 无此代理`);
+  if (agents.length !== 1) throw new GwsecError(
+      'usage_error',
+      agents.length
+        ? { en: `${agentRef} names ${agents.length} agents: give the id`, zh: `名称 ${agentRef} 对应 ${agents.length} 个代理：请给出代理编号` }
+        : { en: `no agent ${agentRef} at this collector`, zh: `本采集中心没有代理 ${agentRef}` },
+    );
   const agent = agents[0]!;
   const held = await store.checkpoints(agent.id);
-  if (!held.length) throw new GwsecError('collector_no_anchors', `the collector holds no checkpoints of ${agent.id}: nothing to verify against (has it reported?) / 采集中心无该代理的检查点，无法异地校验`);
+  if (!held.length) throw new GwsecError('collector_no_anchors', {
+      en: `the collector holds no checkpoints of ${agent.id}: nothing to verify against (has it reported?)`,
+      zh: `采集中心没有代理 ${agent.id} 的检查点，无法异地校验（该代理是否已上报？）`,
+    });
   return verifyOffHost(archive, { agent: agent.id, held, publicKeyPem: agent.sm2_public_key, gaps: (await store.gaps(agent.id)).length });
 }
 

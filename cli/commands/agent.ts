@@ -36,14 +36,14 @@ export const agentCommand: Command = {
     const { GwsecError } = await import('../../src/model/errors.js');
     const need = (k: string, what: string) => {
       const v = str(a[k]);
-      if (!v) throw new GwsecError('usage_error', `agent ${String(a.action)} needs --${k} ${what} / 需要 --${k}`);
+      if (!v) throw new GwsecError('usage_error', { en: `agent ${String(a.action)} needs --${k} ${what}`, zh: `agent ${String(a.action)} 须提供 --${k} ${what}` });
       return v;
     };
     const fmt = str(a.format) ?? 'text';
     const format = (fmt === 'json' ? 'json' : 'text') as 'text' | 'json';
     const { detectLang } = await import('../../src/i18n/index.js');
     const lang = detectLang(str(a.lang));
-    if (fmt === 'jsonl' && a.action !== 'export') throw new GwsecError('usage_error', `--format jsonl is for export only / jsonl 仅用于导出`);
+    if (fmt === 'jsonl' && a.action !== 'export') throw new GwsecError('usage_error', { en: '--format jsonl is for export only', zh: '--format jsonl 仅适用于 export（导出）' });
     const archive = () => ({ archive: need('archive', 'DIR'), anchors: str(a.anchors), publicKey: str(a['public-key']) });
     switch (a.action) {
       case 'run':

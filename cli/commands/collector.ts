@@ -30,7 +30,7 @@ export const collectorCommand: Command = {
     const { GwsecError } = await import('../../src/model/errors.js');
     const need = (k: string, what: string) => {
       const v = str(a[k]);
-      if (!v) throw new GwsecError('usage_error', `collector ${String(a.action)} needs ${k === 'target' ? what : `--${k} ${what}`} / 缺少参数 ${what}`);
+      if (!v) throw new GwsecError('usage_error', { en: `collector ${String(a.action)} needs ${k === 'target' ? what : `--${k} ${what}`}`, zh: `collector ${String(a.action)} 须提供 ${k === 'target' ? what : `--${k} ${what}`}` });
       return v;
     };
     const format = (str(a.format) ?? 'text') as 'text' | 'json';

@@ -23,7 +23,7 @@ export const detectCommand: Command = {
     if (a.action === 'lint') return app.detectLint(o, processIo);
     if (a.action === 'test') return app.detectTest(o, processIo);
     const file = str(a.file);
-    if (!file) throw new GwsecError('usage_error', 'give lint, test, or --file LOG / 请指定 lint、test 或 --file 日志文件');
+    if (!file) throw new GwsecError('usage_error', { en: 'give lint, test, or --file LOG', zh: '请指定 lint、test 或 --file 日志文件' });
     return app.detectFile({ ...o, file, source: str(a.source) as 'nginx' | undefined, year: typeof a.year === 'number' ? a.year : undefined }, processIo);
   },
 };

@@ -48,12 +48,12 @@ export const incidentCommand: Command = {
     const fmt = str(a.format) ?? 'text';
     const common = { incidents: str(a.incidents), lang, tz: str(a.tz), responder: str(a.responder), format: (fmt === 'json' ? 'json' : 'text') as 'text' | 'json' };
     const id = (): string => {
-      if (!args[0]) throw new GwsecError('usage_error', 'give the incident id (gwsec incident list)');
+      if (!args[0]) throw new GwsecError('usage_error', { en: 'give the incident id (gwsec incident list)', zh: '请指定事件编号（可用 gwsec incident list 查看）' });
       return args[0];
     };
     const need = (name: string): string => {
       const v = str(a[name]);
-      if (!v) throw new GwsecError('usage_error', `--${name} is required here`);
+      if (!v) throw new GwsecError('usage_error', { en: `--${name} is required here`, zh: `此处必须提供 --${name}` });
       return v;
     };
     switch (a.action) {
@@ -80,7 +80,7 @@ export const incidentCommand: Command = {
       }
       case 'submit': {
         const kind = str(a.kind) ?? 'initial';
-        if (!(SUBMITTABLE as readonly string[]).includes(kind)) throw new GwsecError('usage_error', `--kind for submit must be one of ${SUBMITTABLE.join(', ')}`);
+        if (!(SUBMITTABLE as readonly string[]).includes(kind)) throw new GwsecError('usage_error', { en: `--kind for submit must be one of ${SUBMITTABLE.join(', ')}`, zh: `报送时 --kind 须为以下之一：${SUBMITTABLE.join('、')}` });
         const v = a['report-version'];
         return app.incidentSubmit({ ...common, id: id(), kind: kind as (typeof SUBMITTABLE)[number], version: typeof v === 'number' ? v : undefined, to: strs(a.to), via: str(a.via), reference: str(a.reference), at: str(a.at) }, io);
       }

@@ -68,7 +68,7 @@ export const playbookCommand: Command = {
       case 'list':
         return app.playbookList({ lang, format: o.format }, processIo);
       case 'show':
-        return app.playbookShow({ ref: await need(args, 'playbook id'), lang, format: o.format }, processIo);
+        return app.playbookShow({ ref: await need(args, { en: 'playbook id', zh: '预案编号' }), lang, format: o.format }, processIo);
       case 'run': {
         if (!str(a['from-alert'])) return app.playbookRun({ ...o, ref: args[0] }, processIo);
         const { fromAlert } = await import('../../src/app/from-alert.js');
@@ -76,15 +76,15 @@ export const playbookCommand: Command = {
         return app.playbookRun({ ...o, ref: f.ref, vars: f.vars, title: o.title ?? f.title, occurred: o.occurred ?? f.occurred, discovered: o.discovered ?? f.discovered }, processIo);
       }
       default:
-        return app.playbookResume({ ...o, id: await need(args, 'incident id') }, processIo);
+        return app.playbookResume({ ...o, id: await need(args, { en: 'incident id', zh: '事件编号' }) }, processIo);
     }
   },
 };
 
-async function need(args: string[], what: string): Promise<string> {
+async function need(args: string[], what: { zh: string; en: string }): Promise<string> {
   if (args.length !== 1) {
     const { GwsecError } = await import('../../src/model/errors.js');
-    throw new GwsecError('usage_error', `give exactly one ${what}`);
+    throw new GwsecError('usage_error', { en: `give exactly one ${what.en}`, zh: `请指定且只指定一个${what.zh}` });
   }
   return args[0]!;
 }

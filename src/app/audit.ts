@@ -119,7 +119,7 @@ async function gather(pack: Pack, targets: AuditTarget[], o: AuditOptions, io: I
 /** `--report …` when given, else the single `--format`/`-o` pair (validated before any host is touched). */
 export function reportTargets(o: Pick<AuditOptions, 'reports' | 'format' | 'output'>): ReportTarget[] {
   if (!o.reports?.length) return [{ format: reportFormat(o.format).id, ...(o.output ? { path: o.output } : {}) }];
-  if (o.output) throw new GwsecError('usage_error', '--report and -o/--output do not mix: give each report its file as FORMAT:FILE');
+  if (o.output) throw new GwsecError('usage_error', { en: '--report and -o/--output do not mix: give each report its file as FORMAT:FILE', zh: '--report 不能与 -o/--output 同时使用：请按 格式:文件 为每份报告指定文件' });
   return parseReportTargets(o.reports);
 }
 
@@ -231,14 +231,17 @@ export async function mergeRun(o: AuditOptions & { files: string[] }, io: Io): P
   const shardDigest = set.use.find((g) => g.report.shard)?.report.shard?.packDigest;
   if (shardDigest && shardDigest !== digest) set.problems.push('the shards were judged with another pack, --check or --var than this merge');
   if (set.problems.length && !o.partial) {
-    throw new GwsecError('merge_shards_error', `refusing to merge: ${set.problems.join('; ')} (--partial merges what is there and marks the fleet results partial)`);
+    throw new GwsecError('merge_shards_error', {
+      en: `refusing to merge: ${set.problems.join('; ')} (--partial merges what is there and marks the fleet results partial)`,
+      zh: `拒绝合并：${set.problems.join('；')}（如需合并现有分片，请加 --partial，集群检查结果将标注为不完整）`,
+    });
   }
   const partial = set.problems.length > 0;
   const reports = set.use.map((g) => g.report);
   const seen = new Map<string, string>();
   for (const { file, report: r } of set.use) {
     for (const h of r.hosts) {
-      if (seen.has(h.name)) throw new GwsecError('merge_duplicate_host', `host ${h.name} is in both ${seen.get(h.name)} and ${file}`);
+      if (seen.has(h.name)) throw new GwsecError('merge_duplicate_host', { en: `host ${h.name} is in both ${seen.get(h.name)} and ${file}`, zh: `主机 ${h.name} 同时出现在 ${seen.get(h.name)} 和 ${file} 中` });
       seen.set(h.name, file);
     }
   }
@@ -278,6 +281,6 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as unknown;
   } catch (e) {
-    throw new GwsecError('input_file_error', `cannot read: ${(e as Error).message}`, { file });
+    throw new GwsecError('input_file_error', { en: `cannot read: ${(e as Error).message}`, zh: `无法读取：${(e as Error).message}` }, { file });
   }
 }

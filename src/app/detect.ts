@@ -43,7 +43,7 @@ export function ruleRegexProblems(dir: string): GwsecError[] {
     const file = join(dir, f);
     for (const r of ruleRegexSites(parseYaml(file, readFileSync(file, 'utf8'), 'detect_rule_error'))) {
       const v = checkRedos(r.source, 'i');
-      if (v.status !== 'safe') problems.push(new GwsecError('detect_regex_redos', `regular expression /${r.source}/i ${describeRedos(v)}`, r.location));
+      if (v.status !== 'safe') problems.push(new GwsecError('detect_regex_redos', { en: `regular expression /${r.source}/i ${describeRedos(v).en}`, zh: `正则表达式 /${r.source}/i ${describeRedos(v).zh}` }, r.location));
     }
   }
   return problems;

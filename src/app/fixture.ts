@@ -19,12 +19,15 @@ import type { Io } from './io.js';
  */
 export async function fixtureRecord(o: TargetOptions & { dir: string; sudo?: boolean; timeoutS?: number }, io: Io): Promise<number> {
   const targets = await targetsFrom(o, io, o.inventory ? await (await import('../inventory/load.js')).loadInventory(o.inventory) : undefined);
-  if (targets.length !== 1) throw new GwsecError('usage_error', `fixture record takes exactly one host (got ${targets.length}); use --hosts NAME with an inventory`);
+  if (targets.length !== 1) throw new GwsecError('usage_error', {
+      en: `fixture record takes exactly one host (got ${targets.length}); use --hosts NAME with an inventory`,
+      zh: `fixture record 只能录制一台主机（实际为 ${targets.length} 台）；使用清单时请用 --hosts 指定主机名`,
+    });
   const t = targets[0]!;
   const transport: Transport = typeof t.transport === 'function' ? await t.transport({ onHostKey: () => {} }) : t.transport;
   try {
     const raw = await collectRaw(transport, collectors.flatMap((c) => c.requests), { sudo: t.sudo ?? o.sudo, timeoutMs: (o.timeoutS ?? 120) * 1000 });
-    if (raw.failure) throw new GwsecError('fixture_record_error', `${t.name}: ${raw.failure.message}`);
+    if (raw.failure) throw new GwsecError('fixture_record_error', { en: `${t.name}: ${raw.failure.message}`, zh: `${t.name}：${raw.failure.zh ?? raw.failure.message}` });
     const denied: string[] = [];
     const redacted: string[] = [];
     const share = sharedForm(collectors);

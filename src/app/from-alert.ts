@@ -18,7 +18,7 @@ interface Found {
 }
 
 function fromStore(file: string, ref: string): Found {
-  if (!existsSync(file)) throw new GwsecError('usage_error', `alert store not found: give --alerts FILE (the agent's detections.alerts_file) / 未找到告警库，请用 --alerts 指定`, { file });
+  if (!existsSync(file)) throw new GwsecError('usage_error', { en: `alert store not found: give --alerts FILE (the agent's detections.alerts_file)`, zh: '未找到告警库：请用 --alerts 指定文件（即代理配置中的 detections.alerts_file）' }, { file });
   const first = new Map<string, string>();
   const latest = new Map<string, Alert>();
   readFileSync(file, 'utf8')
@@ -35,7 +35,13 @@ function fromStore(file: string, ref: string): Found {
       }
     });
   const ids = [...latest.keys()].filter((id) => id === ref || (ref.length >= 8 && id.startsWith(ref)));
-  if (ids.length !== 1) throw new GwsecError('usage_error', ids.length ? `alert ${ref} is ambiguous (${ids.length} alerts start with it) / 告警编号不唯一` : `no alert ${ref} in ${file} / 告警库中没有该告警`, { file });
+  if (ids.length !== 1) throw new GwsecError(
+      'usage_error',
+      ids.length
+        ? { en: `alert ${ref} is ambiguous (${ids.length} alerts start with it)`, zh: `告警编号 ${ref} 不唯一（有 ${ids.length} 条告警以此开头）` }
+        : { en: `no alert ${ref} in ${file}`, zh: `${file} 中没有告警 ${ref}` },
+      { file },
+    );
   return { alert: latest.get(ids[0]!)!, storedAt: first.get(ids[0]!) };
 }
 
@@ -44,11 +50,11 @@ function fromFile(file: string): Found {
   try {
     v = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new GwsecError('usage_error', `${file}: not an alert JSON file: ${(e as Error).message} / 不是告警 JSON 文件`, { file });
+    throw new GwsecError('usage_error', { en: `${file}: not an alert JSON file: ${(e as Error).message}`, zh: `${file} 不是告警 JSON 文件：${(e as Error).message}` }, { file });
   }
   const a = (Array.isArray(v) && v.length === 1 ? v[0] : v) as Partial<Alert>;
   if (!a || typeof a.id !== 'string' || typeof a.rule !== 'string' || typeof a.playbook !== 'string' || typeof a.firstSeen !== 'string')
-    throw new GwsecError('usage_error', `${file}: expected one alert (as \`gwsec agent alerts --format json\` prints them) / 需要一条告警`, { file });
+    throw new GwsecError('usage_error', { en: `${file}: expected one alert (as \`gwsec agent alerts --format json\` prints them)`, zh: `${file} 应为一条告警（格式同 \`gwsec agent alerts --format json\` 的输出）` }, { file });
   return { alert: a as Alert };
 }
 

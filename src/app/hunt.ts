@@ -141,7 +141,7 @@ function prepare(o: HuntOptions, rules?: Rule[]): Prepared {
     st = statSync(o.file);
     closeSync(openSync(o.file, 'r'));
   } catch (e) {
-    throw new GwsecError('detect_input_error', `cannot read log file: ${(e as Error).message}`, { file: o.file });
+    throw new GwsecError('detect_input_error', { en: `cannot read log file: ${(e as Error).message}`, zh: `无法读取日志文件：${(e as Error).message}` }, { file: o.file });
   }
   let format = o.source;
   if (!format) {

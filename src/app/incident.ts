@@ -60,8 +60,11 @@ export async function incidentContext(o: ContextOptions, fallback?: { operator?:
   }
   const cls = (o.operatorClass ?? inv?.operator.class ?? fallback?.operator?.class) as OperatorClass | undefined;
   const unit = o.unit ?? inv?.operator.unit ?? fallback?.operator?.unit;
-  if (!cls || !unit) throw new GwsecError('usage_error', 'who operates the site? give --inventory FILE, or --unit NAME and --operator-class cii|state_organ|other');
-  if (!['cii', 'state_organ', 'other'].includes(cls)) throw new GwsecError('usage_error', `--operator-class must be cii, state_organ or other (got ${cls})`);
+  if (!cls || !unit) throw new GwsecError('usage_error', {
+      en: 'who operates the site? give --inventory FILE, or --unit NAME and --operator-class cii|state_organ|other',
+      zh: '请说明网站的运营单位：指定 --inventory 清单文件，或同时指定 --unit 单位名称和 --operator-class cii|state_organ|other',
+    });
+  if (!['cii', 'state_organ', 'other'].includes(cls)) throw new GwsecError('usage_error', { en: `--operator-class must be cii, state_organ or other (got ${cls})`, zh: `--operator-class 须为 cii、state_organ 或 other（实际为 ${cls}）` });
   const siteName = o.site ?? inv?.site.name ?? fallback?.site?.name ?? unit;
   return {
     operator: { unit, class: cls, contact: o.contact ?? inv?.operator.contact ?? fallback?.operator?.contact, phone: inv?.operator.phone ?? fallback?.operator?.phone },
@@ -230,7 +233,7 @@ export async function incidentReport(
   o: IncidentCommon & { id: string; kind: ReportKindAll; reportLang?: Lang; reportFormat: 'md' | 'html'; stdout: boolean; output?: string; signer?: string },
   io: Io,
 ): Promise<number> {
-  if (!REPORT_KINDS.includes(o.kind)) throw new GwsecError('usage_error', `--kind must be one of ${REPORT_KINDS.join(', ')}`);
+  if (!REPORT_KINDS.includes(o.kind)) throw new GwsecError('usage_error', { en: `--kind must be one of ${REPORT_KINDS.join(', ')}`, zh: `--kind 须为以下之一：${REPORT_KINDS.join('、')}` });
   const store = storeFor(o, io);
   await recordMissed(store, o.id);
   if (o.signer) await store.transact(o.id, (s) => (s.fields.signer === o.signer ? [] : [{ type: 'field.set', field: 'signer', value: o.signer! }]));
@@ -253,8 +256,8 @@ export async function incidentSubmit(
   o: IncidentCommon & { id: string; kind: 'initial' | 'followup' | 'final' | 'shutdown'; version?: number; to?: string[]; via?: string; reference?: string; at?: string },
   io: Io,
 ): Promise<number> {
-  if (!['initial', 'followup', 'final', 'shutdown'].includes(o.kind)) throw new GwsecError('usage_error', '--kind must be initial, followup, final or shutdown');
-  if (!o.via) throw new GwsecError('usage_error', 'say how it was submitted: --via "书面报告并电话报告" (and --reference DOC-NO)');
+  if (!['initial', 'followup', 'final', 'shutdown'].includes(o.kind)) throw new GwsecError('usage_error', { en: '--kind must be initial, followup, final or shutdown', zh: '--kind 须为 initial（初报）、followup（续报）、final（终报）或 shutdown（关停报告）' });
+  if (!o.via) throw new GwsecError('usage_error', { en: 'say how it was submitted: --via "书面报告并电话报告" (and --reference DOC-NO)', zh: '请说明报送方式：--via "书面报告并电话报告"（并可用 --reference 注明文号）' });
   const store = storeFor(o, io);
   const cur = await store.load(o.id);
   const r = await submitReport(store, o.id, { kind: o.kind, version: o.version, to: o.to, via: o.via, reference: o.reference, at: o.at ? parseTime(o.at, o.tz ?? cur.tz, io.now()) : undefined });

@@ -74,7 +74,7 @@ function parseVars(list: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const kv of list) {
     const i = kv.indexOf('=');
-    if (i < 1) throw new GwsecError('usage_error', `--var wants NAME=VALUE (got ${kv})`);
+    if (i < 1) throw new GwsecError('usage_error', { en: `--var wants NAME=VALUE (got ${kv})`, zh: `--var 的格式应为 名称=值（实际为 ${kv}）` });
     out[kv.slice(0, i)] = kv.slice(i + 1);
   }
   return out;
@@ -119,9 +119,9 @@ async function inventoryTargets(o: RunOptions, io: Io): Promise<{ targets: Targe
 export async function playbookRun(o: RunOptions, io: Io, transports?: TransportFactory): Promise<number> {
   const answers = o.answers ? await loadAnswers(o.answers) : undefined;
   const ref = o.ref ?? answers?.playbook;
-  if (!ref) throw new GwsecError('usage_error', 'which playbook? give its id (gwsec playbook list)');
+  if (!ref) throw new GwsecError('usage_error', { en: 'which playbook? give its id (gwsec playbook list)', zh: '请指定预案编号（可用 gwsec playbook list 查看）' });
   const loaded = await resolvePlaybook(ref);
-  if (answers?.playbook && answers.playbook !== loaded.playbook.id) throw new GwsecError('usage_error', `answers file ${o.answers} is for playbook ${answers.playbook}, not ${loaded.playbook.id}`);
+  if (answers?.playbook && answers.playbook !== loaded.playbook.id) throw new GwsecError('usage_error', { en: `answers file ${o.answers} is for playbook ${answers.playbook}, not ${loaded.playbook.id}`, zh: `应答文件 ${o.answers} 对应预案 ${answers.playbook}，而非 ${loaded.playbook.id}` });
   const inv = await inventoryTargets(o, io);
   let id = o.incident ?? '';
   const d = await deps(o, io, answers, () => id, inv.targets, transports ?? inv.factory);

@@ -19,9 +19,14 @@ export function progressReporter(io: Io, total: number, lang: Lang = 'en'): Prog
   const quiet = total <= 1 || io.env.GWSEC_PROGRESS === 'off';
   if (quiet) return { hostStart() {}, hostDone() {}, stop() {} };
   if (!process.stderr.isTTY) {
+    const t = translator(lang);
     return {
       hostStart() {},
-      hostDone: (h, done, t) => io.err(`[${done}/${t}] ${h.host} ${failed(h) ? `error: ${failed(h)}` : 'ok'} (${h.durationMs} ms)\n`),
+      hostDone: (h, done, total) => {
+        const error = failed(h, lang);
+        const at = { done, total, host: h.host, ms: h.durationMs };
+        io.err(`${error === undefined ? t('progress.hostOk', at) : t('progress.hostError', { ...at, error })}\n`);
+      },
       stop() {},
     };
   }
@@ -40,7 +45,7 @@ export function progressReporter(io: Io, total: number, lang: Lang = 'en'): Prog
       refresh();
     },
     hostDone: (h) => {
-      state.finish(h.host, failed(h) !== undefined);
+      state.finish(h.host, failed(h, lang) !== undefined);
       refresh();
     },
     stop: () => {
@@ -101,9 +106,11 @@ export function clock(ms: number): string {
   return h ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
 }
 
-function failed(h: HostFacts): string | undefined {
-  if (h.error) return h.error.message; // not audited at all (unreachable, host key, auth, timeout)
+/** Why a host could not be audited, in `lang` where its producer gave Chinese; undefined when it was. */
+function failed(h: HostFacts, lang: Lang): string | undefined {
+  const say = (e: { message: string; zh?: string }) => (lang === 'zh' ? (e.zh ?? e.message) : e.message);
+  if (h.error) return say(h.error); // not audited at all (unreachable, host key, auth, timeout)
   const errs = Object.entries(h.facts).filter(([k, v]) => k !== 'inventory' && (v as { error?: { code?: string } })?.error);
   if (errs.length === 0 || errs.length < Object.keys(h.facts).length - 1) return undefined;
-  return (errs[0]![1] as { error: { message: string } }).error.message;
+  return say((errs[0]![1] as { error: { message: string; zh?: string } }).error);
 }

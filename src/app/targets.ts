@@ -31,7 +31,7 @@ export interface TargetOptions {
 
 /** A usage error is reported before the pack is even read. */
 export function assertSomethingToAudit(o: TargetOptions): void {
-  if (!o.local && !o.fixture?.length && !o.inventory) throw new GwsecError('usage_error', 'nothing to audit: give --local, -i INVENTORY or --fixture DIR');
+  if (!o.local && !o.fixture?.length && !o.inventory) throw new GwsecError('usage_error', { en: 'nothing to audit: give --local, -i INVENTORY or --fixture DIR', zh: '未指定核查对象：请使用 --local、-i 清单文件或 --fixture 样本目录' });
 }
 
 /** --local, --fixture DIR (repeatable) and -i INVENTORY become audit targets. */
@@ -49,7 +49,7 @@ export async function targetsFrom(o: TargetOptions, io: Io, inventory?: Inventor
 
 async function sshTargets(inv: Inventory, o: TargetOptions, io: Io): Promise<AuditTarget[]> {
   const hosts = selectHosts(inv.hosts, o);
-  if (hosts.length === 0) throw new GwsecError('usage_error', 'no inventory host matches --hosts/--tags/--shard');
+  if (hosts.length === 0) throw new GwsecError('usage_error', { en: 'no inventory host matches --hosts/--tags/--shard', zh: '清单中没有符合 --hosts/--tags/--shard 条件的主机' });
   const sshConfig = loadSshConfig(o.sshConfig);
   const knownHostsFile = o.knownHosts ?? join(homedir(), '.ssh', 'known_hosts');
   const sudoPassword = hosts.some((h) => h.sudo === 'password') ? await sudoPasswordFrom(o, io) : undefined;
@@ -102,7 +102,7 @@ async function sudoPasswordFrom(o: TargetOptions, io: Io): Promise<string | unde
   if (io.env.GWSEC_SUDO_PASSWORD) return io.env.GWSEC_SUDO_PASSWORD;
   if (o.sudoAskpass) {
     const r = spawnSync('/bin/sh', ['-c', o.sudoAskpass], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    if (r.status !== 0) throw new GwsecError('usage_error', `--sudo-askpass command failed (exit ${r.status})`);
+    if (r.status !== 0) throw new GwsecError('usage_error', { en: `--sudo-askpass command failed (exit ${r.status})`, zh: `--sudo-askpass 命令执行失败（退出码 ${r.status}）` });
     return r.stdout.replace(/\r?\n$/, '');
   }
   if (process.stdin.isTTY) return promptSecret('sudo password / sudo 密码: ');
@@ -114,7 +114,7 @@ export function parseVarOverrides(list: string[] = []): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   for (const item of list) {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new GwsecError('usage_error', `--var takes NAME=VALUE, got '${item}'`);
+    if (eq <= 0) throw new GwsecError('usage_error', { en: `--var takes NAME=VALUE, got '${item}'`, zh: `--var 的格式应为 名称=值，实际为“${item}”` });
     const v = item.slice(eq + 1);
     try {
       out[item.slice(0, eq)] = JSON.parse(v);

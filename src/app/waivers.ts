@@ -12,7 +12,7 @@ export function loadWaiverFile(file: string | undefined, checkIds: Iterable<stri
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new GwsecError('input_file_error', `cannot read the waiver file: ${(e as Error).message}`, { file });
+    throw new GwsecError('input_file_error', { en: `cannot read the waiver file: ${(e as Error).message}`, zh: `无法读取豁免文件：${(e as Error).message}` }, { file });
   }
   return parseWaivers(file, text, { checks: new Set(checkIds), today: localDate(now), allowExpired });
 }

@@ -25,11 +25,14 @@ export function parseFailOn(spec: string | undefined, baseline?: Report): Result
   const s = (spec ?? DEFAULT_FAIL_ON).trim().toLowerCase();
   if ((SEVERITIES as readonly string[]).includes(s)) return severityGate(s as Severity);
   if (s === 'new') {
-    if (!baseline) throw new GwsecError('usage_error', '--fail-on new compares with a baseline: give --baseline OLD.json');
+    if (!baseline) throw new GwsecError('usage_error', { en: '--fail-on new compares with a baseline: give --baseline OLD.json', zh: '--fail-on new 需要与基线比较：请用 --baseline 指定上次的报告（OLD.json）' });
     const old = failingKeys(baseline);
     return (r) => !old.has(resultKey(r));
   }
-  throw new GwsecError('usage_error', `--fail-on ${spec}: expected one of ${SEVERITIES.join(', ')} or new (default ${DEFAULT_FAIL_ON})`);
+  throw new GwsecError('usage_error', {
+    en: `--fail-on ${spec}: expected one of ${SEVERITIES.join(', ')} or new (default ${DEFAULT_FAIL_ON})`,
+    zh: `--fail-on ${spec}：应为 ${SEVERITIES.join('、')} 或 new 之一（默认 ${DEFAULT_FAIL_ON}）`,
+  });
 }
 
 const FINDINGS = new Set<Result['status']>(['fail', 'error']);

@@ -25,7 +25,10 @@ export function selectChecks(checks: Check[], sel: CheckSelection): Check[] {
     for (const { p, re } of res) {
       if (!ids.some((id) => re.test(id))) {
         const near = nearest(p, ids);
-        throw new GwsecError('usage_error', `${flag} ${p} matches no check id${near ? ` — did you mean ${near}?` : ''} (gwsec policy list shows them all)`);
+        throw new GwsecError('usage_error', {
+          en: `${flag} ${p} matches no check id${near ? ` — did you mean ${near}?` : ''} (gwsec policy list shows them all)`,
+          zh: `${flag} ${p} 未匹配任何检查项编号${near ? `——是否要指定 ${near}？` : ''}（可用 gwsec policy list 查看全部检查项）`,
+        });
       }
     }
     return (id: string) => res.some(({ re }) => re.test(id));
@@ -43,11 +46,11 @@ export function selectChecks(checks: Check[], sel: CheckSelection): Check[] {
   }
   if (sel.severity !== undefined) {
     const s = sel.severity.trim().toLowerCase();
-    if (!(SEVERITIES as readonly string[]).includes(s)) throw new GwsecError('usage_error', `--severity ${sel.severity}: expected one of ${SEVERITIES.join(', ')}`);
+    if (!(SEVERITIES as readonly string[]).includes(s)) throw new GwsecError('usage_error', { en: `--severity ${sel.severity}: expected one of ${SEVERITIES.join(', ')}`, zh: `--severity ${sel.severity}：应为 ${SEVERITIES.join('、')} 之一` });
     const rank = SEVERITIES.indexOf(s as Severity);
     out = out.filter((c) => SEVERITIES.indexOf(c.severity) <= rank);
   }
-  if (out.length === 0) throw new GwsecError('usage_error', 'no check left to run: --check, --skip and --severity select nothing');
+  if (out.length === 0) throw new GwsecError('usage_error', { en: 'no check left to run: --check, --skip and --severity select nothing', zh: '没有可执行的检查项：--check、--skip 和 --severity 的组合未选中任何检查项' });
   return out;
 }
 

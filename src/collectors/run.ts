@@ -74,6 +74,6 @@ function failAll(collectors: Collector[], error: FactError, durationMs: number, 
 /** A parser bug must not take the whole audit down, but it must not look like a host state either. */
 function toFactError(e: unknown, id: string): FactError {
   if (e instanceof CollectError) return { code: e.code, message: e.message };
-  if (e instanceof GwsecError) return { code: 'transport_error', message: e.message };
+  if (e instanceof GwsecError) return { code: 'transport_error', message: e.message, zh: e.zh };
   return { code: 'parse_error', message: `collector ${id} failed: ${(e as Error)?.stack ?? String(e)}` };
 }

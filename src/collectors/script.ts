@@ -273,7 +273,7 @@ function sq(s: string): string {
 }
 
 function assertSafe(p: string): void {
-  if (!SAFE_PATH.test(p)) throw new GwsecError('collector_definition_error', `unsafe path or pattern in a collector request: ${p}`, undefined, 'internal');
+  if (!SAFE_PATH.test(p)) throw new GwsecError('collector_definition_error', { en: `unsafe path or pattern in a collector request: ${p}`, zh: `采集器请求中含不安全的路径或模式：${p}` }, undefined, 'internal');
 }
 
 /** Split the script's stdout back into answers. Anything outside sections is ignored. */

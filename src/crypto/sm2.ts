@@ -51,7 +51,7 @@ function modInv(x: bigint, m: bigint): bigint {
     [r0, r1] = [r1, r0 - q * r1];
     [s0, s1] = [s1, s0 - q * s1];
   }
-  if (r0 !== 1n) throw new GwsecError('crypto_internal_error', 'no modular inverse', undefined, 'internal');
+  if (r0 !== 1n) throw new GwsecError('crypto_internal_error', { en: 'no modular inverse', zh: '模逆元不存在' }, undefined, 'internal');
   return mod(s0, m);
 }
 
@@ -178,8 +178,8 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
-function keyError(what: string, e?: unknown): GwsecError {
-  return new GwsecError('crypto_invalid_key', `not a usable SM2 ${what}${e ? `: ${(e as Error).message}` : ''}`);
+function keyError(what: 'private key' | 'public key', e?: unknown): GwsecError {
+  return new GwsecError('crypto_invalid_key', { en: `not a usable SM2 ${what}${e ? `: ${(e as Error).message}` : ''}`, zh: `不是可用的 SM2 ${what === 'private key' ? '私钥' : '公钥'}${e ? `：${(e as Error).message}` : ''}` });
 }
 
 function loadPrivate(pem: string): PrivateKey {
@@ -316,7 +316,7 @@ export function sm2PublicKeyFromHex(hex: string): string {
 
 function za(pub: Buffer, id: string | Buffer): Buffer {
   const idBytes = typeof id === 'string' ? Buffer.from(id, 'utf8') : id;
-  if (idBytes.length >= 8192) throw new GwsecError('crypto_invalid_argument', 'SM2 ID longer than 8191 bytes');
+  if (idBytes.length >= 8192) throw new GwsecError('crypto_invalid_argument', { en: 'SM2 ID longer than 8191 bytes', zh: 'SM2 用户标识超过 8191 字节' });
   const entl = Buffer.alloc(2);
   entl.writeUInt16BE(idBytes.length * 8);
   return sm3(Buffer.concat([entl, idBytes, CURVE_BYTES, pub.subarray(1)]));

@@ -7,9 +7,9 @@ import { GwsecError } from '../model/errors.js';
 export type Sm4Mode = 'cbc' | 'ctr';
 
 function check(mode: Sm4Mode, key: Buffer, iv: Buffer): string {
-  if (mode !== 'cbc' && mode !== 'ctr') throw new GwsecError('crypto_invalid_argument', `SM4 mode must be cbc or ctr, got ${String(mode)}`);
-  if (key.length !== 16) throw new GwsecError('crypto_invalid_argument', `SM4 key must be 16 bytes, got ${key.length}`);
-  if (iv.length !== 16) throw new GwsecError('crypto_invalid_argument', `SM4 IV must be 16 bytes, got ${iv.length}`);
+  if (mode !== 'cbc' && mode !== 'ctr') throw new GwsecError('crypto_invalid_argument', { en: `SM4 mode must be cbc or ctr, got ${String(mode)}`, zh: `SM4 工作模式须为 cbc 或 ctr，实际为 ${String(mode)}` });
+  if (key.length !== 16) throw new GwsecError('crypto_invalid_argument', { en: `SM4 key must be 16 bytes, got ${key.length}`, zh: `SM4 密钥须为 16 字节，实际为 ${key.length} 字节` });
+  if (iv.length !== 16) throw new GwsecError('crypto_invalid_argument', { en: `SM4 IV must be 16 bytes, got ${iv.length}`, zh: `SM4 初始向量须为 16 字节，实际为 ${iv.length} 字节` });
   return `sm4-${mode}`;
 }
 
@@ -24,6 +24,6 @@ export function sm4Decrypt(mode: Sm4Mode, key: Buffer, iv: Buffer, data: Buffer)
   try {
     return Buffer.concat([d.update(data), d.final()]);
   } catch (e) {
-    throw new GwsecError('crypto_decrypt_error', `SM4-${mode.toUpperCase()} decryption failed: ${(e as Error).message}`);
+    throw new GwsecError('crypto_decrypt_error', { en: `SM4-${mode.toUpperCase()} decryption failed: ${(e as Error).message}`, zh: `SM4-${mode.toUpperCase()} 解密失败：${(e as Error).message}` });
   }
 }

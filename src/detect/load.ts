@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { GwsecError, GwsecErrorList, type Location } from '../model/errors.js';
 import { parseYaml, type LocatedYaml } from '../policy/yaml.js';
+import { structural, validateSchema } from '../policy/issues.js';
 import { packageRoot } from '../util/paths.js';
 import { validateWhere, type Issue } from './conditions.js';
 import { FIELDS, type SourceType } from './fields.js';
@@ -44,7 +45,7 @@ const KINDS_FOR: Record<SourceType, string[]> = { web: ['match', 'threshold', 's
 
 export function loadRules(dir = defaultRulesDir(), o: { cases?: boolean; playbooks?: Set<string> } = {}): RuleSet {
   const errors: GwsecError[] = [];
-  if (!existsSync(dir)) throw new GwsecError('detect_rules_error', 'detection rules directory not found', { file: dir });
+  if (!existsSync(dir)) throw new GwsecError('detect_rules_error', { en: 'detection rules directory not found', zh: '未找到检测规则目录' }, { file: dir });
   const files = readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort();
@@ -60,8 +61,8 @@ export function loadRules(dir = defaultRulesDir(), o: { cases?: boolean; playboo
     const r = parseRule(y, errors, o.playbooks);
     if (!r) continue;
     const name = basename(f).replace(/\.ya?ml$/, '');
-    if (r.id !== name) errors.push(new GwsecError('detect_rule_error', `rule id '${r.id}' differs from its file name '${name}' (rename one)`, y.locate(['id'])));
-    if (seen.has(r.id)) errors.push(new GwsecError('detect_rule_error', `duplicate rule id '${r.id}' (also in ${seen.get(r.id)})`, y.locate(['id'])));
+    if (r.id !== name) errors.push(new GwsecError('detect_rule_error', { en: `rule id '${r.id}' differs from its file name '${name}' (rename one)`, zh: `规则编号“${r.id}”与文件名“${name}”不一致（请修改其一）` }, y.locate(['id'])));
+    if (seen.has(r.id)) errors.push(new GwsecError('detect_rule_error', { en: `duplicate rule id '${r.id}' (also in ${seen.get(r.id)})`, zh: `规则编号“${r.id}”重复（另见 ${seen.get(r.id)}）` }, y.locate(['id'])));
     seen.set(r.id, file);
     rules.push(r);
   }
@@ -70,19 +71,19 @@ export function loadRules(dir = defaultRulesDir(), o: { cases?: boolean; playboo
       const file = join(dir, f);
       const id = f.replace(/\.cases\.ya?ml$/, '');
       if (!names.has(id)) {
-        errors.push(new GwsecError('detect_cases_error', `cases for unknown rule '${id}' (no ${id}.yaml beside it)`, { file, line: 1 }));
+        errors.push(new GwsecError('detect_cases_error', { en: `cases for unknown rule '${id}' (no ${id}.yaml beside it)`, zh: `用例对应的规则“${id}”不存在（同目录下没有 ${id}.yaml）` }, { file, line: 1 }));
         continue;
       }
       const y = read(file, errors);
       if (!y) continue;
-      const p = casesSchema.safeParse(y.value ?? {});
-      if (!p.success) {
-        for (const i of p.error.issues) errors.push(new GwsecError('detect_cases_error', `${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`, y.locate(i.path as PropertyKey[])));
+      const p = validateSchema(casesSchema, y.value ?? {});
+      if (!p.ok) {
+        for (const i of p.issues) errors.push(new GwsecError('detect_cases_error', i.message, y.locate(i.path)));
         continue;
       }
       cases.set(id, { data: p.data, file, locate: y.locate });
     }
-    for (const r of rules) if (!cases.has(r.id)) errors.push(new GwsecError('detect_cases_error', `rule '${r.id}' has no cases: add ${r.id}.cases.yaml with fire: and no_fire: cases`, r.location));
+    for (const r of rules) if (!cases.has(r.id)) errors.push(new GwsecError('detect_cases_error', { en: `rule '${r.id}' has no cases: add ${r.id}.cases.yaml with fire: and no_fire: cases`, zh: `规则“${r.id}”没有用例：请添加 ${r.id}.cases.yaml，写明 fire: 和 no_fire: 用例` }, r.location));
   }
   if (errors.length) throw errors.length === 1 ? errors[0]! : new GwsecErrorList(errors);
   return { dir, rules, cases };
@@ -94,20 +95,20 @@ function read(file: string, errors: GwsecError[]): LocatedYaml | null {
   } catch (e) {
     if (e instanceof GwsecErrorList) errors.push(...e.errors);
     else if (e instanceof GwsecError) errors.push(e);
-    else errors.push(new GwsecError('detect_parse_error', `cannot read: ${(e as Error).message}`, { file }));
+    else errors.push(new GwsecError('detect_parse_error', { en: `cannot read: ${(e as Error).message}`, zh: `无法读取：${(e as Error).message}` }, { file }));
     return null;
   }
 }
 
 /** Validate one rule document; problems go to `errors` located in the file. */
 export function parseRule(y: LocatedYaml, errors: GwsecError[], playbooks?: Set<string>): Rule | null {
-  const p = ruleSchema.safeParse(y.value ?? {});
-  if (!p.success) {
-    for (const i of p.error.issues) {
-      const path = i.path as PropertyKey[];
+  const p = validateSchema(ruleSchema, y.value ?? {});
+  if (!p.ok) {
+    for (const i of p.issues) {
       // An unknown kind is reported at `kind` (zod reports the discriminator at the logic mapping).
-      const at = i.code === 'invalid_union' && path.join('.') === 'logic' ? [...path, 'kind'] : path;
-      errors.push(new GwsecError('detect_rule_error', `${at.length ? at.join('.') + ': ' : ''}${i.message}`, y.locate(at)));
+      const kind = i.code === 'invalid_union' && i.path.join('.') === 'logic';
+      const message = kind ? { en: i.message.en.replace(/^logic:/, 'logic.kind:'), zh: i.message.zh.replace(/^logic：/, 'logic.kind：') } : i.message;
+      errors.push(new GwsecError('detect_rule_error', message, y.locate(kind ? [...i.path, 'kind'] : i.path)));
     }
     return null;
   }
@@ -130,7 +131,7 @@ export function parseRule(y: LocatedYaml, errors: GwsecError[], playbooks?: Set<
   if (lg.kind === 'threshold') fieldOk(lg.weight, ['logic', 'weight'], 'number');
   (r.evidence ?? []).forEach((f, i) => fieldOk(f, ['evidence', i]));
   if (playbooks && !playbooks.has(r.playbook)) issues.push({ path: ['playbook'], message: `no playbook '${r.playbook}' in playbooks/ (known: ${[...playbooks].sort().join(', ')})` });
-  for (const i of issues) errors.push(new GwsecError('detect_rule_error', `${i.path.join('.')}: ${i.message}`, y.locate(i.path)));
+  for (const i of issues) errors.push(new GwsecError('detect_rule_error', structural(i, { en: 'rule', zh: '规则' }), y.locate(i.path)));
   if (issues.length) return null;
   return { ...r, location: y.locate([]), suppressMs: durationMs(r.suppress) };
 }

@@ -2,6 +2,8 @@
  * zh-CN and en message catalogs. zh by default when LANG/LC_ALL starts with zh, else en; `--lang`
  * overrides. Catalog parity (same keys in both) is tested.
  */
+import type { ErrorLang } from '../model/errors.js';
+
 export type Lang = 'zh' | 'en';
 
 export const catalogs = {
@@ -39,6 +41,8 @@ export const catalogs = {
     'progress.summary': '{done}/{total} hosts audited',
     'progress.elapsed': '{t} elapsed',
     'progress.eta': 'ETA {t}',
+    'progress.hostOk': '[{done}/{total}] {host} ok ({ms} ms)',
+    'progress.hostError': '[{done}/{total}] {host} error: {error} ({ms} ms)',
   },
   zh: {
     'status.pass': '通过',
@@ -74,6 +78,8 @@ export const catalogs = {
     'progress.summary': '{done}/{total} 台主机已核查',
     'progress.elapsed': '已用 {t}',
     'progress.eta': '预计还需 {t}',
+    'progress.hostOk': '[{done}/{total}] {host} 完成（{ms} 毫秒）',
+    'progress.hostError': '[{done}/{total}] {host} 出错：{error}（{ms} 毫秒）',
   },
 } as const;
 
@@ -89,4 +95,14 @@ export function detectLang(flag: string | undefined, env: NodeJS.ProcessEnv = pr
 
 export function translator(lang: Lang): (key: MessageKey, vars?: Record<string, string | number>) => string {
   return (key, vars = {}) => catalogs[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
+}
+
+/** The language of an error on stderr: `--lang zh|en|both` as given (yargs may not have parsed it yet), else LANG's. */
+export function errorLang(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ErrorLang {
+  let flag: string | undefined;
+  argv.forEach((a, i) => {
+    if (a === '--lang') flag = argv[i + 1];
+    else if (a.startsWith('--lang=')) flag = a.slice(7);
+  });
+  return flag === 'both' ? 'both' : detectLang(flag, env);
 }

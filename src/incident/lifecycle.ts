@@ -25,7 +25,7 @@ export interface OpenIncident {
 
 /** Opens an incident; the initial-report clock starts at discovery, provisional until graded. */
 export async function openIncident(store: IncidentStore, o: OpenIncident): Promise<IncidentState> {
-  if (o.discovered.getTime() > store.now().getTime() + 60000) throw new GwsecError('usage_error', 'the discovery time is in the future');
+  if (o.discovered.getTime() > store.now().getTime() + 60000) throw new GwsecError('usage_error', { en: 'the discovery time is in the future', zh: '发现时间晚于当前时间' });
   const s = await store.create({
     title: o.title, titles: o.titles, types: o.types, drill: o.drill, discoveredAt: o.discovered.toISOString(), occurredAt: o.occurred?.toISOString(),
     site: o.site, operator: o.operator, tz: o.tz, hosts: o.hosts,
@@ -56,10 +56,13 @@ export function discoveryDeadlines(s: IncidentState, discovered: Date, grade: Gr
 
 /** Discovery time is editable only by this journaled correction; the clock moves with it. */
 export async function correctDiscovery(store: IncidentStore, id: string, to: Date, reason: string): Promise<IncidentState> {
-  if (!reason.trim()) throw new GwsecError('usage_error', 'a discovery-time correction needs a reason');
+  if (!reason.trim()) throw new GwsecError('usage_error', { en: 'a discovery-time correction needs a reason', zh: '更正发现时间须说明理由' });
   return store.transact(id, (s) => {
-    if (s.closed) throw new GwsecError('incident_closed', `incident ${id} was closed at ${isoInZone(new Date(s.closed.at), s.tz)}: a closed incident's discovery time is not corrected`);
-    if (to.getTime() > store.now().getTime() + 60000) throw new GwsecError('usage_error', 'the corrected discovery time is in the future');
+    if (s.closed) throw new GwsecError('incident_closed', {
+        en: `incident ${id} was closed at ${isoInZone(new Date(s.closed.at), s.tz)}: a closed incident's discovery time is not corrected`,
+        zh: `事件 ${id} 已于 ${isoInZone(new Date(s.closed.at), s.tz)} 关闭：已关闭事件的发现时间不能更正`,
+      });
+    if (to.getTime() > store.now().getTime() + 60000) throw new GwsecError('usage_error', { en: 'the corrected discovery time is in the future', zh: '更正后的发现时间晚于当前时间' });
     // Local time with its offset: the journal reads as the responder wrote it (instants compare the same).
     const from = isoInZone(new Date(s.discoveredAt), s.tz);
     const next = { ...s, discoveredAt: to.toISOString() };
@@ -79,7 +82,7 @@ export async function recordMissed(store: IncidentStore, id: string): Promise<In
 /** Closes the incident; deadlines still open are named in the closing event (and stay visible). */
 export async function closeIncident(store: IncidentStore, id: string, summary: string): Promise<IncidentState> {
   return store.transact(id, (s) => {
-    if (s.closed) throw new GwsecError('incident_closed', `incident ${id} was already closed at ${s.closed.at}`);
+    if (s.closed) throw new GwsecError('incident_closed', { en: `incident ${id} was already closed at ${s.closed.at}`, zh: `事件 ${id} 已于 ${s.closed.at} 关闭` });
     const now = store.now();
     const evs: NewEvent[] = newlyMissed(deadlineList(s), now).map((d) => ({ type: 'deadline.missed' as const, id: d.id, due: d.due! }));
     const open = deadlineList(s).filter((d) => !d.closedAt && !d.cancelledAt && !d.notBefore && !d.provisional);
@@ -113,17 +116,23 @@ export interface Submission {
  * hashes, so `incident verify` proves later that what was submitted has not changed.
  */
 export async function submitReport(store: IncidentStore, id: string, o: Submission): Promise<{ state: IncidentState; version: number; to: string[] }> {
-  if (!o.via.trim()) throw new GwsecError('usage_error', 'say how the report was submitted (--via "书面报告并电话报告")');
+  if (!o.via.trim()) throw new GwsecError('usage_error', { en: 'say how the report was submitted (--via "书面报告并电话报告")', zh: '请说明报告的报送方式（如 --via "书面报告并电话报告"）' });
   let version = 0;
   let to: string[] = [];
   const state = await store.transact(id, (s) => {
     const written = s.reports.filter((r) => r.kind === o.kind);
-    if (!written.length) throw new GwsecError('report_not_written', `incident ${id} has no ${o.kind} report yet: write it first (gwsec incident report ${id} --kind ${o.kind})`);
+    if (!written.length) throw new GwsecError('report_not_written', {
+        en: `incident ${id} has no ${o.kind} report yet: write it first (gwsec incident report ${id} --kind ${o.kind})`,
+        zh: `事件 ${id} 尚无 ${o.kind} 报告：请先生成（gwsec incident report ${id} --kind ${o.kind}）`,
+      });
     version = o.version ?? Math.max(...written.map((r) => r.version ?? 0));
     const files = written.filter((r) => (r.version ?? 0) === version).map((r) => r.file);
-    if (!files.length) throw new GwsecError('report_not_written', `incident ${id} has no ${o.kind} report version ${version} (written: ${[...new Set(written.map((r) => r.version ?? 0))].join(', ')})`);
+    if (!files.length) throw new GwsecError('report_not_written', {
+        en: `incident ${id} has no ${o.kind} report version ${version} (written: ${[...new Set(written.map((r) => r.version ?? 0))].join(', ')})`,
+        zh: `事件 ${id} 没有第 ${version} 版 ${o.kind} 报告（已生成的版本：${[...new Set(written.map((r) => r.version ?? 0))].join('、')}）`,
+      });
     const at = o.at ?? store.now();
-    if (at.getTime() > store.now().getTime() + 60000) throw new GwsecError('usage_error', 'the submission time is in the future');
+    if (at.getTime() > store.now().getTime() + 60000) throw new GwsecError('usage_error', { en: 'the submission time is in the future', zh: '报送时间晚于当前时间' });
     to = o.to?.length ? o.to : [...REPORT_RECIPIENTS[s.operator.class]];
     const evs: NewEvent[] = [{ type: 'report.submitted', kind: o.kind, version, files, to, via: o.via, reference: o.reference, submittedAt: at.toISOString(), step: o.step }];
     const dl = SUBMISSION_DEADLINES[o.kind];

@@ -275,7 +275,10 @@ export async function writeReport(store: IncidentStore, id: string, o: { kind: R
   const out: WrittenReport = { version: 0, files: [], texts: [] };
   await store.transact(id, (s, head) => {
     if (o.kind === 'shutdown' && !s.offline.some((x) => x.kind === 'emergency'))
-      throw new GwsecError('usage_error', `incident ${id} records no emergency shutdown: a shutdown report is written only for a site that was shut down`);
+      throw new GwsecError('usage_error', {
+        en: `incident ${id} records no emergency shutdown: a shutdown report is written only for a site that was shut down`,
+        zh: `事件 ${id} 未记录应急关停：只有网站确已关停时才生成关停报告`,
+      });
     out.version = 1 + Math.max(0, ...s.reports.filter((r) => r.kind === o.kind && r.lang === o.lang).map((r) => r.version ?? 0));
     const evs: Parameters<IncidentStore['append']>[1][] = [];
     for (const format of o.formats) {
@@ -285,7 +288,10 @@ export async function writeReport(store: IncidentStore, id: string, o: { kind: R
       try {
         writeDurable(file, text, true);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new GwsecError('incident_damaged', `reports/${name} exists but was never journaled: refusing to overwrite it (gwsec incident verify ${id})`);
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new GwsecError('incident_damaged', {
+            en: `reports/${name} exists but was never journaled: refusing to overwrite it (gwsec incident verify ${id})`,
+            zh: `reports/${name} 已存在但从未记入事件日志：拒绝覆盖（请运行 gwsec incident verify ${id}）`,
+          });
         throw e;
       }
       const buf = Buffer.from(text);

@@ -48,7 +48,7 @@ export class IncidentStore {
   }
 
   dir(id: string): string {
-    if (!ID_RE.test(id)) throw new GwsecError('incident_not_found', `'${id}' is not an incident id (like INC-20251103-140500-a1b2)`);
+    if (!ID_RE.test(id)) throw new GwsecError('incident_not_found', { en: `'${id}' is not an incident id (like INC-20251103-140500-a1b2)`, zh: `“${id}”不是事件编号（格式如 INC-20251103-140500-a1b2）` });
     return join(this.root, id);
   }
   journalDir = (id: string): string => join(this.dir(id), 'journal');
@@ -69,12 +69,16 @@ export class IncidentStore {
     return this.load(id);
   }
 
+  private notFound(id: string): GwsecError {
+    return new GwsecError('incident_not_found', { en: `no incident ${id} under ${this.root}`, zh: `${this.root} 下没有事件 ${id}` });
+  }
+
   async exists(id: string): Promise<boolean> {
     return stat(this.journalDir(id)).then(() => true, () => false);
   }
 
   async events(id: string): Promise<TimedEvent[]> {
-    if (!(await this.exists(id))) throw new GwsecError('incident_not_found', `no incident ${id} under ${this.root}`);
+    if (!(await this.exists(id))) throw this.notFound(id);
     const out: TimedEvent[] = [];
     for await (const r of readRecords(this.journalDir(id))) {
       try {
@@ -88,7 +92,7 @@ export class IncidentStore {
 
   async load(id: string): Promise<IncidentState> {
     const ev = await this.events(id);
-    if (!ev.length) throw new GwsecError('incident_damaged', `incident ${id} has an empty journal (run gwsec incident verify ${id})`);
+    if (!ev.length) throw new GwsecError('incident_damaged', { en: `incident ${id} has an empty journal (run gwsec incident verify ${id})`, zh: `事件 ${id} 的日志为空（请运行 gwsec incident verify ${id}）` });
     return foldEvents(ev);
   }
 
@@ -123,7 +127,7 @@ export class IncidentStore {
 
   /** Appends events (each fsync'd before this resolves); `fn` sees the state as of the lock. */
   async transact(id: string, fn: (s: IncidentState, head: { seq: number; hash: string }) => NewEvent[] | Promise<NewEvent[]>): Promise<IncidentState> {
-    if (!(await this.exists(id))) throw new GwsecError('incident_not_found', `no incident ${id} under ${this.root}`);
+    if (!(await this.exists(id))) throw this.notFound(id);
     const j = await this.openJournal(id);
     try {
       const state = await this.load(id);
@@ -164,7 +168,7 @@ export class IncidentStore {
     let out: { content: Buffer; intact: boolean } | undefined;
     await this.transact(id, async (s) => {
       const ev = s.evidence.find((x) => x.item === item);
-      if (!ev) throw new GwsecError('evidence_not_found', `incident ${id} has no evidence item ${item}`);
+      if (!ev) throw new GwsecError('evidence_not_found', { en: `incident ${id} has no evidence item ${item}`, zh: `事件 ${id} 中没有证据 ${item}` });
       const content = await readFile(join(this.evidenceDir(id), ev.file));
       out = { content, intact: sm3(content).toString('hex') === ev.sm3 };
       return [{ type: 'custody', item, action: 'accessed', intact: out.intact }];

@@ -18,7 +18,7 @@ function fmt(tz: string): Intl.DateTimeFormat {
         timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'short',
       });
     } catch {
-      throw new GwsecError('usage_error', `unknown time zone '${tz}' (e.g. Asia/Shanghai, Asia/Urumqi)`);
+      throw new GwsecError('usage_error', { en: `unknown time zone '${tz}' (e.g. Asia/Shanghai, Asia/Urumqi)`, zh: `未知时区“${tz}”（例如 Asia/Shanghai、Asia/Urumqi）` });
     }
     partsCache.set(tz, f);
   }
@@ -104,7 +104,10 @@ export function parseTime(text: string, tz: string, now: Date): Date {
     const w = { year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +(m[4] ?? 0), minute: +(m[5] ?? 0), second: +(m[6] ?? 0) };
     if (w.month >= 1 && w.month <= 12 && w.day >= 1 && w.day <= 31 && w.hour < 24 && w.minute < 60 && w.second < 60) return fromWallClock(w, tz);
   }
-  throw new GwsecError('usage_error', `cannot read the time '${text}': give e.g. "2025-11-03 14:05" (in ${tz}), an ISO time with a zone, "now" or "-15m"`);
+  throw new GwsecError('usage_error', {
+    en: `cannot read the time '${text}': give e.g. "2025-11-03 14:05" (in ${tz}), an ISO time with a zone, "now" or "-15m"`,
+    zh: `无法识别时间“${text}”：请写成如 "2025-11-03 14:05"（${tz} 时间）、带时区的 ISO 时间、"now" 或 "-15m"`,
+  });
 }
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60000, min: 60000, h: 3600000, d: 86400000 };

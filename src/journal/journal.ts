@@ -192,7 +192,7 @@ export class Journal {
     try {
       unlock = await acquireLock(abs);
     } catch (e) {
-      throw new GwsecError('journal_locked', (e as Error).message, { file: abs });
+      throw new GwsecError('journal_locked', { en: (e as Error).message, zh: `日志归档正被另一进程使用：${(e as Error).message}` }, { file: abs });
     }
     const j = new Journal(abs, opts, unlock);
     try {
@@ -265,7 +265,7 @@ export class Journal {
   private async initMeta(): Promise<void> {
     const signer = this.opts.signer;
     if (signer && sm2PublicKeyToHex(sm2PublicKeyFromPrivate(signer.privateKeyPem)) !== sm2PublicKeyToHex(signer.publicKeyPem)) {
-      throw new GwsecError('journal_signer_mismatch', `signer ${signer.keyId}: the public key does not belong to the private key`);
+      throw new GwsecError('journal_signer_mismatch', { en: `signer ${signer.keyId}: the public key does not belong to the private key`, zh: `签名密钥 ${signer.keyId}：公钥与私钥不匹配` });
     }
     const meta = await readMeta(this.dir);
     const now = iso(this.now().getTime());
@@ -274,7 +274,7 @@ export class Journal {
     if (signer) {
       const known = next.keys.find((k) => k.keyId === signer.keyId);
       if (known && sm2PublicKeyToHex(known.publicKeyPem) !== sm2PublicKeyToHex(signer.publicKeyPem)) {
-        throw new GwsecError('journal_key_conflict', `key id ${signer.keyId} is already registered in ${META} with a different public key`);
+        throw new GwsecError('journal_key_conflict', { en: `key id ${signer.keyId} is already registered in ${META} with a different public key`, zh: `密钥编号 ${signer.keyId} 已在 ${META} 中登记了另一把公钥` });
       }
       if (!known) {
         next.keys.push({ keyId: signer.keyId, publicKeyPem: signer.publicKeyPem, since: now });
@@ -319,7 +319,7 @@ export class Journal {
   /** Runs tasks one at a time, in call order. */
   private serial<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(() => {
-      if (this.closed) throw new GwsecError('journal_closed', `journal ${this.dir} is closed`, undefined, 'internal');
+      if (this.closed) throw new GwsecError('journal_closed', { en: `journal ${this.dir} is closed`, zh: `日志归档 ${this.dir} 已关闭` }, undefined, 'internal');
       return task();
     });
     this.queue = run.catch(() => undefined);
@@ -448,7 +448,7 @@ export async function readMeta(dir: string): Promise<ArchiveMeta | undefined> {
     return JSON.parse(text) as ArchiveMeta;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new GwsecError('journal_meta_error', `cannot read ${META}: ${(e as Error).message}`, { file: join(dir, META) });
+    throw new GwsecError('journal_meta_error', { en: `cannot read ${META}: ${(e as Error).message}`, zh: `无法读取 ${META}：${(e as Error).message}` }, { file: join(dir, META) });
   }
 }
 

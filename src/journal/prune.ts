@@ -43,7 +43,10 @@ async function readSeal(path: string): Promise<SealInfo | undefined> {
 
 export async function prune(dir: string, opts: { retentionDays: number; now?: Date }): Promise<PruneResult> {
   if (!(opts.retentionDays >= MIN_RETENTION_DAYS)) {
-    throw new GwsecError('journal_retention_too_short', `retention of ${opts.retentionDays} days refused: logs must be kept at least ${MIN_RETENTION_DAYS} days (Article 41(三); 网络安全法第二十一条 网络日志留存不少于六个月)`);
+    throw new GwsecError('journal_retention_too_short', {
+      en: `retention of ${opts.retentionDays} days refused: logs must be kept at least ${MIN_RETENTION_DAYS} days (Article 41(3); Cybersecurity Law Article 21: network logs kept at least six months)`,
+      zh: `拒绝 ${opts.retentionDays} 天的留存期限：日志须至少留存 ${MIN_RETENTION_DAYS} 天（第四十一条第（三）项；《网络安全法》第二十一条：网络日志留存不少于六个月）`,
+    });
   }
   const cutoff = (opts.now ?? new Date()).getTime() - opts.retentionDays * 86400_000;
   const meta = await readMeta(dir);

@@ -65,7 +65,7 @@ export async function verifyArchive(dir: string, opts: VerifyOptions = {}): Prom
   try {
     segments = await listSegments(dir);
   } catch (e) {
-    throw new GwsecError('journal_not_found', `cannot read archive ${dir}: ${(e as Error).message}`, { file: dir });
+    throw new GwsecError('journal_not_found', { en: `cannot read archive ${dir}: ${(e as Error).message}`, zh: `无法读取日志归档 ${dir}：${(e as Error).message}` }, { file: dir });
   }
   const meta = await readMeta(dir).catch((e: Error) => {
     add('unreadable', e.message);
@@ -233,10 +233,10 @@ async function readCheckpoints(path: string, label: string, add: (k: ProblemKind
   try {
     r = await readJsonl<unknown>(path);
   } catch (e) {
-    throw new GwsecError('journal_anchors_error', `cannot read ${label}: ${(e as Error).message}`, { file: path });
+    throw new GwsecError('journal_anchors_error', { en: `cannot read ${label}: ${(e as Error).message}`, zh: `无法读取 ${label}：${(e as Error).message}` }, { file: path });
   }
   if (required && r.items.length === 0 && r.bad.length === 0) {
-    throw new GwsecError('journal_anchors_error', `no checkpoints in ${label}`, { file: path });
+    throw new GwsecError('journal_anchors_error', { en: `no checkpoints in ${label}`, zh: `${label} 中没有检查点` }, { file: path });
   }
   for (const line of r.bad) add('modified', `${label} line ${line} is not valid JSON`);
   const out: Checkpoint[] = [];

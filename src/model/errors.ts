@@ -1,3 +1,5 @@
+import type { Bilingual } from './status.js';
+
 /**
  * Errors carry a stable layered code, a message and, where known, a location.
  * Only cli/main.ts maps them to exit codes (see EXIT_CODE_BY_KIND).
@@ -11,27 +13,47 @@ export interface Location {
 /** user: bad input (exit 2). internal: a bug (exit 3). */
 export type ErrorKind = 'user' | 'internal';
 
+/** Which language an error is printed in: `--lang zh|en`, or both (`--lang both`). */
+export type ErrorLang = 'zh' | 'en' | 'both';
+
+/**
+ * A coded error whose message is `{ zh, en }` data, as evidence and host notices are: the type
+ * requires both, so no error reaches a user in one language only. `message` is the English (stacks,
+ * logs, tests); `say(lang)` and `format(lang)` give what a person reads.
+ */
 export class GwsecError extends Error {
-  /** The message in Chinese, when it was given as `{ zh, en }` (`message` is then the English). Declared, so an error without one has no such key. */
-  declare readonly zh?: string;
+  readonly zh: string;
+  readonly en: string;
 
   constructor(
     readonly code: string,
-    message: string | { zh: string; en: string },
+    message: Bilingual,
     readonly location?: Location,
     readonly kind: ErrorKind = 'user',
+    /** further lines (sample inputs, paths): data, not words, so one language serves */
     readonly details?: string[],
   ) {
-    super(typeof message === 'string' ? message : message.en);
-    if (typeof message !== 'string') this.zh = message.zh;
+    super(message.en);
+    this.en = message.en;
+    this.zh = message.zh;
     this.name = 'GwsecError';
   }
 
-  /** One clear line: `file:line:col: message [code]` (both languages when it has both). */
-  format(): string {
+  /** The pair, to carry into another error, a report or a host failure. */
+  get text(): Bilingual {
+    return { zh: this.zh, en: this.en };
+  }
+
+  /** The message in the chosen language; both as `en / zh`. */
+  say(lang: ErrorLang): string {
+    return lang === 'zh' ? this.zh : lang === 'en' ? this.en : `${this.en} / ${this.zh}`;
+  }
+
+  /** One clear line: `file:line:col: message [code]`, plus detail lines (English unless told: the CLI passes --lang). */
+  format(lang: ErrorLang = 'en'): string {
     const where = this.location ? `${formatLocation(this.location)}: ` : '';
     const more = this.details?.length ? '\n' + this.details.map((d) => `  ${d}`).join('\n') : '';
-    return `${where}${this.message}${this.zh ? ` / ${this.zh}` : ''} [${this.code}]${more}`;
+    return `${where}${this.say(lang)} [${this.code}]${more}`;
   }
 }
 
@@ -45,11 +67,11 @@ export class GwsecErrorList extends GwsecError {
   /** Nested lists are flattened, so every problem is one line with its location and code once. */
   constructor(errors: GwsecError[]) {
     const flat = errors.flatMap((e) => (e instanceof GwsecErrorList ? e.errors : [e]));
-    super(flat[0]?.code ?? 'error_list', `${flat.length} problem(s) found`, flat[0]?.location);
+    super(flat[0]?.code ?? 'error_list', { en: `${flat.length} problem(s) found`, zh: `发现 ${flat.length} 个问题` }, flat[0]?.location);
     this.errors = flat;
   }
-  override format(): string {
-    return this.errors.map((e) => e.format()).join('\n');
+  override format(lang: ErrorLang = 'en'): string {
+    return this.errors.map((e) => e.format(lang)).join('\n');
   }
 }
 

@@ -57,13 +57,13 @@ export async function loadAnswers(file: string): Promise<AnswersFile> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new GwsecError('answers_read_error', `cannot read answers: ${(e as Error).message}`, { file });
+    throw new GwsecError('answers_read_error', { en: `cannot read answers: ${(e as Error).message}`, zh: `无法读取应答文件：${(e as Error).message}` }, { file });
   }
   const y = parseYaml(file, text, 'answers_parse_error');
   const v = (y.value ?? {}) as Record<string, unknown>;
-  if (typeof v !== 'object' || Array.isArray(v)) throw new GwsecError('answers_parse_error', 'an answers file is a mapping', { file, line: 1 });
+  if (typeof v !== 'object' || Array.isArray(v)) throw new GwsecError('answers_parse_error', { en: 'an answers file is a mapping', zh: '应答文件须为映射（键: 值）' }, { file, line: 1 });
   const allowed = ['playbook', 'responder', 'incident', 'vars', 'answers', 'rerun'];
-  for (const k of Object.keys(v)) if (!allowed.includes(k)) throw new GwsecError('answers_parse_error', `unknown key '${k}' (allowed: ${allowed.join(', ')})`, y.locate([k]));
+  for (const k of Object.keys(v)) if (!allowed.includes(k)) throw new GwsecError('answers_parse_error', { en: `unknown key '${k}' (allowed: ${allowed.join(', ')})`, zh: `未知的键“${k}”（允许：${allowed.join('、')}）` }, y.locate([k]));
   const vars: Record<string, string> = {};
   for (const [k, x] of Object.entries((v.vars ?? {}) as Record<string, unknown>)) vars[k] = String(x);
   return {
@@ -100,7 +100,11 @@ export class AnswersAsker implements Asker {
   }
 
   private missing(q: Ask): never {
-    throw new GwsecError('answers_missing', `no answer for step '${q.step}'${q.key === 'answer' ? '' : ` key '${q.key}'`}: ${q.message}`, { file: this.a.file });
+    throw new GwsecError(
+      'answers_missing',
+      { en: `no answer for step '${q.step}'${q.key === 'answer' ? '' : ` key '${q.key}'`}: ${q.message}`, zh: `步骤“${q.step}”${q.key === 'answer' ? '' : `的“${q.key}”`}没有应答：${q.message}` },
+      { file: this.a.file },
+    );
   }
 
   async input(q: Ask & { default?: string; validate?: (v: string) => string | true }): Promise<string> {
@@ -108,7 +112,7 @@ export class AnswersAsker implements Asker {
     const v = raw === undefined || raw === null ? q.default : String(raw);
     if (v === undefined) this.missing(q);
     const ok = q.validate?.(v) ?? true;
-    if (ok !== true) throw new GwsecError('answers_invalid', `answer for step '${q.step}' key '${q.key}' rejected: ${ok}`, { file: this.a.file });
+    if (ok !== true) throw new GwsecError('answers_invalid', { en: `answer for step '${q.step}' key '${q.key}' rejected: ${ok}`, zh: `步骤“${q.step}”的“${q.key}”应答不被接受：${ok}` }, { file: this.a.file });
     this.show(q, v);
     return v;
   }
@@ -126,7 +130,11 @@ export class AnswersAsker implements Asker {
     const v = raw === undefined ? q.default : String(raw);
     if (v === undefined) this.missing(q);
     if (!q.choices.some((c) => c.value === v))
-      throw new GwsecError('answers_invalid', `answer '${v}' for step '${q.step}' is not one of: ${q.choices.map((c) => c.value).join(', ')}`, { file: this.a.file });
+      throw new GwsecError(
+        'answers_invalid',
+        { en: `answer '${v}' for step '${q.step}' is not one of: ${q.choices.map((c) => c.value).join(', ')}`, zh: `步骤“${q.step}”的应答“${v}”不在可选项中：${q.choices.map((c) => c.value).join('、')}` },
+        { file: this.a.file },
+      );
     this.show(q, v);
     return v;
   }

@@ -22,7 +22,7 @@ export class TerminalAsker implements Asker {
     } catch (e) {
       const name = (e as Error).name;
       if (name === 'AbortPromptError') throw new PromptTimeout(q.step);
-      if (name === 'ExitPromptError') throw new GwsecError('interrupted', `interrupted; everything answered so far is journaled. ${this.resumeHint()}`);
+      if (name === 'ExitPromptError') throw new GwsecError('interrupted', { en: `interrupted; everything answered so far is journaled. ${this.resumeHint()}`, zh: `已中断；此前的应答均已记入日志。${this.resumeHint()}` });
       throw e;
     }
   }

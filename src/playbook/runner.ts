@@ -60,13 +60,19 @@ const MAX_OUTPUT = 16 * 1024;
 export async function startPlaybook(deps: RunnerDeps, incidentId: string, loaded: LoadedPlaybook, varOverrides: Record<string, string>): Promise<'success' | 'failure'> {
   const pb = loaded.playbook;
   const unknown = Object.keys(varOverrides).filter((k) => !(k in pb.variables));
-  if (unknown.length) throw new GwsecError('usage_error', `playbook ${pb.id} has no variable ${unknown.join(', ')} (variables: ${Object.keys(pb.variables).join(', ') || 'none'})`);
+  if (unknown.length) throw new GwsecError('usage_error', {
+      en: `playbook ${pb.id} has no variable ${unknown.join(', ')} (variables: ${Object.keys(pb.variables).join(', ') || 'none'})`,
+      zh: `预案 ${pb.id} 没有变量 ${unknown.join('、')}（现有变量：${Object.keys(pb.variables).join('、') || '无'}）`,
+    });
   const vars: Record<string, string> = {};
   for (const [k, v] of Object.entries(pb.variables)) if (v.default !== undefined) vars[k] = String(v.default);
   Object.assign(vars, varOverrides);
   const state = await deps.store.load(incidentId);
-  if (state.closed) throw new GwsecError('incident_closed', `incident ${incidentId} is closed`);
-  if (state.playbook && !state.finished) throw new GwsecError('playbook_running', `incident ${incidentId} already runs playbook ${state.playbook.id}: resume it with gwsec playbook resume ${incidentId}`);
+  if (state.closed) throw new GwsecError('incident_closed', { en: `incident ${incidentId} is closed`, zh: `事件 ${incidentId} 已关闭` });
+  if (state.playbook && !state.finished) throw new GwsecError('playbook_running', {
+      en: `incident ${incidentId} already runs playbook ${state.playbook.id}: resume it with gwsec playbook resume ${incidentId}`,
+      zh: `事件 ${incidentId} 已在执行预案 ${state.playbook.id}：请用 gwsec playbook resume ${incidentId} 继续`,
+    });
   writeDurable(join(deps.store.dir(incidentId), 'playbook.yaml'), loaded.text);
   await deps.store.append(incidentId, {
     type: 'playbook.started', playbook: pb.id, version: pb.version, sha256: createHash('sha256').update(loaded.text).digest('hex'), vars, mode: deps.asker.mode,
@@ -77,14 +83,20 @@ export async function startPlaybook(deps: RunnerDeps, incidentId: string, loaded
 /** Continues after a crash or Ctrl+C from the last committed step, with the exact flow that was started. */
 export async function resumePlaybook(deps: RunnerDeps, incidentId: string): Promise<'success' | 'failure'> {
   const s = await deps.store.load(incidentId);
-  if (!s.playbook) throw new GwsecError('playbook_not_started', `incident ${incidentId} has no playbook to resume (start one with gwsec playbook run ID --incident ${incidentId})`);
-  if (s.finished) throw new GwsecError('playbook_finished', `the playbook of incident ${incidentId} already finished (${s.finished})`);
+  if (!s.playbook) throw new GwsecError('playbook_not_started', {
+      en: `incident ${incidentId} has no playbook to resume (start one with gwsec playbook run ID --incident ${incidentId})`,
+      zh: `事件 ${incidentId} 没有可继续的预案（可用 gwsec playbook run 预案编号 --incident ${incidentId} 启动）`,
+    });
+  if (s.finished) throw new GwsecError('playbook_finished', { en: `the playbook of incident ${incidentId} already finished (${s.finished})`, zh: `事件 ${incidentId} 的预案已执行完毕（${s.finished}）` });
   const file = join(deps.store.dir(incidentId), 'playbook.yaml');
   const text = await readFile(file, 'utf8').catch(() => {
-    throw new GwsecError('incident_damaged', `incident ${incidentId} has no playbook.yaml`);
+    throw new GwsecError('incident_damaged', { en: `incident ${incidentId} has no playbook.yaml`, zh: `事件 ${incidentId} 缺少 playbook.yaml` });
   });
   if (createHash('sha256').update(text).digest('hex') !== s.playbook.sha256)
-    throw new GwsecError('incident_damaged', `playbook.yaml of ${incidentId} differs from the flow journaled at start: refusing to resume (gwsec incident verify ${incidentId})`);
+    throw new GwsecError('incident_damaged', {
+      en: `playbook.yaml of ${incidentId} differs from the flow journaled at start: refusing to resume (gwsec incident verify ${incidentId})`,
+      zh: `事件 ${incidentId} 的 playbook.yaml 与启动时记入日志的流程不一致：拒绝继续（请运行 gwsec incident verify ${incidentId}）`,
+    });
   const pb = parsePlaybook('<incident playbook.yaml>', text);
   await deps.store.append(incidentId, { type: 'playbook.resumed', from: s.cursor });
   return runFlow(deps, incidentId, pb);
@@ -103,7 +115,7 @@ async function runFlow(deps: RunnerDeps, id: string, pb: Playbook): Promise<'suc
   let cur = s.cursor ?? pb.start ?? pb.steps[0]!.id;
   while (cur !== END && cur !== FAIL) {
     const entry = byId.get(cur);
-    if (!entry) throw new GwsecError('incident_damaged', `journal points at unknown step '${cur}'`);
+    if (!entry) throw new GwsecError('incident_damaged', { en: `journal points at unknown step '${cur}'`, zh: `事件日志指向未知步骤“${cur}”` });
     const { step, index } = entry;
     s = await recordMissedNow(deps, id);
     const title = interpolate(step.title[lang], s);

@@ -1,4 +1,5 @@
 import type { Condition, Pack } from '../model/check.js';
+import type { Bilingual } from '../model/status.js';
 import { GwsecError } from '../model/errors.js';
 import { baseKind, isSnakeCase, schemaAt, snakeCase, t, type FactType } from '../model/schema.js';
 import type { Location } from '../model/errors.js';
@@ -21,13 +22,13 @@ export function lintPack(pack: Pack, collectors: Collector[], derivers: Deriver[
   const errors: GwsecError[] = [];
   for (const check of pack.checks) {
     const root = check.scope === 'fleet' ? fleetRoot : hostRoot;
-    const report = (msg: string) => errors.push(new GwsecError('policy_lint_error', `${check.id}: ${msg}`, check.source));
+    const report = (msg: Bilingual) => errors.push(new GwsecError('policy_lint_error', { en: `${check.id}: ${msg.en}`, zh: `${check.id}：${msg.zh}` }, check.source));
     /** A camelCase field name in a path is its own located error (and no "unknown path" after it). */
     const badCase = (path: string, element: FactType | undefined, at: PropertyKey[]): boolean => {
       const odd = oddSegments(path, root, element);
       if (!odd.length) return false;
       const where: Location | undefined = check.factSites?.[at.join('.')] ?? check.source;
-      errors.push(new GwsecError('policy_fact_case', `${check.id}: fact ${path}: ${caseAdvice(odd)}`, where));
+      errors.push(new GwsecError('policy_fact_case', { en: `${check.id}: fact ${path}: ${caseAdvice(odd).en}`, zh: `${check.id}：事实 ${path}：${caseAdvice(odd).zh}` }, where));
       return true;
     };
     const visit = (c: Condition, element: FactType | undefined, at: PropertyKey[]) => {
@@ -39,7 +40,7 @@ export function lintPack(pack: Pack, collectors: Collector[], derivers: Deriver[
         const ft = resolve(c.each.fact, root, element);
         if (!ft) return report(unknownPath(c.each.fact, families));
         const inner = strip(ft);
-        if (inner.kind !== 'array' && inner.kind !== 'any') return report(`each.fact ${c.each.fact} is ${baseKind(ft)}, not a list`);
+        if (inner.kind !== 'array' && inner.kind !== 'any') return report({ en: `each.fact ${c.each.fact} is ${baseKind(ft)}, not a list`, zh: `each.fact ${c.each.fact} 的类型是 ${baseKind(ft)}，不是列表` });
         const el = inner.kind === 'array' ? inner.of : t.any;
         if (c.each.where) visit(c.each.where, el, [...at, 'each', 'where']);
         visit(c.each.expect, el, [...at, 'each', 'expect']);
@@ -48,7 +49,7 @@ export function lintPack(pack: Pack, collectors: Collector[], derivers: Deriver[
         const ft = resolve(c.fact, root, element);
         if (!ft) return report(unknownPath(c.fact, families));
         const op = operators.get(c.op);
-        if (op && !fits(op.facts, ft)) report(`operator ${c.op} takes ${op.facts.join('|')}, but ${c.fact} is ${baseKind(ft)}`);
+        if (op && !fits(op.facts, ft)) report({ en: `operator ${c.op} takes ${op.facts.join('|')}, but ${c.fact} is ${baseKind(ft)}`, zh: `运算符 ${c.op} 接受 ${op.facts.join('|')}，但 ${c.fact} 的类型是 ${baseKind(ft)}` });
       }
     };
     visit(check.expect, undefined, ['expect']);
@@ -57,15 +58,16 @@ export function lintPack(pack: Pack, collectors: Collector[], derivers: Deriver[
       for (const c of list ?? []) {
         for (const k of c.oddKeys ?? []) {
           const odd = oddKeyAt(k.path, k.host ? hostRoot : root);
-          if (odd) errors.push(new GwsecError('policy_fact_case', `${check.id}: case facts key ${k.path.join('.')}: ${caseAdvice([odd])}`, k.location));
+          if (odd) errors.push(new GwsecError('policy_fact_case', { en: `${check.id}: case facts key ${k.path.join('.')}: ${caseAdvice([odd]).en}`, zh: `${check.id}：用例事实键 ${k.path.join('.')}：${caseAdvice([odd]).zh}` }, k.location));
         }
       }
     }
     for (const r of check.regexes ?? []) {
       const v: RedosVerdict = provedSafe(r.source) ? { status: 'safe' } : checkRedos(r.source);
       if (v.status === 'safe') continue;
-      const what = r.variable ? `variable ${r.variable}'s regular expression` : 'regular expression';
-      errors.push(new GwsecError('policy_regex_redos', `${check.id}: ${what} /${r.source}/ ${describeRedos(v)}`, r.location));
+      const what = r.variable ? { en: `variable ${r.variable}'s regular expression`, zh: `变量 ${r.variable} 的正则表达式` } : { en: 'regular expression', zh: '正则表达式' };
+      const why = describeRedos(v);
+      errors.push(new GwsecError('policy_regex_redos', { en: `${check.id}: ${what.en} /${r.source}/ ${why.en}`, zh: `${check.id}：${what.zh} /${r.source}/ ${why.zh}` }, r.location));
     }
   }
   return errors;
@@ -132,9 +134,12 @@ function oddKeyAt(path: Array<string | number>, root: FactType): string | undefi
   return undefined;
 }
 
-function caseAdvice(odd: string[]): string {
+function caseAdvice(odd: string[]): Bilingual {
   const fixes = odd.map((s) => `${s} -> ${snakeCase(s)}`).join(', ');
-  return `fact keys are snake_case (${fixes}; older packs and saved facts spelled some in camelCase): rename it in the check and its cases`;
+  return {
+    en: `fact keys are snake_case (${fixes}; older packs and saved facts spelled some in camelCase): rename it in the check and its cases`,
+    zh: `事实键名采用 snake_case（${fixes}；旧版策略包和已保存的事实中有些写成了 camelCase）：请在检查项及其用例中改名`,
+  };
 }
 
 function resolve(path: string, root: FactType, element: FactType | undefined): FactType | undefined {
@@ -153,10 +158,14 @@ function fits(kinds: FactKind[], ft: FactType): boolean {
   return kinds.some((x) => x === k || (x === 'scalar' && (k === 'string' || k === 'number' || k === 'boolean')));
 }
 
-function unknownPath(path: string, families: Record<string, FactType>): string {
+function unknownPath(path: string, families: Record<string, FactType>): Bilingual {
   const fam = path.split('.')[0]!;
   if (!path.startsWith('@') && !(fam in families) && fam !== 'fleet') {
-    return `fact ${path}: no collector or deriver declares the family '${fam}' (known: ${Object.keys(families).sort().join(', ')})`;
+    const known = Object.keys(families).sort();
+    return { en: `fact ${path}: no collector or deriver declares the family '${fam}' (known: ${known.join(', ')})`, zh: `事实 ${path}：没有采集器或推导器声明事实族“${fam}”（已有：${known.join('、')}）` };
   }
-  return `fact ${path} is not in the declared schema of its collector (add it to the collector's schema, or fix the path)`;
+  return {
+    en: `fact ${path} is not in the declared schema of its collector (add it to the collector's schema, or fix the path)`,
+    zh: `事实 ${path} 不在其采集器声明的结构中（请在采集器的结构中添加，或改正路径）`,
+  };
 }

@@ -9,6 +9,7 @@ import { checkValue, operators } from '../engine/operators.js';
 import { validateCondition, type Issue } from './conditions.js';
 import { casesSchema, checkSchema, packSchema, variablesFileSchema } from './schemas.js';
 import { parseYaml, type LocatedYaml } from './yaml.js';
+import { kindZh, validateSchema, type SchemaIssue } from './issues.js';
 import { readPrecompiled } from './precompiled.js';
 
 /**
@@ -24,7 +25,7 @@ export function loadPack(dir: string, o: { cases?: boolean; precompiled?: boolea
   const errors: GwsecError[] = [];
   const packFile = join(dir, 'pack.yaml');
   let meta: z.infer<typeof packSchema> = { id: basename(dir), title: { zh: basename(dir), en: basename(dir) }, version: '0' };
-  if (!existsSync(packFile)) throw new GwsecError('policy_pack_error', 'not a policy pack: pack.yaml is missing', { file: packFile });
+  if (!existsSync(packFile)) throw new GwsecError('policy_pack_error', { en: 'not a policy pack: pack.yaml is missing', zh: '不是策略包：缺少 pack.yaml' }, { file: packFile });
   const packYaml = readYaml(packFile, errors);
   const parsedMeta = packYaml ? validate(packSchema, packYaml, errors) : null;
   if (parsedMeta) meta = parsedMeta;
@@ -35,11 +36,11 @@ export function loadPack(dir: string, o: { cases?: boolean; precompiled?: boolea
     for (const [name, decl] of Object.entries(vars ?? {})) {
       const at = y.locate([...prefix, name]);
       if (varOrigin.has(name)) {
-        errors.push(new GwsecError('policy_duplicate_variable', `variable ${name} is already declared in ${varOrigin.get(name)}`, at));
+        errors.push(new GwsecError('policy_duplicate_variable', { en: `variable ${name} is already declared in ${varOrigin.get(name)}`, zh: `变量 ${name} 已在 ${varOrigin.get(name)} 中声明` }, at));
         continue;
       }
       const bad = variableTypeProblem(decl.type, decl.default);
-      if (bad) errors.push(new GwsecError('policy_variable_type', `variable ${name}: default must be ${bad}`, y.locate([...prefix, name, 'default'])));
+      if (bad) errors.push(new GwsecError('policy_variable_type', { en: `variable ${name}: default must be ${bad}`, zh: `变量 ${name}：默认值须为${kindZh(bad)}` }, y.locate([...prefix, name, 'default'])));
       variables[name] = decl as VariableDecl;
       varOrigin.set(name, `${y.file}:${at.line}`);
     }
@@ -73,13 +74,14 @@ export function loadPack(dir: string, o: { cases?: boolean; precompiled?: boolea
     const issues: Issue[] = [];
     validateCondition(parsed.expect, ['expect'], opNames, false, issues);
     if (parsed.applies?.when !== undefined) validateCondition(parsed.applies.when, ['applies', 'when'], opNames, false, issues);
-    for (const i of issues) errors.push(new GwsecError('policy_schema_error', i.message, y.locate(i.path)));
+    // located at the condition itself: the message need not repeat its path
+    for (const i of issues) errors.push(new GwsecError('policy_schema_error', { en: i.message, zh: `条件不符合要求：${i.message}` }, y.locate(i.path)));
     if (issues.length) continue;
     if (parsed.id !== name) {
-      errors.push(new GwsecError('policy_id_mismatch', `check id '${parsed.id}' differs from its file name '${name}' (rename one)`, y.locate(['id'])));
+      errors.push(new GwsecError('policy_id_mismatch', { en: `check id '${parsed.id}' differs from its file name '${name}' (rename one)`, zh: `检查项编号“${parsed.id}”与文件名“${name}”不一致（请修改其一）` }, y.locate(['id'])));
     }
     if (seen.has(parsed.id)) {
-      errors.push(new GwsecError('policy_duplicate_id', `duplicate check id '${parsed.id}' (also in ${seen.get(parsed.id)})`, y.locate(['id'])));
+      errors.push(new GwsecError('policy_duplicate_id', { en: `duplicate check id '${parsed.id}' (also in ${seen.get(parsed.id)})`, zh: `检查项编号“${parsed.id}”重复（另见 ${seen.get(parsed.id)}）` }, y.locate(['id'])));
       continue;
     }
     seen.set(parsed.id, f);
@@ -92,7 +94,7 @@ export function loadPack(dir: string, o: { cases?: boolean; precompiled?: boolea
 
   for (const { id, file } of caseFiles) {
     if (!seen.has(id)) {
-      errors.push(new GwsecError('policy_orphan_cases', `cases for unknown check '${id}'`, { file, line: 1 }));
+      errors.push(new GwsecError('policy_orphan_cases', { en: `cases for unknown check '${id}'`, zh: `用例对应的检查项“${id}”不存在` }, { file, line: 1 }));
       continue;
     }
     if (o.cases === false) continue;
@@ -108,7 +110,7 @@ export function loadPack(dir: string, o: { cases?: boolean; precompiled?: boolea
       });
       (list ?? []).forEach((c, i) => {
         for (const v of Object.keys(c.variables ?? {})) {
-          if (!variables[v]) errors.push(new GwsecError('policy_variable_error', `case sets unknown variable ${v}`, y.locate([status, i, 'variables', v])));
+          if (!variables[v]) errors.push(new GwsecError('policy_variable_error', { en: `case sets unknown variable ${v}`, zh: `用例设置了未声明的变量 ${v}` }, y.locate([status, i, 'variables', v])));
         }
       });
     }
@@ -127,7 +129,7 @@ function readYaml(file: string, errors: GwsecError[]): LocatedYaml | null {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    errors.push(new GwsecError('policy_read_error', `cannot read: ${(e as Error).message}`, { file }));
+    errors.push(new GwsecError('policy_read_error', { en: `cannot read: ${(e as Error).message}`, zh: `无法读取：${(e as Error).message}` }, { file }));
     return null;
   }
   try {
@@ -140,12 +142,9 @@ function readYaml(file: string, errors: GwsecError[]): LocatedYaml | null {
 }
 
 function validate<T extends z.ZodType>(schema: T, y: LocatedYaml, errors: GwsecError[]): z.infer<T> | null {
-  const r = schema.safeParse(y.value ?? {});
-  if (r.success) return r.data;
-  for (const issue of r.error.issues) {
-    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-    errors.push(new GwsecError('policy_schema_error', `${where}${issue.message}`, y.locate(issue.path as PropertyKey[])));
-  }
+  const r = validateSchema(schema, y.value ?? {});
+  if (r.ok) return r.data;
+  for (const issue of r.issues) errors.push(new GwsecError('policy_schema_error', issue.message, y.locate(issue.path)));
   return null;
 }
 
@@ -154,7 +153,7 @@ function walk(dir: string): string[] {
   try {
     entries = readdirSync(dir).sort();
   } catch (e) {
-    throw new GwsecError('policy_pack_error', `cannot read pack directory: ${(e as Error).message}`, { file: dir });
+    throw new GwsecError('policy_pack_error', { en: `cannot read pack directory: ${(e as Error).message}`, zh: `无法读取策略包目录：${(e as Error).message}` }, { file: dir });
   }
   return entries.flatMap((e) => {
     const p = join(dir, e);
@@ -181,20 +180,20 @@ export function variableTypeProblem(type: VariableDecl['type'], v: unknown): str
 }
 
 /** Every `var:` must name a declared variable whose type fits the operator's value. */
-function varProblems(check: Check, variables: Record<string, VariableDecl>): Issue[] {
-  const out: Issue[] = [];
+function varProblems(check: Check, variables: Record<string, VariableDecl>): SchemaIssue[] {
+  const out: SchemaIssue[] = [];
   forEachLeaf(check, (c, path) => {
     const op = operators.get(c.op)!;
     if (c.var !== undefined) {
       const decl = variables[c.var];
-      if (!decl) out.push({ path: [...path, 'var'], message: `unknown pack variable ${c.var}` });
+      if (!decl) out.push({ path: [...path, 'var'], message: { en: `unknown pack variable ${c.var}`, zh: `策略包中没有变量 ${c.var}` } });
       else {
         const bad = checkValue(op.value, decl.default);
-        if (bad) out.push({ path: [...path, 'var'], message: `operator ${c.op} needs ${bad}, but ${c.var} is ${decl.type}` });
+        if (bad) out.push({ path: [...path, 'var'], message: { en: `operator ${c.op} needs ${bad}, but ${c.var} is ${decl.type}`, zh: `运算符 ${c.op} 需要${kindZh(bad)}，但 ${c.var} 的类型是 ${decl.type}` } });
       }
     } else if (op.value !== 'boolean' || c.value !== undefined) {
       const bad = checkValue(op.value, op.value === 'version' && typeof c.value === 'number' ? String(c.value) : c.value);
-      if (bad) out.push({ path: [...path, 'value'], message: `operator ${c.op} needs ${bad}` });
+      if (bad) out.push({ path: [...path, 'value'], message: { en: `operator ${c.op} needs ${bad}`, zh: `运算符 ${c.op} 需要${kindZh(bad)}` } });
     }
   });
   return out;
@@ -270,10 +269,10 @@ export function resolveVariables(pack: Pack, overrides: Record<string, unknown> 
   const errors: GwsecError[] = [];
   for (const [k, v] of Object.entries(overrides)) {
     const d = pack.variables[k];
-    if (!d) errors.push(new GwsecError('variable_unknown', `unknown pack variable ${k}`, where));
+    if (!d) errors.push(new GwsecError('variable_unknown', { en: `unknown pack variable ${k}`, zh: `策略包中没有变量 ${k}` }, where));
     else {
       const bad = variableTypeProblem(d.type, v);
-      if (bad) errors.push(new GwsecError('variable_type', `variable ${k} must be ${bad}`, where));
+      if (bad) errors.push(new GwsecError('variable_type', { en: `variable ${k} must be ${bad}`, zh: `变量 ${k} 须为${kindZh(bad)}` }, where));
       else out[k] = v;
     }
   }

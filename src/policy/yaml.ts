@@ -14,7 +14,7 @@ export function parseYaml(file: string, text: string, code = 'policy_parse_error
   if (doc.errors.length > 0) {
     const errs = doc.errors.map((e) => {
       const pos = lineCounter.linePos(e.pos[0]);
-      return new GwsecError(code, `YAML syntax: ${e.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
+      return new GwsecError(code, { en: `YAML syntax: ${e.message.split('\n')[0]}`, zh: `YAML 语法错误：${e.message.split('\n')[0]}` }, { file, line: pos.line, column: pos.col });
     });
     // Several syntax errors stay separate errors: each prints its own location and code once.
     throw errs.length === 1 ? errs[0]! : new GwsecErrorList(errs);

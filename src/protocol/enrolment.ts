@@ -18,7 +18,10 @@ export function makeToken(caFingerprint: string): { token: string; hash: string 
 
 export function parseToken(token: string): { secret: string; caFingerprint: string; hash: string } {
   const m = RE.exec(token.trim());
-  if (!m) throw new GwsecError('enrol_bad_token', 'not an enrolment token (expected gwsec1.<secret>.<CA fingerprint>, from `gwsec collector token`) / 不是有效的注册令牌');
+  if (!m) throw new GwsecError('enrol_bad_token', {
+      en: 'not an enrolment token (expected gwsec1.<secret>.<CA fingerprint>, from `gwsec collector token`)',
+      zh: '不是有效的注册令牌（应为 gwsec1.<密钥>.<CA 指纹>，由 `gwsec collector token` 生成）',
+    });
   return { secret: m[1]!, caFingerprint: m[2]!, hash: hashSecret(m[1]!) };
 }
 
@@ -29,9 +32,9 @@ export function hashSecret(secret: string): string {
 /** `30m`, `1h`, `2d`, or seconds. */
 export function parseTtl(s: string): number {
   const m = /^(\d+)\s*([smhd]?)$/.exec(s.trim());
-  if (!m) throw new GwsecError('usage_error', `--ttl ${s}: expected e.g. 30m, 1h, 2d / 有效期格式应如 30m、1h、2d`);
+  if (!m) throw new GwsecError('usage_error', { en: `--ttl ${s}: expected e.g. 30m, 1h, 2d`, zh: `--ttl ${s}：有效期格式应如 30m、1h、2d` });
   const n = Number(m[1]) * ({ '': 1, s: 1, m: 60, h: 3600, d: 86400 } as Record<string, number>)[m[2]!]!;
-  if (n < 1 || n > 30 * 86400) throw new GwsecError('usage_error', `--ttl ${s}: between 1 second and 30 days / 有效期须在 1 秒到 30 天之间`);
+  if (n < 1 || n > 30 * 86400) throw new GwsecError('usage_error', { en: `--ttl ${s}: between 1 second and 30 days`, zh: `--ttl ${s}：有效期须在 1 秒到 30 天之间` });
   return n;
 }
 

@@ -37,7 +37,7 @@ export const formatIds = (): string[] => reportFormats.map((f) => f.id);
 
 export function reportFormat(id: string): ReportFormat {
   const f = reportFormats.find((x) => x.id === id);
-  if (!f) throw new GwsecError('usage_error', `unknown report format "${id}" (known: ${formatIds().join(', ')})`);
+  if (!f) throw new GwsecError('usage_error', { en: `unknown report format "${id}" (known: ${formatIds().join(', ')})`, zh: `未知的报告格式“${id}”（可用：${formatIds().join('、')}）` });
   return f;
 }
 
@@ -63,13 +63,16 @@ export function parseReportTargets(specs: string[]): ReportTarget[] {
     const format = i < 0 ? item : item.slice(0, i);
     const path = i < 0 ? undefined : item.slice(i + 1);
     reportFormat(format);
-    if (path === '') throw new GwsecError('usage_error', `--report ${item}: give a file after the colon, or drop the colon for standard output`);
+    if (path === '') throw new GwsecError('usage_error', { en: `--report ${item}: give a file after the colon, or drop the colon for standard output`, zh: `--report ${item}：请在冒号后写文件名；如要输出到标准输出，请去掉冒号` });
     targets.push({ format, ...(path !== undefined && path !== '-' ? { path } : {}) });
   }
   const toStdout = targets.filter((t) => !t.path);
-  if (toStdout.length > 1) throw new GwsecError('usage_error', `--report: only one report can go to standard output (${toStdout.map((t) => t.format).join(', ')}); give the others a file (format:FILE)`);
+  if (toStdout.length > 1) throw new GwsecError('usage_error', {
+      en: `--report: only one report can go to standard output (${toStdout.map((t) => t.format).join(', ')}); give the others a file (format:FILE)`,
+      zh: `--report：只能有一份报告输出到标准输出（${toStdout.map((t) => t.format).join('、')}）；其余请按 格式:文件 指定文件`,
+    });
   const paths = targets.filter((t) => t.path).map((t) => t.path!);
   const dup = paths.find((p, k) => paths.indexOf(p) !== k);
-  if (dup) throw new GwsecError('usage_error', `--report: ${dup} is given twice`);
+  if (dup) throw new GwsecError('usage_error', { en: `--report: ${dup} is given twice`, zh: `--report：${dup} 被指定了两次` });
   return targets;
 }

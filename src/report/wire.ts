@@ -78,18 +78,32 @@ export type WireKind = 'report' | 'facts';
 export function fromWire(data: unknown, kind: 'report', file: string): Report;
 export function fromWire(data: unknown, kind: 'facts', file: string): FactsFile;
 export function fromWire(data: unknown, kind: WireKind, file: string): Report | FactsFile {
-  const what = kind === 'report' ? 'a gwsec JSON report (gwsec audit --report json:FILE)' : 'a gwsec facts file (gwsec facts --save FILE)';
-  if (!isObj(data)) throw new GwsecError('input_file_error', `not ${what}`, { file });
+  const what =
+    kind === 'report'
+      ? { en: 'a gwsec JSON report (gwsec audit --report json:FILE)', zh: 'gwsec JSON 报告（gwsec audit --report json:FILE 生成）' }
+      : { en: 'a gwsec facts file (gwsec facts --save FILE)', zh: 'gwsec 事实文件（gwsec facts --save FILE 生成）' };
+  if (!isObj(data)) throw new GwsecError('input_file_error', { en: `not ${what.en}`, zh: `不是${what.zh}` }, { file });
   const version = data.schema_version ?? data.schemaVersion;
   if (typeof version === 'number' && version > WIRE_SCHEMA_VERSION) {
-    throw new GwsecError('input_schema_version', `schema version ${version} was written by a newer gwsec; this one reads versions 1 and ${WIRE_SCHEMA_VERSION}: upgrade gwsec to read it`, { file });
+    throw new GwsecError(
+      'input_schema_version',
+      {
+        en: `schema version ${version} was written by a newer gwsec; this one reads versions 1 and ${WIRE_SCHEMA_VERSION}: upgrade gwsec to read it`,
+        zh: `格式版本 ${version} 由更新版本的 gwsec 写入，本版本只能读取版本 1 和 ${WIRE_SCHEMA_VERSION}：请升级 gwsec 后再读取`,
+      },
+      { file },
+    );
   }
   let out: Obj;
   if (data.schema_version === WIRE_SCHEMA_VERSION) out = rename(data, FROM_WIRE) as Obj;
   else if (data.schemaVersion === 1) out = setVersions(kind === 'report' ? (migrateReportV1(data as unknown as Report) as unknown as Obj) : (migrateFactsFileV1(data as unknown as FactsFile) as unknown as Obj), 'schemaVersion', WIRE_SCHEMA_VERSION);
-  else throw new GwsecError('input_file_error', `not ${what}: no schema_version (2) or schemaVersion (1)`, { file });
+  else throw new GwsecError('input_file_error', { en: `not ${what.en}: no schema_version (2) or schemaVersion (1)`, zh: `不是${what.zh}：缺少 schema_version（2）或 schemaVersion（1）` }, { file });
   const ok = kind === 'report' ? Array.isArray(out.results) && Array.isArray(out.hosts) : Array.isArray(out.hosts);
-  if (!ok) throw new GwsecError('input_file_error', `not ${what}: ${kind === 'report' ? 'results and hosts must be lists' : 'hosts must be a list'}`, { file });
+  if (!ok) throw new GwsecError(
+      'input_file_error',
+      { en: `not ${what.en}: ${kind === 'report' ? 'results and hosts must be lists' : 'hosts must be a list'}`, zh: `不是${what.zh}：${kind === 'report' ? 'results 和 hosts 须为列表' : 'hosts 须为列表'}` },
+      { file },
+    );
   return out as unknown as Report | FactsFile;
 }
 

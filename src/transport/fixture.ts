@@ -41,7 +41,7 @@ export class FixtureTransport implements Transport {
 
   /** A host folder: host.yaml, files/<abs path>, cmd/<name>.txt [+ .rc, .err]. */
   static fromDir(dir: string): FixtureTransport {
-    if (!existsSync(dir)) throw new GwsecError('fixture_not_found', `no fixture host at ${dir}`, { file: dir });
+    if (!existsSync(dir)) throw new GwsecError('fixture_not_found', { en: `no fixture host at ${dir}`, zh: `${dir} 下没有样本主机` }, { file: dir });
     const hostFile = join(dir, 'host.yaml');
     const meta = existsSync(hostFile) ? ((parseYamlText(readFileSync(hostFile, 'utf8')) ?? {}) as Record<string, unknown>) : {};
     const files: Record<string, string> = {};
@@ -87,7 +87,7 @@ export class FixtureTransport implements Transport {
   }
 
   async run(script: string): Promise<RunResult> {
-    throw new GwsecError('transport_unsupported', `${this.id} executes nothing; asked to run: ${script.split('\n')[0]}`);
+    throw new GwsecError('transport_unsupported', { en: `${this.id} executes nothing; asked to run: ${script.split('\n')[0]}`, zh: `${this.id} 不执行任何命令；被要求执行：${script.split('\n')[0]}` });
   }
 
   async close(): Promise<void> {}

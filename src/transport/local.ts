@@ -32,7 +32,7 @@ export class LocalTransport implements Transport {
       child.stderr.on('data', (b: Buffer) => err.push(b));
       child.on('error', (e) => {
         clearTimeout(timer);
-        reject(new GwsecError('transport_exec_error', `cannot start ${cmd}: ${e.message}`));
+        reject(new GwsecError('transport_exec_error', { en: `cannot start ${cmd}: ${e.message}`, zh: `无法启动 ${cmd}：${e.message}` }));
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);

@@ -77,7 +77,10 @@ export class SshTransport implements Transport {
       if (wantSudo) {
         if (this.sudo!.mode === 'nopasswd') cmd = 'sudo -n -- /bin/sh -s';
         else {
-          if (!this.sudo!.password) throw new GwsecError('transport_sudo_error', `${this.endpoint.name}: sudo needs a password (GWSEC_SUDO_PASSWORD, --sudo-askpass or the prompt)`);
+          if (!this.sudo!.password) throw new GwsecError('transport_sudo_error', {
+              en: `${this.endpoint.name}: sudo needs a password (GWSEC_SUDO_PASSWORD, --sudo-askpass or the prompt)`,
+              zh: `${this.endpoint.name}：sudo 需要密码（通过 GWSEC_SUDO_PASSWORD、--sudo-askpass 或交互输入提供）`,
+            });
           // -S: password from stdin; -p '': no prompt text mixed into the output. sudo reads the
           // password line byte by byte, so the script that follows on stdin reaches sh intact.
           cmd = "sudo -S -p '' -- /bin/sh -s";
@@ -88,7 +91,7 @@ export class SshTransport implements Transport {
       if (pty) cmd = `stty -echo -icanon 2>/dev/null; ${cmd}`;
       const r = await execOnce(client, cmd, input, pty, o.timeoutMs).catch((e: GwsecError) => {
         const name = this.endpoint.name;
-        throw new GwsecError(e.code, e.zh ? { en: `${name}: ${e.message}`, zh: `${name}：${e.zh}` } : `${name}: ${e.message}`);
+        throw new GwsecError(e.code, { en: `${name}: ${e.message}`, zh: `${name}：${e.zh ?? e.message}` });
       });
       return { ...r, durationMs: performance.now() - started };
     };
@@ -217,7 +220,7 @@ function connectOne(hop: SshEndpoint, o: SshOptions, sock: NodeJS.ReadableStream
 function forward(c: Client, next: SshEndpoint): Promise<NodeJS.ReadableStream> {
   return new Promise((resolve, reject) =>
     c.forwardOut('127.0.0.1', 0, next.host, next.port, (err, stream) =>
-      err ? reject(new GwsecError('transport_connect_error', `ProxyJump to ${next.name} refused: ${err.message}`)) : resolve(stream),
+      err ? reject(new GwsecError('transport_connect_error', { en: `ProxyJump to ${next.name} refused: ${err.message}`, zh: `经跳板机连接 ${next.name} 被拒绝：${err.message}` })) : resolve(stream),
     ),
   );
 }
@@ -225,7 +228,7 @@ function forward(c: Client, next: SshEndpoint): Promise<NodeJS.ReadableStream> {
 function execOnce(c: Client, cmd: string, input: string, pty: boolean, timeoutMs?: number): Promise<Omit<RunResult, 'durationMs'>> {
   return new Promise((resolve, reject) => {
     c.exec(cmd, pty ? { pty: { term: 'dumb', cols: 200, rows: 50 } } : {}, (err, ch: ClientChannel) => {
-      if (err) return reject(new GwsecError('transport_exec_error', `exec failed: ${err.message}`));
+      if (err) return reject(new GwsecError('transport_exec_error', { en: `exec failed: ${err.message}`, zh: `命令执行失败：${err.message}` }));
       const out: Buffer[] = [];
       const errb: Buffer[] = [];
       let code: number | null = null;

@@ -102,8 +102,8 @@ export function checkRedos(source: string, flags = '', timeoutMs = TIMEOUT_MS): 
 }
 
 /** One line for an error message: what is wrong and the input that shows it. */
-export function describeRedos(v: Exclude<RedosVerdict, { status: 'safe' }>): string {
+export function describeRedos(v: Exclude<RedosVerdict, { status: 'safe' }>): { zh: string; en: string } {
   return v.status === 'vulnerable'
-    ? `can backtrack catastrophically (${v.complexity} time; recheck's attack string: ${v.attack})`
-    : `could not be proved free of catastrophic backtracking (recheck: ${v.reason})`;
+    ? { en: `can backtrack catastrophically (${v.complexity} time; recheck's attack string: ${v.attack})`, zh: `存在灾难性回溯风险（${v.complexity} 时间复杂度；recheck 给出的攻击字符串：${v.attack}）` }
+    : { en: `could not be proved free of catastrophic backtracking (recheck: ${v.reason})`, zh: `无法证明不存在灾难性回溯（recheck：${v.reason}）` };
 }

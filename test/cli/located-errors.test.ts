@@ -39,11 +39,13 @@ test('parseYaml: several syntax errors are separate located errors, not one mess
 });
 
 test("GwsecErrorList flattens nested lists (a file's list inside a pack's list prints each problem once)", (t) => {
-  const a = new GwsecError('x_error', 'a', { file: 'f', line: 1 });
-  const b = new GwsecError('y_error', 'b', { file: 'g', line: 2 });
+  const a = new GwsecError('x_error', { en: 'a', zh: '甲' }, { file: 'f', line: 1 });
+  const b = new GwsecError('y_error', { en: 'b', zh: '乙' }, { file: 'g', line: 2 });
   const nested = new GwsecErrorList([a, new GwsecErrorList([b, a])]);
   t.is(nested.errors.length, 3);
-  t.is(nested.format(), 'f:1: a [x_error]\ng:2: b [y_error]\nf:1: a [x_error]');
+  t.is(nested.format('en'), 'f:1: a [x_error]\ng:2: b [y_error]\nf:1: a [x_error]');
+  t.is(nested.format('zh'), 'f:1: 甲 [x_error]\ng:2: 乙 [y_error]\nf:1: 甲 [x_error]');
+  t.is(nested.format('both'), 'f:1: a / 甲 [x_error]\ng:2: b / 乙 [y_error]\nf:1: a / 甲 [x_error]');
 });
 
 test('inventory check, policy lint, playbook validate and agent status: malformed YAML prints each location and code once', (t) => {

@@ -7,7 +7,8 @@ import test from 'ava';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FleetProgress } from '../../src/app/progress.js';
+import { FleetProgress, progressReporter } from '../../src/app/progress.js';
+import type { HostFacts } from '../../src/model/facts.js';
 import { BIN } from '../helpers/cli.js';
 import { tmuxRun } from '../helpers/tmux.js';
 import { startFleet, type TestFleet } from '../harness/hosts.js';
@@ -31,6 +32,22 @@ test('FleetProgress: hosts in flight, the longest running one, failures, elapsed
   t.is(p.line(9000, 'en'), 'running 0 · 1 could not be audited · 0:09 elapsed · ETA 0:05');
   t.is(p.summary('en', 10_000), '2/3 hosts audited, 1 could not be audited (0:10)');
   t.is(p.summary('zh', 3_725_000), '2/3 台主机已核查, 1 台无法核查 (1:02:05)');
+});
+
+test('without a terminal: one line per host from the catalog, in the language asked, with the host error in it', (t) => {
+  t.falsy(process.stderr.isTTY, 'ava workers write stderr to a pipe');
+  const lines: Record<string, string[]> = { en: [], zh: [] };
+  const down = { host: 'web-2', durationMs: 31, facts: {}, error: { code: 'transport_connect_error', message: 'web-2: connection refused', zh: 'web-2：无法连接' } } as unknown as HostFacts;
+  const up = { host: 'web-1', durationMs: 12, facts: { os: { name: 'debian' } } } as unknown as HostFacts;
+  for (const lang of ['en', 'zh'] as const) {
+    const io = { out: () => {}, err: (s: string) => lines[lang]!.push(s), env: {}, isTTY: false, now: () => new Date(0) };
+    const p = progressReporter(io, 2, lang);
+    p.hostDone(up, 1, 2);
+    p.hostDone(down, 2, 2);
+    p.stop();
+  }
+  t.deepEqual(lines.en, ['[1/2] web-1 ok (12 ms)\n', '[2/2] web-2 error: web-2: connection refused (31 ms)\n']);
+  t.deepEqual(lines.zh, ['[1/2] web-1 完成（12 毫秒）\n', '[2/2] web-2 出错：web-2：无法连接（31 毫秒）\n']);
 });
 
 test('on a terminal: a live bar shows the hung host with its time climbing, then a summary line; stdout keeps the report', async (t) => {

@@ -49,9 +49,9 @@ test('every literal regular expression is safe by recheck, or allowlisted with a
       if (v.status === 'safe') cache.safe.add(cacheKey(r.source, r.flags));
     }
     if (v.status === 'safe') continue;
-    if (v.status === 'unknown') undecided.push(`${where(r)}: /${r.source}/${r.flags} ${describeRedos(v)}`);
-    else if (v.status === 'vulnerable' && v.complexity === 'exponential') problems.push(`${where(r)}: /${r.source}/${r.flags} ${describeRedos(v)} — rewrite it (exponential patterns cannot be allowlisted)`);
-    else if (!a) problems.push(`${where(r)}: /${r.source}/${r.flags} ${describeRedos(v)} — rewrite it, or add it to test/redos/allowlist.ts with a reason`);
+    if (v.status === 'unknown') undecided.push(`${where(r)}: /${r.source}/${r.flags} ${describeRedos(v).en}`);
+    else if (v.status === 'vulnerable' && v.complexity === 'exponential') problems.push(`${where(r)}: /${r.source}/${r.flags} ${describeRedos(v).en} — rewrite it (exponential patterns cannot be allowlisted)`);
+    else if (!a) problems.push(`${where(r)}: /${r.source}/${r.flags} ${describeRedos(v).en} — rewrite it, or add it to test/redos/allowlist.ts with a reason`);
   }
   if (process.env.GWSEC_REDOS_UPDATE === '1') saveVerdictCache(cache, found.filter((r) => r.kind !== 'dynamic').map((r) => cacheKey(r.source, r.flags)));
   t.log(`${checked} distinct patterns checked by recheck in ${((performance.now() - started) / 1000).toFixed(1)} s; ${cached} found safe before (test/redos/safe-verdicts.json); ${allowedRegexes.length} allowlisted`);

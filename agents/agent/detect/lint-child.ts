@@ -2,5 +2,5 @@
 import { ruleRegexProblems } from '../../../src/app/detect.js';
 
 const problems = ruleRegexProblems(process.argv[2]!);
-process.stdout.write(JSON.stringify(problems.map((e) => ({ code: e.code, message: e.message, location: e.location }))));
+process.stdout.write(JSON.stringify(problems.map((e) => ({ code: e.code, message: e.message, zh: e.zh, location: e.location }))));
 process.exitCode = problems.length ? 2 : 0;

@@ -28,15 +28,16 @@ function checkRegexes(dir: string): void {
   const child = fileURLToPath(new URL('./lint-child.js', import.meta.url));
   const p = spawnSync(process.execPath, [child, dir], { encoding: 'utf8', timeout: LINT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
   if (p.status === 0) return;
-  let found: Array<{ code: string; message: string; location?: Location }> | undefined;
+  let found: Array<{ code: string; message: string; zh?: string; location?: Location }> | undefined;
   try {
     found = JSON.parse(p.stdout) as typeof found;
   } catch {
     /* below */
   }
   if (!Array.isArray(found) || found.length === 0) {
-    throw new GwsecError('detect_rules_error', `could not check the rules' regular expressions for catastrophic backtracking: ${(p.error?.message ?? p.stderr.trim()) || `exit ${p.status}`}`, { file: dir });
+    const why = (p.error?.message ?? p.stderr.trim()) || `exit ${p.status}`;
+    throw new GwsecError('detect_rules_error', { en: `could not check the rules' regular expressions for catastrophic backtracking: ${why}`, zh: `无法检查规则中的正则表达式是否存在灾难性回溯：${why}` }, { file: dir });
   }
-  const errors = found.map((x) => new GwsecError(x.code, x.message, x.location));
+  const errors = found.map((x) => new GwsecError(x.code, { en: x.message, zh: x.zh ?? x.message }, x.location));
   throw errors.length === 1 ? errors[0]! : new GwsecErrorList(errors);
 }

@@ -14,7 +14,7 @@ export interface SentError {
 
 export type RulesAnswer = { rules: Rule[] } | { errors: SentError[]; list: boolean } | { internal: string };
 
-const revive = (e: SentError) => new GwsecError(e.code, e.zh === undefined ? e.message : { zh: e.zh, en: e.message }, e.location, e.kind, e.details);
+const revive = (e: SentError) => new GwsecError(e.code, { zh: e.zh ?? e.message, en: e.message }, e.location, e.kind, e.details);
 
 /** The rules in `dir` (the shipped pack when undefined), read and validated off the main heap. */
 export function loadRulesIsolated(dir: string | undefined): Promise<Rule[]> {

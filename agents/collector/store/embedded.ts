@@ -56,7 +56,7 @@ export class EmbeddedStore implements CollectorStore {
   }
 
   async addToken(hash: string, createdAt: Date, expiresAt: Date): Promise<void> {
-    if (!hexName.test(hash)) throw new GwsecError('collector_store_error', 'token hash must be 64 hex digits');
+    if (!hexName.test(hash)) throw new GwsecError('collector_store_error', { en: 'token hash must be 64 hex digits', zh: '令牌哈希须为 64 位十六进制数' });
     writeFileAtomic(join(this.dir, 'tokens', `${hash}.json`), JSON.stringify({ created_at: createdAt.toISOString(), expires_at: expiresAt.toISOString() }) + '\n');
   }
 
@@ -128,7 +128,7 @@ export class EmbeddedStore implements CollectorStore {
    * fsync'd, rewritten (temp + rename) to the newest HEALTH_HISTORY once it holds twice that.
    */
   async putHealth(agentId: string, h: HealthPayload, receivedAt: Date): Promise<PutResult> {
-    if (!this.journal) throw new GwsecError('collector_store_error', 'the store was opened read-only');
+    if (!this.journal) throw new GwsecError('collector_store_error', { en: 'the store was opened read-only', zh: '存储以只读方式打开' });
     const file = this.healthFile(agentId);
     const kept = readHealth(file);
     if (kept.some((x) => x.id === h.id)) return { stored: 0, duplicate: 1, storedIds: [] };
@@ -187,7 +187,7 @@ export class EmbeddedStore implements CollectorStore {
   }
 
   private healthFile(agentId: string): string {
-    if (!agentFile.test(`${agentId}.json`)) throw new GwsecError('collector_store_error', `agent id ${JSON.stringify(agentId)} is not a file name`);
+    if (!agentFile.test(`${agentId}.json`)) throw new GwsecError('collector_store_error', { en: `agent id ${JSON.stringify(agentId)} is not a file name`, zh: `代理编号 ${JSON.stringify(agentId)} 不能用作文件名` });
     return join(this.dir, 'health', `${agentId}.jsonl`);
   }
 
@@ -253,7 +253,7 @@ export class EmbeddedStore implements CollectorStore {
    * agents cost one fsync per round, not one each. A put resolves only once its records are durable.
    */
   private async put(kind: Kind, agentId: string, items: Array<{ id: string; body: object; count?: number }>, receivedAt: Date): Promise<PutResult> {
-    if (!this.journal) throw new GwsecError('collector_store_error', 'the store was opened read-only');
+    if (!this.journal) throw new GwsecError('collector_store_error', { en: 'the store was opened read-only', zh: '存储以只读方式打开' });
     const fresh: Array<[string, number | undefined]> = [];
     const storedIds: string[] = [];
     const records: Array<{ source: Kind; line: string }> = [];

@@ -17,13 +17,13 @@ export async function openStore(cfg: Pick<CollectorConfig, 'store'>, o: { readOn
     try {
       password = readFileSync(s.password_file, 'utf8').trim();
     } catch (e) {
-      throw new GwsecError('collector_config_error', `cannot read the PostgreSQL password file: ${(e as Error).message}`, { file: s.password_file });
+      throw new GwsecError('collector_config_error', { en: `cannot read the PostgreSQL password file: ${(e as Error).message}`, zh: `无法读取 PostgreSQL 密码文件：${(e as Error).message}` }, { file: s.password_file });
     }
   }
   const { PostgresStore } = await import('./postgres.js');
   try {
     return await PostgresStore.open({ host: s.host, port: s.port, database: s.database, user: s.user, password });
   } catch (e) {
-    throw new GwsecError('collector_store_error', `cannot open the PostgreSQL store at ${s.host}:${s.port}/${s.database}: ${(e as Error).message}`);
+    throw new GwsecError('collector_store_error', { en: `cannot open the PostgreSQL store at ${s.host}:${s.port}/${s.database}: ${(e as Error).message}`, zh: `无法打开 PostgreSQL 存储 ${s.host}:${s.port}/${s.database}：${(e as Error).message}` });
   }
 }

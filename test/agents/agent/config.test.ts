@@ -40,12 +40,12 @@ test('schema errors are located (file:line:column), all at once', (t) => {
   t.regex(msg, /agent\.yaml:8:\d+: .*colour/);
 });
 
-test('retention below 180 days is refused, citing Article 41(三) in zh and en', (t) => {
+test('retention below 180 days is refused, citing Article 41(3) in zh and en', (t) => {
   const e = t.throws(() => parseConfig('a.yaml', 'archive: { dir: /a }\nretention_days: 90\nsources: [{ type: journald }]\n')) as GwsecError;
   t.is(e.code, 'agent_retention_too_short');
   t.deepEqual([e.location?.file, e.location?.line], ['a.yaml', 2]);
-  t.regex(e.message, /Article 41\(三\).*six months/);
-  t.regex(e.message, /第四十一条（三）.*不少于六个月/);
+  t.regex(e.en, /Article 41\(3\).*six months/);
+  t.regex(e.zh, /第四十一条第（三）项.*不少于六个月/);
 });
 
 test('duplicate source names are refused', (t) => {
@@ -59,8 +59,10 @@ test('CLI: gwsec agent run with a short retention exits 2 with file:line and the
   writeFileSync(f, `archive:\n  dir: ${d}/archive\nretention_days: 30\nsources:\n  - { type: file, path: ${d}/x.log, format: raw }\n`);
   const r = gwsec(['agent', 'run', '-c', f]);
   t.is(r.code, 2);
-  t.regex(r.stderr, new RegExp(`${f}:3:\\d+: retention_days 30 is below 180: Article 41\\(三\\)`));
-  t.regex(r.stderr, /第四十一条（三）/);
+  t.regex(r.stderr, new RegExp(`${f}:3:\\d+: retention_days 30 is below 180: Article 41\\(3\\)`));
+  const zh = gwsec(['agent', 'run', '-c', f], { LANG: 'zh_CN.UTF-8' });
+  t.is(zh.code, 2);
+  t.regex(zh.stderr, new RegExp(`${f}:3:\\d+: retention_days 为 30，低于 180：第四十一条第（三）项`));
   const bad = gwsec(['agent', 'status', '-c', join(d, 'missing.yaml')]);
   t.is(bad.code, 2);
   t.regex(bad.stderr, /cannot read config/);
