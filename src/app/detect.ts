@@ -26,7 +26,7 @@ const T = {
   lintOk: { zh: '{n} 条检测规则校验通过，每条都有用例', en: '{n} detection rules valid, each with its cases' },
   testOk: { zh: '{n} 个检测用例全部通过', en: '{n} detection cases passed' },
   testFailed: { zh: '{total} 个检测用例中有 {n} 个未通过', en: '{n} of {total} detection cases failed' },
-  hunted: { zh: '{alerts} 条告警，{lines} 行（其中 {hostile} 行可疑/畸形，{unparsed} 行无法解析），{mb} MB，{s} 秒（{rate} MB/s）', en: '{alerts} alert(s) from {lines} lines ({hostile} hostile, {unparsed} unparsed), {mb} MB in {s} s ({rate} MB/s)' },
+  hunted: { zh: '{alerts} 条告警，{lines} 行（其中 {hostile} 行可疑/畸形，{unparsed} 行无法解析，{other} 行为错误日志、规则不读取），{mb} MB，{s} 秒（{rate} MB/s）', en: '{alerts} alert(s) from {lines} lines ({hostile} hostile, {unparsed} unparsed, {other} error-log lines no rule reads), {mb} MB in {s} s ({rate} MB/s)' },
 };
 
 function tr(lang: 'zh' | 'en', m: { zh: string; en: string }, vars: Record<string, string | number>): string {
@@ -81,7 +81,7 @@ export async function detectFile(o: HuntOptions, io: Io): Promise<number> {
   if (o.format === 'json') io.out(JSON.stringify(sorted, null, 2) + '\n');
   else for (const a of sorted) io.out(formatAlert(a, lang));
   const mb = r.bytes / 1e6;
-  io.err(tr(lang, T.hunted, { alerts: r.alerts.length, lines: r.lines, hostile: r.hostile, unparsed: r.unparsed, mb: mb.toFixed(1), s: (r.ms / 1000).toFixed(2), rate: (mb / (r.ms / 1000)).toFixed(0) }) + '\n');
+  io.err(tr(lang, T.hunted, { alerts: r.alerts.length, lines: r.lines, hostile: r.hostile, unparsed: r.unparsed, other: r.other, mb: mb.toFixed(1), s: (r.ms / 1000).toFixed(2), rate: (mb / (r.ms / 1000)).toFixed(0) }) + '\n');
   return r.alerts.length ? 1 : 0;
 }
 

@@ -34,23 +34,33 @@ export interface HuntResult {
   lines: number;
   bytes: number;
   hostile: number;
+  /** Lines the format's parser could not read. */
   unparsed: number;
+  /** Lines it read that carry no event for the rules (an Apache/nginx error log's lines: no rule reads them). */
+  other: number;
   ms: number;
   format: LogFormat;
   stats: EngineStats;
 }
 
-/** Guess a file's format from its first lines (web access log or syslog/auth). */
+/** Guess a file's format from its first lines: web access log, syslog/auth, or an Apache/nginx error log. */
 export function sniffFormat(sample: string): LogFormat {
   const lines = sample.split('\n').slice(0, 20).filter(Boolean);
-  const web = lines.filter((l) => parsers.nginx(l)?.status !== undefined).length;
-  return web * 2 >= lines.length && web > 0 ? 'nginx' : 'auth';
+  const most = (n: number) => n > 0 && n * 2 >= lines.length;
+  const count = (f: (l: string) => boolean) => lines.filter(f).length;
+  if (most(count((l) => parsers.nginx(l)?.status !== undefined))) return 'nginx';
+  if (most(count((l) => parsers.auth(l) !== null))) return 'auth';
+  const apache = count((l) => parsers.apache(l) !== null);
+  const nginx = count((l) => parsers.nginx(l) !== null);
+  if (most(apache) && apache >= nginx) return 'apache';
+  return most(nginx) ? 'nginx' : 'auth';
 }
 
 export interface ChunkResult {
   lines: number;
   hostile: number;
   unparsed: number;
+  other: number;
   /** Events kept, with their line number inside the chunk (1-based). `time` NaN: no stamp yet in this chunk. */
   events: Array<{ n: number; ev: DetectEvent }>;
   /** Time of the chunk's last event with a stamp (NaN: none). */
@@ -65,7 +75,7 @@ const BLOCK = 4 << 20;
  */
 export function scanChunk(file: string, start: number, end: number, format: LogFormat, ctx: LineContext, keep: (ev: DetectEvent, n: number) => boolean): ChunkResult {
   const fd = openSync(file, 'r');
-  const out: ChunkResult = { lines: 0, hostile: 0, unparsed: 0, events: [], lastTime: NaN };
+  const out: ChunkResult = { lines: 0, hostile: 0, unparsed: 0, other: 0, events: [], lastTime: NaN };
   let buf = Buffer.allocUnsafe(BLOCK);
   try {
     let base = start; // file offset of buf[0]
@@ -85,7 +95,9 @@ export function scanChunk(file: string, start: number, end: number, format: LogF
       if (isHostile(line)) out.hostile++;
       const ev = lineEvent(format, line, ctx);
       if (!ev) {
-        out.unparsed++;
+        // parsed but no event (an error-log line): counted apart, the file was read correctly
+        if (parsers[format](line) === null) out.unparsed++;
+        else out.other++;
         return;
       }
       ctx.fallbackTime = ev.time;
@@ -176,7 +188,7 @@ export function huntFile(o: HuntOptions, rules?: Rule[], observe?: HuntObserver)
     observe?.(ev, n, changes);
     return false;
   });
-  return { alerts: [...alerts.values()], lines: r.lines, bytes: p.size, hostile: r.hostile, unparsed: r.unparsed, ms: performance.now() - t0, format: p.format, stats: engine.stats() };
+  return { alerts: [...alerts.values()], lines: r.lines, bytes: p.size, hostile: r.hostile, unparsed: r.unparsed, other: r.other, ms: performance.now() - t0, format: p.format, stats: engine.stats() };
 }
 
 export interface ChunkJob {
@@ -221,6 +233,7 @@ export async function huntFileParallel(o: HuntOptions, rules?: Rule[], observe?:
   let lines = 0;
   let hostile = 0;
   let unparsed = 0;
+  let other = 0;
   let fed = 0;
   for (const r of results) {
     for (const { n, ev } of r.events) {
@@ -236,7 +249,8 @@ export async function huntFileParallel(o: HuntOptions, rules?: Rule[], observe?:
     lines += r.lines;
     hostile += r.hostile;
     unparsed += r.unparsed;
+    other += r.other;
   }
-  engine.skipped(lines - unparsed - fed);
-  return { alerts: [...alerts.values()], lines, bytes: p.size, hostile, unparsed, ms: performance.now() - t0, format: p.format, stats: engine.stats() };
+  engine.skipped(lines - unparsed - other - fed);
+  return { alerts: [...alerts.values()], lines, bytes: p.size, hostile, unparsed, other, ms: performance.now() - t0, format: p.format, stats: engine.stats() };
 }

@@ -18,6 +18,7 @@ const canon = (r: HuntResult) => ({
   lines: r.lines,
   hostile: r.hostile,
   unparsed: r.unparsed,
+  other: r.other,
   format: r.format,
   stats: r.stats,
 });

@@ -7,6 +7,7 @@ import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { huntFile } from '../../src/app/detect.js';
 import { loadRules } from '../../src/detect/load.js';
+import { gwsec } from '../helpers/cli.js';
 
 const FILE = '/work/shared/corpus/logs/loghub__OpenSSH_2k.log';
 const M: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
@@ -78,4 +79,23 @@ test('ssh-brute-force counts each attempt once: the PAM line of the same attempt
   const doubled = { ...rule, logic: { ...lg, where: { any: [lg.where, { field: 'auth.outcome', eq: 'auth_failure' }] } } } as typeof rule;
   const bad = huntFile({ file: FILE, source: 'auth', year: 2026 }, [doubled]);
   t.true(overCounted(bad.alerts, attempts).length > 0, 'counting the PAM line as well must exceed the attempts');
+});
+
+test('gwsec detect --file on the Loghub Apache error log: read as an Apache error log, no alert, and no line called unparsed', (t) => {
+  const file = '/work/shared/corpus/logs/loghub__Apache_2k.log';
+  if (!existsSync(file)) {
+    if (process.env.CI) t.fail(`${file} is missing`);
+    else t.pass(`skipped: ${file} is missing`);
+    return;
+  }
+  // the format guessed from the lines (no --source), as a user would first run it
+  const r = gwsec(['detect', '--file', file, '--lang', 'en']);
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, '');
+  // 2000 well-formed error-log lines: parsed, but requests are what the web rules read
+  t.regex(r.stderr, /0 alert\(s\) from 2000 lines \(0 hostile, 0 unparsed, 2000 error-log lines no rule reads\)/);
+  const h = huntFile({ file, year: 2005 });
+  t.is(h.format, 'apache');
+  t.is(h.unparsed, 0);
+  t.is(h.other, 2000);
 });

@@ -118,7 +118,7 @@ test('gwsec detect --file: hostile lines are counted, never printed raw; exit 1 
   t.regex(r.stdout, /web-sqli/);
   t.false(r.stdout.includes('\u001b'), 'no raw escape on the terminal');
   t.regex(r.stdout, /\\x1b\]0;owned\\x07/);
-  t.regex(r.stderr, /from 6 lines \(6 hostile, 3 unparsed\)/);
+  t.regex(r.stderr, /from 6 lines \(6 hostile, 3 unparsed, 0 error-log lines no rule reads\)/);
   const j = gwsec(['detect', '--file', f, '--source', 'nginx', '--format', 'json']);
   const alerts = JSON.parse(j.stdout) as Array<{ rule: string; count: number; refs: Array<{ seq: number }> }>;
   const sqli = alerts.find((a) => a.rule === 'web-sqli')!;
