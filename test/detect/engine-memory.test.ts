@@ -10,7 +10,8 @@ import { runInNewContext } from 'node:vm';
 import { DetectionEngine } from '../../src/detect/engine.js';
 import { SAMPLE_MAX_CHARS, type DetectEvent } from '../../src/detect/event.js';
 import { lineEvent } from '../../src/detect/lines.js';
-import { parseRule, type Rule } from '../../src/detect/load.js';
+import { loadRules, parseRule, type Rule } from '../../src/detect/load.js';
+import { WORKER_LIMITS } from '../../agents/agent/detect/index.js';
 import { MAX_BYTES_DEFAULT } from '../../src/detect/schema.js';
 import { parseYaml } from '../../src/policy/yaml.js';
 import type { GwsecError } from '../../src/model/errors.js';
@@ -156,4 +157,11 @@ test('restore holds a snapshot to a tighter max_bytes, and an old snapshot with 
   t.is(a.refs[0]!.seq, 100);
   t.true(a.samples[0]!.length <= SAMPLE_MAX_CHARS + 20, 'an untrusted sample is cut again');
   t.is(a.samples[1], 'line 1');
+});
+
+test('the shipped pack at its bounds fits the detection worker heap: the sum of max_bytes leaves 8 MiB of its old space (the idle worker holds ~5 MB)', (t) => {
+  const rules = loadRules(undefined, { cases: false }).rules;
+  const sum = rules.reduce((n, r) => n + r.max_bytes, 0);
+  t.true(rules.length >= 19);
+  t.true(sum <= (WORKER_LIMITS.maxOldGenerationSizeMb - 8) * 1048576, `${rules.length} rules, ${(sum / 1048576).toFixed(1)} MiB against a ${WORKER_LIMITS.maxOldGenerationSizeMb} MB heap`);
 });

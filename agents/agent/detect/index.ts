@@ -90,7 +90,7 @@ class AlertSource implements Source {
 /** Batches handed to the worker and not yet answered, at most: the reader waits beyond (memory stays bounded). */
 const MAX_IN_FLIGHT = 2;
 /** The worker's V8 heap: a small young generation keeps RSS down (GWSEC_DETECT_HEAP tunes it for measuring). */
-const WORKER_LIMITS = JSON.parse(process.env.GWSEC_DETECT_HEAP ?? '{"maxYoungGenerationSizeMb":2,"maxOldGenerationSizeMb":64}') as { maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb: number };
+export const WORKER_LIMITS = JSON.parse(process.env.GWSEC_DETECT_HEAP ?? '{"maxYoungGenerationSizeMb":2,"maxOldGenerationSizeMb":64}') as { maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb: number };
 /** Size of the reusable batch buffers (a batch is at most batch_max_bytes plus one line). */
 const POOL_BYTES = 1152 * 1024;
 /** How often the worker writes the engine's state when it changed. */
