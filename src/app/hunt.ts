@@ -155,6 +155,7 @@ function prepare(o: HuntOptions, rules?: Rule[]): Prepared {
   } catch (e) {
     throw new GwsecError('detect_input_error', { en: `cannot read log file: ${(e as Error).message}`, zh: `无法读取日志文件：${(e as Error).message}` }, { file: o.file });
   }
+  if (!st.isFile()) throw new GwsecError('detect_input_error', { en: 'not a regular file: give a log file', zh: '不是普通文件，请给出日志文件' }, { file: o.file });
   let format = o.source;
   if (!format) {
     const fd = openSync(o.file, 'r');

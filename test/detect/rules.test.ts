@@ -141,3 +141,14 @@ test('the two rule tables of docs/DETECTIONS.md hold exactly the shipped rules, 
     }
   }
 });
+
+test('gwsec detect --file on a directory or a missing file: a located input error (exit 2), not an internal error', (t) => {
+  const d = mkdtempSync(join(tmpdir(), 'gwsec-hunt-dir-'));
+  for (const [file, why] of [[d, /not a regular file/], [join(d, 'missing.log'), /cannot read log file/]] as const) {
+    const r = gwsec(['detect', '--file', file, '--lang', 'en']);
+    t.is(r.code, 2, r.stderr);
+    t.regex(r.stderr, why);
+    t.true(r.stderr.includes(file));
+    t.false(/internal error|at readSync/.test(r.stderr), r.stderr);
+  }
+});
