@@ -487,7 +487,7 @@ export class DetectionEngine {
       id: alertId(`${r.id}#overflow`, '', ev.time),
       rule: r.id,
       kind: 'overflow',
-      title: { zh: `检测规则"${r.title.zh}"的状态超出内存上限（${r.max_keys} 个键或 ${mib(r.max_bytes)} MiB），最早的键被丢弃`, en: `Rule "${r.title.en}" hit its memory bound (${r.max_keys} keys or ${mib(r.max_bytes)} MiB): oldest keys dropped` },
+      title: { zh: `检测规则"${r.title.zh}"的状态超出内存上限（${r.max_keys} 个键或 ${sizeText(r.max_bytes)}），最早的键被丢弃`, en: `Rule "${r.title.en}" hit its memory bound (${r.max_keys} keys or ${sizeText(r.max_bytes)}): oldest keys dropped` },
       severity: 'medium',
       technique: r.technique,
       playbook: r.playbook,
@@ -615,7 +615,8 @@ function alertBytes(key: string, a: Alert): number {
   return n;
 }
 
-const mib = (n: number) => (n / 1048576).toFixed(n % 1048576 ? 1 : 0);
+/** 2 MiB, 512 KiB, 1.5 MiB: how a rule file writes max_bytes. */
+const sizeText = (n: number) => (n >= 1048576 ? `${+(n / 1048576).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`);
 
 function evidenceOf(fields: string[], ev: DetectEvent): Alert['evidence'] {
   const e: Alert['evidence'] = {};
