@@ -35,7 +35,7 @@ export const agentStatus: Collector<AgentStatusFacts> = {
     { kind: 'cmd', name: 'agent_status-active', script: AGENT_UNIT_STATE, selfTimed: true },
     { kind: 'file', path: AGENT_STATUS_FILE },
     { kind: 'file', path: AGENT_CONFIG_FILE },
-    { kind: 'cmd', name: 'agent_status-processes', script: 'gw_comms', builtinsOnly: true },
+    { kind: 'cmd', name: 'agent_status-processes', script: 'gw_comms', selfTimed: true },
   ],
   parse(out) {
     const active = out.cmdIfPresent('agent_status-active');

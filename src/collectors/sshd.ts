@@ -98,7 +98,7 @@ export const sshd: Collector<SshdFacts> = {
           // the first OpenSSH_x token, cut at a space, comma or line end (no grep, no head)
           'v=$(gw_to sshd -V 2>&1); case "$v" in *OpenSSH_*) v=OpenSSH_${v#*OpenSSH_}; printf \'%s\\n\' "${v%%[ ,\n]*}" ;; esac',
           'set -- /proc/[0-9]*/comm; [ -e "$1" ] || { echo unknown; exit 0; }',
-          'if gw_comms | { while IFS= read -r c; do [ "$c" = sshd ] && exit 0; done; exit 1; }; then echo running; else echo stopped; fi',
+          'if gw_comms | grep -qx \'sshd\'; then echo running; else echo stopped; fi',
         ].join('\n'),
       selfTimed: true,
     },

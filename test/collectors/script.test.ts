@@ -187,7 +187,7 @@ test('the shortcuts (gw_nil for an absent program, gw_run without a sh, gw_sub) 
 
 test('a builtinsOnly snippet runs no program: with an empty PATH it answers as with the real one', (t) => {
   const only = collectors.flatMap((c) => c.requests).filter((r) => r.kind === 'cmd' && r.builtinsOnly === true);
-  t.true(only.length >= 3);
+  t.true(only.length >= 2);
   for (const r of only) {
     if (r.kind !== 'cmd') continue;
     const run = (path: string) => {
@@ -199,9 +199,7 @@ test('a builtinsOnly snippet runs no program: with an empty PATH it answers as w
     const [a, b] = [run('/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin'), run('/nonexistent-gwsec')];
     t.is(b.status, a.status, r.name);
     t.is(b.stderr, '', `${r.name}: ${b.stderr}`);
-    // the process list differs between two runs; it names the shell reading it both times
-    if (r.name === 'agent_status-processes') t.true(b.stdout.split('\n').includes('sh'), b.stdout);
-    else t.is(b.stdout, a.stdout, r.name);
+    t.is(b.stdout, a.stdout, r.name);
   }
 });
 
