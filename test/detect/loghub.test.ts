@@ -99,3 +99,31 @@ test('gwsec detect --file on the Loghub Apache error log: read as an Apache erro
   t.is(h.unparsed, 0);
   t.is(h.other, 2000);
 });
+
+test('ssh-brute-force on Loghub Linux_2k (old pam_unix: only the PAM line per attempt) reports exactly the sources a reference count finds', (t) => {
+  const file = '/work/shared/corpus/logs/loghub__Linux_2k.log';
+  if (!existsSync(file)) {
+    if (process.env.CI) t.fail(`${file} is missing`);
+    else t.pass(`skipped: ${file} is missing`);
+    return;
+  }
+  // straight from the text: one `sshd(pam_unix)[pid]: authentication failure; … rhost=R` line is one attempt from R
+  const attempts = new Map<string, number[]>();
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const m = /^(\w{3}) +(\d+) (\d\d):(\d\d):(\d\d) \S+ sshd\(pam_unix\)\[\d+\]: authentication failure;.*? rhost=(\S+)/.exec(line);
+    if (!m) continue;
+    const list = attempts.get(m[6]!) ?? [];
+    list.push(Date.UTC(2026, M[m[1]!]!, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])));
+    attempts.set(m[6]!, list);
+  }
+  const expected = new Set<string>();
+  for (const [ip, ts] of attempts) {
+    ts.sort((a, b) => a - b);
+    for (let i = 0; i + 7 < ts.length; i++) if (ts[i + 7]! - ts[i]! <= 120_000) expected.add(ip);
+  }
+  t.true(expected.size >= 5, `reference found ${expected.size}`);
+  const rules = loadRules(undefined, { cases: false }).rules.filter((r) => r.id === 'ssh-brute-force');
+  const r = huntFile({ file, source: 'auth', year: 2026 }, rules);
+  t.deepEqual([...new Set(r.alerts.map((a) => a.groupKey))].sort(), [...expected].sort());
+  t.deepEqual(overCounted(r.alerts, attempts), []);
+});
