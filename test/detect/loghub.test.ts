@@ -3,7 +3,7 @@
  * 8 failed password attempts in some 120 s window, and no other. The expected set is computed here
  * independently, straight from the text, without the project's parsers or engine.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { huntFile } from '../../src/app/detect.js';
 import { loadRules } from '../../src/detect/load.js';
@@ -25,8 +25,8 @@ function attemptsBySource(text: string): Map<string, number[]> {
   return attempts;
 }
 
-function reference(text: string): Set<string> {
-  const attempts = attemptsBySource(text);
+/** Sources with at least 8 attempts inside some 120 s window. */
+function overThreshold(attempts: Map<string, number[]>): Set<string> {
   const out = new Set<string>();
   for (const [ip, ts] of attempts) {
     ts.sort((a, b) => a - b);
@@ -35,12 +35,18 @@ function reference(text: string): Set<string> {
   return out;
 }
 
+const reference = (text: string): Set<string> => overThreshold(attemptsBySource(text));
+
+/** The shared corpus sits beside the repository: absent, a developer's run skips, CI fails. */
+function present(t: ExecutionContext, file: string): boolean {
+  if (existsSync(file)) return true;
+  if (process.env.CI) t.fail(`${file} is missing`);
+  else t.pass(`skipped: ${file} is missing`);
+  return false;
+}
+
 test('ssh-brute-force on Loghub OpenSSH_2k reports exactly the sources a reference count finds', (t) => {
-  if (!existsSync(FILE)) {
-    if (process.env.CI) t.fail(`${FILE} is missing`);
-    else t.pass(`skipped: ${FILE} is missing`);
-    return;
-  }
+  if (!present(t, FILE)) return;
   const expected = reference(readFileSync(FILE, 'utf8'));
   t.true(expected.size >= 5, `reference found ${expected.size}`);
   const rules = loadRules(undefined, { cases: false }).rules.filter((r) => r.id === 'ssh-brute-force');
@@ -59,11 +65,7 @@ function overCounted(alerts: Array<{ groupKey: string; count: number }>, attempt
 }
 
 test('ssh-brute-force counts each attempt once: the PAM line of the same attempt adds nothing (and a rule that counted it would be caught)', (t) => {
-  if (!existsSync(FILE)) {
-    if (process.env.CI) t.fail(`${FILE} is missing`);
-    else t.pass(`skipped: ${FILE} is missing`);
-    return;
-  }
+  if (!present(t, FILE)) return;
   const attempts = attemptsBySource(readFileSync(FILE, 'utf8'));
   t.is([...attempts.values()].reduce((n, l) => n + l.length, 0), 528, 'the corpus README: 518 lines + 2 × "message repeated 5 times"');
   const rule = loadRules(undefined, { cases: false }).rules.find((r) => r.id === 'ssh-brute-force')!;
@@ -83,11 +85,7 @@ test('ssh-brute-force counts each attempt once: the PAM line of the same attempt
 
 test('gwsec detect --file on the Loghub Apache error log: read as an Apache error log, no alert, and no line called unparsed', (t) => {
   const file = '/work/shared/corpus/logs/loghub__Apache_2k.log';
-  if (!existsSync(file)) {
-    if (process.env.CI) t.fail(`${file} is missing`);
-    else t.pass(`skipped: ${file} is missing`);
-    return;
-  }
+  if (!present(t, file)) return;
   // the format guessed from the lines (no --source), as a user would first run it
   const r = gwsec(['detect', '--file', file, '--lang', 'en']);
   t.is(r.code, 0, r.stderr);
@@ -102,11 +100,7 @@ test('gwsec detect --file on the Loghub Apache error log: read as an Apache erro
 
 test('ssh-brute-force on Loghub Linux_2k (old pam_unix: only the PAM line per attempt) reports exactly the sources a reference count finds', (t) => {
   const file = '/work/shared/corpus/logs/loghub__Linux_2k.log';
-  if (!existsSync(file)) {
-    if (process.env.CI) t.fail(`${file} is missing`);
-    else t.pass(`skipped: ${file} is missing`);
-    return;
-  }
+  if (!present(t, file)) return;
   // straight from the text: one `sshd(pam_unix)[pid]: authentication failure; … rhost=R` line is one attempt from R
   const attempts = new Map<string, number[]>();
   for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
@@ -116,11 +110,7 @@ test('ssh-brute-force on Loghub Linux_2k (old pam_unix: only the PAM line per at
     list.push(Date.UTC(2026, M[m[1]!]!, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])));
     attempts.set(m[6]!, list);
   }
-  const expected = new Set<string>();
-  for (const [ip, ts] of attempts) {
-    ts.sort((a, b) => a - b);
-    for (let i = 0; i + 7 < ts.length; i++) if (ts[i + 7]! - ts[i]! <= 120_000) expected.add(ip);
-  }
+  const expected = overThreshold(attempts);
   t.true(expected.size >= 5, `reference found ${expected.size}`);
   const rules = loadRules(undefined, { cases: false }).rules.filter((r) => r.id === 'ssh-brute-force');
   const r = huntFile({ file, source: 'auth', year: 2026 }, rules);
