@@ -10,10 +10,12 @@
  * each agent's bounded health history. Only one collector process may
  * write data/ (the journal's lock enforces it); scale-out is PostgreSQL's job.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Journal, readRecords } from '../../../src/journal/index.js';
 import { KeyIndex } from './key-index.js';
+import { KeyFile } from './key-file.js';
 import { writeFileAtomic } from '../../../src/util/fs.js';
 import { GwsecError } from '../../../src/model/errors.js';
 import type { AlertPayload, CheckpointPayload, GapPayload, HealthPayload } from '../../../src/protocol/index.js';
@@ -30,14 +32,18 @@ interface Pending {
 }
 
 const hexName = /^[0-9a-f]{64}$/;
-/** The duplicate index as a clean close left it (key-index.ts). */
+/** The duplicate index as a clean close left it (key-index.ts), and its keys spelt out (key-file.ts). */
 const INDEX_FILE = 'index.bin';
+const keysName = (gen: string) => `keys-${gen}.dat`;
+const KEYS_FILE = /^keys-[0-9a-f]+\.dat$/;
 const agentFile = /^[A-Za-z0-9._:@-]+\.json$/;
 
 export class EmbeddedStore implements CollectorStore {
   readonly kind = 'embedded' as const;
   /** (kind, agent, id) → the alert count stored (1 for the other kinds): what makes a put a duplicate. */
-  private keys = new KeyIndex();
+  private keys!: KeyIndex;
+  private keyFile: KeyFile | null = null;
+  private keyGen = '';
   private pending: Pending | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -198,13 +204,15 @@ export class EmbeddedStore implements CollectorStore {
       const head = this.journal.head;
       await this.journal.close();
       try {
-        const meta = Buffer.from(JSON.stringify({ seq: head.seq, hash: head.hash }));
+        this.keyFile!.sync();
+        const meta = Buffer.from(JSON.stringify({ seq: head.seq, hash: head.hash, keys: { gen: this.keyGen, length: this.keyFile!.length } }));
         const len = Buffer.alloc(4);
         len.writeUInt32LE(meta.length, 0);
         writeFileAtomic(join(this.dir, INDEX_FILE), Buffer.concat([len, meta, this.keys.toBuffer()]));
       } catch {
         /* no snapshot: the next start reads the journal */
       }
+      this.keyFile?.close();
     }
   }
 
@@ -220,15 +228,30 @@ export class EmbeddedStore implements CollectorStore {
     try {
       const b = readFileSync(join(this.dir, INDEX_FILE));
       const n = b.readUInt32LE(0);
-      const meta = JSON.parse(b.subarray(4, 4 + n).toString('utf8')) as { seq: number; hash: string };
-      const k = KeyIndex.fromBuffer(b.subarray(4 + n));
-      if (k && meta.seq <= head.seq && (meta.seq < head.seq || meta.hash === head.hash)) {
-        this.keys = k;
-        after = meta.seq;
+      const meta = JSON.parse(b.subarray(4, 4 + n).toString('utf8')) as { seq: number; hash: string; keys?: { gen: string; length: number } };
+      const keysPath = meta.keys && /^[0-9a-f]+$/.test(meta.keys.gen) ? join(this.dir, keysName(meta.keys.gen)) : null;
+      // The keys file must still hold what the snapshot refers to (appends after it are cut off).
+      if (keysPath && statSync(keysPath).size >= meta.keys!.length && meta.seq <= head.seq && (meta.seq < head.seq || meta.hash === head.hash)) {
+        const file = KeyFile.open(keysPath, meta.keys!.length);
+        const k = KeyIndex.fromBuffer(b.subarray(4 + n), file);
+        if (k) {
+          this.keys = k;
+          this.keyFile = file;
+          this.keyGen = meta.keys!.gen;
+          after = meta.seq;
+        } else file.close();
       }
     } catch {
       /* none or unreadable: rebuild */
     }
+    if (!this.keyFile) {
+      // A rebuild spells its keys into a new file: an old snapshot can never point into it.
+      for (const f of readdirSync(this.dir)) if (KEYS_FILE.test(f)) rmSync(join(this.dir, f), { force: true });
+      this.keyGen = randomBytes(8).toString('hex');
+      this.keyFile = KeyFile.open(join(this.dir, keysName(this.keyGen)));
+      this.keys = new KeyIndex(this.keyFile);
+    }
+    for (const f of readdirSync(this.dir)) if (KEYS_FILE.test(f) && f !== keysName(this.keyGen)) rmSync(join(this.dir, f), { force: true });
     for await (const r of readRecords(join(this.dir, 'data'), { afterSeq: after })) {
       if (r.source === 'health') continue; // health lived in the journal before health/ existed
       const o = JSON.parse(r.line) as { id: string; agent_id: string; count?: number };

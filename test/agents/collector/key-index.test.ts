@@ -6,12 +6,26 @@
 import test from 'ava';
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyIndex } from '../../../agents/collector/store/key-index.js';
+import { KeyIndex, type Digest, type KeySpelling } from '../../../agents/collector/store/key-index.js';
 import { EmbeddedStore } from '../../../agents/collector/store/embedded.js';
 import { alert, tmp } from './helpers.js';
 
-test('key index: set, get, grow, remove, and a byte-exact round trip; ~16-23 bytes a key', (t) => {
-  const k = new KeyIndex(16);
+/** Keys spelt out in memory (the store keeps them in a file: key-file.ts). */
+function memorySpelling(): KeySpelling & { reads: number } {
+  const keys: string[] = [];
+  return {
+    reads: 0,
+    write: (key) => keys.push(key),
+    read(ref) {
+      this.reads++;
+      return keys[ref - 1] ?? '';
+    },
+  };
+}
+
+test('key index: set, get, grow, remove, and a byte-exact round trip; 20 bytes a slot, at most 70 % full', (t) => {
+  const spelling = memorySpelling();
+  const k = new KeyIndex(spelling, 16);
   const n = 100_000;
   for (let i = 0; i < n; i++) k.set(`alert\0web${i % 100}\0id-${i}`, (i % 7) + 1);
   t.is(k.size, n);
@@ -24,11 +38,43 @@ test('key index: set, get, grow, remove, and a byte-exact round trip; ~16-23 byt
   t.is(k.size, n - 1);
   k.set('alert\0web0\0id-0', 3);
   t.is(k.get('alert\0web0\0id-0'), 3);
-  t.true(k.bytes / k.size <= 48, `${(k.bytes / k.size).toFixed(1)} bytes a key`);
-  const back = KeyIndex.fromBuffer(k.toBuffer())!;
+  t.true(k.bytes / k.size <= 60, `${(k.bytes / k.size).toFixed(1)} bytes a key`);
+  const back = KeyIndex.fromBuffer(k.toBuffer(), spelling)!;
   t.is(back.size, k.size);
   for (let i = 1; i < n; i += 991) t.is(back.get(`alert\0web${i % 100}\0id-${i}`), (i % 7) + 1);
-  t.is(KeyIndex.fromBuffer(k.toBuffer().subarray(0, 1000)), null, 'a torn index is refused');
+  t.is(KeyIndex.fromBuffer(k.toBuffer().subarray(0, 1000), spelling), null, 'a torn index is refused');
+});
+
+test('key index: keys whose digests collide are told apart by their full spelling — each is stored, neither is a duplicate of the other', (t) => {
+  const spelling = memorySpelling();
+  // Every key gets the same digest: the worst case of what SHA-1's first 8 bytes do about 3 times in 10^8 at a million keys.
+  const same: Digest = () => [0x1234, 0x5678];
+  const k = new KeyIndex(spelling, 16, same);
+  t.is(k.get('alert\0web01\0a1'), undefined);
+  k.set('alert\0web01\0a1', 5);
+  t.is(k.get('alert\0web01\0a2'), undefined, 'a colliding key is not taken for the stored one');
+  k.set('alert\0web01\0a2', 1);
+  t.is(k.size, 2);
+  t.is(k.get('alert\0web01\0a1'), 5);
+  t.is(k.get('alert\0web01\0a2'), 1);
+  // More colliding keys, past a grow, removed and re-added: each keeps its own count.
+  for (let i = 3; i < 40; i++) k.set(`alert\0web01\0a${i}`, i);
+  k.delete('alert\0web01\0a7');
+  for (let i = 3; i < 40; i++) t.is(k.get(`alert\0web01\0a${i}`), i === 7 ? undefined : i);
+  k.set('alert\0web01\0a7', 70);
+  t.is(k.get('alert\0web01\0a7'), 70);
+  t.is(k.get('alert\0web01\0a1'), 5);
+  const back = KeyIndex.fromBuffer(k.toBuffer(), spelling, same)!;
+  t.is(back.get('alert\0web01\0a2'), 1);
+  t.is(back.get('alert\0web01\0a39'), 39);
+  t.is(back.get('alert\0web01\0nope'), undefined);
+  // Without collisions the full key is read only on a digest match (a duplicate or a grown alert).
+  const plain = memorySpelling();
+  const p = new KeyIndex(plain);
+  for (let i = 0; i < 1000; i++) p.set(`alert\0web01\0b${i}`, 1);
+  t.is(plain.reads, 0);
+  p.get('alert\0web01\0b1');
+  t.is(plain.reads, 1);
 });
 
 const T0 = new Date('2026-12-01T09:00:00Z');
