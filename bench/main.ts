@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<void>> = {
   detect: async () => (await import('./detect.js')).run(),
   collector: async () => (await import('./collector.js')).run(),
   'agent-reporting': async () => (await import('./agent-reporting.js')).run(),
+  'collector-queries': async () => (await import('./collector-queries.js')).run(),
   traps: async () => (await import('./traps.js')).run(),
 };
 

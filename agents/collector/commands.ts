@@ -72,9 +72,10 @@ export async function collectorToken(o: { config: string; ttl?: string }, io: Io
 export async function collectorAgents(o: { config: string; format: 'text' | 'json' }, io: Io): Promise<number> {
   return withStore(o.config, async (s) => {
     const cfg = loadCollectorConfig(o.config);
-    const rows = await Promise.all(
-      (await s.listAgents()).map(async (a) => ({ ...a, health: (await s.latestHealth(a.id)) ?? null, gaps: (await s.gaps(a.id)).length })),
-    );
+    // One pass over the gaps for all agents (the embedded store reads its journal for each call).
+    const gaps = new Map<string, number>();
+    for (const g of await s.gaps()) gaps.set(g.agent_id, (gaps.get(g.agent_id) ?? 0) + 1);
+    const rows = await Promise.all((await s.listAgents()).map(async (a) => ({ ...a, health: (await s.latestHealth(a.id)) ?? null, gaps: gaps.get(a.id) ?? 0 })));
     if (o.format === 'json') return io.out(JSON.stringify(rows, null, 2) + '\n'), 0;
     if (!rows.length) io.out('no agents enrolled / 尚无已注册代理\n');
     for (const a of rows) {

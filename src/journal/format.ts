@@ -208,8 +208,12 @@ export interface DecodedRecord {
   line: string;
 }
 
-/** Decodes a DATA payload; throws RangeError on a malformed one. */
-export function decodeRecords(h: BlockHeader, payload: Buffer): DecodedRecord[] {
+/**
+ * Decodes a DATA payload; throws RangeError on a malformed one. With `only`, the lines of other
+ * sources are not decoded (their records keep their place, with an empty line), and a block
+ * without that source decodes to nothing at all.
+ */
+export function decodeRecords(h: BlockHeader, payload: Buffer, only?: string): DecodedRecord[] {
   const sources: string[] = [];
   let p = h.sourcesOff;
   const n = payload.readUInt16BE(p);
@@ -220,13 +224,14 @@ export function decodeRecords(h: BlockHeader, payload: Buffer): DecodedRecord[] 
     p += 2 + len;
   }
   const out: DecodedRecord[] = [];
+  if (only !== undefined && !sources.includes(only)) return out;
   p = 0;
   for (let i = 0; i < h.count; i++) {
     const time = payload.readDoubleBE(p);
     const source = sources[payload.readUInt16BE(p + 8)];
     const len = payload.readUInt32BE(p + 10);
     if (source === undefined || p + 14 + len > h.sourcesOff) throw new RangeError('malformed record');
-    out.push({ time, source, line: payload.toString('utf8', p + 14, p + 14 + len) });
+    out.push({ time, source, line: only === undefined || source === only ? payload.toString('utf8', p + 14, p + 14 + len) : '' });
     p += 14 + len;
   }
   if (p !== h.sourcesOff) throw new RangeError('malformed block: record count does not match payload');

@@ -34,7 +34,7 @@ export async function* readRecords(dir: string, filter: ReadFilter = {}): AsyncG
       if (ev.kind !== 'block' || ev.header.type !== BlockType.Data) continue;
       let recs;
       try {
-        recs = decodeRecords(ev.header, ev.payload);
+        recs = decodeRecords(ev.header, ev.payload, filter.source);
       } catch {
         continue;
       }

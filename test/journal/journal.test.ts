@@ -139,4 +139,11 @@ test('readRecords filters by receive time (to exclusive) and source', async (t) 
   t.deepEqual(await lines({ source: 'a' }), ['one', 'three']);
   t.deepEqual(await lines({ from: new Date('2025-01-02T00:00:00Z') }), ['two', 'three']);
   t.deepEqual(await lines({ to: new Date('2025-01-02T00:00:00Z') }), ['one']);
+  t.deepEqual(await lines({ source: 'b' }), ['two']);
+  t.deepEqual(await lines({ source: 'c' }), []);
+  // Filtered by source, the other sources' lines are skipped undecoded but keep their seq.
+  const { readRecords } = await import('../../src/journal/index.js');
+  const seqs: number[] = [];
+  for await (const r of readRecords(dir, { source: 'a' })) seqs.push(r.seq);
+  t.deepEqual(seqs, [1, 3]);
 });
