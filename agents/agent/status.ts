@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GwsecError } from '../../src/model/errors.js';
+import { invertKeys, renameKeys } from '../../src/util/keys.js';
 import type { SourceStatus } from './pipeline.js';
 import type { ArchiveCheck } from './startcheck.js';
 import { writeFileDurable } from './state.js';
@@ -32,14 +33,60 @@ export interface RetentionView {
 
 export const statusPath = (stateDir: string) => join(stateDir, 'status.json');
 
+/**
+ * status.json on disk (version 2): snake_case keys like the report and facts schema, and
+ * `schema_version`. Version 1 (camelCase, no version; agents before this one) is still read, so
+ * `gwsec agent status` works across an upgrade before the new agent has rewritten the file.
+ */
+export const STATUS_SCHEMA_VERSION = 2;
+const STATUS_WIRE_KEYS: Readonly<Record<string, string>> = {
+  startedAt: 'started_at',
+  updatedAt: 'updated_at',
+  finishedAt: 'finished_at',
+  headSeq: 'head_seq',
+  headHash: 'head_hash',
+  diskPressure: 'disk_pressure',
+};
+const STATUS_FROM_WIRE = invertKeys(STATUS_WIRE_KEYS);
+/** counter names are event names, not keys of this format */
+const STATUS_DATA_KEYS: ReadonlySet<string> = new Set(['counters']);
+
+/** The status as written: `schema_version` first, snake_case keys. */
+export function statusToWire(s: AgentStatus): Record<string, unknown> {
+  return { schema_version: STATUS_SCHEMA_VERSION, ...(renameKeys(s, STATUS_WIRE_KEYS, STATUS_DATA_KEYS) as Record<string, unknown>) };
+}
+
+/** A parsed status.json of version 1 or 2 as the in-process shape; a newer version is a located error. */
+export function statusFromWire(data: unknown, file: string): AgentStatus {
+  const o = (data ?? {}) as Record<string, unknown>;
+  const v = o.schema_version;
+  if (v === undefined) return o as unknown as AgentStatus; // version 1: already the in-process spelling
+  if (v !== STATUS_SCHEMA_VERSION) {
+    throw new GwsecError(
+      'agent_status_version',
+      { en: `status.json schema version ${String(v)} was written by another gwsec; this one reads 1 and ${STATUS_SCHEMA_VERSION}`, zh: `status.json 的格式版本 ${String(v)} 由其他版本的 gwsec 写入；本版本只能读取版本 1 和 ${STATUS_SCHEMA_VERSION}` },
+      { file },
+    );
+  }
+  const { schema_version: _, ...rest } = o;
+  return renameKeys(rest, STATUS_FROM_WIRE, STATUS_DATA_KEYS) as AgentStatus;
+}
+
 export function writeStatus(stateDir: string, s: AgentStatus): void {
-  writeFileDurable(statusPath(stateDir), JSON.stringify(s, null, 1));
+  writeFileDurable(statusPath(stateDir), JSON.stringify(statusToWire(s), null, 1));
 }
 
 export function readStatus(stateDir: string): AgentStatus {
   const p = statusPath(stateDir);
   if (!existsSync(p)) throw new GwsecError('agent_status_missing', { en: 'no status file: the agent has not run with this config yet', zh: '未找到状态文件：agent 尚未以该配置运行过' }, { file: p });
-  return JSON.parse(readFileSync(p, 'utf8')) as AgentStatus;
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(p, 'utf8'));
+  } catch (e) {
+    // written by temp + rename, so a torn file means someone else wrote it
+    throw new GwsecError('agent_status_unreadable', { en: `status.json is not JSON: ${(e as Error).message}`, zh: `status.json 不是有效的 JSON：${(e as Error).message}` }, { file: p });
+  }
+  return statusFromWire(data, p);
 }
 
 export function dirBytes(dir: string): { bytes: number; files: number } {
@@ -158,7 +205,13 @@ export async function statusReport(stateDir: string, format: 'text' | 'json', o:
   const running = alive(s.pid) && existsSync(join(stateDir, 'agent.lock'));
   const ret = o.retentionDays ? await retentionView(s.archive.dir, o.retentionDays, o.now ?? new Date()) : undefined;
   if (format === 'json')
-    return JSON.stringify({ ...s, running, archiveBytes: archive.bytes, archiveFiles: archive.files, oldest_record_at: ret?.oldest ?? null, retention_days: ret?.retentionDays, retention_horizon: ret?.horizon }, null, 2) + '\n';
+    return (
+      JSON.stringify(
+        { ...statusToWire(s), running, archive_bytes: archive.bytes, archive_files: archive.files, oldest_record_at: ret?.oldest ?? null, retention_days: ret?.retentionDays, retention_horizon: ret?.horizon },
+        null,
+        2,
+      ) + '\n'
+    );
   return formatStatus(s, archive, running, o.lang ?? 'en', ret);
 }
 

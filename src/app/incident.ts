@@ -9,7 +9,8 @@ import { REPORT_KINDS, describeEvent, timeText, type ReportKindAll } from '../in
 import { incidentPlaybook, writeReportWithPlaybook } from '../playbook/report.js';
 import { OFFICIAL_TZ, formatDuration, formatInZone, parseTime } from '../incident/time.js';
 import { kindTitle } from '../incident/vocab.js';
-import type { Operator } from '../incident/events.js';
+import { eventToWire, type Operator } from '../incident/events.js';
+import { renameKeys } from '../util/keys.js';
 import { closeIncident, correctDiscovery, openIncident, recordMissed, submitReport } from '../incident/lifecycle.js';
 import { deadlineList, type IncidentState } from '../incident/state.js';
 import { IncidentStore, incidentsRoot } from '../incident/store.js';
@@ -135,10 +136,10 @@ export function nextDeadlineText(s: IncidentState, now: Date, tz: string, lang: 
 
 function summary(s: IncidentState, now: Date) {
   return {
-    id: s.id, title: s.title, drill: s.drill, types: s.types, grade: s.grade, discoveredAt: s.discoveredAt, closedAt: s.closed?.at,
+    id: s.id, title: s.title, drill: s.drill, types: s.types, grade: s.grade, discovered_at: s.discoveredAt, closed_at: s.closed?.at,
     playbook: s.playbook?.id, finished: s.finished, cursor: s.cursor,
     overdue: deadlineList(s).filter((d) => deadlineStatus(d, now) === 'overdue' && !d.provisional).map((d) => d.id),
-    deadlines: deadlineList(s).map((d) => ({ id: d.id, due: d.due, status: deadlineStatus(d, now), provisional: d.provisional ?? false, missedAt: d.missedAt })),
+    deadlines: deadlineList(s).map((d) => ({ id: d.id, due: d.due, status: deadlineStatus(d, now), provisional: d.provisional ?? false, missed_at: d.missedAt })),
     evidence: s.evidence.length, reports: s.reports.map((r) => r.file),
   };
 }
@@ -185,7 +186,8 @@ export async function incidentTimeline(o: IncidentCommon & { id: string }, io: I
   const s = await store.load(o.id);
   const tz = o.tz ?? s.tz;
   if (o.format === 'json') {
-    io.out(JSON.stringify(s.events, null, 2) + '\n');
+    // the events as the journal holds them (version 2 spelling, whichever version wrote them)
+    io.out(JSON.stringify(s.events.map(({ seq, event }) => ({ seq, event: eventToWire(event) })), null, 2) + '\n');
     return 0;
   }
   const playbook = await incidentPlaybook(store, o.id);
@@ -279,7 +281,7 @@ export async function incidentEvidence(o: IncidentCommon & { id: string; item?: 
     return r.intact ? 0 : 1;
   }
   const s = await store.load(o.id);
-  if (o.format === 'json') io.out(JSON.stringify(s.evidence, null, 2) + '\n');
+  if (o.format === 'json') io.out(JSON.stringify(s.evidence.map((e) => renameKeys(e, { collectedAt: 'collected_at', collectedBy: 'collected_by' })), null, 2) + '\n');
   else for (const e of s.evidence) io.out(`${e.item}  ${e.kind.padEnd(16)} ${String(e.size).padStart(8)}  SM3 ${e.sm3}  ${timeText(e.collectedAt, s, o.lang)}  ${e.file}  (${e.custody.length})\n`);
   return 0;
 }

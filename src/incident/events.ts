@@ -3,6 +3,8 @@
  * event's canonical JSON (sorted keys), so the SM3 chain covers exactly what reports are built from.
  */
 import type { Bilingual, DeadlineSpec, Grade, OfflineKind, OperatorClass } from './clock.js';
+import { GwsecError } from '../model/errors.js';
+import { invertKeys, renameKeys } from '../util/keys.js';
 
 export interface Operator {
   unit: string;
@@ -112,4 +114,42 @@ function sortKeys(v: unknown): unknown {
     return o;
   }
   return v;
+}
+
+/**
+ * An event as the journal holds it (version 2): snake_case keys like the report and facts schema,
+ * and `schema_version` on every record, since one journal may hold records of both versions (an
+ * incident opened before an upgrade and continued after it). Records of version 1 (camelCase, no
+ * version) are never rewritten — the SM3 chain covers their bytes — and read as they are.
+ */
+export const EVENT_SCHEMA_VERSION = 2;
+export const EVENT_WIRE_KEYS: Readonly<Record<string, string>> = {
+  discoveredAt: 'discovered_at',
+  occurredAt: 'occurred_at',
+  exitCode: 'exit_code',
+  durationMs: 'duration_ms',
+  submittedAt: 'submitted_at',
+  plannedDays: 'planned_days',
+  openDeadlines: 'open_deadlines',
+  notBefore: 'not_before',
+};
+const EVENT_FROM_WIRE = invertKeys(EVENT_WIRE_KEYS);
+/** Values that are data: variable names, answers, field values, texts. Their keys are never renamed. */
+const EVENT_DATA_KEYS: ReadonlySet<string> = new Set(['vars', 'answers', 'answer', 'value', 'title', 'titles', 'basis', 'message']);
+
+export function eventToWire(e: IncidentEvent): Record<string, unknown> {
+  return { ...(renameKeys(e, EVENT_WIRE_KEYS, EVENT_DATA_KEYS) as Record<string, unknown>), schema_version: EVENT_SCHEMA_VERSION };
+}
+
+/** A journal record's JSON as an event, from either version; a version this gwsec does not know is an error. */
+export function eventFromWire(data: unknown, where: string): IncidentEvent {
+  const { schema_version: v, ...rest } = (data ?? {}) as Record<string, unknown>;
+  if (v === undefined) return rest as unknown as IncidentEvent;
+  if (v !== EVENT_SCHEMA_VERSION) {
+    throw new GwsecError('incident_schema_version', {
+      en: `${where}: event schema version ${String(v)} was written by a newer gwsec; this one reads 1 and ${EVENT_SCHEMA_VERSION}: upgrade gwsec`,
+      zh: `${where}：事件格式版本 ${String(v)} 由更新版本的 gwsec 写入，本版本只能读取版本 1 和 ${EVENT_SCHEMA_VERSION}：请升级 gwsec`,
+    });
+  }
+  return renameKeys(rest, EVENT_FROM_WIRE, EVENT_DATA_KEYS) as IncidentEvent;
 }

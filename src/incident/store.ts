@@ -15,7 +15,7 @@ import { Journal, readRecords } from '../journal/index.js';
 import { GwsecError } from '../model/errors.js';
 import type { OfflineRecord } from './clock.js';
 import { OFFICIAL_TZ, wallClock } from './time.js';
-import { canonicalJson, type EventOf, type IncidentEvent } from './events.js';
+import { canonicalJson, eventFromWire, eventToWire, type EventOf, type IncidentEvent } from './events.js';
 import { foldEvents, type IncidentState, type TimedEvent } from './state.js';
 
 /** `--incidents DIR`, else `$GWSEC_INCIDENTS`, else `./incidents`. */
@@ -81,11 +81,13 @@ export class IncidentStore {
     if (!(await this.exists(id))) throw this.notFound(id);
     const out: TimedEvent[] = [];
     for await (const r of readRecords(this.journalDir(id))) {
+      let data: unknown;
       try {
-        out.push({ seq: r.seq, event: JSON.parse(r.line) as IncidentEvent });
+        data = JSON.parse(r.line);
       } catch {
-        /* a damaged record: verify reports it */
+        continue; // a damaged record: verify reports it
       }
+      out.push({ seq: r.seq, event: eventFromWire(data, `incident ${id} record ${r.seq}`) });
     }
     return out;
   }
@@ -111,7 +113,7 @@ export class IncidentStore {
 
   private record(e: NewEvent, at: Date): { source: string; line: string; time: string } {
     const full = { by: this.actor, ...e, at: e.at ?? at.toISOString() } as IncidentEvent;
-    return { source: full.type, line: canonicalJson(full), time: full.at };
+    return { source: full.type, line: canonicalJson(eventToWire(full)), time: full.at };
   }
 
   private async openJournal(id: string): Promise<Journal> {

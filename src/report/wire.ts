@@ -17,6 +17,7 @@ import type { FactsFile, HostFacts } from '../model/facts.js';
 import type { ReportDiff } from '../model/diff.js';
 import type { Report } from '../model/result.js';
 import type { Bilingual } from '../model/status.js';
+import { invertKeys, renameKeys as renameTree } from '../util/keys.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -42,7 +43,7 @@ export const WIRE_KEYS: Readonly<Record<string, string>> = {
   stillFailing: 'still_failing',
   evidenceChanged: 'evidence_changed',
 };
-const FROM_WIRE: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(WIRE_KEYS).map(([k, w]) => [w, k]));
+const FROM_WIRE = invertKeys(WIRE_KEYS);
 
 /**
  * Values that are data, not envelope: fact trees (their keys are snake_case at the source, and map
@@ -52,9 +53,7 @@ const FROM_WIRE: Readonly<Record<string, string>> = Object.fromEntries(Object.en
 export const WIRE_DATA_KEYS: ReadonlySet<string> = new Set(['facts', 'sources', 'vars', 'actual', 'expected', 'title', 'message']);
 
 function rename(v: unknown, table: Readonly<Record<string, string>>): unknown {
-  if (Array.isArray(v)) return v.map((x) => rename(x, table));
-  if (!isObj(v)) return v;
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [table[k] ?? k, WIRE_DATA_KEYS.has(k) ? x : rename(x, table)]));
+  return renameTree(v, table, WIRE_DATA_KEYS);
 }
 
 /** A report, facts file or diff as it is written: snake_case keys, `schema_version: 2` where it has a version. */

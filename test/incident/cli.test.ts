@@ -46,9 +46,9 @@ test('incident open → show → correct → report (md, html, en) → evidence 
   t.is(close.code, 0, close.stderr);
   t.regex(close.stdout, /closed/);
   const list = gwsec(['incident', 'list', '--incidents', inc, '--format', 'json']);
-  const [row] = JSON.parse(list.stdout) as Array<{ id: string; closedAt?: string }>;
+  const [row] = JSON.parse(list.stdout) as Array<{ id: string; closed_at?: string }>;
   t.is(row!.id, id);
-  t.truthy(row!.closedAt);
+  t.truthy(row!.closed_at);
   const tl = gwsec(['incident', 'timeline', id, '--incidents', inc, '--lang', 'en']);
   t.regex(tl.stdout, /Incident "首页被篡改 .*" opened/);
   t.regex(tl.stdout, /Incident closed: restored/);

@@ -93,10 +93,12 @@ test('status shows per-source cursors, lag, archive size and counters', async (t
   t.regex(r.stdout, /source web \(file\)/);
   t.regex(r.stdout, /web\.log {2}offset 6 of 6/);
   t.regex(r.stdout, /RecordsArchived 4/);
-  const j = JSON.parse(gwsec(['agent', 'status', '-c', cfg, '--format', 'json']).stdout) as { running: boolean; sources: Array<{ name: string }>; archiveBytes: number };
+  const j = JSON.parse(gwsec(['agent', 'status', '-c', cfg, '--format', 'json']).stdout) as { schema_version: number; running: boolean; sources: Array<{ name: string }>; archive_bytes: number; archive: { head_seq: number } };
   t.false(j.running);
   t.deepEqual(j.sources.map((s) => s.name), ['web', 'auth', 'gwsec-alerts']); // alerts queued for the archive
-  t.true(j.archiveBytes > 0);
+  t.true(j.archive_bytes > 0);
+  t.is(j.schema_version, 2, 'snake_case like the report schema');
+  t.is(j.archive.head_seq, 4);
   rm(d);
 });
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { BIN } from '../../helpers/cli.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import type { Source } from '../../../agents/agent/pipeline.js';
 import { FileSource } from '../../../agents/agent/sources/file.js';
 import type { FileSourceConfig } from '../../../agents/agent/config.js';
 import { scaled } from '../../helpers/time.js';
+import { readStatus, type AgentStatus } from '../../../agents/agent/status.js';
 
 export const tmp = (tag: string) => mkdtempSync(join(tmpdir(), `gwsec-agent-${tag}-`));
 
@@ -124,9 +125,10 @@ export function events(out: string): Array<Record<string, unknown>> {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-export function readStatusFile(stateDir: string): { counters: Record<string, number>; archive: { headSeq: number } } | null {
+/** The agent's status through its own reader (any version it writes), or null before the first write. */
+export function readStatusFile(stateDir: string): AgentStatus | null {
   try {
-    return JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8')) as { counters: Record<string, number>; archive: { headSeq: number } };
+    return readStatus(stateDir);
   } catch {
     return null;
   }
