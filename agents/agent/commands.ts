@@ -39,8 +39,10 @@ export async function agentStatus(o: { config: string; format: 'text' | 'json'; 
 }
 
 /** `gwsec agent alerts`: the local alert store, newest activity last; `--since 1h` by last-seen. */
-export async function agentAlerts(o: { config: string; since?: string; format: 'text' | 'json'; lang?: string }, io: Io): Promise<number> {
+export async function agentAlerts(o: { config: string; since?: string; format: 'text' | 'json'; lang?: string; tz?: string }, io: Io): Promise<number> {
   const cfg = loadConfig(o.config);
+  const { alertTimesIn } = await import('../../src/app/alert-times.js');
+  const times = alertTimesIn(o.tz);
   const { readAlerts } = await import('./detect/store.js');
   const { formatAlert } = await import('../../src/detect/format.js');
   const { detectLang } = await import('../../src/i18n/index.js');
@@ -53,7 +55,7 @@ export async function agentAlerts(o: { config: string; since?: string; format: '
   if (o.format === 'json') io.out(JSON.stringify(list.map((s) => s.alert), null, 2) + '\n');
   else {
     const lang = detectLang(o.lang, io.env);
-    for (const s of list) io.out(formatAlert(s.alert, lang));
+    for (const s of list) io.out(formatAlert(s.alert, lang, times));
     io.out(lang === 'zh' ? `共 ${list.length} 条告警\n` : `${list.length} alert(s)\n`);
   }
   return 0;

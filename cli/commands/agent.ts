@@ -17,7 +17,7 @@ export const agentCommand: Command = {
       .option('public-key', { type: 'string', describe: "verify, export: the agent's SM2 public key (PEM) / 代理 SM2 公钥" })
       .option('from', { type: 'string', describe: 'export: from this archive (receive) time; no offset: read in --tz / 起始时间（归档接收时间）' })
       .option('to', { type: 'string', describe: 'export: before this archive (receive) time, exclusive / 截止时间（不含）' })
-      .option('tz', { type: 'string', describe: 'export: zone of --from/--to without an offset (default Asia/Shanghai) / 时区' })
+      .option('tz', { type: 'string', describe: 'export: zone of --from/--to without an offset; alerts: zone of the times shown (default Asia/Shanghai) / 时区' })
       .option('source', { type: 'string', describe: 'export: only this source / 仅此来源' })
       .option('output', { alias: 'o', type: 'string', describe: 'export: write to FILE instead of stdout / 导出到文件' })
       .option('format', { type: 'string', default: 'text', choices: ['text', 'json', 'jsonl'], describe: 'text | json (export: also jsonl) / 输出格式' })
@@ -53,7 +53,7 @@ export const agentCommand: Command = {
       case 'status':
         return app.agentStatus({ config: need('config', 'FILE'), format, lang }, processIo);
       case 'alerts':
-        return app.agentAlerts({ config: need('config', 'FILE'), since: str(a.since), format, lang: str(a.lang) }, processIo);
+        return app.agentAlerts({ config: need('config', 'FILE'), since: str(a.since), format, lang: str(a.lang), tz: str(a.tz) }, processIo);
       case 'baseline':
         return app.agentBaseline({ config: need('config', 'FILE') }, processIo);
       case 'verify': {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { GwsecError, GwsecErrorList, formatLocation } from '../model/errors.js';
 import { detectLang } from '../i18n/index.js';
 import { formatAlert } from '../detect/format.js';
+import { alertTimesIn } from './alert-times.js';
 import { defaultRulesDir, loadRules, playbookIds } from '../detect/load.js';
 import { ruleRegexSites } from '../detect/regexes.js';
 import { parseYaml } from '../policy/yaml.js';
@@ -20,6 +21,8 @@ export interface DetectOptions {
   lang?: string;
   only?: string[];
   format?: 'text' | 'json';
+  /** Zone of the times shown in text (default Asia/Shanghai). */
+  tz?: string;
 }
 
 const T = {
@@ -75,11 +78,12 @@ export { huntFile };
 
 /** `gwsec detect --file LOG`: exit 0 no alert, 1 alerts found. */
 export async function detectFile(o: HuntOptions, io: Io): Promise<number> {
+  const times = alertTimesIn(o.tz);
   const r = await huntFileParallel(o);
   const lang = detectLang(o.lang, io.env);
   const sorted = r.alerts.sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.rule.localeCompare(b.rule));
   if (o.format === 'json') io.out(JSON.stringify(sorted, null, 2) + '\n');
-  else for (const a of sorted) io.out(formatAlert(a, lang));
+  else for (const a of sorted) io.out(formatAlert(a, lang, times));
   const mb = r.bytes / 1e6;
   io.err(tr(lang, T.hunted, { alerts: r.alerts.length, lines: r.lines, hostile: r.hostile, unparsed: r.unparsed, other: r.other, mb: mb.toFixed(1), s: (r.ms / 1000).toFixed(2), rate: (mb / (r.ms / 1000)).toFixed(0) }) + '\n');
   return r.alerts.length ? 1 : 0;

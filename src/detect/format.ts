@@ -5,12 +5,15 @@ import { escapeLine } from './event.js';
 
 const SEV = { zh: { critical: '严重', high: '高', medium: '中', low: '低', info: '提示' }, en: { critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'info' } };
 
-export function formatAlert(a: Alert, lang: Lang): string {
+/** How first/last seen are shown: the caller's zone (`gwsec` shows Beijing time by default); as stored otherwise. */
+export type AlertTimes = (firstSeen: string, lastSeen: string) => string;
+
+export function formatAlert(a: Alert, lang: Lang, times: AlertTimes = (f, l) => `${f} .. ${l}`): string {
   const L = lang === 'zh';
   const head = `[${SEV[lang][a.severity]}] ${a.rule}  ${escapeLine(a.title[lang])}`;
   const lines = [
     head,
-    `    ${L ? '主机' : 'host'} ${escapeLine(a.host)}  ${L ? '分组' : 'key'} ${escapeLine(a.groupKey) || '-'}  ${L ? '次数' : 'count'} ${a.count}  ${a.firstSeen} .. ${a.lastSeen}`,
+    `    ${L ? '主机' : 'host'} ${escapeLine(a.host)}  ${L ? '分组' : 'key'} ${escapeLine(a.groupKey) || '-'}  ${L ? '次数' : 'count'} ${a.count}  ${times(a.firstSeen, a.lastSeen)}`,
     `    ${L ? '技术' : 'technique'} ${a.technique}  ${L ? '建议预案' : 'playbook'} ${a.playbook}  id ${a.id}`,
   ];
   const ev = Object.entries(a.evidence);

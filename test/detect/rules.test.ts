@@ -152,3 +152,19 @@ test('gwsec detect --file on a directory or a missing file: a located input erro
     t.false(/internal error|at readSync/.test(r.stderr), r.stderr);
   }
 });
+
+test('alert times on a terminal are Beijing time with the offset (--tz another zone); JSON keeps UTC ISO', (t) => {
+  const d = mkdtempSync(join(tmpdir(), 'gwsec-hunt-tz-'));
+  const f = join(d, 'access.log');
+  writeFileSync(f, `203.0.113.5 - - [01/Jun/2026:10:00:00 +0800] "GET /a.php?id=1'%20UNION%20SELECT%201,2-- HTTP/1.1" 200 5 "-" "Mozilla/5.0"\n`);
+  const r = gwsec(['detect', '--file', f, '--source', 'nginx', '--lang', 'en']);
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stdout, /2026-06-01 10:00:00 \.\. 2026-06-01 10:00:00 \(UTC\+08:00\)/);
+  const u = gwsec(['detect', '--file', f, '--source', 'nginx', '--lang', 'en', '--tz', 'Asia/Urumqi']);
+  t.regex(u.stdout, /2026-06-01 08:00:00 \.\. 2026-06-01 08:00:00 \(UTC\+06:00\)/);
+  const j = JSON.parse(gwsec(['detect', '--file', f, '--source', 'nginx', '--format', 'json']).stdout) as Array<{ firstSeen: string }>;
+  t.is(j[0]!.firstSeen, '2026-06-01T02:00:00.000Z');
+  const bad = gwsec(['detect', '--file', f, '--tz', 'Mars/Olympus']);
+  t.is(bad.code, 2, bad.stderr);
+  t.regex(bad.stderr, /unknown time zone/);
+});
