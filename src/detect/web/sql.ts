@@ -261,6 +261,7 @@ export const SQL_PATTERNS: ReadonlyArray<{ id: string; re: RegExp; why: string }
   { id: 'list', re: /^,[1sfv(n]/, why: 'a list continuation (,NULL,NULL) / ,(select …)) out of an INSERT/IN list' },
   { id: 'list-subquery', re: /^,\(?E/, why: 'a subquery as the next list element: 1,(select …)' },
   { id: 'where', re: /^k(?:n?k)?[1sn]o/, why: 'WHERE 1=1 / AS x WHERE 1=1 appended to the value' },
+  { id: 'keyword-subquery', re: /^k\(E[^n]|^k\(En[,k.]/, why: 'a keyword whose operand is a subquery: RLIKE (SELECT …), REGEXP (SELECT 1), also on a bare value' },
   { id: 'arith-call', re: /^of\(/, why: 'arithmetic on the value with a delay, branch or error-channel call (1-sleep(5), 1+if(benchmark(…)), 1*extractvalue(…))' },
 ];
 

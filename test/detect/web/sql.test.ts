@@ -51,6 +51,9 @@ test('injections are found, in the context that breaks out', (t) => {
     ['1+if(benchmark(3000000,MD5(1)),NULL,NULL),NULL)', 'none'],
     ['1*updatexml(1,concat(0x7e,user()),1)', 'none'],
     ["1'-sleep(5)-'", 'single'],
+    // a keyword whose operand is a subquery (sqlmap's boolean RLIKE/REGEXP probes)
+    ['1 rlike (select (case when (1=1) then 1 else 0x28 end))', 'none'],
+    ['1 regexp (select 1)', 'none'],
   ];
   for (const [v, ctx] of cases) {
     const r = judgeSql(v);
@@ -84,6 +87,7 @@ test('ordinary text with SQL words or apostrophes is not an injection', (t) => {
     '"乡村振兴"',
     '#1',
     '2024-left(a)', // arithmetic with an ordinary function name is text
+    'rock regexp (selected works)',
     '1+min(3)',
     'c++ if(x)',
     'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc',
