@@ -229,11 +229,11 @@ export async function mergeRun(o: AuditOptions & { files: string[] }, io: Io): P
   const set = checkShards(given);
   const digest = packDigest(pack, cliVars);
   const shardDigest = set.use.find((g) => g.report.shard)?.report.shard?.packDigest;
-  if (shardDigest && shardDigest !== digest) set.problems.push('the shards were judged with another pack, --check or --var than this merge');
+  if (shardDigest && shardDigest !== digest) set.problems.push({ en: 'the shards were judged with another pack, --check or --var than this merge', zh: '各分片所用的策略包、--check 或 --var 与本次合并不同' });
   if (set.problems.length && !o.partial) {
     throw new GwsecError('merge_shards_error', {
-      en: `refusing to merge: ${set.problems.join('; ')} (--partial merges what is there and marks the fleet results partial)`,
-      zh: `拒绝合并：${set.problems.join('；')}（如需合并现有分片，请加 --partial，集群检查结果将标注为不完整）`,
+      en: `refusing to merge: ${set.problems.map((p) => p.en).join('; ')} (--partial merges what is there and marks the fleet results partial)`,
+      zh: `拒绝合并：${set.problems.map((p) => p.zh).join('；')}（如需合并现有分片，请加 --partial，集群检查结果将标注为不完整）`,
     });
   }
   const partial = set.problems.length > 0;
@@ -263,7 +263,8 @@ export async function mergeRun(o: AuditOptions & { files: string[] }, io: Io): P
     count: set.count,
     shards: set.use.flatMap((g) => (g.report.shard ? [{ index: g.report.shard.index, file: g.file }] : [])),
     partial,
-    ...(partial ? { problems: set.problems } : {}),
+    // the report keeps them as one string each (schema 2); the refusal above speaks both languages
+    ...(partial ? { problems: set.problems.map((p) => p.en) } : {}),
   };
   return emit(merged, pack, o, io);
 }

@@ -277,7 +277,7 @@ export async function incidentEvidence(o: IncidentCommon & { id: string; item?: 
   if (o.item) {
     const r = await store.accessEvidence(o.id, o.item);
     io.out(r.content.toString('utf8'));
-    if (!r.intact) io.err(`gwsec: ${o.item} differs from its recorded hash\n`);
+    if (!r.intact) io.err(`gwsec: ${o.lang === 'zh' ? `${o.item} 与其登记的哈希值不一致` : `${o.item} differs from its recorded hash`}\n`);
     return r.intact ? 0 : 1;
   }
   const s = await store.load(o.id);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pack } from '../model/check.js';
 import type { Report, Result } from '../model/result.js';
+import type { Bilingual } from '../model/status.js';
 
 /*
  * What a sharded report records (`Report.shard`) so that `gwsec merge` can tell a complete,
@@ -32,12 +33,13 @@ export interface ShardSet {
   count: number;
   present: number[];
   missing: number[];
-  problems: string[];
+  /** each problem in both languages, naming its files */
+  problems: Bilingual[];
 }
 
 /** Pure: is this a complete set of shards of one audit? Every problem is named, with its files. */
 export function checkShards(given: Array<{ file: string; report: Report }>): ShardSet {
-  const problems: string[] = [];
+  const problems: Bilingual[] = [];
   const use: ShardSet['use'] = [];
   const byIndex = new Map<number, string>();
   const first = given.find((g) => g.report.shard)?.report.shard;
@@ -45,18 +47,18 @@ export function checkShards(given: Array<{ file: string; report: Report }>): Sha
   for (const g of given) {
     const s = g.report.shard;
     if (!s) {
-      problems.push(`${g.file} is not a shard report (gwsec audit --shard i/n --report json:FILE writes one)`);
+      problems.push({ en: `${g.file} is not a shard report (gwsec audit --shard i/n --report json:FILE writes one)`, zh: `${g.file} 不是分片报告（由 gwsec audit --shard i/n --report json:FILE 生成）` });
       continue;
     }
-    if (first && s.count !== first.count) problems.push(`${g.file} is shard ${s.index}/${s.count} but ${firstFile} is of ${first.count}`);
-    if (first && s.packDigest !== first.packDigest) problems.push(`${g.file} was judged with another pack, --check or --var than ${firstFile}`);
-    if (first && s.inventoryDigest !== first.inventoryDigest) problems.push(`${g.file} was cut from another inventory than ${firstFile}`);
+    if (first && s.count !== first.count) problems.push({ en: `${g.file} is shard ${s.index}/${s.count} but ${firstFile} is of ${first.count}`, zh: `${g.file} 是分片 ${s.index}/${s.count}，而 ${firstFile} 共分 ${first.count} 片` });
+    if (first && s.packDigest !== first.packDigest) problems.push({ en: `${g.file} was judged with another pack, --check or --var than ${firstFile}`, zh: `${g.file} 与 ${firstFile} 所用的策略包、--check 或 --var 不同` });
+    if (first && s.inventoryDigest !== first.inventoryDigest) problems.push({ en: `${g.file} was cut from another inventory than ${firstFile}`, zh: `${g.file} 与 ${firstFile} 出自不同的主机清单` });
     if (first && Math.abs(Date.parse(s.startedAt) - Date.parse(first.startedAt)) > MAX_SHARD_SPREAD_MS) {
-      problems.push(`${g.file} (${s.startedAt}) and ${firstFile} (${first.startedAt}) were audited more than 24 h apart`);
+      problems.push({ en: `${g.file} (${s.startedAt}) and ${firstFile} (${first.startedAt}) were audited more than 24 h apart`, zh: `${g.file}（${s.startedAt}）与 ${firstFile}（${first.startedAt}）的核查时间相隔超过 24 小时` });
     }
     const dup = byIndex.get(s.index);
     if (dup !== undefined) {
-      problems.push(`shard ${s.index}/${s.count} given twice: ${dup} and ${g.file}`);
+      problems.push({ en: `shard ${s.index}/${s.count} given twice: ${dup} and ${g.file}`, zh: `分片 ${s.index}/${s.count} 重复给出：${dup} 和 ${g.file}` });
       continue;
     }
     byIndex.set(s.index, g.file);
@@ -65,7 +67,7 @@ export function checkShards(given: Array<{ file: string; report: Report }>): Sha
   const count = first?.count ?? 0;
   const present = [...byIndex.keys()].sort((a, b) => a - b);
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
-  if (missing.length) problems.push(`shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing`);
+  if (missing.length) problems.push({ en: `shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing`, zh: `缺少分片 ${missing.map((i) => `${i}/${count}`).join('、')}` });
   return { use, count, present, missing, problems };
 }
 

@@ -20,23 +20,23 @@ const given = (...rs: Report[]) => rs.map((report, i) => ({ file: `s${i + 1}.jso
 
 test('a complete, consistent set has no problem', (t) => {
   const s = checkShards(given(shard(2, 3), shard(1, 3), shard(3, 3)));
-  t.deepEqual(s.problems, []);
+  t.deepEqual(s.problems.map((p) => p.en), []);
   t.deepEqual(s.present, [1, 2, 3]);
 });
 
 test('missing, duplicated, other count, pack, inventory, time: each named with its files', (t) => {
-  t.deepEqual(checkShards(given(shard(1, 3), shard(3, 3))).problems, ['shard(s) 2/3 missing']);
+  t.deepEqual(checkShards(given(shard(1, 3), shard(3, 3))).problems, [{ en: 'shard(s) 2/3 missing', zh: '缺少分片 2/3' }]);
   const dup = checkShards(given(shard(1, 2), shard(1, 2), shard(2, 2)));
-  t.deepEqual(dup.problems, ['shard 1/2 given twice: s1.json and s2.json']);
+  t.deepEqual(dup.problems.map((p) => p.en), ['shard 1/2 given twice: s1.json and s2.json']);
   t.is(dup.use.length, 2, 'the second copy is left out');
-  t.true(checkShards(given(shard(1, 2), shard(2, 3))).problems.includes('s2.json is shard 2/3 but s1.json is of 2'));
-  t.deepEqual(checkShards(given(shard(1, 2), shard(2, 2, { pack: 'q' }))).problems, ['s2.json was judged with another pack, --check or --var than s1.json']);
-  t.deepEqual(checkShards(given(shard(1, 2), shard(2, 2, { inv: 'j' }))).problems, ['s2.json was cut from another inventory than s1.json']);
-  t.deepEqual(checkShards(given(shard(1, 2), shard(2, 2, { at: T0 + MAX_SHARD_SPREAD_MS - 1000 }))).problems, []);
-  t.regex(checkShards(given(shard(1, 2), shard(2, 2, { at: T0 + MAX_SHARD_SPREAD_MS + 1000 }))).problems.join(), /more than 24 h apart/);
+  t.true(checkShards(given(shard(1, 2), shard(2, 3))).problems.map((p) => p.en).includes('s2.json is shard 2/3 but s1.json is of 2'));
+  t.deepEqual(checkShards(given(shard(1, 2), shard(2, 2, { pack: 'q' }))).problems.map((p) => p.en), ['s2.json was judged with another pack, --check or --var than s1.json']);
+  t.deepEqual(checkShards(given(shard(1, 2), shard(2, 2, { inv: 'j' }))).problems.map((p) => p.en), ['s2.json was cut from another inventory than s1.json']);
+  t.deepEqual(checkShards(given(shard(1, 2), shard(2, 2, { at: T0 + MAX_SHARD_SPREAD_MS - 1000 }))).problems.map((p) => p.en), []);
+  t.regex(checkShards(given(shard(1, 2), shard(2, 2, { at: T0 + MAX_SHARD_SPREAD_MS + 1000 }))).problems.map((p) => p.en).join(), /more than 24 h apart/);
   const plain = { ...shard(1, 1) };
   delete plain.shard;
-  t.regex(checkShards(given(plain)).problems.join(), /s1\.json is not a shard report/);
+  t.regex(checkShards(given(plain)).problems.map((p) => p.en).join(), /s1\.json is not a shard report/);
 });
 
 test('a partial fleet result never passes and says which shards it saw', (t) => {
