@@ -46,8 +46,8 @@ export function runtimePackages(root: string): string[] {
 }
 
 /**
- * Copies the built program (bin, build/{src,cli,agents}, policies, playbooks, package.json) and its
- * runtime node_modules to `dir`, via a temporary sibling renamed into place: a unit never points at
+ * Copies the built program (bin, build/{src,cli,agents}, the precompiled packs in build/policies,
+ * policies, playbooks, package.json) and its runtime node_modules to `dir`, via a temporary sibling renamed into place: a unit never points at
  * a half-copied tree, and nothing stays pointing into a checkout under /root, /home or /tmp.
  */
 export function installProgram(dir: string, root = packageRoot()): void {
@@ -55,7 +55,7 @@ export function installProgram(dir: string, root = packageRoot()): void {
   const tmp = `${dir}.new-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true, mode: 0o755 });
-  for (const p of ['package.json', 'bin', 'build/src', 'build/cli', 'build/agents', 'policies', 'playbooks'])
+  for (const p of ['package.json', 'bin', 'build/src', 'build/cli', 'build/agents', 'build/policies', 'policies', 'playbooks'])
     if (existsSync(join(root, p))) cpSync(join(root, p), join(tmp, p), { recursive: true, dereference: true });
   for (const name of runtimePackages(root)) cpSync(join(root, 'node_modules', name), join(tmp, 'node_modules', name), { recursive: true, dereference: true });
   const old = `${dir}.old-${process.pid}`;

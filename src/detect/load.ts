@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { GwsecError, GwsecErrorList, type Location } from '../model/errors.js';
 import { parseYaml, type LocatedYaml } from '../policy/yaml.js';
 import { structural, validateSchema } from '../policy/issues.js';
-import { packageRoot } from '../util/paths.js';
+import { packageRoot, shippedRulesDir } from '../util/paths.js';
 import { validateWhere, type Issue } from './conditions.js';
 import { FIELDS, type SourceType } from './fields.js';
 import { casesSchema, durationMs, ruleSchema, type CasesData, type RuleData } from './schema.js';
@@ -31,7 +31,7 @@ export interface RuleSet {
   cases: Map<string, RuleCases>;
 }
 
-export const defaultRulesDir = (): string => join(packageRoot(), 'policies', 'detections');
+export const defaultRulesDir = shippedRulesDir;
 export const defaultPlaybooksDir = (): string => join(packageRoot(), 'playbooks');
 
 /** Playbook ids (file names) in a playbooks directory: what a rule's `playbook:` may name. */

@@ -14,3 +14,5 @@ export function packageRoot(): string {
 }
 
 export const defaultPackDir = (): string => join(packageRoot(), 'policies', 'article40');
+/** The shipped detection rules (src/detect/load.ts's default). */
+export const shippedRulesDir = (): string => join(packageRoot(), 'policies', 'detections');

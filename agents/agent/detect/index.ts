@@ -20,6 +20,8 @@ import type { ByteLine } from '../sources/file.js';
 import type { LineRun } from './core.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker.js';
 import { loadRulesIsolated } from './rules-load.js';
+import { readPrecompiledRules } from '../../../src/detect/precompiled.js';
+import { shippedRulesDir } from '../../../src/util/paths.js';
 // Types only: the file watch (chokidar) and the host snapshot (systeminformation) are loaded when
 // the config turns them on, not into every agent's heap (~2.6 MB of V8 heap between them).
 import type { HostSnapshot } from './drift.js';
@@ -36,10 +38,11 @@ export const engineStatePath = (cfg: AgentConfig) => join(cfg.state_dir, 'detect
 
 /**
  * Load the rules the config names; every problem thrown located (exit 2) before the agent starts.
- * In a short-lived worker (rules-load.ts): the rule schema never enters the agent's own heap.
+ * The rule schema never enters the agent's own heap: the shipped rules come precompiled (validated
+ * at build time) while their directory is unchanged; others are validated in a short-lived worker.
  */
-export function loadAgentRules(cfg: AgentConfig): Promise<Rule[]> {
-  return loadRulesIsolated(cfg.detections.rules);
+export async function loadAgentRules(cfg: AgentConfig): Promise<Rule[]> {
+  return readPrecompiledRules(cfg.detections.rules ?? shippedRulesDir()) ?? loadRulesIsolated(cfg.detections.rules);
 }
 
 /** Alert lines queued for the archive, read by the runner like any source. */
