@@ -8,6 +8,6 @@ export function alertTimesIn(tz: string = OFFICIAL_TZ): AlertTimes {
   return (first, last) => {
     const a = formatInZone(new Date(first), tz);
     const b = formatInZone(new Date(last), tz);
-    return `${a.replace(/ \(UTC[^)]*\)$/, '')} .. ${b}`;
+    return `${a.slice(0, a.lastIndexOf(' ('))} .. ${b}`; // the zone once, after the second time
   };
 }
