@@ -209,7 +209,8 @@ test('journald: entries render as syslog lines; without journalctl the source re
   const ev = createEvents({ silent: true });
   const ac = new AbortController();
   const run = runAgent(cfg, { signal: ac.signal, events: ev });
-  await waitUntil(() => Boolean(ev.counters.RecordsArchived), 2000);
+  // the agent's start (rules read in a worker) takes seconds on a loaded machine: 15 s (waitUntil scales it), not 2 s
+  t.true(await waitUntil(() => Boolean(ev.counters.RecordsArchived), 15_000), 'the file source archived its line');
   ac.abort();
   await run;
   t.is(ev.counters.SourceUnavailable, 1);
