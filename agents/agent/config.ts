@@ -10,7 +10,7 @@ export const MIN_RETENTION_DAYS = 180;
 export { LOG_FORMATS as FORMATS, type LogFormat } from '../../src/parsers/loglines.js';
 import { LOG_FORMATS as FORMATS } from '../../src/parsers/loglines.js';
 
-const name = str({ pattern: /^[A-Za-z0-9_.-]{1,64}$/, message: 'a name: letters, digits, _ . - (at most 64)' });
+const name = str({ pattern: /^[A-Za-z0-9_.-]{1,64}$/, message: { en: 'a name: letters, digits, _ . - (at most 64)', zh: '名称：字母、数字、_ . -（至多 64 个字符）' } });
 const startAt = oneOf(['beginning', 'end'] as const);
 
 const fileSource = object({
@@ -111,8 +111,7 @@ export function parseConfig(file: string, text: string): AgentConfig {
   if (!data) {
     for (const issue of issues) {
       const at = issue.path.join('.');
-      // the validator words its detail in English (types, ranges): the Chinese names the key and keeps it
-      errors.push(new GwsecError('agent_config_error', { en: at ? `${at}: ${issue.message}` : issue.message, zh: `配置项${at ? ` ${at} ` : ''}不符合要求：${issue.message}` }, y.locate(issue.path)));
+      errors.push(new GwsecError('agent_config_error', { en: at ? `${at}: ${issue.message.en}` : issue.message.en, zh: at ? `${at}：${issue.message.zh}` : issue.message.zh }, y.locate(issue.path)));
     }
   } else {
     if (data.retention_days < MIN_RETENTION_DAYS) {

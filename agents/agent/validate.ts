@@ -7,7 +7,8 @@
 export type Path = Array<string | number>;
 export interface Issue {
   path: Path;
-  message: string;
+  /** worded as zod words it, in English and as zod's zh-CN locale does */
+  message: { zh: string; en: string };
 }
 export type Check<T> = (v: unknown, path: Path, issues: Issue[]) => T | undefined;
 /** What a check yields: the config's types are derived from the schema, never written twice. */
@@ -17,13 +18,13 @@ type OptionalKeys<S extends Shape> = { [K in keyof S]: undefined extends Out<S[K
 export type ObjectOf<S extends Shape> = { [K in Exclude<keyof S, OptionalKeys<S>>]: Out<S[K]> } & { [K in OptionalKeys<S>]?: Exclude<Out<S[K]>, undefined> };
 
 const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
-const expected = (what: string, v: unknown) => `Invalid input: expected ${what}, received ${kind(v)}`;
+const expected = (what: string, v: unknown) => ({ en: `Invalid input: expected ${what}, received ${kind(v)}`, zh: `无效输入：期望 ${what}，实际接收 ${kind(v)}` });
 
-export function str(o: { min?: number; pattern?: RegExp; message?: string } = {}): Check<string> {
+export function str(o: { min?: number; pattern?: RegExp; message?: Issue['message'] } = {}): Check<string> {
   return (v, path, issues) => {
     if (typeof v !== 'string') return void issues.push({ path, message: expected('string', v) });
-    if (o.min !== undefined && v.length < o.min) return void issues.push({ path, message: `Too small: expected string to have >=${o.min} characters` });
-    if (o.pattern && !o.pattern.test(v)) return void issues.push({ path, message: o.message ?? `Invalid string: must match pattern ${o.pattern}` });
+    if (o.min !== undefined && v.length < o.min) return void issues.push({ path, message: { en: `Too small: expected string to have >=${o.min} characters`, zh: `数值过小：期望 string >=${o.min} 字符` } });
+    if (o.pattern && !o.pattern.test(v)) return void issues.push({ path, message: o.message ?? { en: `Invalid string: must match pattern ${o.pattern}`, zh: `无效字符串：必须满足正则表达式 ${o.pattern}` } });
     return v;
   };
 }
@@ -32,9 +33,9 @@ export function num(o: { int?: boolean; min?: number; max?: number; positive?: b
   return (v, path, issues) => {
     if (typeof v !== 'number' || Number.isNaN(v)) return void issues.push({ path, message: expected('number', v) });
     if (o.int && !Number.isInteger(v)) return void issues.push({ path, message: expected('int', v) });
-    if (o.positive && !(v > 0)) return void issues.push({ path, message: 'Too small: expected number to be >0' });
-    if (o.min !== undefined && v < o.min) return void issues.push({ path, message: `Too small: expected number to be >=${o.min}` });
-    if (o.max !== undefined && v > o.max) return void issues.push({ path, message: `Too big: expected number to be <=${o.max}` });
+    if (o.positive && !(v > 0)) return void issues.push({ path, message: { en: 'Too small: expected number to be >0', zh: '数值过小：期望 number >0' } });
+    if (o.min !== undefined && v < o.min) return void issues.push({ path, message: { en: `Too small: expected number to be >=${o.min}`, zh: `数值过小：期望 number >=${o.min}` } });
+    if (o.max !== undefined && v > o.max) return void issues.push({ path, message: { en: `Too big: expected number to be <=${o.max}`, zh: `数值过大：期望 number <=${o.max}` } });
     return v;
   };
 }
@@ -42,7 +43,7 @@ export function num(o: { int?: boolean; min?: number; max?: number; positive?: b
 export function oneOf<T extends string>(values: readonly T[]): Check<T> {
   return (v, path, issues) => {
     if (typeof v === 'string' && (values as readonly string[]).includes(v)) return v as T;
-    issues.push({ path, message: `Invalid option: expected one of ${values.map((x) => `"${x}"`).join('|')}` });
+    issues.push({ path, message: { en: `Invalid option: expected one of ${values.map((x) => `"${x}"`).join('|')}`, zh: `无效选项：期望以下之一 ${values.map((x) => `"${x}"`).join('|')}` } });
     return undefined;
   };
 }
@@ -67,7 +68,7 @@ export function object<S extends Shape>(shape: S): Check<ObjectOf<S>> {
       if (r !== undefined) out[k] = r;
     }
     const extra = Object.keys(v).filter((k) => !(k in shape));
-    if (extra.length) issues.push({ path, message: `Unrecognized key${extra.length > 1 ? 's' : ''}: ${extra.map((k) => `"${k}"`).join(', ')}` });
+    if (extra.length) issues.push({ path, message: { en: `Unrecognized key${extra.length > 1 ? 's' : ''}: ${extra.map((k) => `"${k}"`).join(', ')}`, zh: `出现未知的键(key): ${extra.map((k) => `"${k}"`).join(', ')}` } });
     return issues.length === before ? (out as ObjectOf<S>) : undefined;
   };
 }
@@ -75,7 +76,7 @@ export function object<S extends Shape>(shape: S): Check<ObjectOf<S>> {
 export function array<T>(item: Check<T>, o: { min?: number } = {}): Check<T[]> {
   return (v, path, issues) => {
     if (!Array.isArray(v)) return void issues.push({ path, message: expected('array', v) });
-    if (o.min !== undefined && v.length < o.min) return void issues.push({ path, message: `Too small: expected array to have >=${o.min} items` });
+    if (o.min !== undefined && v.length < o.min) return void issues.push({ path, message: { en: `Too small: expected array to have >=${o.min} items`, zh: `数值过小：期望 array >=${o.min} 项` } });
     const before = issues.length;
     const out = v.map((x, i) => item(x, [...path, i], issues));
     return issues.length === before ? (out as T[]) : undefined;
@@ -87,13 +88,13 @@ export function byType<S extends Shape>(shapes: S): Check<Out<S[keyof S]>> {
   return (v, path, issues) => {
     const t = isPlain(v) ? v.type : undefined;
     const shape = typeof t === 'string' ? shapes[t] : undefined;
-    if (!shape) return void issues.push({ path: [...path, 'type'], message: `Invalid discriminator value. Expected ${Object.keys(shapes).map((k) => `'${k}'`).join(' | ')}` });
+    if (!shape) return void issues.push({ path: [...path, 'type'], message: { en: `Invalid discriminator value. Expected ${Object.keys(shapes).map((k) => `'${k}'`).join(' | ')}`, zh: `无效的类型值：期望 ${Object.keys(shapes).map((k) => `'${k}'`).join(' | ')}` } });
     return shape(v, path, issues) as Out<S[keyof S]> | undefined;
   };
 }
 
 export function literal<T extends string>(value: T): Check<T> {
-  return (v, path, issues) => (v === value ? value : void issues.push({ path, message: `Invalid input: expected "${value}"` }));
+  return (v, path, issues) => (v === value ? value : void issues.push({ path, message: { en: `Invalid input: expected "${value}"`, zh: `无效输入：期望 "${value}"` } }));
 }
 
 export function bool(): Check<boolean> {

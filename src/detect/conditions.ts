@@ -8,7 +8,7 @@ import { FIELDS, type FieldKind, type SourceType } from './fields.js';
 
 export interface Issue {
   path: PropertyKey[];
-  message: string;
+  message: { zh: string; en: string };
 }
 
 export type Predicate = (e: DetectEvent) => boolean;
@@ -29,58 +29,58 @@ export const OPS: Record<string, FieldKind[]> = {
   exists: ['string', 'number', 'list'],
 };
 
-const SHAPE = 'a condition: {field, <op>: value}, {all: [...]}, {any: [...]} or {not: {...}}';
+const SHAPE = { en: 'a condition: {field, <op>: value}, {all: [...]}, {any: [...]} or {not: {...}}', zh: '条件：{field, <运算符>: 值}、{all: [...]}、{any: [...]} 或 {not: {...}}' };
 
 export function validateWhere(c: unknown, path: PropertyKey[], type: SourceType, out: Issue[]): void {
   if (typeof c !== 'object' || c === null || Array.isArray(c)) {
-    out.push({ path, message: `expected ${SHAPE}` });
+    out.push({ path, message: { en: `expected ${SHAPE.en}`, zh: `应为${SHAPE.zh}` } });
     return;
   }
   const o = c as Record<string, unknown>;
   const keys = Object.keys(o);
   for (const comb of ['all', 'any'] as const) {
     if (comb in o) {
-      if (keys.length !== 1) out.push({ path, message: `'${comb}' must stand alone, found also: ${keys.filter((k) => k !== comb).join(', ')}` });
+      if (keys.length !== 1) out.push({ path, message: { en: `'${comb}' must stand alone, found also: ${keys.filter((k) => k !== comb).join(', ')}`, zh: `“${comb}”须单独使用，但同时出现了：${keys.filter((k) => k !== comb).join('、')}` } });
       const list = o[comb];
-      if (!Array.isArray(list) || list.length === 0) out.push({ path: [...path, comb], message: `'${comb}' takes a non-empty list of conditions` });
+      if (!Array.isArray(list) || list.length === 0) out.push({ path: [...path, comb], message: { en: `'${comb}' takes a non-empty list of conditions`, zh: `“${comb}”须为非空的条件列表` } });
       else list.forEach((ch, i) => validateWhere(ch, [...path, comb, i], type, out));
       return;
     }
   }
   if ('not' in o) {
-    if (keys.length !== 1) out.push({ path, message: `'not' must stand alone` });
+    if (keys.length !== 1) out.push({ path, message: { en: `'not' must stand alone`, zh: '“not”须单独使用' } });
     validateWhere(o.not, [...path, 'not'], type, out);
     return;
   }
   const f = o.field;
   const kind = typeof f === 'string' ? FIELDS[type][f] : undefined;
-  if (typeof f !== 'string') out.push({ path, message: `expected ${SHAPE}` });
-  else if (!kind) out.push({ path: [...path, 'field'], message: `unknown field '${f}' for source ${type} (known: ${Object.keys(FIELDS[type]).join(', ')})` });
+  if (typeof f !== 'string') out.push({ path, message: { en: `expected ${SHAPE.en}`, zh: `应为${SHAPE.zh}` } });
+  else if (!kind) out.push({ path: [...path, 'field'], message: { en: `unknown field '${f}' for source ${type} (known: ${Object.keys(FIELDS[type]).join(', ')})`, zh: `日志源 ${type} 没有字段“${f}”（可用：${Object.keys(FIELDS[type]).join('、')}）` } });
   const ops = keys.filter((k) => k !== 'field');
   if (ops.length !== 1) {
-    out.push({ path, message: `give exactly one operator (${Object.keys(OPS).join(' ')}), found: ${ops.join(', ') || 'none'}` });
+    out.push({ path, message: { en: `give exactly one operator (${Object.keys(OPS).join(' ')}), found: ${ops.join(', ') || 'none'}`, zh: `须且只能给出一个运算符（${Object.keys(OPS).join(' ')}），实际为：${ops.join('、') || '无'}` } });
     return;
   }
   const op = ops[0]!;
   const v = o[op];
   if (!(op in OPS)) {
-    out.push({ path: [...path, op], message: `unknown operator '${op}' (known: ${Object.keys(OPS).join(' ')})` });
+    out.push({ path: [...path, op], message: { en: `unknown operator '${op}' (known: ${Object.keys(OPS).join(' ')})`, zh: `未知的运算符“${op}”（可用：${Object.keys(OPS).join(' ')}）` } });
     return;
   }
-  if (kind && !OPS[op]!.includes(kind)) out.push({ path: [...path, op], message: `'${op}' does not apply to ${kind} field '${f as string}'` });
+  if (kind && !OPS[op]!.includes(kind)) out.push({ path: [...path, op], message: { en: `'${op}' does not apply to ${kind} field '${f as string}'`, zh: `“${op}”不适用于 ${kind} 类型的字段“${f as string}”` } });
   const at = [...path, op];
   const scalar = (x: unknown) => typeof x === 'string' || typeof x === 'number';
-  if ((op === 'in' || op === 'not_in') && !(Array.isArray(v) && v.length > 0 && v.every(scalar))) out.push({ path: at, message: `'${op}' takes a non-empty list of values` });
-  else if (['gt', 'ge', 'lt', 'le'].includes(op) && typeof v !== 'number') out.push({ path: at, message: `'${op}' takes a number` });
-  else if (op === 'exists' && typeof v !== 'boolean') out.push({ path: at, message: `'exists' takes true or false` });
-  else if (['eq', 'ne', 'contains', 'prefix'].includes(op) && !scalar(v)) out.push({ path: at, message: `'${op}' takes a string or a number` });
+  if ((op === 'in' || op === 'not_in') && !(Array.isArray(v) && v.length > 0 && v.every(scalar))) out.push({ path: at, message: { en: `'${op}' takes a non-empty list of values`, zh: `“${op}”须为非空的取值列表` } });
+  else if (['gt', 'ge', 'lt', 'le'].includes(op) && typeof v !== 'number') out.push({ path: at, message: { en: `'${op}' takes a number`, zh: `“${op}”须为数字` } });
+  else if (op === 'exists' && typeof v !== 'boolean') out.push({ path: at, message: { en: `'exists' takes true or false`, zh: '“exists”须为 true 或 false' } });
+  else if (['eq', 'ne', 'contains', 'prefix'].includes(op) && !scalar(v)) out.push({ path: at, message: { en: `'${op}' takes a string or a number`, zh: `“${op}”须为字符串或数字` } });
   else if (op === 'matches') {
-    if (typeof v !== 'string') out.push({ path: at, message: `'matches' takes a regular expression (string)` });
+    if (typeof v !== 'string') out.push({ path: at, message: { en: `'matches' takes a regular expression (string)`, zh: '“matches”须为正则表达式（字符串）' } });
     else
       try {
         new RegExp(v, 'i');
       } catch (e) {
-        out.push({ path: at, message: `not a valid regular expression: ${(e as Error).message}` });
+        out.push({ path: at, message: { en: `not a valid regular expression: ${(e as Error).message}`, zh: `不是有效的正则表达式：${(e as Error).message}` } });
       }
   }
 }

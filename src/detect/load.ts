@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { GwsecError, GwsecErrorList, type Location } from '../model/errors.js';
 import { parseYaml, type LocatedYaml } from '../policy/yaml.js';
-import { structural, validateSchema } from '../policy/issues.js';
+import { located, validateSchema } from '../policy/issues.js';
 import { packageRoot, shippedRulesDir } from '../util/paths.js';
 import { validateWhere, type Issue } from './conditions.js';
 import { FIELDS, type SourceType } from './fields.js';
@@ -116,12 +116,12 @@ export function parseRule(y: LocatedYaml, errors: GwsecError[], playbooks?: Set<
   const issues: Issue[] = [];
   const type = r.source;
   const lg = r.logic;
-  if (!KINDS_FOR[type].includes(lg.kind)) issues.push({ path: ['logic', 'kind'], message: `logic kind '${lg.kind}' does not read source ${type} (it takes: ${KINDS_FOR[type].join(', ')})` });
+  if (!KINDS_FOR[type].includes(lg.kind)) issues.push({ path: ['logic', 'kind'], message: { en: `logic kind '${lg.kind}' does not read source ${type} (it takes: ${KINDS_FOR[type].join(', ')})`, zh: `逻辑类型“${lg.kind}”不读取日志源 ${type}（该日志源可用：${KINDS_FOR[type].join('、')}）` } });
   const fieldOk = (f: string | undefined, path: PropertyKey[], kind?: string) => {
     if (f === undefined) return;
     const k = FIELDS[type][f];
-    if (!k) issues.push({ path, message: `unknown field '${f}' for source ${type} (known: ${Object.keys(FIELDS[type]).join(', ')})` });
-    else if (kind && k !== kind) issues.push({ path, message: `'${f}' is a ${k} field; this needs a ${kind} field` });
+    if (!k) issues.push({ path, message: { en: `unknown field '${f}' for source ${type} (known: ${Object.keys(FIELDS[type]).join(', ')})`, zh: `日志源 ${type} 没有字段“${f}”（可用：${Object.keys(FIELDS[type]).join('、')}）` } });
+    else if (kind && k !== kind) issues.push({ path, message: { en: `'${f}' is a ${k} field; this needs a ${kind} field`, zh: `“${f}”是 ${k} 类型的字段，此处需要 ${kind} 类型的字段` } });
   };
   if (lg.kind === 'sequence') {
     validateWhere(lg.first.where, ['logic', 'first', 'where'], type, issues);
@@ -130,8 +130,8 @@ export function parseRule(y: LocatedYaml, errors: GwsecError[], playbooks?: Set<
   fieldOk(lg.key, ['logic', 'key']);
   if (lg.kind === 'threshold') fieldOk(lg.weight, ['logic', 'weight'], 'number');
   (r.evidence ?? []).forEach((f, i) => fieldOk(f, ['evidence', i]));
-  if (playbooks && !playbooks.has(r.playbook)) issues.push({ path: ['playbook'], message: `no playbook '${r.playbook}' in playbooks/ (known: ${[...playbooks].sort().join(', ')})` });
-  for (const i of issues) errors.push(new GwsecError('detect_rule_error', structural(i, { en: 'rule', zh: '规则' }), y.locate(i.path)));
+  if (playbooks && !playbooks.has(r.playbook)) issues.push({ path: ['playbook'], message: { en: `no playbook '${r.playbook}' in playbooks/ (known: ${[...playbooks].sort().join(', ')})`, zh: `playbooks/ 中没有预案“${r.playbook}”（已有：${[...playbooks].sort().join('、')}）` } });
+  for (const i of issues) errors.push(new GwsecError('detect_rule_error', located(i), y.locate(i.path)));
   if (issues.length) return null;
   return { ...r, location: y.locate([]), suppressMs: durationMs(r.suppress) };
 }

@@ -53,12 +53,8 @@ export function kindZh(en: string): string {
   return KIND_ZH[en] ?? (re ? `有效的正则表达式（${re[1]}）` : en);
 }
 
-/**
- * A structural problem found by a hand-written validator (condition trees, detection `where`):
- * its detail names keys and operators in English, so the Chinese says what is wrong where and keeps
- * that detail.
- */
-export function structural(i: { path: PropertyKey[]; message: string }, what: { zh: string; en: string }): Bilingual {
+/** A hand-written validator's problem (detection rules) with the path it points at in front, both languages. */
+export function located(i: { path: PropertyKey[]; message: Bilingual }): Bilingual {
   const at = i.path.map(String).join('.');
-  return { en: at ? `${at}: ${i.message}` : i.message, zh: `${what.zh}${at ? ` ${at} ` : ''}不符合要求：${i.message}` };
+  return at ? { en: `${at}: ${i.message.en}`, zh: `${at}：${i.message.zh}` } : i.message;
 }

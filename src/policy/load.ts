@@ -75,7 +75,7 @@ export function loadPack(dir: string, o: { cases?: boolean; precompiled?: boolea
     validateCondition(parsed.expect, ['expect'], opNames, false, issues);
     if (parsed.applies?.when !== undefined) validateCondition(parsed.applies.when, ['applies', 'when'], opNames, false, issues);
     // located at the condition itself: the message need not repeat its path
-    for (const i of issues) errors.push(new GwsecError('policy_schema_error', { en: i.message, zh: `条件不符合要求：${i.message}` }, y.locate(i.path)));
+    for (const i of issues) errors.push(new GwsecError('policy_schema_error', i.message, y.locate(i.path)));
     if (issues.length) continue;
     if (parsed.id !== name) {
       errors.push(new GwsecError('policy_id_mismatch', { en: `check id '${parsed.id}' differs from its file name '${name}' (rename one)`, zh: `检查项编号“${parsed.id}”与文件名“${name}”不一致（请修改其一）` }, y.locate(['id'])));

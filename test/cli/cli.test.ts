@@ -57,6 +57,9 @@ test('a bad pack exits 2 with file:line before any host is touched', (t) => {
   const r = gwsec(['audit', '--pack', dir, '--fixture', '/nonexistent/host']);
   t.is(r.code, 2);
   t.regex(r.stderr, /tiny-1\.yaml:5:\d+: unknown operator 'frob'/);
+  const zh = gwsec(['audit', '--pack', dir, '--fixture', '/nonexistent/host', '--lang', 'zh']);
+  t.is(zh.code, 2);
+  t.regex(zh.stderr, /tiny-1\.yaml:5:\d+: 未知的运算符“frob”（可用：eq /, 'the condition validator words it in Chinese too');
 });
 
 test('an unknown fact path is a lint error (exit 2) naming the known families', (t) => {

@@ -6,7 +6,8 @@
 import test from 'ava';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { GwsecError } from '../../src/model/errors.js';
+import { GwsecError, GwsecErrorList } from '../../src/model/errors.js';
+import { parseConfig } from '../../agents/agent/config.js';
 import { errorLang } from '../../src/i18n/index.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { gwsec } from '../helpers/cli.js';
@@ -102,4 +103,11 @@ test('a located error keeps file:line in either language', (t) => {
   t.true(loc(en.stderr).length > 0, en.stderr);
   t.deepEqual(loc(zh.stderr), loc(en.stderr));
   t.true(CJK.test(zh.stderr), zh.stderr);
+});
+
+test('validators word their details in both languages: agent config (as zod and its zh-CN locale do)', (t) => {
+  const e = t.throws(() => parseConfig('a.yaml', 'archive: { dir: /a, segment_max_bytes: 10 }\nretention_days: 180\nsources: [{ type: journald, colour: red }]\n')) as GwsecErrorList;
+  const texts = e.errors.map((x) => [x.en, x.zh]);
+  t.true(texts.some(([en, zh]) => /segment_max_bytes: Too small/.test(en!) && /segment_max_bytes：数值过小/.test(zh!)), JSON.stringify(texts));
+  t.true(texts.some(([en, zh]) => /Unrecognized key: "colour"/.test(en!) && /未知的键\(key\): "colour"/.test(zh!)), JSON.stringify(texts));
 });
