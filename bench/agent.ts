@@ -15,6 +15,7 @@ import { packageRoot } from '../src/util/paths.js';
 import { have } from './stats.js';
 import { nginxBatch } from './verify.js';
 import { renderUnit, unitLaunch } from '../agents/agent/install.js';
+import { readStatus } from '../agents/agent/status.js';
 
 const BIN = join(packageRoot(), 'bin', 'gwsec.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,11 +52,12 @@ function agentConfig(dir: string, log: string): string {
   return f;
 }
 
+/** The archive's head seq in the agent's status file (read as the agent writes it: status.json's wire form, any version). */
 export function headSeq(stateDir: string): number {
   try {
-    return (JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8')) as { archive: { headSeq: number } }).archive.headSeq;
+    return readStatus(stateDir).archive.headSeq;
   } catch {
-    return 0;
+    return 0; // not written yet, or caught mid-rename
   }
 }
 
