@@ -69,22 +69,29 @@ export async function run(): Promise<void> {
     out(`filling ${dir} with ${total} alerts from ${AGENTS} agents: ${(await fill(dir, total)).toFixed(1)} s`);
   }
   const s = await EmbeddedStore.open(dir, { readOnly: true });
-  const [allS, all] = await time(() => s.queryAlerts());
+  // Each query and its before-version twice, in alternating order (the page cache and the machine's
+  // load favour whichever runs second); the faster of the two runs of each counts.
+  const best = async <T>(f: () => Promise<T>, g: () => Promise<unknown>): Promise<[number, number, T]> => {
+    const [a1, v] = await time(f);
+    const [b1] = await time(g);
+    const [b2] = await time(g);
+    const [a2] = await time(f);
+    return [Math.min(a1, a2), Math.min(b1, b2), v];
+  };
+  const [allS, oldAllS, all] = await best(() => s.queryAlerts(), () => oldScan(dir, 'alert'));
   const since = new Date(Date.parse(all[Math.floor(all.length * 0.99)]!.lastSeen));
   const [sinceS, recent] = await time(() => s.queryAlerts({ since }));
-  const [cpS, cps] = await time(() => s.checkpoints('web7'));
-  const [agentsS, gaps] = await time(async () => {
+  const [cpS, oldCpS, cps] = await best(() => s.checkpoints('web7'), async () => (await oldScan(dir, 'checkpoint')).filter((c) => c.agent_id === 'web7'));
+  const [agentsS, oldGapS, gaps] = await best(async () => {
     const g = new Map<string, number>();
     for (const x of await s.gaps()) g.set(x.agent_id, (g.get(x.agent_id) ?? 0) + 1);
     return g;
-  });
-  const [oldCpS, oldCps] = await time(async () => (await oldScan(dir, 'checkpoint')).filter((c) => c.agent_id === 'web7'));
-  const [oldGapS] = await time(() => oldScan(dir, 'gap'));
-  const [oldAllS] = await time(() => oldScan(dir, 'alert'));
+  }, () => oldScan(dir, 'gap'));
   out(`collector-queries: embedded store of ${all.length} alerts (${AGENTS} agents), read-only as the CLI opens it`);
   out(`  collector alerts (all):           ${allS.toFixed(2)} s; before (every source decoded): ${oldAllS.toFixed(2)} s (the alerts scan only, without the sort); ratio ${(oldAllS / allS).toFixed(2)}x`);
+  out(`  (min of two runs each, alternating; the journal's segments are gzip'd: reading them is most of every query)`);
   out(`  collector alerts --since (1 %):   ${sinceS.toFixed(2)} s, ${recent.length} alerts`);
-  out(`  checkpoints of one agent:         ${cpS.toFixed(2)} s (${cps.length}); before ${oldCpS.toFixed(2)} s (${oldCps.length}); ${(oldCpS / cpS).toFixed(1)}x faster`);
-  out(`  collector agents (gaps of ${gaps.size}):  ${agentsS.toFixed(2)} s, one scan; before one scan per agent: ${AGENTS} × ${oldGapS.toFixed(2)} s (one of them timed) = ${(AGENTS * oldGapS).toFixed(1)} s; ${((AGENTS * oldGapS) / agentsS).toFixed(0)}x faster`);
+  out(`  checkpoints of one agent:         ${cpS.toFixed(2)} s (${cps.length}); before ${oldCpS.toFixed(2)} s; ratio ${(oldCpS / cpS).toFixed(2)}x`);
+  out(`  collector agents (gaps of ${gaps.size}):  ${agentsS.toFixed(2)} s, one scan; before one scan per agent: ${AGENTS} × ${oldGapS.toFixed(2)} s (one of them timed) = ${(AGENTS * oldGapS).toFixed(1)} s; ratio ${((AGENTS * oldGapS) / agentsS).toFixed(0)}x`);
   await s.close();
 }

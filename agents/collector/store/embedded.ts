@@ -168,11 +168,13 @@ export class EmbeddedStore implements CollectorStore {
       const had = latest.get(k);
       if (!had || a.count > had.count) latest.set(k, a);
     }
-    const out = [...latest.values()].filter(
-      (a) => SEVERITY_RANK[a.severity] >= min && Date.parse(a.lastSeen) >= since && (q.agent === undefined || a.agent_id === q.agent),
-    );
-    out.sort((a, b) => Date.parse(a.firstSeen) - Date.parse(b.firstSeen) || cmp(a.agent_id, b.agent_id) || cmp(a.id, b.id));
-    return q.limit !== undefined ? out.slice(0, q.limit) : out;
+    // Each time parsed once, not in every comparison (a million alerts sort in ~20 M of them).
+    const out = [...latest.values()]
+      .filter((a) => SEVERITY_RANK[a.severity] >= min && Date.parse(a.lastSeen) >= since && (q.agent === undefined || a.agent_id === q.agent))
+      .map((a) => ({ a, t: Date.parse(a.firstSeen) }));
+    out.sort((x, y) => x.t - y.t || cmp(x.a.agent_id, y.a.agent_id) || cmp(x.a.id, y.a.id));
+    const sorted = out.map((x) => x.a);
+    return q.limit !== undefined ? sorted.slice(0, q.limit) : sorted;
   }
 
   async checkpoints(agentId: string): Promise<StoredCheckpoint[]> {
