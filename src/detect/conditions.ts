@@ -90,14 +90,8 @@ const str = (v: FieldValue): string | undefined => (typeof v === 'string' ? v : 
 /** Compile a validated condition. Missing fields make every operator false (except `exists: false`). */
 export function compileWhere(c: unknown): Predicate {
   const o = c as Record<string, unknown>;
-  if ('all' in o) {
-    const ps = (o.all as unknown[]).map(compileWhere);
-    return (e) => ps.every((p) => p(e));
-  }
-  if ('any' in o) {
-    const ps = (o.any as unknown[]).map(compileWhere);
-    return (e) => ps.some((p) => p(e));
-  }
+  if ('all' in o) return allOf(cheapestFirst(o.all as unknown[]).map(compileWhere));
+  if ('any' in o) return anyOf(cheapestFirst(o.any as unknown[]).map(compileWhere));
   if ('not' in o) {
     const p = compileWhere(o.not);
     return (e) => !p(e);
@@ -112,7 +106,13 @@ export function compileWhere(c: unknown): Predicate {
       return (e) => e.fields[f] !== undefined && str(e.fields[f]) !== String(v);
     case 'in': {
       const set = new Set((v as unknown[]).map(String));
-      return (e) => set.has(str(e.fields[f]) ?? '\0');
+      const nums = numberSet(set);
+      // A number field is looked up as a number: String(x) ∈ set ⇔ x ∈ nums (see numberSet), without
+      // building a string per event.
+      return (e) => {
+        const x = e.fields[f];
+        return typeof x === 'number' ? nums.has(x) : typeof x === 'string' && set.has(x);
+      };
     }
     case 'not_in': {
       const set = new Set((v as unknown[]).map(String));
@@ -144,4 +144,65 @@ export function compileWhere(c: unknown): Predicate {
       return (e) => typeof e.fields[f] === 'number' && cmp(e.fields[f] as number);
     }
   }
+}
+
+/**
+ * The numbers whose String() is in `set` ("200" → 200; "0200", "2e2", " 200" have no such number
+ * and are left out, as String(200) is "200" only). For a number x: String(x) ∈ set ⇔ nums.has(x).
+ */
+function numberSet(set: Set<string>): Set<number> {
+  const nums = new Set<number>();
+  for (const s of set) if (String(Number(s)) === s) nums.add(Number(s));
+  return nums;
+}
+
+/**
+ * Relative cost of evaluating a condition: set lookups, comparisons and literal tests cost a few
+ * nanoseconds, a regular expression call tens to hundreds (issue 20: one `matches` per web line
+ * cost ~60 ns). Combinators cost the sum of their parts.
+ */
+export function conditionCost(c: unknown): number {
+  const o = c as Record<string, unknown>;
+  if ('all' in o) return (o.all as unknown[]).reduce<number>((n, x) => n + conditionCost(x), 0);
+  if ('any' in o) return (o.any as unknown[]).reduce<number>((n, x) => n + conditionCost(x), 0);
+  if ('not' in o) return conditionCost(o.not);
+  return 'matches' in o ? 20 : 1;
+}
+
+/**
+ * The children of all/any in the order to evaluate them: cheapest first (stable, so equal costs keep
+ * the rule's order). Conditions are pure and total (a missing field is false, never a throw), so
+ * the result of all/any does not depend on the order, only what it costs: a regex runs only when
+ * the set lookups and comparisons before it did not already decide.
+ */
+export function cheapestFirst(list: unknown[]): unknown[] {
+  return list
+    .map((c, i) => ({ c, i, cost: conditionCost(c) }))
+    .sort((a, b) => a.cost - b.cost || a.i - b.i)
+    .map((x) => x.c);
+}
+
+// Plain loops (no closure per call, as `every(p => p(e))` made) with the short lists unrolled.
+function allOf(ps: Predicate[]): Predicate {
+  if (ps.length === 1) return ps[0]!;
+  if (ps.length === 2) {
+    const [a, b] = ps as [Predicate, Predicate];
+    return (e) => a(e) && b(e);
+  }
+  return (e) => {
+    for (let i = 0; i < ps.length; i++) if (!ps[i]!(e)) return false;
+    return true;
+  };
+}
+
+function anyOf(ps: Predicate[]): Predicate {
+  if (ps.length === 1) return ps[0]!;
+  if (ps.length === 2) {
+    const [a, b] = ps as [Predicate, Predicate];
+    return (e) => a(e) || b(e);
+  }
+  return (e) => {
+    for (let i = 0; i < ps.length; i++) if (ps[i]!(e)) return true;
+    return false;
+  };
 }
