@@ -54,6 +54,7 @@ export const playbookCommand: Command = {
       .option('report-lang', { type: 'string', choices: ['zh', 'en'], describe: 'language of reports written by report steps (default zh) / 报告语言' })
       .option('from-alert', { type: 'string', describe: "run: start from a detection alert (id in the alert store, or a JSON file): playbook, variables, times filled in / 由告警启动" })
       .option('alerts', { type: 'string', describe: 'run --from-alert: the alert store (default /var/lib/gwsec/agent-state/alerts.jsonl) / 告警库' })
+      .option('agent-config', { type: 'string', describe: "run --from-alert: read the alert store from this agent's config (detections.alerts_file) / 从代理配置读取告警库位置" })
       .option('format', { type: 'string', default: 'text', choices: ['text', 'json'] }),
   run: async (a) => {
     const app = await import('../../src/app/playbook.js');
@@ -72,7 +73,7 @@ export const playbookCommand: Command = {
       case 'run': {
         if (!str(a['from-alert'])) return app.playbookRun({ ...o, ref: args[0] }, processIo);
         const { fromAlert } = await import('../../src/app/from-alert.js');
-        const f = await fromAlert({ alert: str(a['from-alert'])!, alerts: str(a.alerts), ref: args[0], vars: o.vars, lang, now: processIo.now() });
+        const f = await fromAlert({ alert: str(a['from-alert'])!, alerts: str(a.alerts) ?? (await alertStoreOf(str(a['agent-config']))), ref: args[0], vars: o.vars, lang, now: processIo.now() });
         return app.playbookRun({ ...o, ref: f.ref, vars: f.vars, title: o.title ?? f.title, occurred: o.occurred ?? f.occurred, discovered: o.discovered ?? f.discovered }, processIo);
       }
       default:
@@ -87,4 +88,11 @@ async function need(args: string[], what: { zh: string; en: string }): Promise<s
     throw new GwsecError('usage_error', { en: `give exactly one ${what.en}`, zh: `请指定且只指定一个${what.zh}` });
   }
   return args[0]!;
+}
+
+/** The alert store an agent config names (`--agent-config`): where a non-default agent writes its alerts. */
+async function alertStoreOf(agentConfig: string | undefined): Promise<string | undefined> {
+  if (agentConfig === undefined) return undefined;
+  const { loadConfig } = await import('../../agents/agent/config.js');
+  return loadConfig(agentConfig).detections.alerts_file;
 }

@@ -18,7 +18,7 @@ interface Found {
 }
 
 function fromStore(file: string, ref: string): Found {
-  if (!existsSync(file)) throw new GwsecError('usage_error', { en: `alert store not found: give --alerts FILE (the agent's detections.alerts_file)`, zh: '未找到告警库：请用 --alerts 指定文件（即代理配置中的 detections.alerts_file）' }, { file });
+  if (!existsSync(file)) throw new GwsecError('usage_error', { en: `alert store not found: give --alerts FILE or --agent-config agent.yaml (the agent's detections.alerts_file)`, zh: '未找到告警库：请用 --alerts 指定文件，或用 --agent-config 指定代理配置（告警库即其中的 detections.alerts_file）' }, { file });
   const first = new Map<string, string>();
   const latest = new Map<string, Alert>();
   readFileSync(file, 'utf8')

@@ -36,6 +36,12 @@ test('an account-compromise alert starts its playbook with the account, the wind
   t.is(started.vars.account, 'fztu');
   t.true(Number(started.vars.window_minutes) >= 60);
   t.regex(JSON.stringify(s!.events.map((e) => e.event)), new RegExp(`alert ${a.id.slice(0, 12)}, web-01`));
+  // The store found through a non-default agent's config (detections.alerts_file), as the agent writes it.
+  const agentYaml = join(d, 'agent.yaml');
+  writeFileSync(agentYaml, `archive: { dir: ${d}/archive }\nstate_dir: ${d}/state\nretention_days: 180\nsources: [{ type: file, path: ${log}, format: auth }]\ndetections: { alerts_file: ${store} }\n`);
+  const viaConfig = gwsec(['playbook', 'run', '--from-alert', a.id.slice(0, 10), '--agent-config', agentYaml, '--answers', drill, '--incidents', inc, '--drill', '--lang', 'en']);
+  t.is(viaConfig.code, 0, viaConfig.stdout.slice(-1500) + viaConfig.stderr);
+  t.is((await new IncidentStore(inc).list()).length, 2);
   // An unknown alert, or one that is not an alert file: exit 2, said plainly.
   t.is(gwsec(['playbook', 'run', '--from-alert', 'ffffffffffff', '--alerts', store, '--incidents', inc]).code, 2);
   t.is(gwsec(['playbook', 'run', '--from-alert', log, '--incidents', inc]).code, 2);
