@@ -1,5 +1,5 @@
 /**
- * The shipped detection rules, loaded and validated at build time (src/policy/precompile.ts) into
+ * The shipped detection rules, loaded and validated at build time (src/detect/precompile.ts) into
  * build/policies/detections.pack.json, in the format and with the digest check of the precompiled
  * Article 40 pack (src/policy/precompiled.ts): used only while the rules directory holds byte for
  * byte what was compiled. `agent run` reads them without the rule schema (zod) or YAML parsing;

@@ -10,7 +10,7 @@
  * (src/detect/precompiled.ts), so the agent starts without the rule schema.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { Pack } from '../model/check.js';
 import { packageRoot } from '../util/paths.js';
@@ -61,6 +61,20 @@ export function writeCompiled(dir: string, value: unknown): string {
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
   return file;
+}
+
+/**
+ * One `npm run build` step: `write()` compiles `dir`; when `dir` does not load, nothing is written and
+ * a stale compiled file is removed (its `users` then parse `dir` and report the errors): the build
+ * does not fail here for it.
+ */
+export function precompileStep(dir: string, write: () => string, users: string): void {
+  try {
+    process.stdout.write(`precompiled ${dir} -> ${write()}\n`);
+  } catch (e) {
+    rmSync(precompiledFile(dir), { force: true });
+    process.stderr.write(`precompile: ${dir} not precompiled (${users} will parse it): ${(e as Error).message}\n`);
+  }
 }
 
 /** What writeCompiled wrote for `dir`, its paths under `dir` again, when `dir` holds exactly what was compiled; otherwise null. */
