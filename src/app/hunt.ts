@@ -7,6 +7,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
+import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Alert, AlertChange } from '../model/alert.js';
 import { GwsecError } from '../model/errors.js';
@@ -181,7 +182,7 @@ export function huntFile(o: HuntOptions, rules?: Rule[], observe?: HuntObserver)
   const p = prepare(o, rules);
   const engine = new DetectionEngine(p.rules, o.host ?? hostname());
   const alerts = new Map<string, Alert>();
-  const ctx: LineContext = { year: p.year, notAfter: p.notAfter, fallbackTime: p.mtime, web: engine.wantsWebInspection };
+  const ctx: LineContext = { year: p.year, notAfter: p.notAfter, fallbackTime: p.mtime, web: engine.wantsWebInspection, site: basename(o.file) };
   const r = scanChunk(o.file, 0, Infinity, p.format, ctx, (ev, n) => {
     ev.ref = { source: o.file, seq: n };
     const changes = engine.feed(ev);
@@ -206,7 +207,7 @@ export interface ChunkJob {
 export function runChunk(job: ChunkJob): ChunkResult {
   const filter = new DetectionEngine(job.rules, '');
   // NaN until the chunk's first stamped line: the main thread fills in the previous range's last time.
-  const ctx: LineContext = { year: job.year, notAfter: job.notAfter, fallbackTime: NaN, web: filter.wantsWebInspection };
+  const ctx: LineContext = { year: job.year, notAfter: job.notAfter, fallbackTime: NaN, web: filter.wantsWebInspection, site: basename(job.file) };
   return scanChunk(job.file, job.start, job.end, job.format, ctx, (ev) => filter.relevant(ev));
 }
 

@@ -22,6 +22,8 @@ export const FIELDS: Record<SourceType, Record<string, FieldKind>> = {
     bytes: 'number',
     referer: 'string',
     user_agent: 'string',
+    /** The site: the agent's source name for the access log the line came from (the file's name in `gwsec detect --file`). */
+    site: 'string',
     /** Categories the web-attack inspection found (sqli, xss, path_traversal, command_injection, code_injection, scanner). */
     'web.categories': 'list',
     /** Decoding steps the inspection applied (percent, double-percent, html-entity, …). */

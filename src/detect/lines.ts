@@ -66,6 +66,8 @@ export interface LineContext {
   fallbackTime: number;
   /** Compute web.* fields (only when some rule reads them). */
   web: boolean;
+  /** The site the lines belong to (the agent's source name, the hunted file's name): web events' `site`. */
+  site?: string;
 }
 
 function urlFields(target: string): { path: string; ext: string } {
@@ -101,6 +103,7 @@ export function webEvent(p: ParsedLine, line: string, ctx: LineContext): DetectE
     bytes: p.bytes,
     referer: p.referer,
     user_agent: p.userAgent,
+    site: ctx.site ?? '',
   };
   if (ctx.web) {
     const w = webFields({ method: p.method, target, userAgent: p.userAgent, referer: p.referer });

@@ -57,7 +57,6 @@ const NOT_YET_BUILT = new Set([
   'site-dns-or-address-changed',
   'process-webserver-spawned-shell',
   // engineer i2
-  'http-error-rate-spike',
   'fim-webroot-mass-change',
   'web-defacement-keyword-injected',
   'admin-login-new-source',
@@ -198,4 +197,16 @@ test('alert times on a terminal are Beijing time with the offset (--tz another z
   const bad = gwsec(['detect', '--file', f, '--tz', 'Mars/Olympus']);
   t.is(bad.code, 2, bad.stderr);
   t.regex(bad.stderr, /unknown time zone/);
+});
+
+test('http-error-rate-spike groups by site: the hunted file\'s name (the agent source\'s name in the agent)', (t) => {
+  const d = mkdtempSync(join(tmpdir(), 'gwsec-hunt-5xx-'));
+  const f = join(d, 'www.gov.example.access.log');
+  const lines: string[] = [];
+  for (let i = 0; i < 45; i++) lines.push(`198.51.100.${1 + (i % 40)} - - [01/Jun/2026:10:00:${String(i).padStart(2, '0')} +0800] "GET / HTTP/1.1" ${i % 2 ? 502 : 503} 157 "-" "Mozilla/5.0"`);
+  writeFileSync(f, lines.join('\n') + '\n');
+  const j = gwsec(['detect', '--file', f, '--source', 'nginx', '--format', 'json']);
+  t.is(j.code, 1, j.stderr);
+  const spikes = (JSON.parse(j.stdout) as Array<{ rule: string; groupKey: string; count: number }>).filter((a) => a.rule === 'http-error-rate-spike');
+  t.deepEqual(spikes.map((a) => [a.groupKey, a.count]), [['www.gov.example.access.log', 45]]);
 });

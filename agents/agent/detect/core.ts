@@ -88,7 +88,7 @@ export class DetectionCore {
   lines(input: LinesInput): CoreOutput {
     const now = new Date(input.nowMs);
     const changes: AlertChange[] = [];
-    const ctx = { year: now.getFullYear(), notAfter: input.nowMs, fallbackTime: this.lastTime || input.nowMs, web: this.engine.wantsWebInspection };
+    const ctx = { year: now.getFullYear(), notAfter: input.nowMs, fallbackTime: this.lastTime || input.nowMs, web: this.engine.wantsWebInspection, site: '' };
     // Each line is decoded on its own: a slice of one big decoded string would keep the whole batch
     // alive for as long as the engine holds one of its lines (a threshold's hits, an open alert).
     const buf = Buffer.from(input.buf.buffer, input.buf.byteOffset, input.buf.byteLength);
@@ -97,6 +97,7 @@ export class DetectionCore {
     let at = 0;
     for (const [source, firstSeq, count] of input.runs) {
       const format = this.formatOf.get(source) ?? 'raw';
+      ctx.site = source;
       for (let i = 0; i < count; i++) {
         let nl = buf.indexOf(10, at);
         if (nl < 0) nl = buf.length;
