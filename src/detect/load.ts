@@ -41,7 +41,7 @@ export function playbookIds(dir = defaultPlaybooksDir()): Set<string> {
 }
 
 /** Which logic kinds a source type takes. */
-const KINDS_FOR: Record<SourceType, string[]> = { web: ['match', 'threshold', 'sequence'], auth: ['match', 'threshold', 'sequence'], file: ['file'], drift: ['drift'] };
+const KINDS_FOR: Record<SourceType, string[]> = { web: ['match', 'threshold', 'sequence'], auth: ['match', 'threshold', 'sequence'], file: ['file', 'threshold'], drift: ['drift'] };
 
 export function loadRules(dir = defaultRulesDir(), o: { cases?: boolean; playbooks?: Set<string> } = {}): RuleSet {
   const errors: GwsecError[] = [];

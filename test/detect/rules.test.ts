@@ -57,7 +57,6 @@ const NOT_YET_BUILT = new Set([
   'site-dns-or-address-changed',
   'process-webserver-spawned-shell',
   // engineer i2
-  'fim-webroot-mass-change',
   'web-defacement-keyword-injected',
   'admin-login-new-source',
 ]);
