@@ -30,6 +30,7 @@ import { openStore } from '../agents/collector/store/index.js';
 import { makeToken } from '../src/protocol/index.js';
 import { initCollector, spawnCollector } from '../test/agents/collector/helpers.js';
 import { spawnAsUnit, stop } from './agent.js';
+import { knob, SMOKE } from './smoke.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ticks = 100;
@@ -66,9 +67,9 @@ function agentDir(name: string): { dir: string; log: string; cfg: string } {
 }
 
 export async function run(): Promise<void> {
-  const cpuS = Number(process.env.GWSEC_BENCH_CPU_S ?? 60);
-  const steadyS = Number(process.env.GWSEC_BENCH_STEADY_S ?? 180);
-  const outageS = Number(process.env.GWSEC_BENCH_OUTAGE_S ?? 120);
+  const cpuS = knob('GWSEC_BENCH_CPU_S', 60, 2);
+  const steadyS = knob('GWSEC_BENCH_STEADY_S', 180, 4);
+  const outageS = knob('GWSEC_BENCH_OUTAGE_S', 120, 1);
   const colCfg = initCollector('bench-agent-report', 'stats_interval_s: 0\n');
   let col = spawnCollector(colCfg, { nodeFlags: COLLECTOR_NODE_FLAGS, env: COLLECTOR_ENV });
   const port = await col.port;
@@ -109,14 +110,15 @@ export async function run(): Promise<void> {
       const wall = (performance.now() - t0) / 1000;
       return { r: ((cpuSeconds(ra.pid!) - r0) / wall) * 100, b: ((cpuSeconds(ba.pid!) - b0) / wall) * 100, rate: (n - n0) / wall, wall };
     };
-    await sleep(10_000); // start-up and the enrolment handshake
+    const warmS = SMOKE ? 1.5 : 10;
+    await sleep(warmS * 1000); // start-up and the enrolment handshake
     const from = Date.now();
     const first = await window();
     await sleep(Math.max(0, steadyS * 1000 - (performance.now() - started)));
     const steady = await window();
     const to = Date.now();
     const { r: rPct, b: bPct, rate, wall } = steady;
-    await sleep(3000);
+    await sleep(SMOKE ? 1500 : 3000);
     // (b) line → stored, for alerts whose line was written from the first window to the end of the steady one.
     const store = await openStore(ccfg, { readOnly: true });
     const lat: number[] = [];
@@ -129,7 +131,7 @@ export async function run(): Promise<void> {
 
     // (c) outage: the collector stops; the agent gets a 10-minute backlog; the collector returns.
     await stop(col.child);
-    const backlogS = Number(process.env.GWSEC_BENCH_BACKLOG_S ?? 600);
+    const backlogS = knob('GWSEC_BENCH_BACKLOG_S', 600, 5);
     const backlogLines = backlogS * 200;
     perTick = Math.ceil(backlogLines / (outageS * 20));
     const outFrom = n;
@@ -151,13 +153,13 @@ export async function run(): Promise<void> {
         drained = (performance.now() - back) / 1000;
         break;
       }
-      if (performance.now() - back > 600_000) break;
+      if (performance.now() - back > (SMOKE ? 60_000 : 600_000)) break;
       await sleep(500);
     }
     const out = (s: string) => process.stdout.write(s + '\n');
     out(`agent-reporting: 2 agents tailing ${rate.toFixed(0)} lines/s each, 1 line in 10 a new SQL-injection alert`);
     out(`  (a) steady CPU (${wall.toFixed(0)} s from ${steadyS} s after start) with reporting on: ${rPct.toFixed(2)} % of one core (target ≤ 2 %) — ${rPct <= 2 ? 'MET' : 'NOT MET'}; baseline agent, not enrolled, same lines: ${bPct.toFixed(2)} %; ratio ${(rPct / bPct).toFixed(2)}x`);
-    out(`      first minute (${first.wall.toFixed(0)} s from 10 s after start, JIT still compiling): reporting ${first.r.toFixed(2)} %, baseline ${first.b.toFixed(2)} %; ratio ${(first.r / first.b).toFixed(2)}x`);
+    out(`      first minute (${first.wall.toFixed(0)} s from ${warmS} s after start, JIT still compiling): reporting ${first.r.toFixed(2)} %, baseline ${first.b.toFixed(2)} %; ratio ${(first.r / first.b).toFixed(2)}x`);
     out(`  (b) line → alert stored at the collector (real agent, its batching included): ${lat.length}/${expected} alerts, p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms`);
     out(`  (c) catch-up: collector down ${outWall.toFixed(0)} s while the agent got the backlog of a ${(backlogS / 60).toFixed(1)}-minute outage at 200 lines/s (${backlogLines} lines, ${outageAttackers.size} alerts); back up → all stored in ${drained.toFixed(1)} s (${(outageAttackers.size / drained).toFixed(0)} alerts/s, reconnect back-off included)`);
   } finally {

@@ -17,8 +17,9 @@ import { EmbeddedStore } from '../agents/collector/store/embedded.js';
 import { readRecords } from '../src/journal/index.js';
 import type { Alert } from '../src/model/alert.js';
 import { tmp } from '../test/agents/collector/helpers.js';
+import { knob, SMOKE } from './smoke.js';
 
-const AGENTS = 100;
+const AGENTS = SMOKE ? 10 : 100;
 
 function mkAlert(agent: number, i: number, t: string): Alert {
   return {
@@ -61,8 +62,8 @@ async function time<T>(f: () => Promise<T>): Promise<[number, T]> {
 }
 
 export async function run(): Promise<void> {
-  const total = Number(process.env.GWSEC_BENCH_ALERTS ?? 1_000_000);
-  const dir = process.env.GWSEC_BENCH_STORE ?? tmp('queries');
+  const total = knob('GWSEC_BENCH_ALERTS', 1_000_000, 5_000);
+  const dir = (SMOKE ? undefined : process.env.GWSEC_BENCH_STORE) ?? tmp('queries');
   const out = (s: string) => process.stdout.write(s + '\n');
   if (!existsSync(join(dir, 'data'))) {
     mkdirSync(dir, { recursive: true });

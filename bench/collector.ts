@@ -27,10 +27,12 @@ import type { Alert } from '../src/model/alert.js';
 import { makeToken } from '../src/protocol/index.js';
 import { initCollector, spawnCollector, tmp } from '../test/agents/collector/helpers.js';
 import { pgUnavailable, startPg } from '../test/helpers/postgres.js';
+import { SMOKE } from './smoke.js';
 
-const AGENTS = 100;
-const THROUGHPUT_S = 8;
-const LATENCY_S = 10;
+const AGENTS = SMOKE ? 3 : 100;
+const THROUGHPUT_S = SMOKE ? 1 : 8;
+const LATENCY_S = SMOKE ? 1 : 10;
+const DIRECT_MS = SMOKE ? 500 : 4000;
 /** The agent loop's shortest gap between batches (runner.ts: min(poll_interval_ms, 200)). */
 const AGENT_BATCH_MS = 200;
 
@@ -140,7 +142,7 @@ async function direct(cfgPath: string): Promise<number> {
   await Promise.all(
     Array.from({ length: 8 }, async (_, w) => {
       let i = 0;
-      while (performance.now() - t0 < 4000) {
+      while (performance.now() - t0 < DIRECT_MS) {
         const batch = Array.from({ length: 100 }, () => mkAlert(9000 + w, i++));
         await store.putAlerts(`direct${w}`, batch, new Date());
         n += batch.length;
@@ -180,6 +182,7 @@ export async function run(): Promise<void> {
   const only = process.env.GWSEC_BENCH_STORES?.split(',');
   const results = only && !only.includes('embedded') ? [] : [await one('embedded')];
   const why = only && !only.includes('postgres') ? 'not asked for (GWSEC_BENCH_STORES)' : pgUnavailable();
+  if (why && SMOKE && !only) throw new Error(`PostgreSQL: ${why}`);
   if (why) process.stdout.write(`PostgreSQL: not measured (${why})\n`);
   else {
     const pgc = await startPg();

@@ -25,9 +25,11 @@ import { packageRoot } from '../src/util/paths.js';
 import { FileWatch, scanRoots } from '../agents/agent/detect/fim.js';
 import { generate, procStatus, rsyslogIngest, spawnAsUnit, stop, timeIngest } from './agent.js';
 import { have } from './stats.js';
+import { CORPUS_DIR } from '../test/helpers/web-corpus.js';
+import { knob, SMOKE } from './smoke.js';
 
 const BIN = join(packageRoot(), 'bin', 'gwsec.js');
-const CORPUS = '/work/shared/corpus/web-attacks';
+const CORPUS = CORPUS_DIR;
 const out = (s: string) => process.stdout.write(s);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : '-');
@@ -197,9 +199,9 @@ async function latency(root: string): Promise<void> {
   writeFileSync(log, '');
   const benign = gunzipSync(readFileSync(join(CORPUS, 'benign.log.gz'))).toString('utf8').split('\n').filter(Boolean);
   const child = spawnAsUnit(agentConfig(dir, log, { enabled: true }));
-  await sleep(3000);
+  await sleep(SMOKE ? 1000 : 3000);
   const store = join(dir, 'agent-state', 'alerts.jsonl');
-  const seconds = Number(process.env.GWSEC_BENCH_LAT_S ?? 60);
+  const seconds = knob('GWSEC_BENCH_LAT_S', 60, 2);
   const written = new Map<string, number>();
   let i = 0;
   let k = 0;
@@ -219,7 +221,7 @@ async function latency(root: string): Promise<void> {
     const wait = 50 - (Date.now() - tick);
     if (wait > 0) await sleep(wait);
   }
-  await sleep(3000);
+  await sleep(SMOKE ? 1000 : 3000);
   const rss = procStatus(child.pid!, 'VmHWM');
   await stop(child);
   const lat: number[] = [];
@@ -251,7 +253,7 @@ async function fim(root: string): Promise<void> {
   }
   await sleep(2000);
   const lat: number[] = [];
-  const N = 50;
+  const N = SMOKE ? 3 : 50;
   for (let i = 0; i < N; i++) {
     const before = storeLines(store).filter((s) => s.alert.rule === 'web-defacement-homepage-changed').length;
     const t = Date.now();
@@ -275,7 +277,7 @@ async function fim(root: string): Promise<void> {
   // (f) a watch that misses everything (as inotify does on queue overflow): the periodic scan finds it.
   const observed = await scanRoots([www]);
   const caught: number[] = [];
-  const interval = 2000;
+  const interval = SMOKE ? 500 : 2000;
   const fw = new FileWatch([www], observed, (evs) => evs.forEach(() => caught.push(Date.now())), () => new Date());
   const timer = setInterval(() => void fw.rescan(), interval);
   const t = Date.now();
@@ -287,7 +289,7 @@ async function fim(root: string): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  const lines = Number(process.env.GWSEC_BENCH_LINES ?? 2_000_000);
+  const lines = knob('GWSEC_BENCH_LINES', 2_000_000, 20_000);
   casesFigures();
   mixFigures();
   const root = mkdtempSync(join(tmpdir(), 'gwsec-bench-detect-'));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../src/util/paths.js';
 import { startFleet, type TestFleet, type TestHostSpec } from '../test/harness/hosts.js';
 import { median } from './stats.js';
+import { knob, SMOKE } from './smoke.js';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
 import type { NaiveMode } from './naive-transport.js';
 
@@ -24,9 +25,9 @@ export async function run(args: string[] = process.argv.slice(3)): Promise<void>
     if (!Number.isFinite(ms) || ms < 0) throw new Error(`--latency needs milliseconds per direction, got '${args[i + 1] ?? ''}'`);
     return runLatency(ms);
   }
-  const n = Number(process.env.GWSEC_BENCH_HOSTS ?? 100);
-  const runs = Number(process.env.GWSEC_BENCH_RUNS ?? 3);
-  const naiveRuns = Number(process.env.GWSEC_BENCH_NAIVE_RUNS ?? 1);
+  const n = knob('GWSEC_BENCH_HOSTS', 100, 2);
+  const runs = knob('GWSEC_BENCH_RUNS', 3, 1);
+  const naiveRuns = knob('GWSEC_BENCH_NAIVE_RUNS', 1, 1);
   const { fleet, fixtures, startMs } = await fleetOf(n);
   try {
     const inv = fleet.inventoryFile({ sudo: 'nopasswd' });
@@ -34,7 +35,7 @@ export async function run(args: string[] = process.argv.slice(3)): Promise<void>
     const gw: Sample[] = [];
     const naive: Sample[] = [];
     const inspec: Sample[] = [];
-    await measure(fleet, base); // warm-up: page cache, sshd's first re-execs
+    if (!SMOKE) await measure(fleet, base); // warm-up: page cache, sshd's first re-execs
     for (let i = 0; i < Math.max(runs, naiveRuns); i++) {
       if (i < runs) gw.push(await measure(fleet, base));
       if (i < naiveRuns) naive.push(await measure(fleet, base, 'request'));

@@ -8,6 +8,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal, verifyArchive } from '../src/journal/index.js';
+import { knob } from './smoke.js';
 
 const AGENTS = ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.43', 'Baiduspider+(+http://www.baidu.com/search/spider.htm)'];
 const PATHS = ['/xxgk/zcwj/', '/zwgk/tzgg/', '/bsfw/', '/hdjl/zxts/', '/static/js/'];
@@ -31,7 +32,7 @@ export interface VerifyFigures {
   archiveMB: number;
 }
 
-export async function runVerifyBench(out: (s: string) => void = (s) => process.stdout.write(s), targetMB = Number(process.env.GWSEC_BENCH_VERIFY_MB ?? 200)): Promise<VerifyFigures> {
+export async function runVerifyBench(out: (s: string) => void = (s) => process.stdout.write(s), targetMB = knob('GWSEC_BENCH_VERIFY_MB', 200, 2)): Promise<VerifyFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'gwsec-bench-verify-'));
   try {
     const BATCH = 4096;
