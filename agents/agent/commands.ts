@@ -72,13 +72,13 @@ export async function agentBaseline(o: { config: string }, io: Io): Promise<numb
   const cfg = loadConfig(o.config);
   const { recordBaseline } = await import('./detect/index.js');
   const r = await recordBaseline(cfg);
-  if (!cfg.detections.web_roots.length && !r.drift)
+  if (!cfg.detections.web_roots.length && !r.drift && !r.names)
     throw new GwsecError(
       'usage_error',
-      { en: 'nothing to baseline: the config has no detections.web_roots and no detections.drift_interval_s', zh: '没有可建立基线的对象：配置中既未设置 detections.web_roots，也未设置 detections.drift_interval_s' },
+      { en: 'nothing to baseline: the config has no detections.web_roots, detections.drift_interval_s or detections.sites', zh: '没有可建立基线的对象：配置中未设置 detections.web_roots、detections.drift_interval_s 或 detections.sites' },
       { file: cfg.file },
     );
-  io.out(`baseline recorded: ${r.files} file(s) under ${cfg.detections.web_roots.length} web root(s)${r.drift ? ', host snapshot' : ''} / 已记录基线：${r.files} 个文件${r.drift ? '，主机快照' : ''}\n`);
+  io.out(`baseline recorded: ${r.files} file(s) under ${cfg.detections.web_roots.length} web root(s)${r.drift ? ', host snapshot' : ''}${r.names ? `, ${r.names} name(s)' addresses` : ''} / 已记录基线：${r.files} 个文件${r.drift ? '，主机快照' : ''}${r.names ? `，${r.names} 个域名的解析地址` : ''}\n`);
   return 0;
 }
 

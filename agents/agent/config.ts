@@ -33,6 +33,13 @@ const journaldSource = object({
   journalctl: optional(str(), 'journalctl'),
 });
 
+const site = object({
+  /** The URL probed (http or https); redirects are followed at most 3 times. */
+  url: optional(str({ pattern: /^https?:\/\/[^\s/]+/, message: { en: 'an http:// or https:// URL', zh: 'http:// 或 https:// 开头的网址' } })),
+  /** Names whose addresses are watched (default: the URL's host name). */
+  names: optional(array(str({ pattern: /^[A-Za-z0-9.-]{1,253}$/, message: { en: 'a DNS name', zh: '域名' } }), { min: 1 })),
+});
+
 /** Detection (docs/DETECTIONS.md): rules over the lines read, file integrity of web roots, host drift. */
 const detections = object({
   enabled: optional(bool(), true),
@@ -50,6 +57,22 @@ const detections = object({
   drift_interval_s: optional(num({ min: 0.1 })),
   /** Read host files under this root instead of / (containers, tests). */
   host_root: optional(str({ min: 1 })),
+  /** Process snapshots (/proc: new processes with their parent chain); absent: off. */
+  processes_interval_s: optional(num({ min: 1 })),
+  /** Snapshots of the host's TCP table (/proc/net/tcp, tcp6); absent: off. */
+  connections_interval_s: optional(num({ min: 1 })),
+  /** The ports connections are counted on per remote address. */
+  web_ports: optional(array(num({ int: true, min: 1, max: 65535 }), { min: 1 }), [80, 443]),
+  /** The sites this host serves: URLs probed over HTTP(S) and names whose addresses are watched. */
+  sites: optional(array(site), []),
+  /** How often each site's URL is probed (when sites are given). */
+  probe_interval_s: optional(num({ min: 1 }), 60),
+  /** One probe's time limit (connect, answer, body). */
+  probe_timeout_s: optional(num({ min: 0.1, max: 120 }), 10),
+  /** How often the sites' names are resolved and the host's addresses compared (when sites are given). */
+  dns_interval_s: optional(num({ min: 1 }), 300),
+  /** DNS servers asked instead of the system resolver (getaddrinfo: /etc/hosts, then resolv.conf). */
+  resolvers: optional(array(str({ pattern: /^[0-9a-fA-F.:[\]]+$/, message: { en: 'an IP address, optionally with :port', zh: 'IP 地址，可带 :端口' } }), { min: 1 })),
 });
 
 const configSchema = object({
@@ -123,6 +146,9 @@ export function parseConfig(file: string, text: string): AgentConfig {
       if (seen.has(n)) errors.push(new GwsecError('agent_config_error', { en: `sources.${i}.name: duplicate source name "${n}" (give each source a distinct name)`, zh: `sources.${i}.name：日志源名称“${n}”重复（请为每个日志源取不同的名称）` }, y.locate(['sources', i])));
       seen.add(n);
     });
+    (data.detections?.sites ?? []).forEach((s, i) => {
+      if (!s.url && !s.names) errors.push(new GwsecError('agent_config_error', { en: `detections.sites.${i}: give url (probed) or names (resolved), or both`, zh: `detections.sites.${i}：须给出 url（探测）或 names（解析），或两者都给出` }, y.locate(['detections', 'sites', i])));
+    });
   }
   if (errors.length) throw errors.length === 1 ? errors[0]! : new GwsecErrorList(errors);
   const d = data!;
@@ -148,7 +174,7 @@ export function parseConfig(file: string, text: string): AgentConfig {
     state_dir: stateDir,
     key: d.key ? { private: abs(d.key.private), public: abs(d.key.public) } : { private: join(stateDir, 'agent-sm2.key'), public: join(stateDir, 'agent-sm2.pub') },
     detections: {
-      ...(d.detections ?? { enabled: true, web_roots: [], baseline_interval_s: 300 }),
+      ...(d.detections ?? { enabled: true, web_roots: [], baseline_interval_s: 300, web_ports: [80, 443], sites: [], probe_interval_s: 60, probe_timeout_s: 10, dns_interval_s: 300 }),
       rules: d.detections?.rules ? abs(d.detections.rules) : undefined,
       alerts_file: d.detections?.alerts_file ? abs(d.detections.alerts_file) : join(stateDir, 'alerts.jsonl'),
       web_roots: (d.detections?.web_roots ?? []).map(abs),

@@ -78,7 +78,7 @@ export interface EngineStats {
 }
 
 export class DetectionEngine {
-  private readonly byType: Record<SourceType, Compiled[]> = { web: [], auth: [], file: [], drift: [] };
+  private readonly byType: Record<SourceType, Compiled[]> = { web: [], auth: [], file: [], drift: [], process: [], netstat: [], dns: [], probe: [] };
   private readonly all: Compiled[] = [];
   private events = 0;
   private alerts = 0;
@@ -101,8 +101,9 @@ export class DetectionEngine {
         where: compileWhere(lg.kind === 'sequence' ? lg.first.where : lg.where),
         then: lg.kind === 'sequence' ? compileWhere(lg.then.where) : undefined,
         key: lg.key ?? DEFAULT_KEY[rule.source],
-        windowMs: lg.kind === 'threshold' || lg.kind === 'sequence' ? durationMs(lg.window) : 0,
-        count: lg.kind === 'threshold' ? lg.count : lg.kind === 'sequence' ? lg.first.count : 1,
+        // A streak has no window: it lasts until a recovery (its state is one entry per key).
+        windowMs: lg.kind === 'threshold' || lg.kind === 'sequence' ? durationMs(lg.window) : lg.kind === 'streak' ? Infinity : 0,
+        count: lg.kind === 'threshold' || lg.kind === 'streak' ? lg.count : lg.kind === 'sequence' ? lg.first.count : 1,
         weight: lg.kind === 'threshold' ? lg.weight : undefined,
         evidence: rule.evidence ?? DEFAULT_EVIDENCE[rule.source],
         state: new Map(),
@@ -150,7 +151,8 @@ export class DetectionEngine {
     for (let i = 0; i < rules.length; i++) {
       const c = rules[i]!;
       try {
-        if (c.where(ev) || c.then?.(ev)) return true;
+        // A streak's non-matching event (a recovery) ends its episode: always relevant.
+        if (c.kind === 'streak' || c.where(ev) || c.then?.(ev)) return true;
       } catch {
         return true; // let feed() meet (and count) the error
       }
@@ -268,6 +270,7 @@ export class DetectionEngine {
 
   private apply(c: Compiled, ev: DetectEvent, out: AlertChange[]): void {
     if (c.kind === 'sequence') return this.sequence(c, ev, out);
+    if (c.kind === 'streak') return this.streak(c, ev, out);
     if (!c.where(ev)) return;
     const key = keyOf(ev.fields[c.key]);
     this.mutations++;
@@ -363,6 +366,31 @@ export class DetectionEngine {
     if (isFirst) {
       const s = this.hit(c, key, ev, 1, out);
       this.trim(c, s, ev.time - c.windowMs, c.count, Math.max(c.count, MAX_SAMPLES));
+    }
+  }
+
+  /**
+   * `count` matching events of one key in a row raise the alert; while it stays open further ones
+   * raise its count. A non-matching event of the key (a recovery) clears both: the next run of
+   * failures is a new episode, a new alert.
+   */
+  private streak(c: Compiled, ev: DetectEvent, out: AlertChange[]): void {
+    const key = keyOf(ev.fields[c.key]);
+    if (!c.where(ev)) {
+      const s = c.state.get(key);
+      const o = c.open.get(key);
+      if (s) this.dropState(c, key, s);
+      if (o) this.dropOpen(c, key, o);
+      if (s || o) this.mutations++;
+      return;
+    }
+    this.mutations++;
+    if (this.extend(c, key, ev, 1, out)) return;
+    const s = this.hit(c, key, ev, 1, out);
+    this.trim(c, s, -Infinity, c.count);
+    if (s.times.length >= c.count) {
+      this.dropState(c, key, s);
+      this.raise(c, key, ev, s.hits, s.times.length, out);
     }
   }
 

@@ -3,7 +3,7 @@
  * `field:` against (a typo must not silently never match). Values come from the existing parsers
  * (src/parsers/loglines.ts) and, for web events, from the web-attack inspection (src/detect/web).
  */
-export const SOURCE_TYPES = ['web', 'auth', 'file', 'drift'] as const;
+export const SOURCE_TYPES = ['web', 'auth', 'file', 'drift', 'process', 'netstat', 'dns', 'probe'] as const;
 export type SourceType = (typeof SOURCE_TYPES)[number];
 
 export type FieldKind = 'string' | 'number' | 'list';
@@ -61,10 +61,70 @@ export const FIELDS: Record<SourceType, Record<string, FieldKind>> = {
     'drift.item': 'string',
     'drift.detail': 'string',
   },
+  // Periodic host snapshots taken at the agent's edge (agents/agent/detect/host*.ts; src/detect/host.ts).
+  process: {
+    'proc.pid': 'number',
+    'proc.ppid': 'number',
+    /** Effective uid and its account name (from the snapshot's /etc/passwd; '' when unknown). */
+    'proc.uid': 'number',
+    'proc.user': 'string',
+    /** The kernel's short name (/proc/PID/stat, at most 15 characters). */
+    'proc.comm': 'string',
+    'proc.exe': 'string',
+    /** Arguments joined by spaces, at most 512 characters. */
+    'proc.cmdline': 'string',
+    /** The ancestors' names, nearest first, space-separated and padded (" php-fpm8.2 nginx systemd "). */
+    'proc.ancestry': 'string',
+    /** Ancestor names outermost first, then the process: "nginx>php-fpm8.2>sh" (the default key). */
+    'proc.chain': 'string',
+    /** Account names of the ancestors, nearest first, space-separated and padded. */
+    'proc.ancestor_users': 'string',
+  },
+  netstat: {
+    /** Always "tcp": one snapshot of the host's TCP table is one event (the default key). */
+    'net.scope': 'string',
+    'net.total': 'number',
+    'net.established': 'number',
+    /** Half-open connections (SYN received, handshake not completed): a SYN flood. */
+    'net.syn_recv': 'number',
+    /** Established and half-open connections to the configured web ports. */
+    'net.web_connections': 'number',
+    /** Distinct remote addresses connected to the web ports. */
+    'net.web_sources': 'number',
+    /** The remote address with the most connections to the web ports, and how many. */
+    'net.top_source': 'string',
+    'net.top_source_connections': 'number',
+    /** The top talkers ("203.0.113.7 412"), at most 5, and the counts by state ("ESTABLISHED 120"). */
+    'net.top_sources': 'list',
+    'net.states': 'list',
+    /** Lines of the table not read (beyond the snapshot's bound). */
+    'net.unread': 'number',
+  },
+  dns: {
+    /** The site name, or "@host" for the host's own addresses. */
+    'dns.name': 'string',
+    /** unchanged | changed | failed | recorded (first lookup, now the baseline) */
+    'dns.status': 'string',
+    'dns.addresses': 'list',
+    'dns.baseline': 'list',
+    'dns.added': 'list',
+    'dns.removed': 'list',
+    /** Why a lookup failed (ENOTFOUND, ETIMEOUT, …; '' when it did not). */
+    'dns.error': 'string',
+  },
+  probe: {
+    'probe.url': 'string',
+    /** ok | client_error (4xx) | refused | timeout | http_error (5xx) | redirects (too many) | error (TLS, DNS, reset…) */
+    'probe.outcome': 'string',
+    /** HTTP status (0: no answer). */
+    'probe.status': 'number',
+    'probe.latency_ms': 'number',
+    'probe.error': 'string',
+  },
 };
 
 /** The field an alert is grouped by when a rule names no `key`. */
-export const DEFAULT_KEY: Record<SourceType, string> = { web: 'client', auth: 'auth.from', file: 'file.path', drift: 'drift.item' };
+export const DEFAULT_KEY: Record<SourceType, string> = { web: 'client', auth: 'auth.from', file: 'file.path', drift: 'drift.item', process: 'proc.chain', netstat: 'net.scope', dns: 'dns.name', probe: 'probe.url' };
 
 /** Fields copied into an alert's evidence when the rule names none. */
 export const DEFAULT_EVIDENCE: Record<SourceType, string[]> = {
@@ -72,4 +132,8 @@ export const DEFAULT_EVIDENCE: Record<SourceType, string[]> = {
   auth: ['auth.user', 'auth.outcome'],
   file: ['file.action', 'file.path', 'file.root', 'file.sm3', 'file.seen_by'],
   drift: ['drift.kind', 'drift.item', 'drift.detail'],
+  process: ['proc.pid', 'proc.user', 'proc.chain', 'proc.exe', 'proc.cmdline'],
+  netstat: ['net.syn_recv', 'net.web_connections', 'net.web_sources', 'net.top_sources', 'net.states'],
+  dns: ['dns.status', 'dns.addresses', 'dns.baseline', 'dns.error'],
+  probe: ['probe.outcome', 'probe.status', 'probe.latency_ms', 'probe.error'],
 };

@@ -41,7 +41,16 @@ export function playbookIds(dir = defaultPlaybooksDir()): Set<string> {
 }
 
 /** Which logic kinds a source type takes. */
-const KINDS_FOR: Record<SourceType, string[]> = { web: ['match', 'threshold', 'sequence'], auth: ['match', 'threshold', 'sequence'], file: ['file', 'threshold'], drift: ['drift'] };
+const KINDS_FOR: Record<SourceType, string[]> = {
+  web: ['match', 'threshold', 'sequence'],
+  auth: ['match', 'threshold', 'sequence'],
+  file: ['file', 'threshold'],
+  drift: ['drift'],
+  process: ['match'],
+  netstat: ['match'],
+  dns: ['match', 'streak'],
+  probe: ['match', 'streak'],
+};
 
 export function loadRules(dir = defaultRulesDir(), o: { cases?: boolean; playbooks?: Set<string> } = {}): RuleSet {
   const errors: GwsecError[] = [];

@@ -35,11 +35,16 @@ const sequence = z.strictObject({
 });
 const file = z.strictObject({ kind: z.literal('file'), where, key: field.optional() });
 const drift = z.strictObject({ kind: z.literal('drift'), where, key: field.optional() });
+/**
+ * `count` consecutive events of one key matching `where` (a probe failing N times in a row); an
+ * event of that key that does not match (a recovery) resets the count and ends the episode.
+ */
+const streak = z.strictObject({ kind: z.literal('streak'), where, key: field.optional(), count: z.int().min(1) });
 
 /** A rule's default bound on its keyed state, bytes (max_bytes). */
 export const MAX_BYTES_DEFAULT = 2 * 1048576;
 
-export const LOGIC_KINDS = ['match', 'threshold', 'sequence', 'file', 'drift'] as const;
+export const LOGIC_KINDS = ['match', 'threshold', 'sequence', 'file', 'drift', 'streak'] as const;
 
 export const ruleSchema = z.strictObject({
   id,
@@ -51,7 +56,7 @@ export const ruleSchema = z.strictObject({
   technique: z.string().regex(/^T\d{4}(\.\d{3})?$/, 'a MITRE ATT&CK technique id like T1110.001'),
   playbook: id,
   source: z.enum(SOURCE_TYPES),
-  logic: z.discriminatedUnion('kind', [match, threshold, sequence, file, drift], {
+  logic: z.discriminatedUnion('kind', [match, threshold, sequence, file, drift, streak], {
     error: (iss) => (iss.code === 'invalid_union' ? `logic.kind must be one of ${LOGIC_KINDS.join(', ')}` : undefined),
   }),
   /** Repeats for the same key within this long after the last one raise the count, not a new alert. */
@@ -79,8 +84,8 @@ const lineCase = z.strictObject({
   /** Log lines (one per line) in `format` (default: nginx for web rules, auth for auth rules). */
   lines: z.string().optional(),
   format: z.enum(['nginx', 'apache', 'auth', 'syslog']).optional(),
-  /** File or drift events: field maps without their prefix, plus time (ISO). */
-  events: z.array(z.record(z.string(), z.union([z.string(), z.number()]))).optional(),
+  /** File, drift and host-snapshot events: field maps without their prefix, plus time (ISO). */
+  events: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())]))).optional(),
   /** fire cases: how many alerts (default: at least one), and optionally the group key and count. */
   alerts: z.int().min(0).optional(),
   key: z.string().optional(),

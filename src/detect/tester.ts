@@ -7,6 +7,7 @@ import type { Alert } from '../model/alert.js';
 import type { Location } from '../model/errors.js';
 import { DetectionEngine } from './engine.js';
 import { DRIFT_KINDS, driftEvent, fileEvent, type DetectEvent, type DriftKind } from './event.js';
+import { HOST_PREFIX, hostEvent } from './host.js';
 import { lineEvent } from './lines.js';
 import type { Rule, RuleSet } from './load.js';
 import type { CaseData } from './schema.js';
@@ -51,7 +52,8 @@ export function caseEvents(rule: Rule, c: CaseData): DetectEvent[] {
       const kind = String(e.kind);
       if (!(DRIFT_KINDS as readonly string[]).includes(kind)) throw new Error(`drift kind must be one of ${DRIFT_KINDS.join(', ')} (got '${kind}')`);
       out.push(driftEvent({ time, kind: kind as DriftKind, item: String(e.item), detail: e.detail === undefined ? undefined : String(e.detail) }));
-    } else throw new Error(`events: are for file and drift rules; give lines: for a ${rule.source} rule`);
+    } else if (HOST_PREFIX[rule.source]) out.push(hostEvent(rule.source, time, e));
+    else throw new Error(`events: are for file, drift and host-snapshot rules; give lines: for a ${rule.source} rule`);
   }
   return out;
 }

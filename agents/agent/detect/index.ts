@@ -26,6 +26,7 @@ import { shippedRulesDir } from '../../../src/util/paths.js';
 // the config turns them on, not into every agent's heap (~2.6 MB of V8 heap between them).
 import type { HostSnapshot } from './drift.js';
 import type { FileState, FileWatch } from './fim.js';
+import type { HostWatch } from './hostwatch.js';
 
 export const ALERT_SOURCE = 'gwsec-alerts';
 export const fimBaselinePath = (cfg: AgentConfig) => join(cfg.state_dir, 'fim-baseline.json');
@@ -115,6 +116,7 @@ export class AgentDetection implements Detector {
   private drift?: HostSnapshot;
   private driftMod?: Pick<typeof import('./drift.js'), 'diffSnapshots' | 'takeSnapshot'>;
   private driftBusy = false;
+  private host?: HostWatch;
   private readonly init: WorkerInit;
   /**
    * Set by the runner when the agent is enrolled: the alerts' latest states go to the collector's
@@ -168,6 +170,11 @@ export class AgentDetection implements Detector {
       if (before) this.feedEvents(diffSnapshots(before, current, this.now().getTime()));
       this.setDrift(current);
       this.every(d.drift_interval_s, () => void this.driftTick());
+    }
+    if (d.processes_interval_s !== undefined || d.connections_interval_s !== undefined || d.sites.length) {
+      const { HostWatch } = await import('./hostwatch.js');
+      this.host = new HostWatch(this.cfg, (evs) => this.feedEvents(evs), this.now, this.events);
+      await this.host.start();
     }
   }
 
@@ -347,6 +354,7 @@ export class AgentDetection implements Detector {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    this.host?.stop();
     await this.fim?.stop();
     await this.drain();
     this.stopping = true;
@@ -368,7 +376,7 @@ export class AgentDetection implements Detector {
 }
 
 /** `gwsec agent baseline`: record the accepted state of the web roots and the host now. */
-export async function recordBaseline(cfg: AgentConfig): Promise<{ files: number; drift: boolean }> {
+export async function recordBaseline(cfg: AgentConfig): Promise<{ files: number; drift: boolean; names: number }> {
   const d = cfg.detections;
   let files = 0;
   if (d.web_roots.length) {
@@ -383,6 +391,8 @@ export async function recordBaseline(cfg: AgentConfig): Promise<{ files: number;
     writeFileAtomic(driftBaselinePath(cfg), JSON.stringify(await takeSnapshot(d.host_root)));
     rmSync(driftObservedPath(cfg), { force: true });
   }
-  return { files, drift: d.drift_interval_s !== undefined };
+  // The sites' addresses (and the host's) as they resolve now: a legitimate migration is accepted here.
+  const names = d.sites.length ? await (await import('./hostwatch.js')).recordDnsBaseline(cfg) : 0;
+  return { files, drift: d.drift_interval_s !== undefined, names };
 }
 

@@ -1,0 +1,320 @@
+/**
+ * The agent's periodic host snapshots against real things: processes the test starts (a shell run
+ * as www-data, a shell under a parent named nginx), real TCP connections counted from /proc/net/tcp,
+ * real name resolution (/etc/hosts in a mount namespace of its own, no network), a real HTTP server
+ * probed while it answers, fails, hangs and is gone — each judged by the shipped rule it feeds, and
+ * the whole path once inside a running agent.
+ */
+import test from 'ava';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, parseConfig } from '../../../agents/agent/config.js';
+import { createEvents } from '../../../agents/agent/events.js';
+import { runAgent } from '../../../agents/agent/runner.js';
+import { readAlerts } from '../../../agents/agent/detect/store.js';
+import { dnsBaselinePath } from '../../../agents/agent/detect/hostwatch.js';
+import { probeUrl, ProcessWalker, tcpSnapshot } from '../../../agents/agent/detect/host.js';
+import { DetectionEngine } from '../../../src/detect/engine.js';
+import { dnsEvent, netstatEvent, probeEvent, processEvents, procAddress, summariseTcp } from '../../../src/detect/host.js';
+import type { DetectEvent } from '../../../src/detect/event.js';
+import { loadRules } from '../../../src/detect/load.js';
+import type { Alert } from '../../../src/model/alert.js';
+import { GwsecError, GwsecErrorList } from '../../../src/model/errors.js';
+import { scaled, sleep, waitUntil } from '../../helpers/time.js';
+import { rm, tmp, writeConfig } from './helpers.js';
+
+const RULES = loadRules(undefined, { cases: false }).rules;
+const rule = (id: string) => RULES.find((r) => r.id === id)!;
+
+function judge(id: string, evs: DetectEvent[]): Alert[] {
+  const e = new DetectionEngine([rule(id)], 'test');
+  const byId = new Map<string, Alert>();
+  for (const ev of evs) for (const c of e.feed(ev)) byId.set(c.alert.id, c.alert);
+  return [...byId.values()];
+}
+
+/** Started detached (own process group): stopped by its pid, with whatever it started. */
+function startProc(cmd: string, args: string[]): ChildProcess {
+  return spawn(cmd, args, { detached: true, stdio: 'ignore' });
+}
+function stopProc(p: ChildProcess): void {
+  try {
+    process.kill(-p.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+/** The pids of `root`'s descendants in a snapshot. */
+function descendants(all: Map<number, { ppid: number }>, root: number): number[] {
+  const out: number[] = [];
+  for (const pid of all.keys()) {
+    let q = all.get(pid);
+    for (let depth = 0; q && depth < 16; depth++) {
+      if (q.ppid === root) {
+        out.push(pid);
+        break;
+      }
+      q = all.get(q.ppid);
+    }
+  }
+  return out;
+}
+
+const haveWwwData = spawnSync('getent', ['passwd', 'www-data']).status === 0;
+
+test('processes: a shell run as www-data and a shell under "nginx" fire; root\'s own shell does not; the next snapshot re-judges nothing', async (t) => {
+  if (!haveWwwData || spawnSync('setpriv', ['--version']).status !== 0) {
+    if (process.env.CI) t.fail('setpriv and a www-data account are needed');
+    else t.log('SKIP: setpriv or the www-data account is missing');
+    t.pass();
+    return;
+  }
+  const d = tmp('host-proc');
+  // A parent whose kernel name is "nginx" (a copy of dash): its child shell is what a webshell's command looks like.
+  copyFileSync('/bin/dash', join(d, 'nginx'));
+  const walker = new ProcessWalker();
+  walker.snapshot(); // what runs already is not this test's business
+  const asWeb = startProc('setpriv', ['--reuid=33', '--regid=33', '--clear-groups', '/bin/sh', '-c', 'sleep 60; :']);
+  const underNginx = startProc(join(d, 'nginx'), ['-c', '/bin/sh -c "sleep 60; :"; :']);
+  const asRoot = startProc('/bin/sh', ['-c', 'sleep 60; :']);
+  try {
+    let s = walker.snapshot();
+    // Wait until each has its shell (setpriv execs into sh; "nginx" forks sh).
+    const ready = () => s.all.get(asWeb.pid!)?.comm === 'sh' && descendants(s.all, underNginx.pid!).some((p) => s.all.get(p)?.comm === 'sh');
+    t.true(await waitUntil(() => ((s = ready() ? s : walker.snapshot()), ready()), scaled(5000)), 'the test processes are up');
+    // Everything since the baseline snapshot counts as new: judge the events the walker gave for them.
+    const fresh = new Set([asWeb.pid!, underNginx.pid!, asRoot.pid!, ...descendants(s.all, underNginx.pid!), ...descendants(s.all, asWeb.pid!), ...descendants(s.all, asRoot.pid!)]);
+    const evs = processEvents(s.all, fresh, s.users, Date.now());
+    const alerts = judge('process-webserver-spawned-shell', evs);
+    const pids = alerts.map((a) => a.evidence['proc.pid']);
+    t.true(pids.includes(asWeb.pid!), `www-data's sh fired: ${JSON.stringify(alerts.map((a) => a.evidence))}`);
+    const web = alerts.find((a) => a.evidence['proc.pid'] === asWeb.pid)!;
+    t.is(web.evidence['proc.user'], 'www-data');
+    t.is(web.evidence['proc.cmdline'], '/bin/sh -c sleep 60; :');
+    const nginxChild = alerts.find((a) => String(a.groupKey).includes('nginx>sh'));
+    t.truthy(nginxChild, `the shell under nginx fired: ${alerts.map((a) => a.groupKey).join(', ')}`);
+    t.is(nginxChild!.playbook, 'webshell-intrusion');
+    t.false(pids.includes(asRoot.pid!), "root's shell under the test runner is not a webshell");
+    t.false(alerts.some((a) => /sleep$/.test(a.groupKey)), 'sleep is neither a shell nor a recon tool');
+    // The walker itself saw them as new, and sees them no more on the next snapshot.
+    const again = walker.snapshot();
+    t.false(again.fresh.includes(asWeb.pid!));
+    t.false(again.fresh.includes(underNginx.pid!));
+  } finally {
+    for (const p of [asWeb, underNginx, asRoot]) stopProc(p);
+    rm(d);
+  }
+});
+
+test('connections: 240 real connections from one address to a web port are counted per source and fire; closed, they do not', async (t) => {
+  const srv = (await import('node:net')).createServer((s) => s.on('error', () => {}));
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  const socks: Socket[] = [];
+  try {
+    for (let i = 0; i < 240; i++) socks.push(connect(port, '127.0.0.1').on('error', () => {}));
+    await Promise.all(socks.map((s) => new Promise<void>((r) => (s.readyState === 'open' ? r() : s.once('connect', () => r())))));
+    let sum = tcpSnapshot(new Set([port]));
+    t.true(await waitUntil(() => ((sum = tcpSnapshot(new Set([port]))), sum.top[0]?.[1] === 240), scaled(5000)), JSON.stringify(sum.top));
+    t.deepEqual(sum.top[0], ['127.0.0.1', 240], 'the server-side ends: remote 127.0.0.1, local port = the web port');
+    t.is(sum.webConnections, 240);
+    t.true((sum.byState.ESTABLISHED ?? 0) >= 480, 'both ends of every connection are in the table');
+    const alerts = judge('network-connection-flood', [netstatEvent(sum, Date.now())]);
+    t.is(alerts.length, 1);
+    t.is(alerts[0]!.evidence['net.web_connections'], 240);
+    t.deepEqual(alerts[0]!.evidence['net.top_sources'], ['127.0.0.1 240']);
+  } finally {
+    for (const s of socks) s.destroy();
+  }
+  let after = tcpSnapshot(new Set([port]));
+  t.true(await waitUntil(() => ((after = tcpSnapshot(new Set([port]))), after.webConnections === 0), scaled(5000)));
+  t.is(judge('network-connection-flood', [netstatEvent(after, Date.now())]).length, 0);
+  srv.close();
+});
+
+test('connections: the TCP table is parsed as the kernel writes it (IPv4, IPv6, IPv4-mapped, SYN_RECV) and bounded', (t) => {
+  const head = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+  // Lines in the kernel's format (net/ipv4/tcp_ipv4.c, get_openreq4 for SYN_RECV).
+  const v4 = head + '   0: 0100007F:0050 0A00000A:D431 03 00000000:00000000 00:00000000 00000000     0        0 0 1 0000000000000000\n' + '   1: 0100007F:0050 0A00000A:D432 03 00000000:00000000 00:00000000 00000000     0        0 0 1 0000000000000000\n' + '   2: 00000000:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1234 1 0000000000000000 100 0 0 10 0\n';
+  const v6 = head + '   0: 00000000000000000000000001000000:01BB B80D0120000000000000000001000000:C001 01 00000000:00000000 00:00000000 00000000     0        0 1 1 0000000000000000\n' + '   1: 0000000000000000FFFF00000100007F:01BB 0000000000000000FFFF00000A00000A:C002 01 00000000:00000000 00:00000000 00000000     0        0 1 1 0000000000000000\n';
+  const s = summariseTcp([v4, v6], new Set([80, 443]));
+  t.is(s.total, 5);
+  t.is(s.synRecv, 2);
+  t.is(s.byState.LISTEN, 1);
+  t.is(s.webConnections, 4);
+  t.deepEqual(s.top, [['10.0.0.10', 3], ['2001:db8::1', 1]], 'the mapped address counts as the IPv4 client');
+  t.is(procAddress('0100007F'), '127.0.0.1');
+  t.is(procAddress('00000000000000000000000001000000'), '::1');
+});
+
+/** Resolve names with /etc/hosts replaced in a mount namespace of the child's own, and no network (no DNS can answer). */
+function resolveIsolated(t: { log: (s: string) => void }, hosts: string, names: string[], d: string): Array<[string, { addresses: string[] } | { error: string }]> | null {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const mod = resolve(here, '../../../agents/agent/detect/host.js');
+  const script = join(d, 'resolve.mjs');
+  writeFileSync(script, `import { lookupName } from ${JSON.stringify(mod)};\nconst out = [];\nfor (const n of ${JSON.stringify(names)}) out.push([n, await lookupName(n, { timeoutMs: 5000 })]);\nconsole.log(JSON.stringify(out));\n`);
+  const r = spawnSync('unshare', ['--net', '--mount', '--propagation', 'private', 'sh', '-c', `mount --bind "$1" /etc/hosts && exec "$2" "$3"`, 'sh', hosts, process.execPath, script], { encoding: 'utf8', timeout: scaled(20000) });
+  if (r.status !== 0) {
+    t.log(`unshare failed: ${r.stderr}`);
+    return null;
+  }
+  return JSON.parse(r.stdout) as Array<[string, { addresses: string[] } | { error: string }]>;
+}
+
+test('dns: real resolution through /etc/hosts in a mount namespace: recorded, unchanged, changed (fires), failed (fires, never unchanged)', (t) => {
+  const d = tmp('host-dns');
+  const hosts = join(d, 'hosts');
+  writeFileSync(hosts, '127.0.0.1 localhost\n192.0.2.10 www.example.gov.cn\n');
+  const first = resolveIsolated(t, hosts, ['www.example.gov.cn'], d);
+  if (!first) {
+    if (process.env.CI) t.fail('unshare --net --mount is needed (root)');
+    else t.log('SKIP: cannot make a mount namespace here');
+    t.pass();
+    rm(d);
+    return;
+  }
+  t.deepEqual(first[0]![1], { addresses: ['192.0.2.10'] });
+  const recorded = dnsEvent('www.example.gov.cn', undefined, first[0]![1], 1);
+  t.is(recorded.fields['dns.status'], 'recorded');
+  const baseline = ['192.0.2.10'];
+  const same = resolveIsolated(t, hosts, ['www.example.gov.cn'], d)!;
+  t.is(dnsEvent('www.example.gov.cn', baseline, same[0]![1], 2).fields['dns.status'], 'unchanged');
+  // The name moves (a hijack or an unreported migration); another name is not in hosts and no DNS is reachable.
+  writeFileSync(hosts, '127.0.0.1 localhost\n203.0.113.66 www.example.gov.cn\n');
+  const moved = resolveIsolated(t, hosts, ['www.example.gov.cn', 'gone.example.gov.cn'], d)!;
+  const changed = dnsEvent('www.example.gov.cn', baseline, moved[0]![1], 3);
+  t.is(changed.fields['dns.status'], 'changed');
+  t.deepEqual(changed.fields['dns.added'], ['203.0.113.66']);
+  t.deepEqual(changed.fields['dns.removed'], ['192.0.2.10']);
+  const failedLookup = moved[1]![1];
+  t.true('error' in failedLookup, JSON.stringify(failedLookup));
+  const failed = dnsEvent('gone.example.gov.cn', ['192.0.2.20'], failedLookup, 3);
+  t.is(failed.fields['dns.status'], 'failed');
+  t.truthy(failed.fields['dns.error']);
+  const alerts = judge('site-dns-or-address-changed', [recorded, dnsEvent('www.example.gov.cn', baseline, same[0]![1], 2), changed, failed]);
+  t.deepEqual(alerts.map((a) => `${a.groupKey} ${String(a.evidence['dns.status'])}`).sort(), ['gone.example.gov.cn failed', 'www.example.gov.cn changed']);
+  t.is(alerts[0]!.playbook, 'migration-offline');
+  rm(d);
+});
+
+/** A real HTTP server whose behaviour the test switches. */
+async function siteServer(): Promise<{ srv: Server; port: number; mode: { v: 'ok' | '503' | 'hang' | 'loop' | '404' }; held: ServerResponse[] }> {
+  const mode = { v: 'ok' as 'ok' | '503' | 'hang' | 'loop' | '404' };
+  const held: ServerResponse[] = [];
+  const srv = createServer((req, res) => {
+    if (mode.v === 'hang') return void held.push(res);
+    if (mode.v === 'loop') return void res.writeHead(302, { location: req.url === '/a' ? '/b' : '/a' }).end();
+    if (mode.v === '503') return void res.writeHead(503).end('maintenance');
+    if (mode.v === '404') return void res.writeHead(404).end('no');
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<html>' + 'x'.repeat(200_000) + '</html>');
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  return { srv, port: (srv.address() as { port: number }).port, mode, held };
+}
+
+test('probe: a real server answering, failing (503), hanging (timeout), redirecting in a loop, gone (refused); three failures in a row fire, a recovery ends the episode', async (t) => {
+  const { srv, port, mode, held } = await siteServer();
+  const url = `http://127.0.0.1:${port}/`;
+  const timeout = scaled(1500);
+  const outcomes: string[] = [];
+  const evs: DetectEvent[] = [];
+  let time = Date.UTC(2026, 5, 1);
+  const probe = async () => {
+    const r = await probeUrl(url, timeout);
+    outcomes.push(r.outcome);
+    evs.push(probeEvent(r, (time += 60_000)));
+    return r;
+  };
+  const ok = await probe();
+  t.is(ok.status, 200, 'a body beyond the cap is not read to its end, the answer counts');
+  mode.v = '503';
+  t.is((await probe()).status, 503);
+  mode.v = 'hang';
+  const hung = await probe();
+  t.true(hung.latencyMs >= timeout - 50 && hung.latencyMs < timeout + scaled(2000), `timed out after ${hung.latencyMs} ms`);
+  mode.v = 'loop';
+  t.regex((await probe()).error, /more than 3 redirects/);
+  mode.v = 'ok';
+  await probe(); // recovery
+  mode.v = '404';
+  t.is((await probe()).outcome, 'client_error');
+  for (const r of held) r.destroy();
+  await new Promise<void>((r) => srv.close(() => r()));
+  srv.closeAllConnections();
+  const gone = await probe();
+  await probe();
+  await probe();
+  t.is(gone.error, 'ECONNREFUSED');
+  t.deepEqual(outcomes, ['ok', 'http_error', 'timeout', 'redirects', 'ok', 'client_error', 'refused', 'refused', 'refused']);
+  const alerts = judge('homepage-unreachable', evs);
+  // 503, timeout, redirects: three in a row (an alert); ok ends it; 404 is an answer; refused ×3: a new alert.
+  t.is(alerts.length, 2, JSON.stringify(alerts.map((a) => a.evidence)));
+  t.is(alerts[0]!.count, 3);
+  t.is(alerts[0]!.evidence['probe.outcome'], 'redirects');
+  t.is(alerts[1]!.evidence['probe.error'], 'ECONNREFUSED');
+  t.is(typeof alerts[1]!.evidence['probe.latency_ms'], 'number');
+  t.is(alerts[1]!.groupKey, url);
+});
+
+test('the agent runs the snapshots it is configured for: an unreachable site and a www-data shell raise stored alerts', async (t) => {
+  const d = tmp('host-agent');
+  const log = join(d, 'auth.log');
+  writeFileSync(log, '');
+  const { srv, port } = await siteServer();
+  await new Promise<void>((r) => srv.close(() => r())); // the site is down from the start
+  const cfgPath = writeConfig(d, {
+    archive: { dir: join(d, 'archive') },
+    sources: [{ type: 'file', name: 'auth', path: log, format: 'auth' }],
+    detections: { host: 'web-01', processes_interval_s: 1, connections_interval_s: 1, sites: [{ url: `http://127.0.0.1:${port}/`, names: ['localhost'] }], probe_interval_s: 1, probe_timeout_s: 1, dns_interval_s: 1 },
+  });
+  const cfg = loadConfig(cfgPath);
+  const shell = haveWwwData ? startProc('setpriv', ['--reuid=33', '--regid=33', '--clear-groups', '/bin/sh', '-c', 'sleep 60; :']) : undefined;
+  const ev = createEvents({ silent: true });
+  const ac = new AbortController();
+  const run = runAgent(cfg, { signal: ac.signal, events: ev });
+  try {
+    const has = (id: string) => readAlerts(cfg.detections.alerts_file).some((s) => s.alert.rule === id);
+    t.true(await waitUntil(() => has('homepage-unreachable'), scaled(15000)), 'three failed probes raise the alert');
+    const a = readAlerts(cfg.detections.alerts_file).find((s) => s.alert.rule === 'homepage-unreachable')!.alert;
+    t.is(a.evidence['probe.outcome'], 'refused');
+    t.is(a.host, 'web-01');
+    if (shell) t.true(await waitUntil(() => readAlerts(cfg.detections.alerts_file).some((s) => s.alert.rule === 'process-webserver-spawned-shell' && s.alert.evidence['proc.pid'] === shell.pid), scaled(10000)), 'the www-data shell is found');
+    // The names were resolved and recorded as the baseline (the host's own addresses too), and localhost did not move.
+    const baseline = () => (existsSync(dnsBaselinePath(cfg)) ? (JSON.parse(readFileSync(dnsBaselinePath(cfg), 'utf8')) as { names: Record<string, string[]> }).names : {});
+    t.true(await waitUntil(() => baseline().localhost !== undefined && baseline()['@host'] !== undefined, scaled(5000)));
+    t.true(baseline().localhost!.includes('127.0.0.1'));
+    await sleep(1500);
+    t.false(readAlerts(cfg.detections.alerts_file).some((s) => s.alert.rule === 'site-dns-or-address-changed' && s.alert.groupKey === 'localhost'), 'localhost did not move');
+  } finally {
+    if (shell) stopProc(shell);
+    ac.abort();
+    await run;
+  }
+  t.is(ev.counters.DetectorError ?? 0, 0);
+  rm(d);
+});
+
+test('config: the snapshot keys are validated with located errors; off unless set', (t) => {
+  const base = 'archive: { dir: /tmp/a }\nretention_days: 180\nsources: [{ type: file, path: /tmp/x.log, format: auth }]\n';
+  const off = parseConfig('agent.yaml', base);
+  t.is(off.detections.processes_interval_s, undefined);
+  t.deepEqual(off.detections.sites, []);
+  t.deepEqual(off.detections.web_ports, [80, 443]);
+  const bad = (text: string) => {
+    try {
+      parseConfig('agent.yaml', base + text);
+    } catch (e) {
+      const errs = e instanceof GwsecErrorList ? e.errors : [e as GwsecError];
+      return errs.map((x) => `${x.location?.line}: ${x.en}`);
+    }
+    return [];
+  };
+  t.regex(bad('detections:\n  sites:\n    - url: ftp://x/\n').join('\n'), /^6: .*sites\.0\.url.*http/m);
+  t.regex(bad('detections:\n  sites:\n    - {}\n').join('\n'), /^6: .*give url .* or names/m);
+  t.regex(bad('detections:\n  processes_interval_s: 0.1\n').join('\n'), /^5: .*processes_interval_s/m);
+  t.regex(bad('detections:\n  web_ports: [80, 70000]\n').join('\n'), /^5: .*web_ports\.1/m);
+});
