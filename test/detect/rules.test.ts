@@ -51,11 +51,6 @@ test('parity: every rule suggests a playbook that exists and lists the rule unde
  * rule has landed fails the test below until it is removed here.
  */
 const NOT_YET_BUILT = new Set([
-  // engineer i3 (host probes)
-  'homepage-unreachable',
-  'network-connection-flood',
-  'site-dns-or-address-changed',
-  'process-webserver-spawned-shell',
   // engineer i2
   'web-defacement-keyword-injected',
   'admin-login-new-source',
