@@ -13,6 +13,7 @@ export const detectCommand: Command = {
       .option('rules', { type: 'string', describe: 'rules directory (default: the shipped policies/detections) / 规则目录' })
       .option('rule', { type: 'string', array: true, describe: 'test: only these rule ids / 仅这些规则' })
       .option('format', { type: 'string', default: 'text', choices: ['text', 'json'] })
+      .option('admin-user', { type: 'string', array: true, describe: 'hunt: administrator accounts besides root (auth.admin) / 除 root 外的管理员账号' })
       .option('tz', { type: 'string', describe: 'hunt: zone of the times shown (default Asia/Shanghai; JSON stays UTC) / 显示时间所用时区' })
       .example('$0 detect --file /var/log/auth.log', 'exit 0 no alert, 1 alerts / 0 无告警，1 有告警')
       .example('$0 detect lint', 'every rule valid, located errors (exit 2) / 校验规则'),
@@ -25,6 +26,6 @@ export const detectCommand: Command = {
     if (a.action === 'test') return app.detectTest(o, processIo);
     const file = str(a.file);
     if (!file) throw new GwsecError('usage_error', { en: 'give lint, test, or --file LOG', zh: '请指定 lint、test 或 --file 日志文件' });
-    return app.detectFile({ ...o, tz: str(a.tz), file, source: str(a.source) as 'nginx' | undefined, year: typeof a.year === 'number' ? a.year : undefined }, processIo);
+    return app.detectFile({ ...o, tz: str(a.tz), file, source: str(a.source) as 'nginx' | undefined, year: typeof a.year === 'number' ? a.year : undefined, adminUsers: strs(a['admin-user']) }, processIo);
   },
 };

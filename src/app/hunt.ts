@@ -23,6 +23,8 @@ export interface HuntOptions {
   source?: LogFormat;
   /** Year for classic syslog stamps (default: the file's modification year). */
   year?: number;
+  /** Administrator accounts besides root (auth.admin). */
+  adminUsers?: string[];
   host?: string;
   /** Threads for a big file (default: the cores, at most 8); 1 = one pass in this thread. */
   workers?: number;
@@ -182,7 +184,7 @@ export function huntFile(o: HuntOptions, rules?: Rule[], observe?: HuntObserver)
   const p = prepare(o, rules);
   const engine = new DetectionEngine(p.rules, o.host ?? hostname());
   const alerts = new Map<string, Alert>();
-  const ctx: LineContext = { year: p.year, notAfter: p.notAfter, fallbackTime: p.mtime, web: engine.wantsWebInspection, site: basename(o.file) };
+  const ctx: LineContext = { year: p.year, notAfter: p.notAfter, fallbackTime: p.mtime, web: engine.wantsWebInspection, site: basename(o.file), admins: adminSet(o.adminUsers) };
   const r = scanChunk(o.file, 0, Infinity, p.format, ctx, (ev, n) => {
     ev.ref = { source: o.file, seq: n };
     const changes = engine.feed(ev);
@@ -193,7 +195,11 @@ export function huntFile(o: HuntOptions, rules?: Rule[], observe?: HuntObserver)
   return { alerts: [...alerts.values()], lines: r.lines, bytes: p.size, hostile: r.hostile, unparsed: r.unparsed, other: r.other, ms: performance.now() - t0, format: p.format, stats: engine.stats() };
 }
 
+/** root and the accounts named with --admin-user. */
+const adminSet = (users: string[] | undefined): ReadonlySet<string> | undefined => (users?.length ? new Set(['root', ...users]) : undefined);
+
 export interface ChunkJob {
+  adminUsers?: string[];
   file: string;
   start: number;
   end: number;
@@ -207,7 +213,7 @@ export interface ChunkJob {
 export function runChunk(job: ChunkJob): ChunkResult {
   const filter = new DetectionEngine(job.rules, '');
   // NaN until the chunk's first stamped line: the main thread fills in the previous range's last time.
-  const ctx: LineContext = { year: job.year, notAfter: job.notAfter, fallbackTime: NaN, web: filter.wantsWebInspection, site: basename(job.file) };
+  const ctx: LineContext = { year: job.year, notAfter: job.notAfter, fallbackTime: NaN, web: filter.wantsWebInspection, site: basename(job.file), admins: adminSet(job.adminUsers) };
   return scanChunk(job.file, job.start, job.end, job.format, ctx, (ev) => filter.relevant(ev));
 }
 
@@ -218,7 +224,7 @@ export async function huntFileParallel(o: HuntOptions, rules?: Rule[], observe?:
   const k = Math.max(1, Math.min(o.workers ?? Math.min(availableParallelism(), 8), Math.ceil(p.size / (1 << 20))));
   if (k === 1 || p.size < (o.parallelFromBytes ?? 16e6)) return huntFile(o, p.rules, observe);
   const cut = (i: number) => (i >= k ? Infinity : Math.floor((p.size * i) / k));
-  const job = (i: number): ChunkJob => ({ file: o.file, start: cut(i), end: cut(i + 1), format: p.format, year: p.year, notAfter: p.notAfter, rules: p.rules });
+  const job = (i: number): ChunkJob => ({ file: o.file, start: cut(i), end: cut(i + 1), format: p.format, year: p.year, notAfter: p.notAfter, rules: p.rules, adminUsers: o.adminUsers });
   const pending = Array.from({ length: k - 1 }, (_, i) => {
     const w = new Worker(new URL('./hunt-worker.js', import.meta.url), { workerData: job(i + 1) });
     return new Promise<ChunkResult>((resolve, reject) => {

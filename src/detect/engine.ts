@@ -32,8 +32,10 @@ interface Hit {
 }
 
 interface KeyState {
-  /** Event times inside the window, newest last (threshold: at most `count`; sequence: first-step hits). */
+  /** Event times inside the window, newest last (threshold: at most `count`; sequence: first-step hits; new_value: when values[i] was last seen). */
   times: number[];
+  /** new_value only: the values seen for this key (times[i] is when values[i] was last seen). */
+  values?: string[];
   hits: Hit[];
   last: number;
   /** Estimated heap bytes of this entry (stateBytes), counted in its rule's `bytes`. */
@@ -55,6 +57,10 @@ interface Compiled {
   windowMs: number;
   count: number;
   weight?: string;
+  /** new_value: the field whose first-seen values are judged, the learning period, and since when the rule learns. */
+  value?: string;
+  learnMs: number;
+  since?: number;
   evidence: string[];
   state: Map<string, KeyState>;
   open: Map<string, OpenAlert>;
@@ -102,9 +108,11 @@ export class DetectionEngine {
         then: lg.kind === 'sequence' ? compileWhere(lg.then.where) : undefined,
         key: lg.key ?? DEFAULT_KEY[rule.source],
         // A streak has no window: it lasts until a recovery (its state is one entry per key).
-        windowMs: lg.kind === 'threshold' || lg.kind === 'sequence' ? durationMs(lg.window) : lg.kind === 'streak' ? Infinity : 0,
-        count: lg.kind === 'threshold' || lg.kind === 'streak' ? lg.count : lg.kind === 'sequence' ? lg.first.count : 1,
+        windowMs: lg.kind === 'threshold' || lg.kind === 'sequence' ? durationMs(lg.window) : lg.kind === 'streak' ? Infinity : lg.kind === 'new_value' ? durationMs(lg.forget) : 0,
+        count: lg.kind === 'threshold' || lg.kind === 'streak' ? lg.count : lg.kind === 'sequence' ? lg.first.count : lg.kind === 'new_value' ? lg.max_values : 1,
         weight: lg.kind === 'threshold' ? lg.weight : undefined,
+        value: lg.kind === 'new_value' ? lg.value : undefined,
+        learnMs: lg.kind === 'new_value' ? durationMs(lg.learn) : 0,
         evidence: rule.evidence ?? DEFAULT_EVIDENCE[rule.source],
         state: new Map(),
         open: new Map(),
@@ -196,8 +204,8 @@ export class DetectionEngine {
       for (const [k, s] of [...c.state].reverse()) {
         if (s.last < horizon) continue;
         const hits = s.hits.slice(-MAX_REFS).map(snapHit);
-        if (!fits(k.length + 64 + hits.reduce((n, h) => n + 48 + (h.sample?.length ?? 0), 0))) break;
-        state.push([k, { times: s.times, hits, last: s.last }]);
+        if (!fits(k.length + 64 + hits.reduce((n, h) => n + 48 + (h.sample?.length ?? 0), 0) + (s.values?.reduce((n, v) => n + v.length + 16, 0) ?? 0))) break;
+        state.push([k, { times: s.times, hits, last: s.last, ...(s.values ? { values: s.values } : {}) }]);
       }
       const open: RuleSnapshot['open'] = [];
       for (const [k, o] of [...c.open].reverse()) {
@@ -205,8 +213,8 @@ export class DetectionEngine {
         if (!fits(k.length + JSON.stringify(o.alert).length + 32)) break;
         open.push([k, { alert: o.alert, lastMs: o.lastMs }]);
       }
-      if (!state.length && !open.length && !c.overflow && !c.dropped) continue;
-      rules[c.rule.id] = { state: state.reverse(), open: open.reverse(), overflow: c.overflow, dropped: c.dropped };
+      if (!state.length && !open.length && !c.overflow && !c.dropped && c.since === undefined) continue;
+      rules[c.rule.id] = { state: state.reverse(), open: open.reverse(), overflow: c.overflow, dropped: c.dropped, ...(c.since !== undefined ? { since: c.since } : {}) };
     }
     return { version: 1, latest: Number.isFinite(this.latest) ? this.latest : null, rules };
   }
@@ -228,6 +236,16 @@ export class DetectionEngine {
       for (const e of (Array.isArray(r.state) ? r.state : []).slice(-c.rule.max_keys)) {
         const [k, v] = Array.isArray(e) ? e : [];
         if (typeof k !== 'string' || !v || !Array.isArray(v.times) || !Array.isArray(v.hits) || typeof v.last !== 'number') continue;
+        if (c.kind === 'new_value') {
+          // values[i] and times[i] go together: both must be there, as many, of their types
+          const vs = v.values;
+          if (!Array.isArray(vs) || vs.length !== v.times.length || !vs.every((x) => typeof x === 'string') || !v.times.every((x) => typeof x === 'number')) continue;
+          const values = (vs as string[]).slice(-c.count).map((x) => x.slice(0, VALUE_MAX_CHARS));
+          const times = v.times.slice(-c.count);
+          this.put(c, c.state, k, { times, hits: [], last: v.last, values, bytes: valuesBytes(k, values) });
+          n++;
+          continue;
+        }
         const times = v.times.filter((t): t is number => typeof t === 'number').slice(-c.count);
         const hits = v.hits.filter(validHit).slice(-Math.max(c.count, MAX_SAMPLES)).map(restoredHit);
         // Held to the rule's bounds as in memory: the oldest entries go first (no overflow: nothing is fed yet).
@@ -242,6 +260,7 @@ export class DetectionEngine {
       }
       if (r.overflow && validAlert(r.overflow.alert) && typeof r.overflow.lastMs === 'number') c.overflow = { alert: r.overflow.alert, lastMs: r.overflow.lastMs };
       if (typeof r.dropped === 'number') c.dropped = r.dropped;
+      if (typeof r.since === 'number' && (c.since === undefined || r.since < c.since)) c.since = r.since;
       n -= this.trimRestored(c);
     }
     return n;
@@ -272,6 +291,7 @@ export class DetectionEngine {
     if (c.kind === 'sequence') return this.sequence(c, ev, out);
     if (c.kind === 'streak') return this.streak(c, ev, out);
     if (!c.where(ev)) return;
+    if (c.kind === 'new_value') return this.newValue(c, ev, out);
     const key = keyOf(ev.fields[c.key]);
     this.mutations++;
     if (c.kind === 'threshold') return this.threshold(c, ev, key, out);
@@ -288,6 +308,60 @@ export class DetectionEngine {
       this.dropState(c, key, s);
       this.raise(c, key, ev, s.hits, s.times.length, out);
     }
+  }
+
+  /**
+   * First-seen: the event's value for its key is remembered (at most max_values per key, the least
+   * recently seen forgotten first); one not seen before, or not within `forget`, raises the alert
+   * (grouped by key@value) unless the rule is still learning (`learn` after its first event).
+   */
+  private newValue(c: Compiled, ev: DetectEvent, out: AlertChange[]): void {
+    const raw = ev.fields[c.value!];
+    if (raw === undefined || raw === '') return;
+    const value = keyOf(raw).slice(0, VALUE_MAX_CHARS);
+    const key = keyOf(ev.fields[c.key]);
+    this.mutations++;
+    if (c.since === undefined || ev.time < c.since) c.since = ev.time;
+    let s = c.state.get(key);
+    let known = false;
+    if (s) {
+      c.state.delete(key);
+      c.state.set(key, s);
+      const values = s.values!;
+      const i = values.indexOf(value);
+      if (i >= 0) {
+        known = s.times[i]! >= ev.time - c.windowMs;
+        if (ev.time > s.times[i]!) s.times[i] = ev.time;
+      } else {
+        if (values.length >= c.count) {
+          // forget the least recently seen value
+          let j = 0;
+          for (let k = 1; k < s.times.length; k++) if (s.times[k]! < s.times[j]!) j = k;
+          const freed = valueBytes(values[j]!);
+          values.splice(j, 1);
+          s.times.splice(j, 1);
+          s.bytes -= freed;
+          c.bytes -= freed;
+        }
+        values.push(value);
+        s.times.push(ev.time);
+        const grown = valueBytes(value);
+        s.bytes += grown;
+        c.bytes += grown;
+        this.bound(c, c.state, ev, out, 0, key);
+      }
+      s.last = Math.max(s.last, ev.time);
+    } else {
+      const values = [value];
+      const bytes = valuesBytes(key, values);
+      this.sweepState(c, ev.time - c.windowMs);
+      this.bound(c, c.state, ev, out, bytes);
+      s = { times: [ev.time], hits: [], last: ev.time, values, bytes };
+      c.state.set(key, s);
+      c.bytes += bytes;
+    }
+    if (known || ev.time - c.since < c.learnMs) return;
+    this.raise(c, `${key}@${value}`, ev, [hitOf(ev)], 1, out);
   }
 
   /** Record one hit (`w` stamps) for `key`: its entry, touched or new, within the rule's bounds. */
@@ -550,7 +624,9 @@ interface SnapHit {
 }
 
 interface RuleSnapshot {
-  state: Array<[string, { times: number[]; hits: SnapHit[]; last: number }]>;
+  state: Array<[string, { times: number[]; hits: SnapHit[]; last: number; values?: string[] }]>;
+  /** new_value: the rule's first event (its learning period runs from there). */
+  since?: number;
   open: Array<[string, { alert: Alert; lastMs: number }]>;
   overflow?: { alert: Alert; lastMs: number };
   dropped: number;
@@ -628,6 +704,16 @@ const strBytes = (s: string) => STRING_BYTES + (WIDE.test(s) ? 2 : 1) * s.length
 
 function hitBytes(h: Hit): number {
   return HIT_BYTES + (h.sample === undefined ? 0 : strBytes(h.sample));
+}
+
+/** A first-seen value is cut to this many characters (a hostile line cannot make one key huge). */
+const VALUE_MAX_CHARS = 256;
+const valueBytes = (v: string) => strBytes(v) + TIME_BYTES + 8;
+
+function valuesBytes(key: string, values: string[]): number {
+  let n = ENTRY_BYTES + strBytes(key);
+  for (const v of values) n += valueBytes(v);
+  return n;
 }
 
 function stateBytes(key: string, times: number, hits: Hit[]): number {

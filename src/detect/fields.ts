@@ -41,6 +41,10 @@ export const FIELDS: Record<SourceType, Record<string, FieldKind>> = {
     'auth.from': 'string',
     /** Attempts the line stands for ("message repeated 5 times: [ Failed password …]" is 5). */
     'auth.attempts': 'number',
+    /** The network of auth.from: a.b.c.0/24 for IPv4, the first four groups /64 for IPv6 (else auth.from). */
+    'auth.from_net': 'string',
+    /** yes when auth.user is an administrator (root, uid 0, sudo/wheel/admin group, detections.admin_users), else no. */
+    'auth.admin': 'string',
   },
   file: {
     /** added | changed | deleted */

@@ -68,6 +68,25 @@ export interface LineContext {
   web: boolean;
   /** The site the lines belong to (the agent's source name, the hunted file's name): web events' `site`. */
   site?: string;
+  /** Administrator accounts (auth.admin): DEFAULT_ADMINS when not given. */
+  admins?: ReadonlySet<string>;
+}
+
+/** Administrators when nothing else is known (offline hunting, cases): root. */
+const DEFAULT_ADMINS: ReadonlySet<string> = new Set(['root']);
+
+/** The network a source address belongs to: a.b.c.0/24, the first four IPv6 groups /64; else the address. */
+export function addressNet(a: string): string {
+  if (a.includes(':')) {
+    if (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(a)) return addressNet(a.slice(7));
+    const [head = '', tail] = a.split('%')[0]!.split('::');
+    const h = head ? head.split(':') : [];
+    const t = tail === undefined ? [] : tail ? tail.split(':') : [];
+    const groups = tail === undefined ? h : [...h, ...new Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
+    if (groups.length !== 8 || !groups.every((x) => /^[0-9a-f]{1,4}$/i.test(x))) return a;
+    return `${groups.slice(0, 4).map((x) => x.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  }
+  return /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a) ? `${a.slice(0, a.lastIndexOf('.'))}.0/24` : a;
 }
 
 function urlFields(target: string): { path: string; ext: string } {
@@ -128,6 +147,8 @@ export function authEvent(p: ParsedLine, line: string, ctx: LineContext): Detect
       'auth.user': a?.user,
       'auth.from': a?.from,
       'auth.attempts': a ? (a.repeated ?? 1) : undefined,
+      'auth.from_net': a?.from === undefined ? undefined : addressNet(a.from),
+      'auth.admin': a?.user === undefined ? undefined : (ctx.admins ?? DEFAULT_ADMINS).has(a.user) ? 'yes' : 'no',
     },
     line,
   };

@@ -42,8 +42,8 @@ export function playbookIds(dir = defaultPlaybooksDir()): Set<string> {
 
 /** Which logic kinds a source type takes. */
 const KINDS_FOR: Record<SourceType, string[]> = {
-  web: ['match', 'threshold', 'sequence'],
-  auth: ['match', 'threshold', 'sequence'],
+  web: ['match', 'threshold', 'sequence', 'new_value'],
+  auth: ['match', 'threshold', 'sequence', 'new_value'],
   file: ['file', 'threshold'],
   drift: ['drift'],
   process: ['match'],
@@ -138,6 +138,7 @@ export function parseRule(y: LocatedYaml, errors: GwsecError[], playbooks?: Set<
   } else validateWhere(lg.where, ['logic', 'where'], type, issues);
   fieldOk(lg.key, ['logic', 'key']);
   if (lg.kind === 'threshold') fieldOk(lg.weight, ['logic', 'weight'], 'number');
+  if (lg.kind === 'new_value') fieldOk(lg.value, ['logic', 'value']);
   (r.evidence ?? []).forEach((f, i) => fieldOk(f, ['evidence', i]));
   if (playbooks && !playbooks.has(r.playbook)) issues.push({ path: ['playbook'], message: { en: `no playbook '${r.playbook}' in playbooks/ (known: ${[...playbooks].sort().join(', ')})`, zh: `playbooks/ 中没有预案“${r.playbook}”（已有：${[...playbooks].sort().join('、')}）` } });
   for (const i of issues) errors.push(new GwsecError('detect_rule_error', located(i), y.locate(i.path)));

@@ -40,11 +40,25 @@ const drift = z.strictObject({ kind: z.literal('drift'), where, key: field.optio
  * event of that key that does not match (a recovery) resets the count and ends the episode.
  */
 const streak = z.strictObject({ kind: z.literal('streak'), where, key: field.optional(), count: z.int().min(1) });
+/**
+ * First-seen ("new terms"): per `key`, a `value` never seen before (or not for `forget`) raises the
+ * alert; during `learn` after the rule's first event every value is learned silently. At most
+ * `max_values` values per key (the least recently seen is forgotten first).
+ */
+const newValue = z.strictObject({
+  kind: z.literal('new_value'),
+  where,
+  key: field,
+  value: field,
+  learn: z.union([z.literal(0), duration]).default('7d'),
+  forget: duration.default('90d'),
+  max_values: z.int().min(1).max(10_000).default(64),
+});
 
 /** A rule's default bound on its keyed state, bytes (max_bytes). */
 export const MAX_BYTES_DEFAULT = 2 * 1048576;
 
-export const LOGIC_KINDS = ['match', 'threshold', 'sequence', 'file', 'drift', 'streak'] as const;
+export const LOGIC_KINDS = ['match', 'threshold', 'sequence', 'file', 'drift', 'streak', 'new_value'] as const;
 
 export const ruleSchema = z.strictObject({
   id,
@@ -56,7 +70,7 @@ export const ruleSchema = z.strictObject({
   technique: z.string().regex(/^T\d{4}(\.\d{3})?$/, 'a MITRE ATT&CK technique id like T1110.001'),
   playbook: id,
   source: z.enum(SOURCE_TYPES),
-  logic: z.discriminatedUnion('kind', [match, threshold, sequence, file, drift, streak], {
+  logic: z.discriminatedUnion('kind', [match, threshold, sequence, file, drift, streak, newValue], {
     error: (iss) => (iss.code === 'invalid_union' ? `logic.kind must be one of ${LOGIC_KINDS.join(', ')}` : undefined),
   }),
   /** Repeats for the same key within this long after the last one raise the count, not a new alert. */

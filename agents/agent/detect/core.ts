@@ -22,6 +22,8 @@ export interface CoreInit {
   statePath: string;
   /** Source name → its line format. */
   formats: Array<[string, LogFormat]>;
+  /** Administrator accounts (auth.admin); default: root. */
+  admins?: string[];
 }
 
 /** A run of consecutive lines of one source: [source, archive seq of the first, how many]. */
@@ -51,6 +53,7 @@ export class DetectionCore {
   readonly engine: DetectionEngine;
   private readonly store: AlertStore;
   private readonly formatOf: Map<string, LogFormat>;
+  private readonly admins?: ReadonlySet<string>;
   private lastTime = 0;
   /** The engine's mutation count when the state file was last written. */
   private saved = -1;
@@ -59,6 +62,7 @@ export class DetectionCore {
     this.engine = new DetectionEngine(init.rules, init.host);
     this.store = new AlertStore(init.alertsFile);
     this.formatOf = new Map(init.formats);
+    this.admins = init.admins ? new Set(init.admins) : undefined;
   }
 
   /** Take back the state of the last run; how many entries came back (a bad file is skipped). */
@@ -88,7 +92,7 @@ export class DetectionCore {
   lines(input: LinesInput): CoreOutput {
     const now = new Date(input.nowMs);
     const changes: AlertChange[] = [];
-    const ctx = { year: now.getFullYear(), notAfter: input.nowMs, fallbackTime: this.lastTime || input.nowMs, web: this.engine.wantsWebInspection, site: '' };
+    const ctx = { year: now.getFullYear(), notAfter: input.nowMs, fallbackTime: this.lastTime || input.nowMs, web: this.engine.wantsWebInspection, site: '', admins: this.admins };
     // Each line is decoded on its own: a slice of one big decoded string would keep the whole batch
     // alive for as long as the engine holds one of its lines (a threshold's hits, an open alert).
     const buf = Buffer.from(input.buf.buffer, input.buf.byteOffset, input.buf.byteLength);

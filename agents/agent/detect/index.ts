@@ -20,6 +20,7 @@ import type { ByteLine } from '../sources/file.js';
 import type { LineRun } from './core.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker.js';
 import { loadRulesIsolated } from './rules-load.js';
+import { adminAccounts } from './admins.js';
 import { readPrecompiledRules } from '../../../src/detect/precompiled.js';
 import { shippedRulesDir } from '../../../src/util/paths.js';
 // Types only: the file watch (chokidar) and the host snapshot (systeminformation) are loaded when
@@ -136,6 +137,7 @@ export class AgentDetection implements Detector {
       alertsFile: cfg.detections.alerts_file,
       statePath: engineStatePath(cfg),
       formats: cfg.sources.map((s) => [s.name, s.type === 'file' ? s.format : 'syslog']),
+      admins: adminAccounts(cfg.detections.host_root, cfg.detections.admin_users),
       saveEveryMs: SAVE_EVERY_MS,
     };
   }
