@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 import { mergeAccounts, sudoersFor } from './accounts.js';
@@ -155,6 +155,20 @@ test('hosts in their own network namespaces: own address on port 22, own interfa
   t.true(rb.stdout.includes(`inet ${b!.address}/24`), rb.stdout);
   // each sees only its own sshd listening, not this machine's or the other host's sockets
   t.deepEqual(ra.stdout.split('---\n')[1]!.trim().split('\n').map((l) => l.trim().split(/\s+/)[3]), [`${a!.address}:22`]);
+  // each has its own PID namespace and /proc: sshd is PID 1 there, and the process list holds only
+  // that host's processes (its sshd, this session), not this test's or the other host's
+  const procs = 'cat /proc/1/comm; echo ---; cat /proc/[0-9]*/comm; echo ---; cat /proc/self/stat';
+  const [pa, pb] = await Promise.all([ssh(fleet, 'n1', procs), ssh(fleet, 'n2', procs)]);
+  for (const p of [pa, pb]) {
+    t.is(p.code, 0, p.stderr);
+    const [init, comms, self] = p.stdout.split('---\n');
+    t.is(init, 'sshd\n');
+    t.false(comms!.split('\n').includes('node'), comms);
+    t.true(comms!.split('\n').filter(Boolean).length < 10, comms);
+    t.true(Number(self!.split(' ')[0]) < 100, self); // a PID of the host's own namespace
+  }
+  // unshare stays in this PID namespace; its child, sshd, is in a new one
+  t.not(readlinkSync(`/proc/${a!.pid}/ns/pid_for_children`), readlinkSync('/proc/self/ns/pid'));
   // hosts reach each other over the fleet's bridge (as a bastion reaches the hosts behind it)
   const reach = await ssh(fleet, 'n1', `timeout 5 bash -c 'exec 3<>/dev/tcp/${b!.address}/22; head -c 7 <&3'`);
   t.is(reach.stdout, 'SSH-2.0', reach.stderr);

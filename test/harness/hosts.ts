@@ -3,14 +3,16 @@
  * root with its own host key, in its own network namespace (own address on the fleet's private /24,
  * port 22, own interfaces and listening sockets: network.ts) and its own mount namespace
  * (`unshare --mount --propagation private`) where overlays put that host's fixture files and the test
- * accounts over /etc (and /usr, /var when the fixture has files there). The audit over SSH therefore
- * reads that fixture's sshd_config, login.defs, sudoers, sockets… while this machine stays untouched,
- * and what other suites running on this machine listen on never shows in a test host.
+ * accounts over /etc (and /usr, /var when the fixture has files there), and its own PID namespace
+ * with its own /proc. The audit over SSH therefore reads that fixture's sshd_config, login.defs,
+ * sudoers, sockets, processes… while this machine stays untouched, and what other suites running on
+ * this machine listen on or run never shows in a test host.
  *
  * Every process a host starts is in that host's cgroup; stop() has the kernel kill them all
  * (cgroup.kill, procs.ts), never a PID that may since belong to someone else, and the overlays
- * and namespaces vanish with them. An exit/SIGINT/SIGTERM handler does the same, and each sshd gets
- * PR_SET_PDEATHSIG (setpriv --pdeathsig KILL), so no listener outlives a killed test process.
+ * and namespaces vanish with them. An exit/SIGINT/SIGTERM handler does the same, and each host's
+ * unshare gets PR_SET_PDEATHSIG (setpriv --pdeathsig KILL) and passes it on to sshd (--kill-child),
+ * so no listener outlives a killed test process.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -74,7 +76,7 @@ export interface TestHost {
   hostKeyLine: string;
   /** `SHA256:…`, as OpenSSH prints it */
   fingerprint: string;
-  /** sshd's PID (unshare and sh exec into it) */
+  /** the PID of the host's `unshare` (in the host's mount namespace; sshd is its child, PID 1 of the host's PID namespace) */
   pid: number;
   users: TestUser[];
   roles: string[];
@@ -353,9 +355,14 @@ class Fleet implements TestFleet {
     rmSync(join(dir, 'upper'), { recursive: true, force: true });
     const cgroup = HostCgroup.create(this.id, spec.name);
     // The shell joins the host's cgroup before anything else runs (so every later process is born
-    // in it), then execs along the chain; `ip netns exec` and unshare exec too: sshd keeps this PID.
+    // in it), then execs along the chain; `ip netns exec` execs too, unshare forks sshd's shell.
     // (The cgroup file is written first: `ip netns exec` remounts /sys, hiding /sys/fs/cgroup.)
-    const chain = ['setpriv', '--pdeathsig', 'KILL', 'ip', 'netns', 'exec', net.ns, 'unshare', '--mount', '--propagation', 'private', '/bin/sh', join(dir, 'start.sh')];
+    // Its own PID namespace with its own /proc (--mount-proc), as each real machine has: `ss -p` and
+    // the process list read this host's processes only, not every process of this machine (100
+    // co-located hosts, other suites' daemons, a gwsec agent some other test runs). sshd is PID 1
+    // there (it reaps orphans: its SIGCHLD handler waits for any child); unshare stays outside as
+    // its parent and, dying, kills it (--kill-child: PR_SET_PDEATHSIG), which ends the namespace.
+    const chain = ['setpriv', '--pdeathsig', 'KILL', 'ip', 'netns', 'exec', net.ns, 'unshare', '--mount', '--propagation', 'private', '--pid', '--mount-proc', '--kill-child=KILL', '/bin/sh', join(dir, 'start.sh')];
     const child = spawn('/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, ...chain], { stdio: ['ignore', 'pipe', 'pipe'] });
     const r: Running = {
       spec,

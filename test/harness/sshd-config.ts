@@ -43,9 +43,9 @@ export function sshdConfig(c: SshdConfigInput): string {
 }
 
 /**
- * Runs as `unshare --mount --propagation private /bin/sh <this>`: overlays the host's layers on
+ * Runs as `unshare --mount --propagation private --pid --mount-proc … /bin/sh <this>`: overlays the host's layers on
  * /etc, /usr and /var inside the new mount namespace (so only this sshd and its sessions see them),
- * gives sudo private state dirs, then execs sshd in place (same PID as unshare).
+ * gives sudo private state dirs, then execs sshd in place (PID 1 of the host's PID namespace).
  */
 export function startScript(o: { overlays: Array<{ target: string; lower: string; upper: string; work: string }>; privateDirs: string[]; sshdConfig: string; dmi?: string; productUuid?: string }): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
