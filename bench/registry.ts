@@ -14,4 +14,5 @@ export const benches: Record<string, () => Promise<void>> = {
   'agent-reporting': async () => (await import('./agent-reporting.js')).run(),
   'collector-queries': async () => (await import('./collector-queries.js')).run(),
   traps: async () => (await import('./traps.js')).run(),
+  'host-snapshots': async () => (await import('./host-snapshots.js')).run(),
 };

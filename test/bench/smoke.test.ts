@@ -155,6 +155,14 @@ const SMOKES: Record<string, Smoke> = {
       positive(t, out, /ratio: (\d+)× less memory/);
     },
   },
+  'host-snapshots': {
+    check(t, out) {
+      positive(t, out, /(\d+) processes \(\d+ started by the bench\), (\d+) TCP table lines/);
+      positive(t, out, /naive full walk ([\d.]+) ms; full \/ incremental = ([\d.]+)x/);
+      positive(t, out, /snapshot \/ bare read = ([\d.]+)x/);
+      positive(t, out, /: ([\d.]+) % of one core/);
+    },
+  },
 };
 
 test('every registered bench has a smoke run here, and nothing else does', (t) => {

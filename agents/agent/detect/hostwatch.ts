@@ -18,12 +18,6 @@ export const dnsBaselinePath = (cfg: AgentConfig) => join(cfg.state_dir, 'dns-ba
 export const HOST_NAME = '@host';
 const DNS_TIMEOUT_MS = 10_000;
 
-/** Whether the config turns on any host snapshot. */
-export function hostWatchWanted(cfg: AgentConfig): boolean {
-  const d = cfg.detections;
-  return d.processes_interval_s !== undefined || d.connections_interval_s !== undefined || d.sites.length > 0;
-}
-
 /** The names a config watches: each site's names, or its URL's host. */
 export function siteNames(cfg: AgentConfig): string[] {
   const out = new Set<string>();
@@ -75,8 +69,11 @@ export class HostWatch {
     this.webPorts = new Set(cfg.detections.web_ports);
   }
 
-  /** A first round of each now (a webshell's shell already running is judged at start), then on timers. */
-  async start(): Promise<void> {
+  /**
+   * A first round of each now (a webshell's shell already running is judged at start), then on
+   * timers. Not awaited: a probe of a dead site or a slow lookup must not hold the agent's start.
+   */
+  start(): void {
     const d = this.cfg.detections;
     const kinds: Array<[string, number | undefined, () => Promise<void> | void]> = [
       ['processes', d.processes_interval_s, () => this.processes()],
@@ -87,7 +84,7 @@ export class HostWatch {
     for (const [name, every, fn] of kinds) {
       if (every === undefined) continue;
       const tick = () => void this.guard(name, fn);
-      await this.guard(name, fn);
+      tick();
       const t = setInterval(tick, every * 1000);
       t.unref();
       this.timers.push(t);

@@ -176,7 +176,7 @@ export class AgentDetection implements Detector {
     if (d.processes_interval_s !== undefined || d.connections_interval_s !== undefined || d.sites.length) {
       const { HostWatch } = await import('./hostwatch.js');
       this.host = new HostWatch(this.cfg, (evs) => this.feedEvents(evs), this.now, this.events);
-      await this.host.start();
+      this.host.start();
     }
   }
 

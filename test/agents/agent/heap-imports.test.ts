@@ -28,6 +28,14 @@ function staticPackages(entry: string): Map<string, string> {
   return pkgs;
 }
 
+/** Every local module reached from `entry` through static imports. */
+function staticModules(entry: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  for (const m of readFileSync(entry, 'utf8').matchAll(/^(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]|^import\s+['"](\.[^'"]+)['"]/gm)) staticModules(resolve(dirname(entry), (m[1] ?? m[2])!), seen);
+  return seen;
+}
+
 const HEAVY = ['zod', 'node-forge', 'systeminformation', 'chokidar'];
 
 test('agent run: the main thread does not load the rule schema (zod), node-forge, systeminformation or chokidar', (t) => {
@@ -46,6 +54,9 @@ test('the detection worker loads no zod either; the rule loader worker does (and
 test('the modules left out are still there when configured: enrol, file watch and host drift import them', (t) => {
   t.true(staticPackages(resolve(AGENT, 'detect/fim.js')).has('chokidar'));
   t.true(staticPackages(resolve(AGENT, 'detect/drift.js')).has('systeminformation'));
+  // Host snapshots (processes, connections, DNS, probes): only when the config names them.
+  t.regex(readFileSync(resolve(AGENT, 'detect/index.js'), 'utf8'), /await import\(['"]\.\/hostwatch\.js['"]\)/);
+  t.false([...staticModules(resolve(AGENT, 'runner.js'))].some((f) => f.endsWith('hostwatch.js')), 'hostwatch.js is not in the static graph of agent run');
   const enrol = readFileSync(resolve(AGENT, 'enrol.js'), 'utf8');
   t.regex(enrol, /await import\(['"][./]+src\/protocol\/enrolment\.js['"]\)/);
   t.true(staticPackages(resolve(AGENT, '../../src/protocol/enrolment.js')).has('node-forge'));

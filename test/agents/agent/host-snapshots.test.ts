@@ -7,7 +7,7 @@
  */
 import test from 'ava';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -22,6 +22,7 @@ import { DetectionEngine } from '../../../src/detect/engine.js';
 import { dnsEvent, netstatEvent, probeEvent, processEvents, procAddress, summariseTcp } from '../../../src/detect/host.js';
 import type { DetectEvent } from '../../../src/detect/event.js';
 import { loadRules } from '../../../src/detect/load.js';
+import { runCase } from '../../../src/detect/tester.js';
 import type { Alert } from '../../../src/model/alert.js';
 import { GwsecError, GwsecErrorList } from '../../../src/model/errors.js';
 import { scaled, sleep, waitUntil } from '../../helpers/time.js';
@@ -317,4 +318,31 @@ test('config: the snapshot keys are validated with located errors; off unless se
   t.regex(bad('detections:\n  sites:\n    - {}\n').join('\n'), /^6: .*give url .* or names/m);
   t.regex(bad('detections:\n  processes_interval_s: 0.1\n').join('\n'), /^5: .*processes_interval_s/m);
   t.regex(bad('detections:\n  web_ports: [80, 70000]\n').join('\n'), /^5: .*web_ports\.1/m);
+});
+
+test('rules: a streak on a log source, a count missing, an unknown snapshot field: located errors; a case event with an unknown field fails its case', (t) => {
+  const d = tmp('host-lint');
+  const rule = (body: string) => `id: x\ntitle: { zh: 测试, en: test }\nseverity: high\narticle: "41"\ntechnique: T1499\nplaybook: ddos-outage\n${body}`;
+  const cases = 'fire:\n  - name: a\n    events: [{ url: "http://a/", outcome: refused }]\nno_fire:\n  - name: b\n    events: [{ url: "http://a/", outcome: ok }]\n';
+  const lint = (body: string) => {
+    rm(d);
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'x.yaml'), rule(body));
+    writeFileSync(join(d, 'x.cases.yaml'), cases);
+    try {
+      loadRules(d);
+      return [];
+    } catch (e) {
+      return (e instanceof GwsecErrorList ? e.errors : [e as GwsecError]).map((x) => `${x.location?.line}: ${x.en}`);
+    }
+  };
+  t.regex(lint('source: web\nlogic:\n  kind: streak\n  where: { field: status, ge: 500 }\n  count: 3\n').join('\n'), /^9: .*streak.*does not read source web/m);
+  t.regex(lint('source: probe\nlogic:\n  kind: streak\n  where: { field: probe.outcome, ne: ok }\n').join('\n'), /count/);
+  t.regex(lint('source: netstat\nlogic:\n  kind: match\n  where: { field: net.syn_recvd, ge: 5 }\n').join('\n'), /^10: .*unknown field 'net\.syn_recvd'/m);
+  t.deepEqual(lint('source: probe\nlogic:\n  kind: streak\n  where: { field: probe.outcome, ne: ok }\n  count: 1\n'), []);
+  const set = loadRules(d);
+  const bad = runCase(set.rules[0]!, { name: 'typo', events: [{ url: 'http://a/', outcom: 'refused' }] }, 'fire');
+  t.false(bad.ok);
+  t.regex(bad.problem, /unknown field 'outcom' for a probe event/);
+  rm(d);
 });
