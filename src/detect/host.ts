@@ -146,7 +146,7 @@ export function procAddress(hex: string): string {
 }
 
 /** Count the TCP tables (the texts of /proc/net/tcp and tcp6): by state, and per remote address for the web ports. */
-export function summariseTcp(texts: string[], webPorts: ReadonlySet<number>): TcpSummary {
+export function summariseTcp(texts: string[], webPorts: ReadonlySet<number>, bound = { lines: MAX_TCP_LINES, sources: MAX_SOURCES }): TcpSummary {
   const byState: Record<string, number> = {};
   const perSource = new Map<string, number>();
   let total = 0;
@@ -158,7 +158,7 @@ export function summariseTcp(texts: string[], webPorts: ReadonlySet<number>): Tc
       const nl = text.indexOf('\n', at);
       const line = text.slice(at, nl < 0 ? text.length : nl);
       at = nl < 0 ? text.length : nl + 1;
-      if (total >= MAX_TCP_LINES) {
+      if (total >= bound.lines) {
         if (line.trim()) unread++;
         continue;
       }
@@ -177,7 +177,7 @@ export function summariseTcp(texts: string[], webPorts: ReadonlySet<number>): Tc
       if (remote.length === 32 && remote.startsWith('0000000000000000FFFF0000')) remote = remote.slice(24);
       const n = perSource.get(remote);
       if (n !== undefined) perSource.set(remote, n + 1);
-      else if (perSource.size < MAX_SOURCES) perSource.set(remote, 1);
+      else if (perSource.size < bound.sources) perSource.set(remote, 1);
     }
   }
   const top = [...perSource].sort((a, b) => b[1] - a[1]).slice(0, 5);

@@ -138,9 +138,11 @@ export async function lookupName(name: string, o: { resolvers?: string[]; timeou
       const r = await withTimeout(dns.lookup(name, { all: true }), o.timeoutMs);
       return r.length ? { addresses: r.map((a) => a.address) } : { error: 'ENODATA' };
     }
-    const res = new dns.Resolver({ timeout: Math.min(o.timeoutMs, 5000), tries: 2 });
+    // Two tries each (c-ares doubles the second wait) inside the one time limit.
+    const res = new dns.Resolver({ timeout: Math.max(100, Math.floor(o.timeoutMs / 3)), tries: 2 });
     res.setServers(o.resolvers);
-    const [a, aaaa] = await Promise.allSettled([res.resolve4(name), res.resolve6(name)]);
+    const [a, aaaa] = await Promise.allSettled([withTimeout(res.resolve4(name), o.timeoutMs), withTimeout(res.resolve6(name), o.timeoutMs)]);
+    res.cancel();
     const addresses = [...(a.status === 'fulfilled' ? a.value : []), ...(aaaa.status === 'fulfilled' ? aaaa.value : [])];
     if (addresses.length) return { addresses };
     const e = (a.status === 'rejected' ? a.reason : aaaa.status === 'rejected' ? aaaa.reason : null) as NodeJS.ErrnoException | null;

@@ -17,7 +17,7 @@ import { createEvents } from '../../../agents/agent/events.js';
 import { runAgent } from '../../../agents/agent/runner.js';
 import { readAlerts } from '../../../agents/agent/detect/store.js';
 import { dnsBaselinePath } from '../../../agents/agent/detect/hostwatch.js';
-import { probeUrl, ProcessWalker, tcpSnapshot } from '../../../agents/agent/detect/host.js';
+import { lookupName, probeUrl, ProcessWalker, tcpSnapshot } from '../../../agents/agent/detect/host.js';
 import { DetectionEngine } from '../../../src/detect/engine.js';
 import { dnsEvent, netstatEvent, probeEvent, processEvents, procAddress, summariseTcp } from '../../../src/detect/host.js';
 import type { DetectEvent } from '../../../src/detect/event.js';
@@ -25,6 +25,7 @@ import { loadRules } from '../../../src/detect/load.js';
 import { runCase } from '../../../src/detect/tester.js';
 import type { Alert } from '../../../src/model/alert.js';
 import { GwsecError, GwsecErrorList } from '../../../src/model/errors.js';
+import { gwsec } from '../../helpers/cli.js';
 import { scaled, sleep, waitUntil } from '../../helpers/time.js';
 import { rm, tmp, writeConfig } from './helpers.js';
 
@@ -148,6 +149,13 @@ test('connections: the TCP table is parsed as the kernel writes it (IPv4, IPv6, 
   t.is(s.byState.LISTEN, 1);
   t.is(s.webConnections, 4);
   t.deepEqual(s.top, [['10.0.0.10', 3], ['2001:db8::1', 1]], 'the mapped address counts as the IPv4 client');
+  // Bounded: sources beyond the bound count in the totals only; lines beyond the bound are counted as unread.
+  const many = head + Array.from({ length: 30 }, (_, i) => `   ${i}: 0100007F:0050 ${(i + 1).toString(16).padStart(2, '0')}00000A:D431 01 00000000:00000000 00:00000000 00000000     0        0 0 1 0\n`).join('');
+  const b = summariseTcp([many], new Set([80]), { lines: 25, sources: 10 });
+  t.is(b.total, 25);
+  t.is(b.unread, 5);
+  t.is(b.webConnections, 25);
+  t.is(b.webSources, 10);
   t.is(procAddress('0100007F'), '127.0.0.1');
   t.is(procAddress('00000000000000000000000001000000'), '::1');
 });
@@ -296,6 +304,12 @@ test('the agent runs the snapshots it is configured for: an unreachable site and
     await run;
   }
   t.is(ev.counters.DetectorError ?? 0, 0);
+  // `agent baseline` accepts the names' addresses as they resolve now (a legitimate migration).
+  writeFileSync(dnsBaselinePath(cfg), JSON.stringify({ version: 1, names: { localhost: ['192.0.2.99'] } }));
+  const r = gwsec(['agent', 'baseline', '-c', cfgPath, '--lang', 'en']);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /2 name\(s\)' addresses/);
+  t.true((JSON.parse(readFileSync(dnsBaselinePath(cfg), 'utf8')) as { names: Record<string, string[]> }).names.localhost!.includes('127.0.0.1'));
   rm(d);
 });
 
@@ -345,4 +359,70 @@ test('rules: a streak on a log source, a count missing, an unknown snapshot fiel
   t.false(bad.ok);
   t.regex(bad.problem, /unknown field 'outcom' for a probe event/);
   rm(d);
+});
+
+/**
+ * A small authoritative DNS server over real UDP (RFC 1035 wire format): A records from `zone`,
+ * NXDOMAIN for other names, silence when `mute` is set. The agent's resolver (c-ares) asks it.
+ */
+async function dnsServer(zone: Map<string, string[]>, state: { mute: boolean }): Promise<{ port: number; close: () => void }> {
+  const { createSocket } = await import('node:dgram');
+  const sock = createSocket('udp4');
+  sock.on('message', (q, from) => {
+    if (state.mute || q.length < 17) return;
+    // The question: labels from offset 12, then QTYPE and QCLASS.
+    const labels: string[] = [];
+    let at = 12;
+    while (q[at]! > 0 && at < q.length) {
+      labels.push(q.subarray(at + 1, at + 1 + q[at]!).toString('latin1'));
+      at += q[at]! + 1;
+    }
+    const qEnd = at + 5;
+    const qtype = q.readUInt16BE(at + 1);
+    const name = labels.join('.').toLowerCase();
+    const addrs = zone.get(name);
+    const answers = qtype === 1 && addrs ? addrs : [];
+    const head = Buffer.alloc(12);
+    q.copy(head, 0, 0, 2); // id
+    head.writeUInt16BE(0x8400 | (q.readUInt16BE(2) & 0x0100) | (addrs ? 0 : 3), 2); // QR, AA, RD copied, NXDOMAIN when unknown
+    head.writeUInt16BE(1, 4);
+    head.writeUInt16BE(answers.length, 6);
+    const rrs = answers.map((a) => {
+      const rr = Buffer.alloc(16);
+      rr.writeUInt16BE(0xc00c, 0); // the name: a pointer to the question's
+      rr.writeUInt16BE(1, 2);
+      rr.writeUInt16BE(1, 4);
+      rr.writeUInt32BE(60, 6);
+      rr.writeUInt16BE(4, 10);
+      a.split('.').forEach((x, i) => rr.writeUInt8(Number(x), 12 + i));
+      return rr;
+    });
+    sock.send(Buffer.concat([head, q.subarray(12, qEnd), ...rrs]), from.port, from.address);
+  });
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  return { port: sock.address().port, close: () => sock.close() };
+}
+
+test('dns: the resolvers path against a real DNS server the test runs: answer, changed answer, NXDOMAIN and silence are told apart', async (t) => {
+  const zone = new Map([['www.example.gov.cn', ['192.0.2.10']]]);
+  const state = { mute: false };
+  const srv = await dnsServer(zone, state);
+  const resolvers = [`127.0.0.1:${srv.port}`];
+  try {
+    const first = await lookupName('www.example.gov.cn', { resolvers, timeoutMs: scaled(3000) });
+    t.deepEqual(first, { addresses: ['192.0.2.10'] });
+    zone.set('www.example.gov.cn', ['203.0.113.66', '203.0.113.67']);
+    const moved = await lookupName('www.example.gov.cn', { resolvers, timeoutMs: scaled(3000) });
+    t.deepEqual(dnsEvent('www.example.gov.cn', ['192.0.2.10'], moved, 1).fields['dns.added'], ['203.0.113.66', '203.0.113.67']);
+    const nx = await lookupName('nope.example.gov.cn', { resolvers, timeoutMs: scaled(3000) });
+    t.deepEqual(nx, { error: 'ENOTFOUND' });
+    state.mute = true;
+    const t0 = performance.now();
+    const silent = await lookupName('www.example.gov.cn', { resolvers, timeoutMs: scaled(1500) });
+    t.true(performance.now() - t0 < scaled(1500) + scaled(1000), 'the time limit holds');
+    t.true('error' in silent && /TIMEOUT/i.test(silent.error), JSON.stringify(silent));
+    t.is(dnsEvent('www.example.gov.cn', ['192.0.2.10'], silent, 2).fields['dns.status'], 'failed', 'no answer is a failure, never "unchanged"');
+  } finally {
+    srv.close();
+  }
 });
