@@ -206,3 +206,13 @@ function anyOf(ps: Predicate[]): Predicate {
     return false;
   };
 }
+
+/** The fields a condition tests (e.g. whether any rule reads a field that costs something to provide). */
+export function conditionFields(c: unknown, out: Set<string> = new Set()): Set<string> {
+  const o = c as Record<string, unknown>;
+  if (!o || typeof o !== 'object') return out;
+  if ('all' in o || 'any' in o) for (const x of (o.all ?? o.any) as unknown[]) conditionFields(x, out);
+  else if ('not' in o) conditionFields(o.not, out);
+  else if (typeof o.field === 'string') out.add(o.field);
+  return out;
+}

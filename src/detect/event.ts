@@ -51,7 +51,16 @@ export function isHostile(s: string, longChars = 16 * 1024): boolean {
 }
 
 /** A file-integrity event (chokidar or the periodic SM3 baseline): derived fields filled in. */
-export function fileEvent(e: { time: number; action: 'added' | 'changed' | 'deleted'; path: string; root: string; sm3?: string; seenBy?: 'event' | 'baseline' }): DetectEvent {
+export function fileEvent(e: {
+  time: number;
+  action: 'added' | 'changed' | 'deleted';
+  path: string;
+  root: string;
+  sm3?: string;
+  seenBy?: 'event' | 'baseline';
+  /** A page's text and markers (src/detect/content.ts), when a rule reads them. */
+  page?: { content: string; markers: string[]; markersNew: string[]; evidence: string[] };
+}): DetectEvent {
   const rel = e.path.startsWith(e.root) ? e.path.slice(e.root.length).replace(/^\/+/, '') : e.path;
   const base = rel.split('/').pop() ?? '';
   const dot = base.lastIndexOf('.');
@@ -66,6 +75,10 @@ export function fileEvent(e: { time: number; action: 'added' | 'changed' | 'dele
       'file.root': e.root,
       'file.sm3': e.sm3,
       'file.seen_by': e.seenBy ?? 'event',
+      'file.content': e.page?.content,
+      'file.markers': e.page?.markers,
+      'file.markers_new': e.page?.markersNew,
+      'file.evidence': e.page?.evidence,
     },
     line: `${e.action} ${e.path}${e.sm3 ? ` sm3=${e.sm3}` : ''}`,
   };

@@ -57,6 +57,14 @@ export const FIELDS: Record<SourceType, Record<string, FieldKind>> = {
     'file.sm3': 'string',
     /** How the change was seen: event (chokidar) | baseline (periodic SM3 scan). */
     'file.seen_by': 'string',
+    /** Pages only (src/detect/content.ts PAGE_EXTS), when a rule reads these: the first and last 32 KiB of the text. */
+    'file.content': 'string',
+    /** Markers of injected content in it (defacement-slogan gambling-spam porn-spam hidden-links script-redirect). */
+    'file.markers': 'list',
+    /** Those markers its previous version did not have (all of them for a new page). */
+    'file.markers_new': 'list',
+    /** What each marker found (terms, slogan, redirect host). */
+    'file.evidence': 'list',
   },
   drift: {
     /** account_added | uid0_added | sudoers_changed | authorized_keys_changed | port_added | cron_added | unit_added */

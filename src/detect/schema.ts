@@ -12,7 +12,7 @@ export { durationMs };
  */
 
 const duration = z.union([z.number().positive(), z.string().regex(DURATION, 'a duration like 120s, 10m, 1h')]);
-const field = z.string().regex(/^[a-z_]+(\.[a-z_]+)*$/, 'a field name like auth.from or web.categories');
+const field = z.string().regex(/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$/, 'a field name like auth.from or web.categories');
 const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by -');
 const where = z.unknown();
 

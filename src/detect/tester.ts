@@ -9,6 +9,7 @@ import { DetectionEngine } from './engine.js';
 import { DRIFT_KINDS, driftEvent, fileEvent, type DetectEvent, type DriftKind } from './event.js';
 import { HOST_PREFIX, hostEvent } from './host.js';
 import { lineEvent } from './lines.js';
+import { pageFields, pageMarkers } from './content.js';
 import type { Rule, RuleSet } from './load.js';
 import type { CaseData } from './schema.js';
 
@@ -25,6 +26,11 @@ export interface CaseOutcome {
 
 /** Cases are read in a fixed year (classic syslog stamps have none) so they never rot. */
 export const CASE_YEAR = 2026;
+
+const extOf = (p: string) => {
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  return base.includes('.') ? base.slice(base.lastIndexOf('.') + 1).toLowerCase() : '';
+};
 
 export function caseEvents(rule: Rule, c: CaseData): DetectEvent[] {
   const out: DetectEvent[] = [];
@@ -47,7 +53,10 @@ export function caseEvents(rule: Rule, c: CaseData): DetectEvent[] {
     if (rule.source === 'file') {
       const action = String(e.action);
       if (action !== 'added' && action !== 'changed' && action !== 'deleted') throw new Error(`file event action must be added, changed or deleted (got '${action}')`);
-      out.push(fileEvent({ time, action, path: String(e.path), root: String(e.root ?? '/var/www/html'), sm3: e.sm3 === undefined ? undefined : String(e.sm3), seenBy: e.seen_by === 'baseline' ? 'baseline' : 'event' }));
+      const path = String(e.path);
+      // A page's text (content) and its previous version's (previous) go through the same marker judgement as in the agent.
+      const page = e.content === undefined ? undefined : pageFields(String(e.content), extOf(path), e.previous === undefined ? [] : pageMarkers(String(e.previous), extOf(path)).markers);
+      out.push(fileEvent({ time, action, path, root: String(e.root ?? '/var/www/html'), sm3: e.sm3 === undefined ? undefined : String(e.sm3), seenBy: e.seen_by === 'baseline' ? 'baseline' : 'event', page }));
     } else if (rule.source === 'drift') {
       const kind = String(e.kind);
       if (!(DRIFT_KINDS as readonly string[]).includes(kind)) throw new Error(`drift kind must be one of ${DRIFT_KINDS.join(', ')} (got '${kind}')`);

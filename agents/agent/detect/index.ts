@@ -26,7 +26,23 @@ import { shippedRulesDir } from '../../../src/util/paths.js';
 // Types only: the file watch (chokidar) and the host snapshot (systeminformation) are loaded when
 // the config turns them on, not into every agent's heap (~2.6 MB of V8 heap between them).
 import type { HostSnapshot } from './drift.js';
-import type { FileState, FileWatch } from './fim.js';
+import type { FileState, FileWatch, PageMarks } from './fim.js';
+import { conditionFields } from '../../../src/detect/conditions.js';
+
+/** File fields that need the page's content read (src/detect/content.ts). */
+const CONTENT_FIELDS = ['file.content', 'file.markers', 'file.markers_new', 'file.evidence'];
+
+/** Whether some file rule reads page content (conditions, key or evidence): only then are pages read. */
+export function rulesReadPageContent(rules: Rule[]): boolean {
+  return rules.some((r) => {
+    if (r.source !== 'file') return false;
+    const lg = r.logic as { where?: unknown; key?: string };
+    const used = conditionFields(lg.where);
+    if (lg.key) used.add(lg.key);
+    for (const f of r.evidence ?? []) used.add(f);
+    return CONTENT_FIELDS.some((f) => used.has(f));
+  });
+}
 import type { HostWatch } from './hostwatch.js';
 
 export const ALERT_SOURCE = 'gwsec-alerts';
@@ -119,6 +135,7 @@ export class AgentDetection implements Detector {
   private driftBusy = false;
   private host?: HostWatch;
   private readonly init: WorkerInit;
+  private readonly pageContent: boolean;
   /**
    * Set by the runner when the agent is enrolled: the alerts' latest states go to the collector's
    * outbox. `json[i]` is `JSON.stringify(alerts[i])`, serialised once for the archive line and the outbox.
@@ -131,6 +148,7 @@ export class AgentDetection implements Detector {
     private readonly events: Events,
     private readonly now: () => Date,
   ) {
+    this.pageContent = rulesReadPageContent(rules);
     this.init = {
       rules,
       host: cfg.detections.host ?? hostname(),
@@ -147,15 +165,19 @@ export class AgentDetection implements Detector {
     await this.spawn();
     const d = this.cfg.detections;
     if (d.web_roots.length) {
-      const { FileWatch, fileStateJson, loadFileState, scanRoots } = await import('./fim.js');
+      const { FileWatch, fileStateJson, loadFileState, loadPageMarks, scanRoots } = await import('./fim.js');
       const accepted = loadFileState(fimBaselinePath(this.cfg));
       // What the agent last saw (and alerted on) wins over the accepted state: an unaccepted change
       // is reported once, not again after every restart.
       const seen = loadFileState(fimObservedPath(this.cfg));
-      const current = await scanRoots(d.web_roots);
+      // Page content is read only when a rule reads it; then each page's markers are remembered.
+      const currentPages: PageMarks | undefined = this.pageContent ? new Map() : undefined;
+      const count = (name: string, n = 1) => this.events.count(name, n);
+      const current = await scanRoots(d.web_roots, { pages: currentPages, count });
       const observed: FileState = seen ?? accepted ?? current;
-      if (!accepted) writeFileAtomic(fimBaselinePath(this.cfg), fileStateJson(d.web_roots, current));
-      this.fim = new FileWatch(d.web_roots, new Map(observed), (evs) => this.feedEvents(evs), this.now, (state) => this.saveObserved(state, fileStateJson));
+      if (!accepted) writeFileAtomic(fimBaselinePath(this.cfg), fileStateJson(d.web_roots, current, currentPages));
+      const pages = currentPages && (seen ? loadPageMarks(fimObservedPath(this.cfg)) : accepted ? loadPageMarks(fimBaselinePath(this.cfg)) : currentPages);
+      this.fim = new FileWatch(d.web_roots, new Map(observed), (evs) => this.feedEvents(evs), this.now, (state) => this.saveObserved(state, fileStateJson, pages), pages && { pages, count });
       await this.fim.start();
       if (accepted || seen) await this.fim.rescan(); // changes made while the agent was down
       this.events.emit('FimStarted', { roots: d.web_roots.length, files: observed.size, baseline: accepted ? 'accepted' : 'recorded now' });
@@ -252,9 +274,9 @@ export class AgentDetection implements Detector {
     }
   }
 
-  private saveObserved(state: FileState, fileStateJson: (roots: string[], s: FileState) => string): void {
+  private saveObserved(state: FileState, fileStateJson: (roots: string[], s: FileState, pages?: PageMarks) => string, pages?: PageMarks): void {
     try {
-      writeFileAtomic(fimObservedPath(this.cfg), fileStateJson(this.cfg.detections.web_roots, state));
+      writeFileAtomic(fimObservedPath(this.cfg), fileStateJson(this.cfg.detections.web_roots, state, pages));
     } catch (e) {
       this.events.emit('DetectorError', { detector: 'fim', stage: 'state', error_type: (e as NodeJS.ErrnoException).code ?? 'io', message: (e as Error).message });
     }
@@ -383,8 +405,9 @@ export async function recordBaseline(cfg: AgentConfig): Promise<{ files: number;
   let files = 0;
   if (d.web_roots.length) {
     const { fileStateJson, scanRoots } = await import('./fim.js');
-    const s = await scanRoots(d.web_roots);
-    writeFileAtomic(fimBaselinePath(cfg), fileStateJson(d.web_roots, s));
+    const pages: PageMarks | undefined = rulesReadPageContent(await loadAgentRules(cfg)) ? new Map() : undefined;
+    const s = await scanRoots(d.web_roots, { pages });
+    writeFileAtomic(fimBaselinePath(cfg), fileStateJson(d.web_roots, s, pages));
     rmSync(fimObservedPath(cfg), { force: true });
     files = s.size;
   }

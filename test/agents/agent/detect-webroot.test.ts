@@ -10,6 +10,7 @@ import { loadConfig } from '../../../agents/agent/config.js';
 import { createEvents } from '../../../agents/agent/events.js';
 import { runAgent } from '../../../agents/agent/runner.js';
 import { readAlerts } from '../../../agents/agent/detect/store.js';
+import type { DetectEvent } from '../../../src/detect/event.js';
 import { scaled, waitUntil } from '../../helpers/time.js';
 import { rm, tmp, writeConfig } from './helpers.js';
 
@@ -70,5 +71,89 @@ test('fim-webroot-mass-change: 130 pages rewritten, renamed over or deleted in a
     await a.stop();
   }
   t.is(a.ev.counters.DetectorError ?? 0, 0);
+  rm(d);
+});
+
+test('web-defacement-keyword-injected: markers new in a page raise it (tail of a big page, a page renamed into place); old spam, notices, binary pages do not', async (t) => {
+  const d = tmp('detect-keyword');
+  const root = join(d, 'www');
+  mkdirSync(join(root, 'tzgg'), { recursive: true });
+  const big = join(root, 'tzgg', 'big.html');
+  const filler = '<p>' + '政务公开信息。'.repeat(20_000) + '</p>\n'; // ~420 KB: the spam lands past the head
+  writeFileSync(big, `<html><body>${filler}</body></html>\n`);
+  writeFileSync(join(root, 'old.html'), '<p>真人荷官 注册送彩金</p>');
+  writeFileSync(join(root, 'tzgg', 'notice.html'), '<p>关于依法严厉打击六合彩、百家乐等赌博违法犯罪活动的通告</p>');
+  const log = join(d, 'a.log');
+  writeFileSync(log, '');
+  const cfgPath = writeConfig(d, { archive: { dir: join(d, 'archive') }, sources: [{ type: 'file', path: log, format: 'auth' }], detections: { web_roots: [root], baseline_interval_s: 3600 } });
+  const cfg = loadConfig(cfgPath);
+  const injected = () => readAlerts(cfg.detections.alerts_file).map((s) => s.alert).filter((x) => x.rule === 'web-defacement-keyword-injected');
+  let a = start(cfgPath);
+  try {
+    t.true(await waitUntil(() => (a.ev.counters.FimStarted ?? 0) >= 1, scaled(10000)));
+    // Not injections: a page that already carried its spam changes; a notice is edited; a binary "page".
+    writeFileSync(join(root, 'old.html'), '<p>真人荷官 注册送彩金</p><p>更新</p>');
+    writeFileSync(join(root, 'tzgg', 'notice.html'), '<p>关于依法严厉打击六合彩、百家乐等赌博违法犯罪活动的通告（修订）</p>');
+    writeFileSync(join(root, 'x.php'), Buffer.concat([Buffer.from('<?php\u0000\u0000'), Buffer.from('hacked by nobody 真人荷官 注册送彩金')]));
+    t.true(await waitUntil(() => (a.ev.counters.FimContentSkipped ?? 0) >= 1, scaled(10000)), 'the binary page is counted, not read');
+    // Injections: spam appended to the end of a 420 KB page; a defacement page renamed over a page.
+    writeFileSync(big, `<html><body>${filler}<div style="display:none">澳门新葡京 真人荷官 注册送彩金</div></body></html>\n`);
+    writeFileSync(join(d, 'tmp.html'), '<h1>Hacked by team x</h1>');
+    renameSync(join(d, 'tmp.html'), join(root, 'tzgg', 'notice.html'));
+    t.true(await waitUntil(() => injected().length >= 2, scaled(15000)), 'two injection alerts');
+    await new Promise((r) => setTimeout(r, 500));
+  } finally {
+    await a.stop();
+  }
+  const got = injected();
+  t.deepEqual(got.map((x) => x.groupKey).sort(), [big, join(root, 'tzgg', 'notice.html')].sort());
+  const bigAlert = got.find((x) => x.groupKey === big)!;
+  t.deepEqual(bigAlert.evidence['file.markers_new'], ['gambling-spam']);
+  t.regex(String((bigAlert.evidence['file.evidence'] as string[])[0]), /真人荷官/);
+  t.is(bigAlert.severity, 'critical');
+  // Across a restart the markers seen are remembered: the big page changing again, spam kept, is not new.
+  a = start(cfgPath);
+  try {
+    t.true(await waitUntil(() => (a.ev.counters.FimStarted ?? 0) >= 1, scaled(10000)));
+    const { fimObservedPath } = await import('../../../agents/agent/detect/index.js');
+    const { loadFileState } = await import('../../../agents/agent/detect/fim.js');
+    const before = loadFileState(fimObservedPath(cfg))?.get(big);
+    writeFileSync(big, `<html><body>${filler}<p>x</p><div style="display:none">澳门新葡京 真人荷官 注册送彩金</div></body></html>\n`);
+    t.true(await waitUntil(() => loadFileState(fimObservedPath(cfg))?.get(big) !== before, scaled(15000)), 'the change was seen');
+    await new Promise((r) => setTimeout(r, 500));
+  } finally {
+    await a.stop();
+  }
+  t.is(injected().length, 2, 'no new alert for spam the page already had');
+  t.is(a.ev.counters.DetectorError ?? 0, 0);
+  rm(d);
+});
+
+test('page content is read only when a rule reads it; a missed page change is judged by the periodic scan', async (t) => {
+  const { rulesReadPageContent } = await import('../../../agents/agent/detect/index.js');
+  const { loadRules } = await import('../../../src/detect/load.js');
+  const { FileWatch, scanRoots } = await import('../../../agents/agent/detect/fim.js');
+  const rules = loadRules(undefined, { cases: false }).rules;
+  t.true(rulesReadPageContent(rules));
+  t.false(rulesReadPageContent(rules.filter((r) => r.id !== 'web-defacement-keyword-injected')));
+  const d = tmp('detect-keyword-scan');
+  const root = join(d, 'www');
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, 'index.html'), '<p>首页</p>');
+  writeFileSync(join(root, 'spam.html'), '<p>百家乐官网 皇冠体育</p>');
+  const pages = new Map<string, string[]>();
+  const observed = await scanRoots([root], { pages });
+  t.deepEqual([...pages], [[join(root, 'spam.html'), ['gambling-spam']]]);
+  const got: DetectEvent[] = [];
+  // Never started: every event is missed, as on an inotify overflow.
+  const w = new FileWatch([root], observed, (e) => got.push(...e), () => new Date(), undefined, { pages });
+  writeFileSync(join(root, 'index.html'), '<p>首页</p><script>location.replace("http://bad.example.com/")</script>');
+  writeFileSync(join(root, 'spam.html'), '<p>百家乐官网 皇冠体育 更新</p>');
+  await w.rescan();
+  const byPath = new Map(got.map((e) => [e.fields['file.path'], e.fields]));
+  t.deepEqual(byPath.get(join(root, 'index.html'))?.['file.markers_new'], ['script-redirect']);
+  t.is(byPath.get(join(root, 'index.html'))?.['file.seen_by'], 'baseline');
+  t.deepEqual(byPath.get(join(root, 'spam.html'))?.['file.markers_new'], []);
+  t.deepEqual(pages.get(join(root, 'index.html')), ['script-redirect']);
   rm(d);
 });
