@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,14 +6,14 @@ import { loadConfig } from '../../../agents/agent/config.js';
 import { createEvents } from '../../../agents/agent/events.js';
 import { TAMPERED_MARK } from '../../../agents/agent/export.js';
 import { NODE_FLAGS, renderUnit, unitLaunch } from '../../../agents/agent/install.js';
-import { runAgent } from '../../../agents/agent/runner.js';
 import { renderEntry } from '../../../agents/agent/sources/journald.js';
 import { gwsec } from '../../helpers/cli.js';
 import { packageRoot } from '../../../src/util/paths.js';
 import { rm, tmp, writeConfig } from './helpers.js';
 import { waitUntil } from '../../helpers/time.js';
+import { startAgent } from '../../helpers/agent.js';
 
-async function archiveOf(d: string, lines: Record<string, string[]>): Promise<string> {
+async function archiveOf(t: Pick<ExecutionContext, 'teardown'>, d: string, lines: Record<string, string[]>): Promise<string> {
   mkdirSync(join(d, 'logs'), { recursive: true });
   for (const [name, ls] of Object.entries(lines)) writeFileSync(join(d, 'logs', `${name}.log`), ls.map((l) => l + '\n').join(''));
   const cfgPath = writeConfig(d, {
@@ -21,12 +21,10 @@ async function archiveOf(d: string, lines: Record<string, string[]>): Promise<st
     sources: Object.keys(lines).map((name) => ({ type: 'file', name, path: join(d, 'logs', `${name}.log`), format: 'raw' })),
   });
   const ev = createEvents({ silent: true });
-  const ac = new AbortController();
-  const run = runAgent(loadConfig(cfgPath), { signal: ac.signal, events: ev });
+  const agent = startAgent(t, loadConfig(cfgPath), { events: ev });
   const total = Object.values(lines).flat().length;
   await waitUntil(() => (ev.counters.RecordsArchived ?? 0) >= total, 2500);
-  ac.abort();
-  await run;
+  await agent.stop();
   return cfgPath;
 }
 
@@ -84,7 +82,7 @@ test('install copies the program out of the checkout and writes a unit that runs
 
 test('status shows per-source cursors, lag, archive size and counters', async (t) => {
   const d = tmp('status');
-  const cfg = await archiveOf(d, { web: ['a', 'b', 'c'], auth: ['x'] });
+  const cfg = await archiveOf(t, d, { web: ['a', 'b', 'c'], auth: ['x'] });
   writeFileSync(join(d, 'logs', 'web.log'), 'a\nb\nc\nnot yet archived\n');
   const r = gwsec(['agent', 'status', '-c', cfg]);
   t.is(r.code, 0, r.stderr);
@@ -104,7 +102,7 @@ test('status shows per-source cursors, lag, archive size and counters', async (t
 
 test('verify: exit 0 when intact, 1 when a record is modified, naming the segment; the text states the assurance level as the JSON does', async (t) => {
   const d = tmp('verify');
-  await archiveOf(d, { web: Array.from({ length: 200 }, (_, i) => `GET /page/${i} 200`) });
+  await archiveOf(t, d, { web: Array.from({ length: 200 }, (_, i) => `GET /page/${i} 200`) });
   const archive = join(d, 'archive');
   const ok = gwsec(['agent', 'verify', '--archive', archive]);
   t.is(ok.code, 0, ok.stdout + ok.stderr);
@@ -151,7 +149,7 @@ test('verify: exit 0 when intact, 1 when a record is modified, naming the segmen
 test('export: text, jsonl and json formats, -o FILE, --from/--to by archive receive time with an explicit zone', async (t) => {
   const d = tmp('export');
   const before = Date.now();
-  await archiveOf(d, { web: ['w1', 'w2'], auth: ['a1 Failed password for root from 1.2.3.4'] });
+  await archiveOf(t, d, { web: ['w1', 'w2'], auth: ['a1 Failed password for root from 1.2.3.4'] });
   const archive = join(d, 'archive');
   const all = gwsec(['agent', 'export', '--archive', archive]);
   t.is(all.code, 0, all.stderr);
@@ -207,12 +205,10 @@ test('journald: entries render as syslog lines; without journalctl the source re
     writeConfig(d, { archive: { dir: join(d, 'archive') }, sources: [{ type: 'journald', journalctl: '/nonexistent/journalctl' }, { type: 'file', name: 'a', path: join(d, 'logs', 'a.log'), format: 'raw' }] }),
   );
   const ev = createEvents({ silent: true });
-  const ac = new AbortController();
-  const run = runAgent(cfg, { signal: ac.signal, events: ev });
+  const agent = startAgent(t, cfg, { events: ev });
   // the agent's start (rules read in a worker) takes seconds on a loaded machine: 15 s (waitUntil scales it), not 2 s
   t.true(await waitUntil(() => Boolean(ev.counters.RecordsArchived), 15_000), 'the file source archived its line');
-  ac.abort();
-  await run;
+  await agent.stop();
   t.is(ev.counters.SourceUnavailable, 1);
   t.is(ev.counters.RecordsArchived, 1);
   rm(d);

@@ -9,23 +9,15 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../../agents/agent/config.js';
-import { createEvents } from '../../../agents/agent/events.js';
 import type { Detector } from '../../../agents/agent/pipeline.js';
-import { runAgent } from '../../../agents/agent/runner.js';
 import { readAlerts } from '../../../agents/agent/detect/store.js';
 import { engineStatePath } from '../../../agents/agent/detect/index.js';
 import { readRecords } from '../../../src/journal/index.js';
 import { scaled, sleep, waitUntil } from '../../helpers/time.js';
 import { rm, tmp, unmountLazily, writeConfig } from './helpers.js';
+import { startAgent } from '../../helpers/agent.js';
 
 const fail = (i: number, ip: string) => `Dec 10 07:00:${String(i).padStart(2, '0')} web sshd[${100 + i}]: Failed password for root from ${ip} port ${40000 + i} ssh2`;
-
-function start(cfgPath: string, detectors: Detector[] = []) {
-  const ev = createEvents({ silent: true });
-  const ac = new AbortController();
-  const run = runAgent(loadConfig(cfgPath), { signal: ac.signal, events: ev, detectors });
-  return { ev, stop: async () => (ac.abort(), await run) };
-}
 
 test('a brute force spanning an agent restart is counted whole (the engine state is kept in the state dir)', async (t) => {
   const d = tmp('detect-restart');
@@ -33,7 +25,7 @@ test('a brute force spanning an agent restart is counted whole (the engine state
   writeFileSync(log, '');
   const cfgPath = writeConfig(d, { archive: { dir: join(d, 'archive') }, sources: [{ type: 'file', name: 'auth', path: log, format: 'auth' }] });
   const cfg = loadConfig(cfgPath);
-  const a = start(cfgPath);
+  const a = startAgent(t, loadConfig(cfgPath));
   await waitUntil(() => (a.ev.counters.AgentStarted ?? 0) >= 1, 5000);
   appendFileSync(log, [1, 2, 3, 4, 5].map((i) => fail(i, '203.0.113.50')).join('\n') + '\n');
   t.true(await waitUntil(() => (a.ev.counters.RecordsArchived ?? 0) >= 5, 10000));
@@ -41,7 +33,7 @@ test('a brute force spanning an agent restart is counted whole (the engine state
   t.true(existsSync(engineStatePath(cfg)), 'the engine state is written at shutdown');
   t.is(readAlerts(cfg.detections.alerts_file).length, 0);
 
-  const b = start(cfgPath);
+  const b = startAgent(t, loadConfig(cfgPath));
   t.true(await waitUntil(() => (b.ev.counters.DetectionStateRestored ?? 0) >= 1, 5000), 'restored at start');
   appendFileSync(log, [6, 7, 8].map((i) => fail(i, '203.0.113.50')).join('\n') + '\n');
   t.true(await waitUntil(() => readAlerts(cfg.detections.alerts_file).some((s) => s.alert.rule === 'ssh-brute-force'), 10000), 'alert after the restart');
@@ -90,7 +82,7 @@ test('a batch retried after a failed archive append is not counted twice (7 atte
       for (const l of lines) seen.set(l.seq, (seen.get(l.seq) ?? 0) + 1);
     },
   };
-  const a = start(cfgPath, [counting]);
+  const a = startAgent(t, loadConfig(cfgPath), { detectors: [counting] });
   t.true(await waitUntil(() => (a.ev.counters.RecordsArchived ?? 0) >= 1, 5000));
   try {
     execFileSync('dd', ['if=/dev/zero', `of=${join(vol, 'filler')}`, 'bs=16k'], { stdio: 'ignore' });
@@ -126,13 +118,13 @@ test('an unaccepted file change is alerted once, not again after each restart', 
   writeFileSync(join(d, 'a.log'), '');
   const cfg = loadConfig(cfgPath);
   const shells = () => readAlerts(cfg.detections.alerts_file).filter((s) => s.alert.rule === 'webshell-new-script-in-webroot');
-  const a = start(cfgPath);
+  const a = startAgent(t, loadConfig(cfgPath));
   t.true(await waitUntil(() => (a.ev.counters.FimStarted ?? 0) >= 1, 5000));
   await a.stop();
   // Dropped while the agent is down: found by the scan at the next start, once.
   writeFileSync(join(root, 'uploads', 'z.php'), '<?php system($_GET["c"]);');
   for (let i = 0; i < 3; i++) {
-    const b = start(cfgPath);
+    const b = startAgent(t, loadConfig(cfgPath));
     t.true(await waitUntil(() => (b.ev.counters.FimStarted ?? 0) >= 1, 5000));
     await waitUntil(() => shells().length >= 1, 3000);
     await sleep(scaled(300));
@@ -142,7 +134,7 @@ test('an unaccepted file change is alerted once, not again after each restart', 
   // A further change of the same file is news again (inside the rule's suppression window it
   // raises the open alert's count, which the restored engine state still holds).
   writeFileSync(join(root, 'uploads', 'z.php'), '<?php eval($_POST["x"]);');
-  const c = start(cfgPath);
+  const c = startAgent(t, loadConfig(cfgPath));
   t.true(await waitUntil(() => shells().length === 1 && shells()[0]!.alert.count === 2, 5000), 'a new change is reported');
   await c.stop();
   rm(d);

@@ -7,19 +7,11 @@ import test from 'ava';
 import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../../agents/agent/config.js';
-import { createEvents } from '../../../agents/agent/events.js';
-import { runAgent } from '../../../agents/agent/runner.js';
 import { readAlerts } from '../../../agents/agent/detect/store.js';
 import type { DetectEvent } from '../../../src/detect/event.js';
 import { scaled, waitUntil } from '../../helpers/time.js';
 import { rm, tmp, writeConfig } from './helpers.js';
-
-function start(cfgPath: string) {
-  const ev = createEvents({ silent: true });
-  const ac = new AbortController();
-  const run = runAgent(loadConfig(cfgPath), { signal: ac.signal, events: ev });
-  return { ev, stop: async () => (ac.abort(), await run) };
-}
+import { startAgent } from '../../helpers/agent.js';
 
 function webRoot(d: string, dirs: number, perDir: number): { root: string; pages: string[] } {
   const root = join(d, 'www');
@@ -43,7 +35,7 @@ test('fim-webroot-mass-change: 130 pages rewritten, renamed over or deleted in a
   writeFileSync(log, '');
   const cfgPath = writeConfig(d, { archive: { dir: join(d, 'archive') }, sources: [{ type: 'file', path: log, format: 'auth' }], detections: { web_roots: [root], baseline_interval_s: 3600 } });
   const cfg = loadConfig(cfgPath);
-  const a = start(cfgPath);
+  const a = startAgent(t, loadConfig(cfgPath));
   try {
     t.true(await waitUntil(() => (a.ev.counters.FimStarted ?? 0) >= 1, scaled(10000)));
     const alerts = () => readAlerts(cfg.detections.alerts_file).map((s) => s.alert);

@@ -9,8 +9,6 @@ import { appendFileSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { loadConfig } from '../../../agents/agent/config.js';
-import { createEvents } from '../../../agents/agent/events.js';
-import { runAgent } from '../../../agents/agent/runner.js';
 import { readAlerts } from '../../../agents/agent/detect/store.js';
 import { FileWatch, scanRoots } from '../../../agents/agent/detect/fim.js';
 import { diffSnapshots, takeSnapshot } from '../../../agents/agent/detect/drift.js';
@@ -20,15 +18,9 @@ import { spawnSync } from 'node:child_process';
 import { BIN, gwsec } from '../../helpers/cli.js';
 import { scaled, waitUntil } from '../../helpers/time.js';
 import { rm, tmp, writeConfig } from './helpers.js';
+import { startAgent } from '../../helpers/agent.js';
 
 const fail = (i: number, ip: string) => `Dec 10 07:00:${String(i).padStart(2, '0')} web sshd[${100 + i}]: Failed password for root from ${ip} port ${40000 + i} ssh2`;
-
-function start(cfgPath: string) {
-  const ev = createEvents({ silent: true });
-  const ac = new AbortController();
-  const run = runAgent(loadConfig(cfgPath), { signal: ac.signal, events: ev });
-  return { ev, stop: async () => (ac.abort(), await run) };
-}
 
 test('the agent raises alerts from the lines it reads: stored, archived, referenced, listed, and kept across restarts', async (t) => {
   const d = tmp('detect');
@@ -37,7 +29,7 @@ test('the agent raises alerts from the lines it reads: stored, archived, referen
   writeFileSync(log, 'Dec 10 06:59:59 web sshd[1]: Server listening on 0.0.0.0 port 22.\n');
   const cfgPath = writeConfig(d, { archive: { dir: join(d, 'archive') }, sources: [{ type: 'file', name: 'auth', path: log, format: 'auth' }], detections: { host: 'web-01' } });
   const cfg = loadConfig(cfgPath);
-  const a = start(cfgPath);
+  const a = startAgent(t, loadConfig(cfgPath));
   await waitUntil(() => (a.ev.counters.RecordsArchived ?? 0) >= 1, scaled(5000));
   // Hostile lines among them: counted, never crash anything.
   appendFileSync(log, ['\u0000\u0001binary', 'x'.repeat(100 * 1024), `Dec 10 07:00:00 web sshd[9]: Failed password for \u001b[31mroot from 203.0.113.7 port 1 ssh2`].join('\n') + '\n');
@@ -84,7 +76,7 @@ test('the agent raises alerts from the lines it reads: stored, archived, referen
   t.is(gwsec(['agent', 'alerts', '-c', cfgPath, '--since', 'yesterday']).code, 2);
 
   // Restart: the store survives; nothing already archived is read (or alerted) again.
-  const b = start(cfgPath);
+  const b = startAgent(t, loadConfig(cfgPath));
   await waitUntil(() => (b.ev.counters.AgentStarted ?? 0) >= 1, scaled(3000));
   appendFileSync(log, fail(30, '198.51.100.1') + '\n');
   await waitUntil(() => (b.ev.counters.RecordsArchived ?? 0) >= 1, scaled(5000));
@@ -141,7 +133,7 @@ test('file integrity: webshell and defacement alerts from chokidar events; agent
   const cfgPath = writeConfig(d, { archive: { dir: join(d, 'archive') }, sources: [{ type: 'file', path: join(d, 'a.log'), format: 'auth' }], detections: { web_roots: [root], baseline_interval_s: 3600 } });
   const cfg = loadConfig(cfgPath);
   writeFileSync(join(d, 'a.log'), '');
-  const a = start(cfgPath);
+  const a = startAgent(t, loadConfig(cfgPath));
   t.true(await waitUntil(() => (a.ev.counters.FimStarted ?? 0) >= 1, scaled(5000)));
   const rules = () => readAlerts(cfg.detections.alerts_file).map((s) => s.alert);
   const t0 = performance.now();
@@ -159,7 +151,7 @@ test('file integrity: webshell and defacement alerts from chokidar events; agent
 
   // While the agent is down: a change nobody accepted is reported at the next start (by the scan).
   writeFileSync(join(root, 'uploads', 'y.jsp'), '<% Runtime.getRuntime().exec(request.getParameter("c")); %>');
-  const b = start(cfgPath);
+  const b = startAgent(t, loadConfig(cfgPath));
   t.true(await waitUntil(() => rules().some((x) => x.rule === 'webshell-new-script-in-webroot' && x.groupKey.endsWith('y.jsp') && x.evidence['file.seen_by'] === 'baseline'), scaled(5000)));
   await b.stop();
   // A legitimate publish, accepted: the next start reports nothing new.
@@ -168,7 +160,7 @@ test('file integrity: webshell and defacement alerts from chokidar events; agent
   const bl = gwsec(['agent', 'baseline', '-c', cfgPath]);
   t.is(bl.code, 0, bl.stderr);
   t.regex(bl.stdout, /baseline recorded: 4 file/);
-  const c = start(cfgPath);
+  const c = startAgent(t, loadConfig(cfgPath));
   await waitUntil(() => (c.ev.counters.FimStarted ?? 0) >= 1, scaled(5000));
   await new Promise((r) => setTimeout(r, 300));
   await c.stop();

@@ -6,9 +6,9 @@ import { loadConfig } from '../../../agents/agent/config.js';
 import { createEvents } from '../../../agents/agent/events.js';
 import { parsers } from '../../../src/parsers/loglines.js';
 import type { Detector } from '../../../agents/agent/pipeline.js';
-import { runAgent } from '../../../agents/agent/runner.js';
 import { archivedLines, rm, tmp, writeConfig } from './helpers.js';
 import { waitUntil } from '../../helpers/time.js';
+import { startAgent } from '../../helpers/agent.js';
 
 /** Real logs from Loghub (logpai/loghub, ISSRE 2023), copied into a temp dir only. */
 const CORPUS = '/work/shared/corpus/logs';
@@ -70,11 +70,9 @@ test('the agent archives the three Loghub files whole (CRLF, no final newline) a
     },
   };
   const ev = createEvents({ silent: true });
-  const ac = new AbortController();
-  const run = runAgent(cfg, { signal: ac.signal, events: ev, detectors: [counting] });
+  const agent = startAgent(t, cfg, { events: ev, detectors: [counting] });
   await waitUntil(() => (ev.counters.RecordsArchived ?? 0) >= 6000, 6000, 100);
-  ac.abort();
-  await run;
+  await agent.stop();
   t.is(ev.counters.RecordsArchived, 6000);
   t.is(ev.counters.PartialLineFlushed, 3);
   t.deepEqual(seen.apache, { lines: 2000, parsed: 2000, failed: 0 });

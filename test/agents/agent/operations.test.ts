@@ -1,36 +1,34 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../../agents/agent/config.js';
 import { createEvents } from '../../../agents/agent/events.js';
-import { runAgent } from '../../../agents/agent/runner.js';
 import { verifyArchive } from '../../../src/journal/index.js';
 import { gwsec } from '../../helpers/cli.js';
 import { waitUntil } from '../../helpers/time.js';
 import { drain, events, fileSource, quietEvents, rm, sleep, spawnAgent, tmp, waitForHead, writeConfig } from './helpers.js';
+import { startAgent } from '../../helpers/agent.js';
 
 /** The agent in-process over `lines` written to one log; returns the config path once archived. */
-async function archiveOf(d: string, lines: string[], extra: Record<string, unknown> = {}): Promise<string> {
+async function archiveOf(t: Pick<ExecutionContext, 'teardown'>, d: string, lines: string[], extra: Record<string, unknown> = {}): Promise<string> {
   mkdirSync(join(d, 'logs'), { recursive: true });
   writeFileSync(join(d, 'logs', 'web.log'), lines.map((l) => l + '\n').join(''));
   const cfg = writeConfig(d, { archive: { dir: join(d, 'archive') }, sources: [{ type: 'file', name: 'web', path: join(d, 'logs', 'web.log'), format: 'raw' }], ...extra });
-  await runUntil(cfg, lines.length);
+  await runUntil(t, cfg, lines.length);
   return cfg;
 }
 
-async function runUntil(cfg: string, records: number): Promise<void> {
+async function runUntil(t: Pick<ExecutionContext, 'teardown'>, cfg: string, records: number): Promise<void> {
   const ev = createEvents({ silent: true });
-  const ac = new AbortController();
-  const run = runAgent(loadConfig(cfg), { signal: ac.signal, events: ev });
+  const agent = startAgent(t, loadConfig(cfg), { events: ev });
   const done = await waitUntil(() => (ev.counters.RecordsArchived ?? 0) >= records, 20000);
-  ac.abort();
-  await run;
+  await agent.stop();
   if (!done) throw new Error(`the agent archived ${ev.counters.RecordsArchived ?? 0} of ${records} records in time`);
 }
 
 test('anchors are kept outside the archive (default <state_dir>/anchors.jsonl); a config putting them inside is refused', async (t) => {
   const d = tmp('anchors');
-  const cfg = await archiveOf(d, ['a', 'b']);
+  const cfg = await archiveOf(t, d, ['a', 'b']);
   t.false(existsSync(join(d, 'archive', 'anchors.jsonl')));
   t.true(existsSync(join(d, 'agent-state', 'anchors.jsonl')));
   t.is(loadConfig(cfg).archive.anchors_file, join(d, 'agent-state', 'anchors.jsonl'));
@@ -41,7 +39,7 @@ test('anchors are kept outside the archive (default <state_dir>/anchors.jsonl); 
 
 test('an anchors.jsonl left inside the archive by an older version is migrated out at start (merged, nothing lost), and still verifies', async (t) => {
   const d = tmp('migrate');
-  const cfg = await archiveOf(d, ['a', 'b']);
+  const cfg = await archiveOf(t, d, ['a', 'b']);
   const target = join(d, 'agent-state', 'anchors.jsonl');
   const old = join(d, 'archive', 'anchors.jsonl');
   // The older layout: the anchors inside the archive; a newer target file has one line of them already.
@@ -49,11 +47,9 @@ test('an anchors.jsonl left inside the archive by an older version is migrated o
   renameSync(target, old);
   writeFileSync(target, lines[0] + '\n');
   const ev = createEvents({ silent: true });
-  const ac = new AbortController();
-  const run = runAgent(loadConfig(cfg), { signal: ac.signal, events: ev });
+  const agent = startAgent(t, loadConfig(cfg), { events: ev });
   await waitUntil(() => (ev.counters.AnchorsMigrated ?? 0) >= 1, 5000);
-  ac.abort();
-  await run;
+  await agent.stop();
   t.is(ev.counters.AnchorsMigrated, 1);
   t.false(existsSync(old));
   const now = readFileSync(target, 'utf8').split('\n').filter(Boolean);
@@ -67,7 +63,7 @@ test('an anchors.jsonl left inside the archive by an older version is migrated o
 
 test('status in zh and en: oldest record, retention horizon, and the start check of the archive', async (t) => {
   const d = tmp('status-zh');
-  const cfg = await archiveOf(d, ['a', 'b', 'c']);
+  const cfg = await archiveOf(t, d, ['a', 'b', 'c']);
   await waitUntil(() => JSON.parse(readFileSync(join(d, 'agent-state', 'status.json'), 'utf8')).archive_check?.state !== 'running', 3000);
   const en = gwsec(['agent', 'status', '-c', cfg, '--lang', 'en']);
   t.is(en.code, 0, en.stderr);
@@ -88,10 +84,10 @@ test('status in zh and en: oldest record, retention horizon, and the start check
 
 test('an archive that fails verification at start: a loud warning, an error event, and the status flag; the agent keeps archiving', async (t) => {
   const d = tmp('startcheck');
-  const cfg = await archiveOf(d, Array.from({ length: 50 }, (_, i) => `GET /p/${i} 200`));
+  const cfg = await archiveOf(t, d, Array.from({ length: 50 }, (_, i) => `GET /p/${i} 200`));
   // A second block after the one edited below: the damage is then not a torn tail the journal cuts.
   appendFileSync(join(d, 'logs', 'web.log'), 'second batch\n');
-  await runUntil(cfg, 1);
+  await runUntil(t, cfg, 1);
   const archive = join(d, 'archive');
   const seg = readdirSync(archive).find((f) => f.startsWith('seg-'))!;
   const buf = readFileSync(join(archive, seg));
@@ -121,7 +117,7 @@ test('an archive that fails verification at start: a loud warning, an error even
 
 test('an intact archive at start: ArchiveVerified, no warning', async (t) => {
   const d = tmp('startok');
-  const cfg = await archiveOf(d, ['x', 'y']);
+  const cfg = await archiveOf(t, d, ['x', 'y']);
   const a = spawnAgent(cfg);
   t.teardown(() => a.child.kill('SIGKILL'));
   await a.started;

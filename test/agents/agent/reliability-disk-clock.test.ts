@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { verifyArchive } from '../../../src/journal/index.js';
 import { loadConfig } from '../../../agents/agent/config.js';
 import { createEvents } from '../../../agents/agent/events.js';
-import { runAgent } from '../../../agents/agent/runner.js';
 import { archivedLines, diff, events, readStatusFile, rm, sleep, spawnAgent, tmp, waitForHead, unmountLazily, writeConfig } from './helpers.js';
 import { scaled } from '../../helpers/time.js';
+import { startAgent } from '../../helpers/agent.js';
 
 const mounts: string[] = [];
 test.after.always(() => unmountLazily(mounts));
@@ -92,8 +92,7 @@ test.serial('clock jumps (back a day, forward a year): no loss, no duplicates, n
     logged.push(name);
     orig(name, fields);
   };
-  const ac = new AbortController();
-  const run = runAgent(cfg, { signal: ac.signal, now, events: ev });
+  const agent = startAgent(t, cfg, { now, events: ev });
   const expected: string[] = [];
   const write = (k: number) => {
     let s = '';
@@ -111,8 +110,7 @@ test.serial('clock jumps (back a day, forward a year): no loss, no duplicates, n
     await sleep(100);
   }
   await sleep(scaled(1500));
-  ac.abort();
-  await run;
+  await agent.stop();
   const got = await archivedLines(join(d, 'archive'));
   const r = diff(expected, got);
   t.deepEqual([r.lost.length, r.dup.length], [0, 0]);

@@ -7,9 +7,9 @@ import { createEvents } from '../../../agents/agent/events.js';
 import { enrol } from '../../../agents/agent/enrol.js';
 import { loadOrCreateKey } from '../../../agents/agent/key.js';
 import { collectorDir } from '../../../agents/agent/reporter-config.js';
-import { runAgent } from '../../../agents/agent/runner.js';
 import { waitUntil } from '../../helpers/time.js';
 import { initCollector, startCollector, tmp } from './helpers.js';
+import { startAgent } from '../../helpers/agent.js';
 
 const fail = (i: number, ip: string) => `Dec 10 07:00:${String(i).padStart(2, '0')} web sshd[${100 + i}]: Failed password for root from ${ip} port ${40000 + i} ssh2`;
 
@@ -27,14 +27,12 @@ test('an SSH brute force on the web server is an alert at the collector, its lat
   const cfg = loadConfig(cfgPath);
   const en = await enrol({ endpoints: [{ host: '127.0.0.1', port: c.port }], token: await c.token(), name: 'web01', dir: collectorDir(cfg), sm2PublicKeyPem: loadOrCreateKey(cfg).publicKeyPem });
   const ev = createEvents({ silent: true });
-  const ac = new AbortController();
-  const run = runAgent(cfg, { signal: ac.signal, events: ev });
+  const agent = startAgent(t, cfg, { events: ev });
   t.true(await waitUntil(() => (ev.counters.RecordsArchived ?? 0) >= 1, 10_000));
   appendFileSync(log, Array.from({ length: 12 }, (_, i) => fail(i + 1, '203.0.113.7')).join('\n') + '\n');
   const brute = async () => (await c.store.queryAlerts({ agent: en.agent_id })).filter((a) => a.rule === 'ssh-brute-force');
   t.true(await waitUntil(async () => (await brute()).some((a) => a.count >= 12), 20_000), JSON.stringify(await brute()));
-  ac.abort();
-  await run;
+  await agent.stop();
   await ev.close();
   const got = await brute();
   t.is(got.length, 1);

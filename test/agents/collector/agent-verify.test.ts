@@ -9,7 +9,6 @@ import { appendFileSync, cpSync, readFileSync, readdirSync, statSync, truncateSy
 import { join } from 'node:path';
 import { loadConfig } from '../../../agents/agent/config.js';
 import { createEvents } from '../../../agents/agent/events.js';
-import { runAgent } from '../../../agents/agent/runner.js';
 import { enrol } from '../../../agents/agent/enrol.js';
 import { collectorDir } from '../../../agents/agent/reporter-config.js';
 import { loadOrCreateKey } from '../../../agents/agent/key.js';
@@ -23,6 +22,7 @@ import { ANCHORS_PAGE, makeToken } from '../../../src/protocol/index.js';
 import { gwsec } from '../../helpers/cli.js';
 import { waitUntil } from '../../helpers/time.js';
 import { enrolAgent, initCollector, spawnCollector, startCollector, tmp } from './helpers.js';
+import { startAgent } from '../../helpers/agent.js';
 
 async function token(cfgPath: string): Promise<string> {
   const cfg = loadCollectorConfig(cfgPath);
@@ -64,16 +64,14 @@ test('agent verify --anchors COLLECTOR: consistent archive passes; rollback, cut
   const heldSeq = async () => Math.max(0, ...(await fetchAnchors([{ host: '127.0.0.1', port }], creds()).catch(() => ({ checkpoints: [] }))).checkpoints.map((c) => c.seq));
 
   const ev = createEvents({ silent: true });
-  const ac = new AbortController();
-  const run = runAgent(a.cfg, { signal: ac.signal, events: ev });
+  const agent = startAgent(t, a.cfg, { events: ev });
   t.true(await waitUntil(async () => (await heldSeq()) >= 200, 30_000), 'checkpoints reached the collector');
   const rollback = join(a.d, 'rollback');
   await new Promise((r) => setTimeout(r, 300));
   cpSync(a.cfg.archive.dir, rollback, { recursive: true });
   appendFileSync(a.log, Array.from({ length: 600 }, (_, i) => `more ${i} ${'y'.repeat(150)}\n`).join(''));
   t.true(await waitUntil(async () => (await heldSeq()) >= 800, 30_000), 'a checkpoint past the rollback copy reached the collector');
-  ac.abort();
-  await run;
+  await agent.stop();
   await ev.close();
 
   // What the agent fetched is exactly what the collector's store holds for it, with the enrolment key.
@@ -129,15 +127,13 @@ test('agent verify --anchors COLLECTOR: consistent archive passes; rollback, cut
   const kb = loadOrCreateKey(b.cfg);
   await enrol({ endpoints: [{ host: '127.0.0.1', port }], token: await token(colCfg), name: 'web02', dir: collectorDir(b.cfg), sm2PublicKeyPem: kb.publicKeyPem });
   const ev2 = createEvents({ silent: true });
-  const ac2 = new AbortController();
-  const run2 = runAgent(b.cfg, { signal: ac2.signal, events: ev2 });
+  const agent2 = startAgent(t, b.cfg, { events: ev2 });
   const credsB = () => {
     const dir = collectorDir(b.cfg);
     return { key: readFileSync(join(dir, 'client.key'), 'utf8'), cert: readFileSync(join(dir, 'client.crt'), 'utf8'), ca: readFileSync(join(dir, 'ca.crt'), 'utf8') };
   };
   t.true(await waitUntil(async () => ((await fetchAnchors([{ host: '127.0.0.1', port }], credsB()).catch(() => null))?.checkpoints.length ?? 0) > 0, 30_000));
-  ac2.abort();
-  await run2;
+  await agent2.stop();
   await ev2.close();
   const cross = gwsec(['agent', 'verify', '-c', b.cfgPath, '--anchors', 'collector', '--archive', a.cfg.archive.dir, '--format', 'json']);
   t.is(cross.code, 1, cross.stdout + cross.stderr);

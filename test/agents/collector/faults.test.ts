@@ -5,7 +5,7 @@
  * bound, a gap recorded on both sides). The issue's 10-minute outage runs here as a few seconds of
  * outage at a high alert rate: what matters is that the bound is hit, not the wall-clock length.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Outbox } from '../../../agents/agent/outbox.js';
@@ -27,10 +27,12 @@ function usePg(cfg: string, db: { host: string; port: number; user: string; data
   writeFileSync(cfg, readFileSync(cfg, 'utf8').replace(/^store: .*$/m, `store: { type: postgres, host: ${JSON.stringify(db.host)}, port: ${db.port}, database: ${db.database}, user: ${db.user} }`));
 }
 
-function reporterFor(a: TestAgent, endpoints: Endpoint[], maxBytes = 64 << 20): { outbox: Outbox; reporter: Reporter; events: string[] } {
+/** An in-process reporter for the test, stopped at its teardown whatever happens (stop() again is a no-op). */
+function reporterFor(t: Pick<ExecutionContext, 'teardown'>, a: TestAgent, endpoints: Endpoint[], maxBytes = 64 << 20): { outbox: Outbox; reporter: Reporter; events: string[] } {
   const events: string[] = [];
   const outbox = Outbox.open(join(a.dir, 'outbox'), { maxBytes });
   const reporter = new Reporter({ outbox, endpoints, creds: a.creds, version: 'test', archiveDir: a.dir, backoffMaxMs: 300, healthIntervalMs: 60_000, emit: (e) => events.push(e) });
+  t.teardown(() => reporter.stop());
   return { outbox, reporter, events };
 }
 
@@ -53,7 +55,7 @@ test.serial('collector killed -9 mid-batch: the agent redelivers, every alert is
   await col.port;
   const tok = (await import('../../helpers/cli.js')).gwsec(['collector', 'token', '-c', cfg]).stdout.trim();
   const a = await enrolAgent(port, tok, 'web01');
-  const { outbox, reporter } = reporterFor(a, [{ host: '127.0.0.1', port }]);
+  const { outbox, reporter } = reporterFor(t, a, [{ host: '127.0.0.1', port }]);
   reporter.start();
   const N = 20_000;
   await feed(outbox, reporter, ids(N, 'k'));
@@ -92,7 +94,7 @@ test.serial('PostgreSQL restarted under load: no alert lost or duplicated', asyn
   const c = await startCollector(cfg);
   t.teardown(() => c.stop());
   const a = await enrolAgent(c.port, await c.token(), 'web01');
-  const { outbox, reporter, events: reporterEvents } = reporterFor(a, [{ host: '127.0.0.1', port: c.port }]);
+  const { outbox, reporter, events: reporterEvents } = reporterFor(t, a, [{ host: '127.0.0.1', port: c.port }]);
   reporter.start();
   const N = 10_000;
   await feed(outbox, reporter, ids(N, 'p'));
@@ -125,7 +127,7 @@ test.serial('two collectors, one PostgreSQL: the agent fails over when its colle
   });
   // Enrolled at the first; the second knows it through the shared database and CA.
   const a = await enrolAgent(c1.port, await c1.token(), 'web01');
-  const { outbox, reporter, events } = reporterFor(a, [{ host: '127.0.0.1', port: c1.port }, { host: '127.0.0.1', port: c2.port }]);
+  const { outbox, reporter, events } = reporterFor(t, a, [{ host: '127.0.0.1', port: c1.port }, { host: '127.0.0.1', port: c2.port }]);
   reporter.start();
   const N = 8000;
   await feed(outbox, reporter, ids(N, 'f'));
@@ -148,11 +150,12 @@ test.serial('an outage longer than the outbox holds: bounded on disk, a gap on b
   const cfg = initCollector('outage');
   const port = await freePort();
   setPort(cfg, port);
-  let c = await startCollector(cfg);
-  const a = await enrolAgent(port, await c.token(), 'web01');
-  await c.stop();
+  const first = await startCollector(cfg);
+  t.teardown(() => first.stop()); // a second stop is a no-op
+  const a = await enrolAgent(port, await first.token(), 'web01');
+  await first.stop();
   const max = 256 * 1024;
-  const { outbox, reporter } = reporterFor(a, [{ host: '127.0.0.1', port }], max);
+  const { outbox, reporter } = reporterFor(t, a, [{ host: '127.0.0.1', port }], max);
   reporter.start();
   const dir = join(a.dir, 'outbox');
   const disk = () => readdirSync(dir).filter((f) => f.startsWith('out-')).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
@@ -167,7 +170,7 @@ test.serial('an outage longer than the outbox holds: bounded on disk, a gap on b
     await sleep(20);
   }
   t.true(kept < sent, `the bound was hit (kept ${kept} of ${sent})`);
-  c = await startCollector(cfg);
+  const c = await startCollector(cfg);
   t.teardown(() => c.stop());
   t.true(await waitUntil(() => outbox.stats.items === 0 && !outbox.stats.gapOpen, scaled(60_000)), `outbox ${JSON.stringify(outbox.stats)}`);
   // After the gap is queued, newer alerts still flow.

@@ -67,6 +67,10 @@ test('a running collector forwards new alerts to a real rsyslog over TLS and to 
   const ac = new AbortController();
   let port = 0;
   const running = runCollector(cfg, { signal: ac.signal, log: () => undefined, onListening: (p) => (port = p) });
+  t.teardown(async () => {
+    ac.abort();
+    await running.catch(() => undefined);
+  });
   t.true(await waitUntil(() => port > 0, 10_000));
   // A token straight into the store the running collector uses (the CLI does the same).
   const tk = makeToken(fingerprint(readFileSync(cfg.tls.ca_cert, 'utf8')));

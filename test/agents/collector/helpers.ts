@@ -67,6 +67,7 @@ export async function startCollector(configPath: string, o: Partial<ServerOption
   const events: Running['events'] = [];
   const server = new CollectorServer({ cfg, store, emit: (event, f) => events.push({ event, ...f }), ...o });
   const port = await server.listen();
+  let stopping: Promise<void> | undefined;
   return {
     cfg, store, server, port, events,
     async token(ttlS = 3600) {
@@ -74,9 +75,12 @@ export async function startCollector(configPath: string, o: Partial<ServerOption
       await store.addToken(t.hash, new Date(), new Date(Date.now() + ttlS * 1000));
       return t.token;
     },
-    async stop() {
-      await server.close();
-      await store.close();
+    // idempotent: a test's own stop and its teardown's may both run
+    stop() {
+      return (stopping ??= (async () => {
+        await server.close();
+        await store.close();
+      })());
     },
   };
 }

@@ -9,7 +9,6 @@ import { appendFileSync, cpSync, readdirSync, statSync, truncateSync, writeFileS
 import { join } from 'node:path';
 import { loadConfig } from '../../../agents/agent/config.js';
 import { createEvents } from '../../../agents/agent/events.js';
-import { runAgent } from '../../../agents/agent/runner.js';
 import { enrol } from '../../../agents/agent/enrol.js';
 import { collectorDir } from '../../../agents/agent/reporter-config.js';
 import { loadOrCreateKey } from '../../../agents/agent/key.js';
@@ -19,6 +18,7 @@ import { generateSm2KeyPair, sm3 } from '../../../src/crypto/index.js';
 import { gwsec } from '../../helpers/cli.js';
 import { waitUntil } from '../../helpers/time.js';
 import { initCollector, startCollector, tmp } from './helpers.js';
+import { startAgent } from '../../helpers/agent.js';
 
 test('an enrolled agent ships every checkpoint and its health; off-host verify catches rollback, a cut tail and a re-chain', async (t) => {
   const cfgPath = initCollector('report');
@@ -36,8 +36,7 @@ test('an enrolled agent ships every checkpoint and its health; off-host verify c
   const key = loadOrCreateKey(acfg);
   const en = await enrol({ endpoints: [{ host: '127.0.0.1', port: c.port }], token: await c.token(), name: 'web01', dir: collectorDir(acfg), sm2PublicKeyPem: key.publicKeyPem });
   const ev = createEvents({ silent: true });
-  const ac = new AbortController();
-  const run = runAgent(acfg, { signal: ac.signal, events: ev });
+  const agent = startAgent(t, acfg, { events: ev });
   const held = async () => (await c.store.checkpoints(en.agent_id)).filter((x) => x.seq > 0);
   t.true(await waitUntil(async () => (await held()).length >= 1, 20_000), 'a first checkpoint reached the collector');
   // The state an attacker would roll back to: consistent, signed, just older.
@@ -51,8 +50,7 @@ test('an enrolled agent ships every checkpoint and its health; off-host verify c
     t.true(await waitUntil(async () => (await held()).some((x) => x.seq >= want), 20_000), `checkpoint at ≥ ${want}`);
   }
   t.true(await waitUntil(async () => (await c.store.latestHealth(en.agent_id)) !== undefined, 10_000), 'health received');
-  ac.abort();
-  await run;
+  await agent.stop();
   await ev.close();
   const cps = await held();
   t.true(cps.every((x) => x.signature_ok), 'every shipped checkpoint verifies with the key bound at enrolment');
