@@ -32,6 +32,7 @@ export async function* readRecords(dir: string, filter: ReadFilter = {}): AsyncG
     if (next && next.firstSeq - 1 <= after) continue;
     for await (const ev of scanFile(join(dir, seg.name))) {
       if (ev.kind !== 'block' || ev.header.type !== BlockType.Data) continue;
+      if (ev.header.seq + ev.header.count - 1 <= after) continue; // not decoded: every record in it is before afterSeq
       let recs;
       try {
         recs = decodeRecords(ev.header, ev.payload, filter.source);

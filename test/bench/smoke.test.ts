@@ -142,7 +142,7 @@ const SMOKES: Record<string, Smoke> = {
   'collector-queries': {
     check(t, out) {
       positive(t, out, /embedded store of (\d+) alerts/);
-      positive(t, out, /collector alerts --since \(1 %\):\s+[\d.]+ s, (\d+) alerts/);
+      positive(t, out, /collector alerts --since \(1 %\):\s+[\d.]+ s, (\d+) alerts \(read after seq (\d+)\); before \(every alert read\): [\d.]+ s; ratio ([\d.]+)x/);
       positive(t, out, /checkpoints of one agent:\s+[\d.]+ s \((\d+)\)/);
       positive(t, out, /collector agents \(gaps of (\d+)\)/);
     },

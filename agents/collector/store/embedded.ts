@@ -7,7 +7,8 @@
  * Layout: data/ is a Journal with one record per stored alert, checkpoint or gap (source = kind,
  * line = JSON); tokens/ and agents/ hold one small file per token or agent, changed by atomic rename
  * so the CLI (token, revoke) and a running collector can share them without a lock; health/ holds
- * each agent's bounded health history. Only one collector process may
+ * each agent's bounded health history; since.idx is the time index that `--since` seeks with
+ * (time-index.ts). Only one collector process may
  * write data/ (the journal's lock enforces it); scale-out is PostgreSQL's job.
  */
 import { randomBytes } from 'node:crypto';
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { Journal, readRecords } from '../../../src/journal/index.js';
 import { KeyIndex } from './key-index.js';
 import { KeyFile } from './key-file.js';
+import { afterSeqFor, readTimeIndex, TIME_INDEX_FILE, TimeIndexWriter } from './time-index.js';
 import { writeFileAtomic } from '../../../src/util/fs.js';
 import { GwsecError } from '../../../src/model/errors.js';
 import type { AlertPayload, CheckpointPayload, GapPayload, HealthPayload } from '../../../src/protocol/index.js';
@@ -26,6 +28,8 @@ import {
 type Kind = 'alert' | 'checkpoint' | 'health' | 'gap';
 interface Pending {
   records: Array<{ source: Kind; line: string }>;
+  /** lastSeen (ms) of each alert among the records, for the time index. */
+  lastSeen: number[];
   done: Promise<void>;
   resolve: () => void;
   reject: (e: unknown) => void;
@@ -45,6 +49,7 @@ export class EmbeddedStore implements CollectorStore {
   private keyFile: KeyFile | null = null;
   private keyGen = '';
   private pending: Pending | null = null;
+  private timeIndex: TimeIndexWriter | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -57,7 +62,10 @@ export class EmbeddedStore implements CollectorStore {
     for (const d of ['', 'tokens', 'tokens/used', 'agents', 'health']) mkdirSync(join(dir, d), { recursive: true, mode: 0o700 });
     const journal = o.readOnly ? null : await Journal.open(join(dir, 'data'), { segmentMaxBytes: 64 << 20 });
     const s = new EmbeddedStore(dir, journal);
-    if (journal) await s.loadIndex(journal);
+    if (journal) {
+      await s.loadIndex(journal);
+      s.timeIndex = await TimeIndexWriter.open(join(dir, TIME_INDEX_FILE), join(dir, 'data'), journal.head.seq);
+    }
     return s;
   }
 
@@ -161,9 +169,11 @@ export class EmbeddedStore implements CollectorStore {
   async queryAlerts(q: AlertQuery = {}): Promise<StoredAlert[]> {
     const min = q.severity ? SEVERITY_RANK[q.severity] : 0;
     const since = q.since?.getTime() ?? -Infinity;
+    // --since seeks: records before the time index's answer cannot have lastSeen ≥ since (time-index.ts).
+    this.lastAfterSeq = q.since ? afterSeqFor(this.timeIndex?.entries ?? readTimeIndex(join(this.dir, TIME_INDEX_FILE)), since) : 0;
     // An alert that grew was appended again: the largest count is the alert.
     const latest = new Map<string, StoredAlert>();
-    for (const a of await this.scan<StoredAlert>('alert')) {
+    for (const a of await this.scan<StoredAlert>('alert', this.lastAfterSeq)) {
       const k = `${a.agent_id}\0${a.id}`;
       const had = latest.get(k);
       if (!had || a.count > had.count) latest.set(k, a);
@@ -215,6 +225,7 @@ export class EmbeddedStore implements CollectorStore {
         /* no snapshot: the next start reads the journal */
       }
       this.keyFile?.close();
+      this.timeIndex?.close();
     }
   }
 
@@ -265,11 +276,13 @@ export class EmbeddedStore implements CollectorStore {
 
   /** Where the last open started reading the journal (0: all of it). For tests and the bench. */
   indexedFrom = 0;
+  /** The seq the last queryAlerts read after (0: all of it). For tests and the bench. */
+  lastAfterSeq = 0;
 
-  private async scan<T>(kind: Kind): Promise<T[]> {
+  private async scan<T>(kind: Kind, afterSeq = 0): Promise<T[]> {
     await this.flushing.catch(() => undefined);
     const out: T[] = [];
-    for await (const r of readRecords(join(this.dir, 'data'), { source: kind })) out.push(JSON.parse(r.line) as T);
+    for await (const r of readRecords(join(this.dir, 'data'), { source: kind, afterSeq })) out.push(JSON.parse(r.line) as T);
     return out;
   }
 
@@ -282,6 +295,7 @@ export class EmbeddedStore implements CollectorStore {
     const fresh: Array<[string, number | undefined]> = [];
     const storedIds: string[] = [];
     const records: Array<{ source: Kind; line: string }> = [];
+    const lastSeen: number[] = [];
     let duplicate = 0;
     for (const it of items) {
       const key = `${kind}\0${agentId}\0${it.id}`;
@@ -295,6 +309,7 @@ export class EmbeddedStore implements CollectorStore {
       fresh.push([key, had]);
       storedIds.push(it.id);
       records.push({ source: kind, line: JSON.stringify({ ...it.body, agent_id: agentId, received_at: receivedAt.toISOString() }) });
+      if (kind === 'alert') lastSeen.push(Date.parse((it.body as AlertPayload).lastSeen));
     }
     if (!records.length) return { stored: 0, duplicate, storedIds };
     let p = this.pending;
@@ -305,13 +320,18 @@ export class EmbeddedStore implements CollectorStore {
         resolve = res;
         reject = rej;
       });
-      p = this.pending = { records: [], done, resolve, reject };
+      p = this.pending = { records: [], lastSeen: [], done, resolve, reject };
       const journal = this.journal;
       this.flushing = this.flushing.then(async () => {
         const batch = p!;
         this.pending = null;
         try {
-          await journal.append(batch.records);
+          const { lastSeq } = await journal.append(batch.records);
+          try {
+            this.timeIndex?.note(batch.lastSeen, lastSeq);
+          } catch {
+            /* the index stays behind the journal (safe); the next open re-indexes from its last entry */
+          }
           batch.resolve();
         } catch (e) {
           batch.reject(e);
@@ -319,6 +339,7 @@ export class EmbeddedStore implements CollectorStore {
       });
     }
     for (const r of records) p.records.push(r);
+    for (const t of lastSeen) p.lastSeen.push(t);
     try {
       await p.done;
     } catch (e) {
