@@ -32,14 +32,15 @@ const EPILOG = [
 /**
  * `--discovered -15m` as a person types it: a long option followed by a negative number or
  * duration (-15m, -2h, -1.5) becomes `--discovered=-15m`, which yargs would otherwise read as the
- * short flags -1 -5 -m.
+ * short flags -1 -5 -m. A lone `-` (standard input: `detect --file -`) is attached the same way:
+ * yargs would otherwise drop it and read the option as empty.
  */
 export function attachNegativeValues(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = argv[i + 1];
-    if (/^--[a-z][a-z0-9-]*$/.test(a) && next !== undefined && /^-\d+(\.\d+)?[smhdw]?$/.test(next)) {
+    if (/^--[a-z][a-z0-9-]*$/.test(a) && next !== undefined && (/^-\d+(\.\d+)?[smhdw]?$/.test(next) || next === '-')) {
       out.push(`${a}=${next}`);
       i++;
     } else out.push(a);

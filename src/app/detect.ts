@@ -15,6 +15,8 @@ import { checkRedos, describeRedos } from '../util/redos.js';
 import { runRuleCases } from '../detect/tester.js';
 import { huntFile, huntFileParallel, type HuntOptions as BaseHuntOptions } from './hunt.js';
 import type { Io } from './io.js';
+import { huntInput } from './hunt-input.js';
+import type { Readable } from 'node:stream';
 
 export interface DetectOptions {
   rules?: string;
@@ -76,10 +78,16 @@ export function detectTest(o: DetectOptions, io: Io): number {
 export type HuntOptions = DetectOptions & BaseHuntOptions;
 export { huntFile };
 
-/** `gwsec detect --file LOG`: exit 0 no alert, 1 alerts found. */
-export async function detectFile(o: HuntOptions, io: Io): Promise<number> {
+/** `gwsec detect --file LOG` (`-`: standard input; gzip'd files are read decompressed): exit 0 no alert, 1 alerts found. */
+export async function detectFile(o: HuntOptions, io: Io, stdin: Readable = process.stdin): Promise<number> {
   const times = alertTimesIn(o.tz);
-  const r = await huntFileParallel(o);
+  const input = await huntInput(o.file, stdin);
+  let r;
+  try {
+    r = await huntFileParallel({ ...o, file: input.path, label: input.label });
+  } finally {
+    input.release();
+  }
   const lang = detectLang(o.lang, io.env);
   const sorted = r.alerts.sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.rule.localeCompare(b.rule));
   if (o.format === 'json') io.out(JSON.stringify(sorted, null, 2) + '\n');

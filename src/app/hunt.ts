@@ -19,6 +19,8 @@ import { parsers, type LogFormat } from '../parsers/loglines.js';
 
 export interface HuntOptions {
   file: string;
+  /** What alerts' references and the web site key name (default `file`): `-`, or the .gz read through a spool (hunt-input.ts). */
+  label?: string;
   rules?: string;
   source?: LogFormat;
   /** Year for classic syslog stamps (default: the file's modification year). */
@@ -158,7 +160,7 @@ function prepare(o: HuntOptions, rules?: Rule[]): Prepared {
   } catch (e) {
     throw new GwsecError('detect_input_error', { en: `cannot read log file: ${(e as Error).message}`, zh: `无法读取日志文件：${(e as Error).message}` }, { file: o.file });
   }
-  if (!st.isFile()) throw new GwsecError('detect_input_error', { en: 'not a regular file: give a log file', zh: '不是普通文件，请给出日志文件' }, { file: o.file });
+  if (!st.isFile()) throw new GwsecError('detect_input_error', { en: 'not a regular file: give a log file (or - for standard input)', zh: '不是普通文件，请给出日志文件（或用 - 表示标准输入）' }, { file: o.file });
   let format = o.source;
   if (!format) {
     const fd = openSync(o.file, 'r');
@@ -184,9 +186,10 @@ export function huntFile(o: HuntOptions, rules?: Rule[], observe?: HuntObserver)
   const p = prepare(o, rules);
   const engine = new DetectionEngine(p.rules, o.host ?? hostname());
   const alerts = new Map<string, Alert>();
-  const ctx: LineContext = { year: p.year, notAfter: p.notAfter, fallbackTime: p.mtime, web: engine.wantsWebInspection, site: basename(o.file), admins: adminSet(o.adminUsers) };
+  const label = o.label ?? o.file;
+  const ctx: LineContext = { year: p.year, notAfter: p.notAfter, fallbackTime: p.mtime, web: engine.wantsWebInspection, site: basename(label), admins: adminSet(o.adminUsers) };
   const r = scanChunk(o.file, 0, Infinity, p.format, ctx, (ev, n) => {
-    ev.ref = { source: o.file, seq: n };
+    ev.ref = { source: label, seq: n };
     const changes = engine.feed(ev);
     for (const ch of changes) alerts.set(ch.alert.id, ch.alert);
     observe?.(ev, n, changes);
@@ -201,6 +204,7 @@ const adminSet = (users: string[] | undefined): ReadonlySet<string> | undefined 
 export interface ChunkJob {
   adminUsers?: string[];
   file: string;
+  label: string;
   start: number;
   end: number;
   format: LogFormat;
@@ -213,7 +217,7 @@ export interface ChunkJob {
 export function runChunk(job: ChunkJob): ChunkResult {
   const filter = new DetectionEngine(job.rules, '');
   // NaN until the chunk's first stamped line: the main thread fills in the previous range's last time.
-  const ctx: LineContext = { year: job.year, notAfter: job.notAfter, fallbackTime: NaN, web: filter.wantsWebInspection, site: basename(job.file), admins: adminSet(job.adminUsers) };
+  const ctx: LineContext = { year: job.year, notAfter: job.notAfter, fallbackTime: NaN, web: filter.wantsWebInspection, site: basename(job.label), admins: adminSet(job.adminUsers) };
   return scanChunk(job.file, job.start, job.end, job.format, ctx, (ev) => filter.relevant(ev));
 }
 
@@ -224,7 +228,8 @@ export async function huntFileParallel(o: HuntOptions, rules?: Rule[], observe?:
   const k = Math.max(1, Math.min(o.workers ?? Math.min(availableParallelism(), 8), Math.ceil(p.size / (1 << 20))));
   if (k === 1 || p.size < (o.parallelFromBytes ?? 16e6)) return huntFile(o, p.rules, observe);
   const cut = (i: number) => (i >= k ? Infinity : Math.floor((p.size * i) / k));
-  const job = (i: number): ChunkJob => ({ file: o.file, start: cut(i), end: cut(i + 1), format: p.format, year: p.year, notAfter: p.notAfter, rules: p.rules, adminUsers: o.adminUsers });
+  const label = o.label ?? o.file;
+  const job = (i: number): ChunkJob => ({ file: o.file, label, start: cut(i), end: cut(i + 1), format: p.format, year: p.year, notAfter: p.notAfter, rules: p.rules, adminUsers: o.adminUsers });
   const pending = Array.from({ length: k - 1 }, (_, i) => {
     const w = new Worker(new URL('./hunt-worker.js', import.meta.url), { workerData: job(i + 1) });
     return new Promise<ChunkResult>((resolve, reject) => {
@@ -246,7 +251,7 @@ export async function huntFileParallel(o: HuntOptions, rules?: Rule[], observe?:
   for (const r of results) {
     for (const { n, ev } of r.events) {
       if (Number.isNaN(ev.time)) ev.time = prev;
-      ev.ref = { source: o.file, seq: seq + n };
+      ev.ref = { source: label, seq: seq + n };
       const changes = engine.feed(ev);
       for (const ch of changes) alerts.set(ch.alert.id, ch.alert);
       observe?.(ev, seq + n, changes);
