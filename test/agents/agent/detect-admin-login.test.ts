@@ -8,11 +8,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../../agents/agent/config.js';
 import { createEvents } from '../../../agents/agent/events.js';
-import { runAgent } from '../../../agents/agent/runner.js';
 import { readAlerts } from '../../../agents/agent/detect/store.js';
 import { adminAccounts } from '../../../agents/agent/detect/admins.js';
 import { scaled, waitUntil } from '../../helpers/time.js';
 import { rm, tmp, writeConfig } from './helpers.js';
+import { startAgent } from '../../helpers/agent.js';
 
 const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const stamp = (d: Date) => `${MON[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${d.toTimeString().slice(0, 8)}`;
@@ -49,15 +49,13 @@ test('the agent alerts a sudo member logging in from a new address after the lea
   const cfgPath = writeConfig(d, { archive: { dir: join(d, 'archive') }, sources: [{ type: 'file', name: 'auth', path: log, format: 'auth' }], detections: { host_root: hostRoot(d) } });
   const cfg = loadConfig(cfgPath);
   const ev = createEvents({ silent: true });
-  const ac = new AbortController();
-  const run = runAgent(cfg, { signal: ac.signal, events: ev });
+  const agent = startAgent(t, cfg, { events: ev });
   const got = () => readAlerts(cfg.detections.alerts_file).map((s) => s.alert).filter((a) => a.rule === 'admin-login-new-source');
   try {
     t.true(await waitUntil(() => got().length > 0, scaled(15000)), 'alert stored');
     t.true(await waitUntil(() => (ev.counters.RecordsArchived ?? 0) >= lines.length, scaled(10000)));
   } finally {
-    ac.abort();
-    await run;
+    await agent.stop();
   }
   t.deepEqual([...new Set(got().map((a) => a.groupKey))], ['zhang@203.0.113.50']);
   t.is(got()[0]!.evidence['auth.from'], '203.0.113.50');

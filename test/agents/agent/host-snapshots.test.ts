@@ -14,7 +14,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, parseConfig } from '../../../agents/agent/config.js';
 import { createEvents } from '../../../agents/agent/events.js';
-import { runAgent } from '../../../agents/agent/runner.js';
 import { readAlerts } from '../../../agents/agent/detect/store.js';
 import { dnsBaselinePath } from '../../../agents/agent/detect/hostwatch.js';
 import { lookupName, probeUrl, ProcessWalker, tcpSnapshot } from '../../../agents/agent/detect/host.js';
@@ -28,6 +27,7 @@ import { GwsecError, GwsecErrorList } from '../../../src/model/errors.js';
 import { gwsec } from '../../helpers/cli.js';
 import { scaled, sleep, waitUntil } from '../../helpers/time.js';
 import { rm, tmp, writeConfig } from './helpers.js';
+import { startAgent } from '../../helpers/agent.js';
 
 const RULES = loadRules(undefined, { cases: false }).rules;
 const rule = (id: string) => RULES.find((r) => r.id === id)!;
@@ -283,8 +283,7 @@ test('the agent runs the snapshots it is configured for: an unreachable site and
   const cfg = loadConfig(cfgPath);
   const shell = haveWwwData ? startProc('setpriv', ['--reuid=33', '--regid=33', '--clear-groups', '/bin/sh', '-c', 'sleep 60; :']) : undefined;
   const ev = createEvents({ silent: true });
-  const ac = new AbortController();
-  const run = runAgent(cfg, { signal: ac.signal, events: ev });
+  const agent = startAgent(t, cfg, { events: ev });
   try {
     const has = (id: string) => readAlerts(cfg.detections.alerts_file).some((s) => s.alert.rule === id);
     t.true(await waitUntil(() => has('homepage-unreachable'), scaled(15000)), 'three failed probes raise the alert');
@@ -300,8 +299,7 @@ test('the agent runs the snapshots it is configured for: an unreachable site and
     t.false(readAlerts(cfg.detections.alerts_file).some((s) => s.alert.rule === 'site-dns-or-address-changed' && s.alert.groupKey === 'localhost'), 'localhost did not move');
   } finally {
     if (shell) stopProc(shell);
-    ac.abort();
-    await run;
+    await agent.stop();
   }
   t.is(ev.counters.DetectorError ?? 0, 0);
   // `agent baseline` accepts the names' addresses as they resolve now (a legitimate migration).
