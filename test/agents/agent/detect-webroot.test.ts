@@ -80,7 +80,7 @@ test('web-defacement-keyword-injected: markers new in a page raise it (tail of a
   const cfgPath = writeConfig(d, { archive: { dir: join(d, 'archive') }, sources: [{ type: 'file', path: log, format: 'auth' }], detections: { web_roots: [root], baseline_interval_s: 3600 } });
   const cfg = loadConfig(cfgPath);
   const injected = () => readAlerts(cfg.detections.alerts_file).map((s) => s.alert).filter((x) => x.rule === 'web-defacement-keyword-injected');
-  let a = start(cfgPath);
+  let a = startAgent(t, loadConfig(cfgPath));
   try {
     t.true(await waitUntil(() => (a.ev.counters.FimStarted ?? 0) >= 1, scaled(10000)));
     // Not injections: a page that already carried its spam changes; a notice is edited; a binary "page".
@@ -104,7 +104,7 @@ test('web-defacement-keyword-injected: markers new in a page raise it (tail of a
   t.regex(String((bigAlert.evidence['file.evidence'] as string[])[0]), /真人荷官/);
   t.is(bigAlert.severity, 'critical');
   // Across a restart the markers seen are remembered: the big page changing again, spam kept, is not new.
-  a = start(cfgPath);
+  a = startAgent(t, loadConfig(cfgPath));
   try {
     t.true(await waitUntil(() => (a.ev.counters.FimStarted ?? 0) >= 1, scaled(10000)));
     const { fimObservedPath } = await import('../../../agents/agent/detect/index.js');
