@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { MAX_REFS, MAX_SAMPLES, type Alert, type AlertChange, type AlertRef } from '../model/alert.js';
 import { compileWhere, type Predicate } from './conditions.js';
+import { compilePack, type PackFn } from './pack.js';
 import { escapeLine, type DetectEvent, type FieldValue } from './event.js';
 import { DEFAULT_EVIDENCE, DEFAULT_KEY, type SourceType } from './fields.js';
 import type { Rule } from './load.js';
@@ -83,8 +84,31 @@ export interface EngineStats {
   bytes: Record<string, number>;
 }
 
+/**
+ * A source type's rules with all their conditions in one generated function (pack.ts): `where[i]`
+ * and `then[i]` are the indexes in `hits` of rule i's conditions (-1: none). `always`: some rule
+ * acts on events its condition rejects too (a streak ends on one), so no event may be skipped.
+ */
+interface Pack {
+  fn: PackFn;
+  hits: Uint8Array;
+  where: number[];
+  then: number[];
+  always: boolean;
+}
+
+export interface EngineOptions {
+  /**
+   * Evaluate the conditions through one generated function per source type (the default) rather
+   * than each rule's own closures. Both answer the same (test/detect/pack.test.ts); false is for
+   * comparing them.
+   */
+  pack?: boolean;
+}
+
 export class DetectionEngine {
   private readonly byType: Record<SourceType, Compiled[]> = { web: [], auth: [], file: [], drift: [], process: [], netstat: [], dns: [], probe: [] };
+  private readonly packs: Partial<Record<SourceType, Pack>> = {};
   private readonly all: Compiled[] = [];
   private events = 0;
   private alerts = 0;
@@ -98,6 +122,7 @@ export class DetectionEngine {
   constructor(
     rules: Rule[],
     private readonly host: string,
+    opts: EngineOptions = {},
   ) {
     for (const rule of rules) {
       const lg = rule.logic;
@@ -122,6 +147,19 @@ export class DetectionEngine {
       this.byType[rule.source].push(c);
       this.all.push(c);
     }
+    if (opts.pack !== false)
+      for (const [type, list] of Object.entries(this.byType) as Array<[SourceType, Compiled[]]>) {
+        if (!list.length) continue;
+        const conds: unknown[] = [];
+        const where: number[] = [];
+        const then: number[] = [];
+        for (const c of list) {
+          const lg = c.rule.logic;
+          where.push(conds.push(lg.kind === 'sequence' ? lg.first.where : lg.where) - 1);
+          then.push(lg.kind === 'sequence' ? conds.push(lg.then.where) - 1 : -1);
+        }
+        this.packs[type] = { fn: compilePack(conds), hits: new Uint8Array(conds.length), where, then, always: list.some((c) => c.kind === 'streak') };
+      }
   }
 
   /** Source types some rule reads (a caller skips parsing the rest). */
@@ -138,10 +176,14 @@ export class DetectionEngine {
     this.events++;
     if (ev.time > this.latest) this.latest = ev.time;
     const rules = this.byType[ev.type];
+    const p = this.packs[ev.type];
+    const n = p ? this.evaluate(p, ev) : -1;
+    if (n === 0 && !p!.always) return out; // no rule's condition holds: no rule would do anything
     for (let i = 0; i < rules.length; i++) {
       const c = rules[i]!;
       try {
-        this.apply(c, ev, out);
+        if (n >= 0) this.apply(c, ev, out, p!.hits[p!.where[i]!] === 1, p!.then[i]! >= 0 && p!.hits[p!.then[i]!] === 1);
+        else this.apply(c, ev, out, c.where(ev), c.kind === 'sequence' && c.then!(ev));
       } catch {
         // A hostile or odd event must never stop a rule (or the others): counted, skipped.
         this.errors++;
@@ -150,11 +192,23 @@ export class DetectionEngine {
     return out;
   }
 
+  /** How many of the pack's conditions hold; -1 when it threw (the rules' own closures then decide, one by one). */
+  private evaluate(p: Pack, ev: DetectEvent): number {
+    try {
+      return p.fn(ev.fields, p.hits);
+    } catch {
+      return -1;
+    }
+  }
+
   /**
    * Would feeding this event change anything? False when no rule's condition matches it (then
    * feed() would only count it). Lets a caller parse in parallel and feed only these, in order.
    */
   relevant(ev: DetectEvent): boolean {
+    const p = this.packs[ev.type];
+    const n = p ? this.evaluate(p, ev) : -1;
+    if (n >= 0) return n > 0 || p!.always;
     const rules = this.byType[ev.type];
     for (let i = 0; i < rules.length; i++) {
       const c = rules[i]!;
@@ -287,10 +341,11 @@ export class DetectionEngine {
     return n;
   }
 
-  private apply(c: Compiled, ev: DetectEvent, out: AlertChange[]): void {
-    if (c.kind === 'sequence') return this.sequence(c, ev, out);
-    if (c.kind === 'streak') return this.streak(c, ev, out);
-    if (!c.where(ev)) return;
+  /** One rule on one event, given whether its conditions hold (`then`: a sequence's second step). */
+  private apply(c: Compiled, ev: DetectEvent, out: AlertChange[], where: boolean, then: boolean): void {
+    if (c.kind === 'sequence') return this.sequence(c, ev, out, where, then);
+    if (c.kind === 'streak') return this.streak(c, ev, out, where);
+    if (!where) return;
     if (c.kind === 'new_value') return this.newValue(c, ev, out);
     const key = keyOf(ev.fields[c.key]);
     this.mutations++;
@@ -418,9 +473,7 @@ export class DetectionEngine {
     c.bytes -= o.bytes;
   }
 
-  private sequence(c: Compiled, ev: DetectEvent, out: AlertChange[]): void {
-    const isFirst = c.where(ev);
-    const isThen = c.then!(ev);
+  private sequence(c: Compiled, ev: DetectEvent, out: AlertChange[], isFirst: boolean, isThen: boolean): void {
     if (!isFirst && !isThen) return;
     const key = keyOf(ev.fields[c.key]);
     this.mutations++;
@@ -448,9 +501,9 @@ export class DetectionEngine {
    * raise its count. A non-matching event of the key (a recovery) clears both: the next run of
    * failures is a new episode, a new alert.
    */
-  private streak(c: Compiled, ev: DetectEvent, out: AlertChange[]): void {
+  private streak(c: Compiled, ev: DetectEvent, out: AlertChange[], where: boolean): void {
     const key = keyOf(ev.fields[c.key]);
-    if (!c.where(ev)) {
+    if (!where) {
       const s = c.state.get(key);
       const o = c.open.get(key);
       if (s) this.dropState(c, key, s);
