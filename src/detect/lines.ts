@@ -15,24 +15,26 @@ const CLF = /^(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)
 // Dec 10 06:55:46
 const BSD = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)$/;
 
-// Access-log stamps change every second but their minute rarely: the minute's epoch is cached.
+// Access-log stamps change every second but their minute rarely: the minute's epoch is cached, keyed
+// by the stamp's first 17 characters and its zone (compared in place: no key string per line).
 let clfMinute = '';
+let clfZone = '';
 let clfMinuteMs = NaN;
 
 /** Epoch ms of a parsed line's stamp, NaN when it has none we can read. */
 export function parseLogTime(s: string | undefined, year: number, notAfter = Infinity): number {
   if (!s) return NaN;
   // 10/Oct/2000:13:55:36 -0700: the minute (first 17 chars) and the zone decide all but the seconds.
-  if (s.length === 26 && s.charCodeAt(2) === 47 /* / */ && s.charCodeAt(20) === 32) {
-    const key = s.slice(0, 17) + s.slice(20);
+  if (s.length === 26 && s.charCodeAt(2) === 47 /* / */ && s.charCodeAt(20) === 32 && clfMinute !== '' && s.startsWith(clfMinute) && s.endsWith(clfZone)) {
     const sec = (s.charCodeAt(18) - 48) * 10 + (s.charCodeAt(19) - 48);
-    if (key === clfMinute && sec >= 0 && sec < 60) return clfMinuteMs + sec * 1000;
+    if (sec >= 0 && sec < 60) return clfMinuteMs + sec * 1000;
   }
   let m = CLF.exec(s);
   if (m) {
     const off = (Number(m[8]) * 60 + Number(m[9])) * 60_000 * (m[7] === '-' ? -1 : 1);
     const minute = Date.UTC(Number(m[3]), MONTHS[m[2]!] ?? 0, Number(m[1]), Number(m[4]), Number(m[5])) - off;
-    clfMinute = s.slice(0, 17) + s.slice(20);
+    clfMinute = s.slice(0, 17);
+    clfZone = s.slice(20);
     clfMinuteMs = minute;
     return minute + Number(m[6]) * 1000;
   }
@@ -89,7 +91,8 @@ export function addressNet(a: string): string {
   return /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a) ? `${a.slice(0, a.lastIndexOf('.'))}.0/24` : a;
 }
 
-function urlFields(target: string): { path: string; ext: string } {
+/** The path without the query, percent-decoded once, lower-cased (url.path). */
+function urlPath(target: string): string {
   const qm = target.indexOf('?');
   const h = target.indexOf('#');
   const q = h >= 0 && (qm < 0 || h < qm) ? h : qm;
@@ -101,35 +104,40 @@ function urlFields(target: string): { path: string; ext: string } {
       /* keep it as logged */
     }
   }
-  p = p.toLowerCase();
-  const base = p.slice(p.lastIndexOf('/') + 1);
-  const dot = base.lastIndexOf('.');
-  return { path: p, ext: dot > 0 ? base.slice(dot + 1) : '' };
+  return p.toLowerCase();
+}
+
+/** Lower-case extension of the path's last segment, '' when none (a leading dot is no extension). */
+function urlExt(p: string): string {
+  const dot = p.lastIndexOf('.');
+  return dot > p.lastIndexOf('/') + 1 ? p.slice(dot + 1) : '';
 }
 
 export function webEvent(p: ParsedLine, line: string, ctx: LineContext): DetectEvent | null {
   if (p.status === undefined) return null; // an error-log line, not a request
   const time = parseLogTime(p.time, ctx.year, ctx.notAfter);
   const target = p.path ?? '';
-  const u = urlFields(target);
-  const fields: DetectEvent['fields'] = {
-    client: p.client,
-    method: p.method,
-    target,
-    'url.path': u.path,
-    'url.ext': u.ext,
-    status: p.status,
-    bytes: p.bytes,
-    referer: p.referer,
-    user_agent: p.userAgent,
-    site: ctx.site ?? '',
-  };
+  const path = urlPath(target);
+  // One object literal per shape (with or without the inspection's fields): no property added later.
+  let fields: DetectEvent['fields'];
   if (ctx.web) {
     const w = webFields({ method: p.method, target, userAgent: p.userAgent, referer: p.referer });
-    fields['web.categories'] = w.categories;
-    fields['web.transforms'] = w.transforms;
-    fields['web.evidence'] = w.evidence;
-  }
+    fields = {
+      client: p.client,
+      method: p.method,
+      target,
+      'url.path': path,
+      'url.ext': urlExt(path),
+      status: p.status,
+      bytes: p.bytes,
+      referer: p.referer,
+      user_agent: p.userAgent,
+      site: ctx.site ?? '',
+      'web.categories': w.categories,
+      'web.transforms': w.transforms,
+      'web.evidence': w.evidence,
+    };
+  } else fields = { client: p.client, method: p.method, target, 'url.path': path, 'url.ext': urlExt(path), status: p.status, bytes: p.bytes, referer: p.referer, user_agent: p.userAgent, site: ctx.site ?? '' };
   return { type: 'web', time: Number.isFinite(time) ? time : ctx.fallbackTime, fields, line };
 }
 

@@ -48,63 +48,127 @@ const IRREGULAR = /[\\\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /**
- * The common case of ACCESS without the regex (the agent and `gwsec detect --file` parse every line):
- * the same groups, or undefined when the line is anything but the plain shape (then ACCESS decides).
- * test/parsers/loglines-fast.test.ts proves both agree.
+ * Where the groups of the common ACCESS shape lie in the last line accessBounds() accepted (reused:
+ * no array per line): [client end, user start, user end, time start, time end, request start,
+ * request end, bytes start, bytes end, referer start, referer end (-1: none), agent start, agent end].
  */
-export function splitAccess(l: string): RegExpExecArray | string[] | undefined {
+const AB = new Int32Array(13);
+
+/**
+ * The common case of ACCESS without the regex (the agent and `gwsec detect --file` parse every line):
+ * the bounds of the same groups in AB, or false when the line is anything but the plain shape (then
+ * ACCESS decides). test/parsers/loglines-fast.test.ts proves both agree.
+ */
+function accessBounds(l: string): boolean {
   // in printable ASCII the only irregular character is the backslash
-  if (printableAscii(l) ? l.indexOf('\\') >= 0 : IRREGULAR.test(l)) return undefined;
+  if (printableAscii(l) ? l.indexOf('\\') >= 0 : IRREGULAR.test(l)) return false;
   const s1 = l.indexOf(' ');
   const s2 = s1 > 0 ? l.indexOf(' ', s1 + 1) : -1;
   const s3 = s2 > s1 + 1 ? l.indexOf(' ', s2 + 1) : -1;
-  if (s3 <= s2 + 1 || l.charCodeAt(s3 + 1) !== 91 /* [ */) return undefined;
+  if (s3 <= s2 + 1 || l.charCodeAt(s3 + 1) !== 91 /* [ */) return false;
   const e = l.indexOf(']', s3 + 2);
-  if (e <= s3 + 2 || l.charCodeAt(e + 1) !== 32 || l.charCodeAt(e + 2) !== 34 /* " */) return undefined;
+  if (e <= s3 + 2 || l.charCodeAt(e + 1) !== 32 || l.charCodeAt(e + 2) !== 34 /* " */) return false;
   const q = l.indexOf('"', e + 3);
-  if (q < 0 || l.charCodeAt(q + 1) !== 32 || !isDigit(l.charCodeAt(q + 2)) || !isDigit(l.charCodeAt(q + 3)) || !isDigit(l.charCodeAt(q + 4)) || l.charCodeAt(q + 5) !== 32) return undefined;
+  if (q < 0 || l.charCodeAt(q + 1) !== 32 || !isDigit(l.charCodeAt(q + 2)) || !isDigit(l.charCodeAt(q + 3)) || !isDigit(l.charCodeAt(q + 4)) || l.charCodeAt(q + 5) !== 32) return false;
   let b = q + 6;
   if (l.charCodeAt(b) === 45 /* - */) b++;
   else {
     while (isDigit(l.charCodeAt(b))) b++;
-    if (b === q + 6) return undefined;
+    if (b === q + 6) return false;
   }
-  const out = [l, l.slice(0, s1), l.slice(s2 + 1, s3), l.slice(s3 + 2, e), l.slice(e + 3, q), l.slice(q + 2, q + 5), l.slice(q + 6, b), undefined, undefined] as string[];
+  AB[0] = s1;
+  AB[1] = s2 + 1;
+  AB[2] = s3;
+  AB[3] = s3 + 2;
+  AB[4] = e;
+  AB[5] = e + 3;
+  AB[6] = q;
+  AB[7] = q + 6;
+  AB[8] = b;
+  AB[9] = -1;
+  AB[10] = -1;
   if (l.charCodeAt(b) === 32 && l.charCodeAt(b + 1) === 34) {
     const r = l.indexOf('"', b + 2);
     if (r >= 0 && l.charCodeAt(r + 1) === 32 && l.charCodeAt(r + 2) === 34) {
       const u = l.indexOf('"', r + 3);
       if (u >= 0) {
-        out[7] = l.slice(b + 2, r);
-        out[8] = l.slice(r + 3, u);
+        AB[9] = b + 2;
+        AB[10] = r;
+        AB[11] = r + 3;
+        AB[12] = u;
       }
     }
   }
   // The `]` the time ends at must be the first one after `[`: ACCESS's [^\]]+ cannot skip one.
-  return out;
+  return true;
 }
 
+/** ACCESS's groups (index 0 the line) from the split above, or undefined when it defers to the regex. */
+export function splitAccess(l: string): RegExpExecArray | string[] | undefined {
+  if (!accessBounds(l)) return undefined;
+  const q = AB[6]!;
+  return [l, l.slice(0, AB[0]), l.slice(AB[1], AB[2]), l.slice(AB[3], AB[4]), l.slice(AB[5], q), l.slice(q + 2, q + 5), l.slice(AB[7], AB[8]), AB[9]! < 0 ? undefined : l.slice(AB[9], AB[10]), AB[9]! < 0 ? undefined : l.slice(AB[11], AB[12])] as string[];
+}
+
+/** "METHOD TARGET PROTOCOL" → method and target (see below); `a`/`b` the request's bounds in `l`. */
+function request(l: string, a: number, b: number, p: ParsedLine): void {
+  // The target runs to the last space before "HTTP/…", not to the second space: nginx before 1.21.1
+  // and Apache without `HttpProtocolOptions Strict` accept a raw space in the URI, and
+  // `?q=1 union select …` must not lose everything after its first space.
+  const s1 = l.indexOf(' ', a);
+  if (s1 < 0 || s1 >= b) {
+    p.path = l.slice(a, b);
+    return;
+  }
+  const s2 = l.lastIndexOf(' ', b - 1);
+  const proto = s2 > s1 && l.startsWith('HTTP/', s2 + 1);
+  p.method = l.slice(a, s1);
+  p.path = proto ? l.slice(s1 + 1, s2) : l.slice(s1 + 1, b);
+}
+
+// A digit run this long is exact as a double either way; longer ones go through Number().
+const EXACT_DIGITS = 15;
+
 function parseAccess(l: string): ParsedLine | null {
-  const m = splitAccess(l) ?? ACCESS.exec(l);
+  if (accessBounds(l)) {
+    // The same fields as from ACCESS's groups below, without slicing the groups first.
+    const q = AB[6]!;
+    const b0 = AB[7]!;
+    const b1 = AB[8]!;
+    let bytes = 0;
+    if (b1 - b0 > EXACT_DIGITS) bytes = Number(l.slice(b0, b1));
+    else if (l.charCodeAt(b0) !== 45) for (let i = b0; i < b1; i++) bytes = bytes * 10 + l.charCodeAt(i) - 48;
+    const userDash = AB[2]! - AB[1]! === 1 && l.charCodeAt(AB[1]!) === 45;
+    const p: ParsedLine = {
+      client: l.slice(0, AB[0]),
+      time: l.slice(AB[3], AB[4]),
+      method: undefined,
+      path: undefined,
+      status: (l.charCodeAt(q + 2) - 48) * 100 + (l.charCodeAt(q + 3) - 48) * 10 + (l.charCodeAt(q + 4) - 48),
+      bytes,
+      referer: AB[9]! < 0 ? undefined : l.slice(AB[9], AB[10]),
+      userAgent: AB[9]! < 0 ? undefined : l.slice(AB[11], AB[12]),
+      fields: userDash ? undefined : { user: l.slice(AB[1], AB[2]) },
+    };
+    request(l, AB[5]!, q, p);
+    return p;
+  }
+  const m = ACCESS.exec(l);
   if (!m) return null;
-  // "METHOD TARGET PROTOCOL". The target runs to the last space before "HTTP/…", not to the second
-  // space: nginx before 1.21.1 and Apache without `HttpProtocolOptions Strict` accept a raw space in
-  // the URI, and `?q=1 union select …` must not lose everything after its first space.
   const r = m[4]!;
-  const s1 = r.indexOf(' ');
-  const s2 = s1 < 0 ? -1 : r.lastIndexOf(' ');
-  const proto = s2 > s1 && r.startsWith('HTTP/', s2 + 1);
-  return {
+  const p: ParsedLine = {
     client: m[1],
     time: m[3],
-    method: s1 < 0 ? undefined : r.slice(0, s1),
-    path: s1 < 0 ? r : proto ? r.slice(s1 + 1, s2) : r.slice(s1 + 1),
+    method: undefined,
+    path: undefined,
     status: Number(m[5]),
     bytes: m[6] === '-' ? 0 : Number(m[6]),
     referer: m[7],
     userAgent: m[8],
     fields: m[2] !== '-' ? { user: m[2] } : undefined,
   };
+  request(r, 0, r.length, p);
+  return p;
 }
 
 function parseNginx(l: string): ParsedLine | null {
