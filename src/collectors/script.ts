@@ -85,6 +85,50 @@ export const SNIPPET_PRELUDE = [
   '}',
 ].join('\n');
 
+/**
+ * Time limits without a `timeout` process per command (each costs a fork and an exec, ~0.7 ms: 14 of
+ * them were ~10 % of a host's collection CPU). ONE watchdog, a forked subshell started once per run,
+ * wakes every second (`sleep 1`, the only program it runs), and for each program running under
+ * gw_lim counts the seconds it has seen it: past its limit it sends TERM (the answer is then 124, as
+ * `timeout` gives), 2 s later KILL (137, as `timeout -k 2`). Used for single programs only (gw_run,
+ * and gw_to in the snippets this shell runs itself): a `sh -c` snippet with a pipeline keeps `timeout`,
+ * which signals its whole process group. The limit is met to within a second, never early.
+ * The PID signalled is a child of this run not yet waited for (its PID cannot be reused meanwhile);
+ * gw_lim empties its file as soon as the wait returns. The watchdog holds none of the run's output
+ * pipes (else the session would wait for it), ends when the run ends or its $T is removed, and
+ * stops its own `sleep` when told to end.
+ *  gw_lim SECONDS CMD...: CMD in the background (keeping stdin), its PID in $T/wd.PID with the limit; waits.
+ *  gw_x CMD...: the size limit, then exec CMD (in the background child).
+ */
+const WATCHDOG = [
+  'gw_wd() {',
+  '  trap \'[ -z "$gw_s" ] || kill "$gw_s" 2>/dev/null; exit 0\' TERM',
+  '  while :; do',
+  '    sleep 1 & gw_s=$!; wait "$gw_s" || return 0; gw_s=',
+  '    [ -d "$T" ] && kill -0 "$GW_MAIN" 2>/dev/null || return 0',
+  '    for f in "$T"/wd.*; do',
+  '      [ -s "$f" ] && read -r l <"$f" || continue',
+  '      p=${f##*/wd.}; eval "a=\\$(( \\${gw_a$p:-0} + 1 )); gw_a$p=\\$a"',
+  '      if [ "$a" -gt $(( l + 2 )) ]; then : >"$T/kill.$p"; kill -KILL "$p" 2>/dev/null',
+  '      elif [ "$a" -gt "$l" ] && [ ! -e "$T/to.$p" ]; then : >"$T/to.$p"; kill -TERM "$p" 2>/dev/null; fi',
+  '    done',
+  '  done',
+  '}',
+  'gw_lim() {',
+  '  gw_l=$1; shift',
+  '  { "$@" <&3 3<&- & } 3<&0',
+  '  gw_p=$!; echo "$gw_l" >"$T/wd.$gw_p"',
+  // (wait's stderr: dash would say "Terminated" there, in the command's stderr, which `timeout` does not)
+  '  wait "$gw_p" 2>/dev/null; gw_r=$?; : >"$T/wd.$gw_p"',
+  '  if [ -e "$T/to.$gw_p" ]; then gw_r=124; [ -e "$T/kill.$gw_p" ] && gw_r=137; fi',
+  '  return "$gw_r"',
+  '}',
+  'gw_x() { ulimit -f "$FB" 2>/dev/null; exec "$@"; }',
+  // no `sleep`: no watchdog, and `timeout` (where there is one) as before
+  'GW_MAIN=$$; GW_WD=0',
+  'if command -v sleep >/dev/null 2>&1; then gw_wd </dev/null >/dev/null 2>&1 & GW_WDP=$!; GW_WD=1; fi',
+];
+
 const SAFE_PATH = /^\/[A-Za-z0-9_.@+,:=\-/*?[\]]*$/;
 
 export interface BuiltScript {
@@ -112,7 +156,8 @@ export function buildScript(requests: Request[], opts: ScriptOptions = {}): Buil
     `M='${marker}'`,
     `MAX=${max}`,
     'T=$(mktemp -d 2>/dev/null) || { T=/tmp/gwsec.$$; mkdir -m 700 "$T" || exit 70; }',
-    "trap 'rm -rf \"$T\"' EXIT",
+    // the watchdog (below) ends with the run; it also notices on its own when $T is gone
+    "GW_WDP=; trap '[ -z \"$GW_WDP\" ] || kill \"$GW_WDP\" 2>/dev/null; rm -rf \"$T\"' EXIT",
     'if command -v timeout >/dev/null 2>&1; then HAVE_TIMEOUT=1; else HAVE_TIMEOUT=0; fi',
     // Framing costs no process per answer: commands write to files in $T (bounded by ulimit -f), files
     // are only listed, and ONE awk frames everything at the end (gw_flush).
@@ -138,15 +183,21 @@ export function buildScript(requests: Request[], opts: ScriptOptions = {}): Buil
     'gw_nil() { N=$((N + 1)); : >"$T/o.$N"; printf \'c\\t%s\\t127\\t%s\\n\' "$N" "$1" >>"$T/l"; }',
     // gw_has EXTRA PROG: is PROG on $PATH (with EXTRA appended, as the snippet's own PATH line does)?
     'gw_has() { gw_p=$PATH; PATH=$PATH$1; command -v "$2" >/dev/null 2>&1; gw_r=$?; PATH=$gw_p; return "$gw_r"; }',
+    ...WATCHDOG,
     // gw_run ID SNIPPET TIMEOUT MERGE PROG ARGS...: a snippet that is one program with literal arguments
-    // runs under `timeout` with no `sh` between (one exec less, the same answer); an absent PROG goes
-    // through gw_cmd, so its "not found" text is the shell's as before. MERGE 1: the snippet's `2>&1`.
+    // runs under the watchdog (else `timeout`) with no `sh` between (one exec less, the same answer); an
+    // absent PROG goes through gw_cmd, so its "not found" text is the shell's as before. MERGE 1: the snippet's `2>&1`.
     'gw_run() {',
     '  command -v "$5" >/dev/null 2>&1 || { gw_cmd "$1" "$2" "$3"; return; }',
     '  N=$((N + 1)); gw_i=$1; gw_t=$3; gw_m=$4; shift 4',
-    '  [ "$HAVE_TIMEOUT" = 1 ] && set -- timeout -k 2 "$gw_t" "$@"',
-    '  if [ "$gw_m" = 1 ]; then ( ulimit -f "$FB" 2>/dev/null; exec "$@" ) >"$T/o.$N" 2>&1 </dev/null',
-    '  else ( ulimit -f "$FB" 2>/dev/null; exec "$@" ) >"$T/o.$N" 2>"$T/e.$N" </dev/null; fi',
+    '  if [ "$GW_WD" = 1 ]; then',
+    '    if [ "$gw_m" = 1 ]; then gw_lim "$gw_t" gw_x "$@" >"$T/o.$N" 2>&1 </dev/null',
+    '    else gw_lim "$gw_t" gw_x "$@" >"$T/o.$N" 2>"$T/e.$N" </dev/null; fi',
+    '  else',
+    '    [ "$HAVE_TIMEOUT" = 1 ] && set -- timeout -k 2 "$gw_t" "$@"',
+    '    if [ "$gw_m" = 1 ]; then ( ulimit -f "$FB" 2>/dev/null; exec "$@" ) >"$T/o.$N" 2>&1 </dev/null',
+    '    else ( ulimit -f "$FB" 2>/dev/null; exec "$@" ) >"$T/o.$N" 2>"$T/e.$N" </dev/null; fi',
+    '  fi',
     '  printf \'c\\t%s\\t%s\\t%s\\n\' "$N" "$?" "$gw_i" >>"$T/l"',
     '}',
     // gw_sub ID SNIPPET: a snippet of shell builtins only (Request.builtinsOnly): a forked subshell
@@ -175,7 +226,10 @@ export function buildScript(requests: Request[], opts: ScriptOptions = {}): Buil
     `  awk -v M="$M" -v MAX="$MAX" -v EMAX="$EMAX" -v T="$T" -v TO="$HAVE_TIMEOUT" '${FLUSH_AWK}' "$T/l"`,
     '}',
     SNIPPET_PRELUDE,
-    // the helpers again, for the `sh` each command runs in (printf is a builtin: no process)
+    // in the snippets this shell runs itself (gw_own), gw_to's limit is the watchdog's: no `timeout` process
+    'if [ "$GW_WD" = 1 ]; then gw_to() { command -v "$1" >/dev/null 2>&1 || return 127; gw_lim "${GW_TO:-' + DEFAULT_CMD_TIMEOUT_S + '}" "$@"; }; fi',
+    // the helpers again, for the `sh` each command runs in (printf is a builtin: no process); there,
+    // under `timeout` already, gw_to keeps `timeout`, which ends a whole process group
     `printf '%s\\n' ${sq(SNIPPET_PRELUDE)} >"$T/p"; export T FB HAVE_TIMEOUT`,
     // gw_tree ID FILE BASE SEDRE FLAGS DEPTH: the file, then every file its include lines name.
     'gw_tree() {',

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -276,4 +276,43 @@ test('a selfTimed snippet keeps its own time limit: a hung program ends 124 at i
   t.true(Date.now() - started < scaled(10_000));
   t.is(a.get('hang')!.stdout, 'rc=124\n');
   t.is(a.get('after')!.stdout, 'still here\n');
+});
+
+test('the watchdog: limits without a timeout process; TERM at the limit (124), KILL 2 s later (137); stdin kept; nothing left running', async (t) => {
+  const mark = `gwsec-wd-${process.pid}-${Date.now()}`;
+  const reqs: Request[] = [
+    // ignores TERM, as a wedged program may: only KILL ends it, and the answer says so as `timeout -k 2` would
+    { kind: 'cmd', name: 'stubborn', script: `gw_to sh -c 'trap "" TERM; exec sleep 30'; echo "rc=$?"`, timeoutS: 1, selfTimed: true },
+    // a program under the watchdog still reads what is piped into it
+    { kind: 'cmd', name: 'piped', script: 'printf "a\\nb\\n" | gw_to wc -l', selfTimed: true },
+    { kind: 'cmd', name: 'quick', script: 'uname -s' },
+    { kind: 'cmd', name: 'slow', script: 'sleep 5', timeoutS: 1 },
+  ];
+  const b = buildScript(reqs);
+  t.true(b.script.includes("gw_run 'cmd:quick'") && b.script.includes("gw_run 'cmd:slow'"));
+  const started = Date.now();
+  const r = spawnSync('/bin/sh', ['-s'], { input: b.script, encoding: 'utf8', env: { ...process.env, GWSEC_WD_TEST: mark }, timeout: scaled(30_000) });
+  const ms = Date.now() - started;
+  const a = parseSections(r.stdout, b.marker).cmds;
+  t.is(a.get('stubborn')!.stdout, 'rc=137\n');
+  t.is(a.get('piped')!.stdout.trim(), '2');
+  t.deepEqual(a.get('quick'), { stdout: `${execFileSync('uname', ['-s'], { encoding: 'utf8' })}`, stderr: '', exitCode: 0, truncated: false });
+  t.is(a.get('slow')!.exitCode, 124);
+  // never early (stubborn: TERM after 1 s, KILL 2 s later; slow: TERM after 1 s), each within a second of it
+  t.true(ms >= 4000, `${ms} ms`);
+  t.true(ms < scaled(8000), `${ms} ms`);
+  // the watchdog and its sleep end with the run (give a stopped sleep its last second)
+  const ours = () =>
+    readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/environ`, 'utf8').includes(`GWSEC_WD_TEST=${mark}`);
+        } catch {
+          return false;
+        }
+      });
+  const end = Date.now() + scaled(3000);
+  while (ours().length && Date.now() < end) await new Promise((res) => setTimeout(res, 50));
+  t.deepEqual(ours(), []);
 });
