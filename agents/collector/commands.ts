@@ -6,7 +6,7 @@ import type { Io } from '../../src/app/io.js';
 import { GwsecError } from '../../src/model/errors.js';
 import { SEVERITIES, makeToken, parseTtl, type Severity } from '../../src/protocol/index.js';
 import { writeFileAtomic } from '../../src/util/fs.js';
-import { detectLang } from '../../src/i18n/index.js';
+import { detectLang, translator } from '../../src/i18n/index.js';
 import { createCa, fingerprint, issueServerCert } from './ca.js';
 import { defaultConfigYaml, loadCollectorConfig } from './config.js';
 import { openStore } from './store/index.js';
@@ -57,7 +57,7 @@ async function withStore<T>(config: string, f: (s: CollectorStore) => Promise<T>
 }
 
 /** `gwsec collector token`: prints a one-time token; only its hash is stored. */
-export async function collectorToken(o: { config: string; ttl?: string }, io: Io): Promise<number> {
+export async function collectorToken(o: { config: string; ttl?: string; lang?: string }, io: Io): Promise<number> {
   const cfg = loadCollectorConfig(o.config);
   const ttl = o.ttl ? parseTtl(o.ttl) : cfg.token_ttl_default_s;
   const t = makeToken(fingerprint(readFileSync(cfg.tls.ca_cert, 'utf8')));
@@ -65,7 +65,7 @@ export async function collectorToken(o: { config: string; ttl?: string }, io: Io
   const expires = new Date(now.getTime() + ttl * 1000);
   await withStore(o.config, (s) => s.addToken(t.hash, now, expires));
   io.out(`${t.token}\n`);
-  io.err(`one-time enrolment token, valid until ${expires.toISOString()}; on the web server run / 一次性注册令牌，在网站服务器上执行:\n  gwsec agent enrol -c /etc/gwsec/agent.yaml --collector ${cfg.listen.host === '0.0.0.0' ? hostname() : cfg.listen.host}:${cfg.listen.port} --token-file FILE\n`);
+  io.err(`${translator(detectLang(o.lang, io.env))('collector.tokenHint', { expires: expires.toISOString() })}\n  gwsec agent enrol -c /etc/gwsec/agent.yaml --collector ${cfg.listen.host === '0.0.0.0' ? hostname() : cfg.listen.host}:${cfg.listen.port} --token-file FILE\n`);
   return 0;
 }
 

@@ -46,7 +46,7 @@ export const collectorCommand: Command = {
         return 0;
       }
       case 'token':
-        return app.collectorToken({ config: need('config', 'FILE'), ttl: str(a.ttl) }, processIo);
+        return app.collectorToken({ config: need('config', 'FILE'), ttl: str(a.ttl), lang: str(a.lang) }, processIo);
       case 'agents':
         return app.collectorAgents({ config: need('config', 'FILE'), format }, processIo);
       case 'alerts':

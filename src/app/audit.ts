@@ -263,8 +263,8 @@ export async function mergeRun(o: AuditOptions & { files: string[] }, io: Io): P
     count: set.count,
     shards: set.use.flatMap((g) => (g.report.shard ? [{ index: g.report.shard.index, file: g.file }] : [])),
     partial,
-    // the report keeps them as one string each (schema 2); the refusal above speaks both languages
-    ...(partial ? { problems: set.problems.map((p) => p.en) } : {}),
+    // { zh, en } like every message of the report; the refusal above speaks both languages too
+    ...(partial ? { problems: set.problems } : {}),
   };
   return emit(merged, pack, o, io);
 }

@@ -8,6 +8,7 @@ import { GwsecError } from '../model/errors.js';
 import type { Transport } from '../transport/types.js';
 import { targetsFrom, type TargetOptions } from './targets.js';
 import type { Io } from './io.js';
+import { detectLang, translator } from '../i18n/index.js';
 
 /**
  * `gwsec fixture record DIR`: run every collector's requests once on a host and write the answers as
@@ -17,7 +18,7 @@ import type { Io } from './io.js';
  * so that the fixture gives the live host's facts without its secrets; host.yaml lists what was
  * reduced. Other configuration is written as read: look before sharing a fixture of a real host.
  */
-export async function fixtureRecord(o: TargetOptions & { dir: string; sudo?: boolean; timeoutS?: number }, io: Io): Promise<number> {
+export async function fixtureRecord(o: TargetOptions & { dir: string; sudo?: boolean; timeoutS?: number; lang?: string }, io: Io): Promise<number> {
   const targets = await targetsFrom(o, io, o.inventory ? await (await import('../inventory/load.js')).loadInventory(o.inventory) : undefined);
   if (targets.length !== 1) throw new GwsecError('usage_error', {
       en: `fixture record takes exactly one host (got ${targets.length}); use --hosts NAME with an inventory`,
@@ -52,7 +53,8 @@ export async function fixtureRecord(o: TargetOptions & { dir: string; sudo?: boo
     }
     const meta = { name: t.name, description: { en: `recorded from ${transport.id}`, zh: `录制自 ${transport.id}` }, roles: t.roles, public_ip: t.publicIps[0] ?? null, denied, redacted: redacted.sort() };
     writeFileSync(join(o.dir, 'host.yaml'), stringify(meta));
-    io.out(`${o.dir}: ${raw.answers.cmds.size} commands, ${[...raw.answers.files.values()].filter((f) => f.status === 'ok').length} files, ${denied.length} denied, ${redacted.length} reduced to what the checks read\n`);
+    const files = [...raw.answers.files.values()].filter((f) => f.status === 'ok').length;
+    io.out(translator(detectLang(o.lang, io.env))('fixture.recorded', { dir: o.dir, cmds: raw.answers.cmds.size, files, denied: denied.length, redacted: redacted.length }) + '\n');
     return 0;
   } finally {
     await transport.close();

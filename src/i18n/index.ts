@@ -43,6 +43,8 @@ export const catalogs = {
     'progress.eta': 'ETA {t}',
     'progress.hostOk': '[{done}/{total}] {host} ok ({ms} ms)',
     'progress.hostError': '[{done}/{total}] {host} error: {error} ({ms} ms)',
+    'fixture.recorded': '{dir}: {cmds} commands, {files} files, {denied} denied, {redacted} reduced to what the checks read',
+    'collector.tokenHint': 'one-time enrolment token, valid until {expires}; on the web server run:',
   },
   zh: {
     'status.pass': '通过',
@@ -80,6 +82,8 @@ export const catalogs = {
     'progress.eta': '预计还需 {t}',
     'progress.hostOk': '[{done}/{total}] {host} 完成（{ms} 毫秒）',
     'progress.hostError': '[{done}/{total}] {host} 出错：{error}（{ms} 毫秒）',
+    'fixture.recorded': '{dir}：已录制 {cmds} 条命令、{files} 个文件，{denied} 个无权读取，{redacted} 项仅保留核查所需内容',
+    'collector.tokenHint': '一次性注册令牌，有效期至 {expires}；请在网站服务器上执行：',
   },
 } as const;
 

@@ -82,7 +82,7 @@ export interface Report {
   /** Only in a sharded run (--shard i/n): which shard, of what pack and inventory, when. */
   shard?: { index: number; count: number; packDigest: string; inventoryDigest: string; startedAt: string };
   /** Only in a merged report: which shards it holds, and whether the set was partial (--partial). */
-  merge?: { count: number; shards: Array<{ index: number; file: string }>; partial: boolean; problems?: string[] };
+  merge?: { count: number; shards: Array<{ index: number; file: string }>; partial: boolean; problems?: Bilingual[] };
   /** Only in a sharded run (--shard i/n): the facts `gwsec merge` needs to judge the fleet. */
   fleetInput?: { hosts: HostFacts[]; site?: SiteFacts };
 }

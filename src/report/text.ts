@@ -79,7 +79,8 @@ export function formatText(report: Report, o: TextOptions): string {
   lines.push('');
   if (report.merge?.partial) {
     put('', word('merge.partial', o.lang, { shards: report.merge.shards.map((x) => `${x.index}/${report.merge!.count}`).join(', ') || '-' }), 0, 'error');
-    for (const p of report.merge.problems ?? []) put('  ', p);
+    // a merged report written before problems were { zh, en } holds one English string each
+    for (const p of report.merge.problems ?? []) put('  ', inLang(typeof p === 'string' ? { zh: p, en: p } : p, o));
     lines.push('');
   }
   if (report.acceptedHostKeys?.length) {

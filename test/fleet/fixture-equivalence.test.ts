@@ -48,6 +48,7 @@ test('audit --fixture of a host recorded over SSH equals the SSH audit of that h
   const inv = fleet.inventoryFile({ sudo: 'nopasswd', hosts: ['web-01'] });
   const rec = await gwsecAsync(['fixture', 'record', join(dir, 'web-01'), '-i', inv, '--known-hosts', fleet.knownHostsFile]);
   t.is(rec.code, 0, rec.stderr);
+  t.regex(rec.stdout, /: \d+ commands, \d+ files, \d+ denied, \d+ reduced to what the checks read\n$/);
   t.true(existsSync(join(dir, 'web-01', 'files', 'etc', 'ssh', 'sshd_config')));
 
   const [ssh, fx] = await Promise.all([
@@ -95,9 +96,10 @@ function liveSecrets(name: string): string[] {
 test('a recording holds no hash, machine-id or cron password, and a fleet of recordings gets the verdicts of the live fleet', async (t) => {
   const names = ['web-01', 'admin-01'];
   const recs = await Promise.all(
-    names.map((n) => gwsecAsync(['fixture', 'record', join(dir, 'shared', n), '-i', fleet.inventoryFile({ sudo: 'nopasswd', hosts: [n] }), '--known-hosts', fleet.knownHostsFile])),
+    names.map((n, i) => gwsecAsync(['fixture', 'record', join(dir, 'shared', n), '-i', fleet.inventoryFile({ sudo: 'nopasswd', hosts: [n] }), '--known-hosts', fleet.knownHostsFile, ...(i ? ['--lang', 'zh'] : [])])),
   );
   for (const r of recs) t.is(r.code, 0, r.stderr);
+  t.regex(recs[1]!.stdout, /：已录制 \d+ 条命令、\d+ 个文件，\d+ 个无权读取，\d+ 项仅保留核查所需内容\n$/);
 
   // (a) nothing secret in any file written
   for (const n of names) {

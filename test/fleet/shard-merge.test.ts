@@ -80,6 +80,8 @@ test('a shard records i/n, pack and inventory digests and its time; a missing sh
   const partial = await gwsecAsync(['merge', one.file, ...QUICK, '--partial', '--format', 'json']);
   const m = reportJson(partial.stdout);
   t.like(m.merge, { partial: true, count: 2 });
+  // why it is partial, in both languages like every message of the report
+  t.deepEqual(m.merge?.problems, [{ zh: '缺少分片 2/2', en: 'shard(s) 2/2 missing' }]);
   const fleetResults = m.results.filter((r) => r.host === '*');
   t.true(fleetResults.length > 0);
   for (const r of fleetResults) {
@@ -88,6 +90,9 @@ test('a shard records i/n, pack and inventory digests and its time; a missing sh
   }
   const text = await gwsecAsync(['merge', one.file, ...QUICK, '--partial']);
   t.regex(text.stdout, /PARTIAL MERGE \(--partial\): shards 1\/2 only/);
+  t.regex(text.stdout, /^ {2}shard\(s\) 2\/2 missing$/m);
+  const zh = await gwsecAsync(['merge', one.file, ...QUICK, '--partial', '--lang', 'zh']);
+  t.regex(zh.stdout, /^ {2}缺少分片 2\/2$/m);
 });
 
 test('shards cut from different inventories or judged with a different pack are refused', async (t) => {

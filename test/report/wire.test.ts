@@ -93,7 +93,7 @@ const report: Required<Report> = {
   diff,
   waivers: { file: 'w.yaml', applied: 1, expired: [{ check: 'c1', where: 'w.yaml:3', expires: '2026-01-01', owner: 'o' }], unmatched: [{ check: 'c2', where: 'w.yaml:9', reason: 'no_result' }] },
   shard: { index: 1, count: 2, packDigest: 'p', inventoryDigest: 'i', startedAt: '2026-12-01T00:00:00.000Z' },
-  merge: { count: 2, shards: [{ index: 1, file: 's1.json' }], partial: true, problems: ['p'] },
+  merge: { count: 2, shards: [{ index: 1, file: 's1.json' }], partial: true, problems: [{ zh: '分片缺失', en: 'a shard is missing' }] },
   fleetInput: { hosts: [hostFacts], site: { name: 's', domains: ['www.example.gov.cn'], resolved: [{ domain: 'www.example.gov.cn', address: '1.2.3.4', country: 'CN' }] } },
 };
 

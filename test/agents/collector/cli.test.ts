@@ -34,7 +34,10 @@ test('init → run → token → agent enrol → agents → revoke, each a real 
   t.is(tok.code, 0, tok.stderr);
   const token = tok.stdout.trim();
   t.regex(token, /^gwsec1\./);
-  t.regex(tok.stderr, /valid until/);
+  t.regex(tok.stderr, /^one-time enrolment token, valid until \S+; on the web server run:\n {2}gwsec agent enrol /);
+  t.false(/[\u4e00-\u9fff]/.test(tok.stderr), 'one language: English under LANG=C');
+  const zh = gwsec(['collector', 'token', '-c', cfg, '--ttl', '10m', '--lang', 'zh']);
+  t.regex(zh.stderr, /^一次性注册令牌，有效期至 \S+；请在网站服务器上执行：\n {2}gwsec agent enrol /);
   // Only the hash is kept.
   t.false(JSON.stringify(readFileSync(cfg, 'utf8')).includes(token.split('.')[1]!));
   const tokenFile = join(d, 'token');
