@@ -68,6 +68,8 @@ export function alertVars(a: Alert, now: Date): Record<string, string> {
   const ev = a.evidence;
   if (typeof ev['auth.user'] === 'string') out.account = ev['auth.user'];
   if (typeof ev['file.root'] === 'string') out.webroot = ev['file.root'];
+  // homepage-unreachable → ddos-outage: probe the URL that failed.
+  if (typeof ev['probe.url'] === 'string') out.site_url = ev['probe.url'];
   // Evidence window: from an hour before the first event up to now.
   const first = Date.parse(a.firstSeen);
   if (Number.isFinite(first)) out.window_minutes = String(Math.max(60, Math.ceil((now.getTime() - first) / 60_000) + 60));

@@ -147,5 +147,5 @@ export const DEFAULT_EVIDENCE: Record<SourceType, string[]> = {
   process: ['proc.pid', 'proc.user', 'proc.chain', 'proc.exe', 'proc.cmdline'],
   netstat: ['net.syn_recv', 'net.web_connections', 'net.web_sources', 'net.top_sources', 'net.states'],
   dns: ['dns.status', 'dns.addresses', 'dns.baseline', 'dns.error'],
-  probe: ['probe.outcome', 'probe.status', 'probe.latency_ms', 'probe.error'],
+  probe: ['probe.url', 'probe.outcome', 'probe.status', 'probe.latency_ms', 'probe.error'],
 };

@@ -71,7 +71,7 @@ export class ProcessWalker {
       let p = this.seen.get(key);
       if (!p) {
         try {
-          p = { pid, ppid: st.ppid, uid: statSync(dir).uid, comm: st.comm, exe: readlinkSafe(join(dir, 'exe')), cmdline: readHead(join(dir, 'cmdline'), CMDLINE_MAX).replace(/\0+$/, '').replace(/\0/g, ' ') };
+          p = { pid, ppid: st.ppid, uid: statSync(dir).uid, comm: st.comm, exe: readlinkSafe(join(dir, 'exe')), cmdline: joinArgs(readHead(join(dir, 'cmdline'), CMDLINE_MAX)) };
         } catch {
           continue;
         }
@@ -95,6 +95,13 @@ export class ProcessWalker {
       // no passwd: names stay as last read (or none)
     }
   }
+}
+
+/** /proc/PID/cmdline's NUL-separated arguments joined by spaces (the trailing NULs dropped). */
+function joinArgs(raw: string): string {
+  let end = raw.length;
+  while (end > 0 && raw.charCodeAt(end - 1) === 0) end--;
+  return raw.slice(0, end).replaceAll('\0', ' ');
 }
 
 function readlinkSafe(p: string): string {

@@ -17,6 +17,7 @@ import { createEvents } from '../../../agents/agent/events.js';
 import { readAlerts } from '../../../agents/agent/detect/store.js';
 import { dnsBaselinePath } from '../../../agents/agent/detect/hostwatch.js';
 import { lookupName, probeUrl, ProcessWalker, tcpSnapshot } from '../../../agents/agent/detect/host.js';
+import { alertVars } from '../../../src/app/from-alert.js';
 import { DetectionEngine } from '../../../src/detect/engine.js';
 import { dnsEvent, netstatEvent, probeEvent, processEvents, procAddress, summariseTcp } from '../../../src/detect/host.js';
 import type { DetectEvent } from '../../../src/detect/event.js';
@@ -267,6 +268,8 @@ test('probe: a real server answering, failing (503), hanging (timeout), redirect
   t.is(alerts[1]!.evidence['probe.error'], 'ECONNREFUSED');
   t.is(typeof alerts[1]!.evidence['probe.latency_ms'], 'number');
   t.is(alerts[1]!.groupKey, url);
+  // `playbook run --from-alert` fills the ddos-outage playbook's site_url with the URL that failed.
+  t.is(alertVars(alerts[1]!, new Date()).site_url, url);
 });
 
 test('the agent runs the snapshots it is configured for: an unreachable site and a www-data shell raise stored alerts', async (t) => {
