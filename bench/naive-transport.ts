@@ -1,5 +1,5 @@
 import type { Bilingual } from '../src/model/status.js';
-import { buildScript, DEFAULT_CMD_TIMEOUT_S, parseSections, SNIPPET_PRELUDE } from '../src/collectors/script.js';
+import { buildScript, DEFAULT_CMD_TIMEOUT_S, MAKE_SCRATCH, parseSections, SNIPPET_PRELUDE } from '../src/collectors/script.js';
 import { emptyAnswers, type RawAnswers, type Request } from '../src/transport/requests.js';
 import type { Collector, Deriver } from '../src/collectors/types.js';
 import type { Check } from '../src/model/check.js';
@@ -119,7 +119,8 @@ function cmdScript(snippet: string, timeoutS = DEFAULT_CMD_TIMEOUT_S): string {
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH',
     'if command -v timeout >/dev/null 2>&1; then HAVE_TIMEOUT=1; else HAVE_TIMEOUT=0; fi',
     `GW_TO=${timeoutS}`,
-    ...(scratch ? ['T=$(mktemp -d) || exit 70', `trap 'rm -rf "$T"' EXIT`] : []),
+    // the scratch dir where gwsec's script makes its own (the same cost for the same snippets)
+    ...(scratch ? [MAKE_SCRATCH, `trap 'rm -rf "$T"' EXIT`] : []),
     SNIPPET_PRELUDE,
     snippet,
     '',

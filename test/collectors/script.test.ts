@@ -1,5 +1,5 @@
 import test from 'ava';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -315,4 +315,13 @@ test('the watchdog: limits without a timeout process; TERM at the limit (124), K
   const end = Date.now() + scaled(3000);
   while (ours().length && Date.now() < end) await new Promise((res) => setTimeout(res, 50));
   t.deepEqual(ours(), []);
+});
+
+test('the scratch dir is private, on /dev/shm where there is one (a tmpfs: no disk inode per answer), and gone after the run', async (t) => {
+  const b = buildScript([{ kind: 'cmd', name: 'where', script: 'echo "$T"; stat -c %a "$T"' }]);
+  const a = parseSections((await new LocalTransport().run(b.script, { timeoutMs: scaled(20_000) })).stdout, b.marker).cmds;
+  const [dir, mode] = a.get('where')!.stdout.trim().split('\n');
+  if (existsSync('/dev/shm')) t.true(dir!.startsWith('/dev/shm/'), dir);
+  t.is(mode, '700');
+  t.false(existsSync(dir!));
 });
