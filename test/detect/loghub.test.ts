@@ -117,3 +117,20 @@ test('ssh-brute-force on Loghub Linux_2k (old pam_unix: only the PAM line per at
   t.deepEqual([...new Set(r.alerts.map((a) => a.groupKey))].sort(), [...expected].sort());
   t.deepEqual(overCounted(r.alerts, attempts), []);
 });
+
+test('admin-login-new-source on Loghub OpenSSH_2k and Linux_2k: nothing (the one success is an ordinary account), and what it would judge', (t) => {
+  const linux = '/work/shared/corpus/logs/loghub__Linux_2k.log';
+  if (!present(t, FILE) || !present(t, linux)) return;
+  const rule = loadRules(undefined, { cases: false }).rules.find((r) => r.id === 'admin-login-new-source')!;
+  // The only `Accepted` line of either file: fztu from 119.137.62.142 (OpenSSH_2k, 09:32:20); Linux_2k has none.
+  const accepted = (f: string) => readFileSync(f, 'utf8').split(/\r?\n/).filter((l) => /sshd\[\d+\]: Accepted /.test(l));
+  t.is(accepted(FILE).length, 1);
+  t.is(accepted(linux).length, 0);
+  for (const file of [FILE, linux]) t.deepEqual(huntFile({ file, source: 'auth', year: 2026 }, [rule]).alerts, [], file);
+  // Named an administrator, fztu's first login is the rule's first event: learned (7 days), not alerted;
+  // without a learning period it is first-seen and alerts, which shows the rule reads the line at all.
+  t.deepEqual(huntFile({ file: FILE, source: 'auth', year: 2026, adminUsers: ['fztu'] }, [rule]).alerts, []);
+  const eager = { ...rule, logic: { ...rule.logic, learn: 0 } } as typeof rule;
+  const r = huntFile({ file: FILE, source: 'auth', year: 2026, adminUsers: ['fztu'] }, [eager]);
+  t.deepEqual(r.alerts.map((a) => a.groupKey), ['fztu@119.137.62.142']);
+});
