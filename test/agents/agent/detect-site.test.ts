@@ -7,9 +7,8 @@ import test from 'ava';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../../agents/agent/config.js';
-import { createEvents } from '../../../agents/agent/events.js';
-import { runAgent } from '../../../agents/agent/runner.js';
 import { readAlerts } from '../../../agents/agent/detect/store.js';
+import { startAgent } from '../../helpers/agent.js';
 import { scaled, waitUntil } from '../../helpers/time.js';
 import { rm, tmp, writeConfig } from './helpers.js';
 
@@ -29,9 +28,8 @@ test('two sites: 40 answers of 503 in 40 s on one raise one alert keyed by its s
   writeFileSync(b, '');
   const cfgPath = writeConfig(d, { archive: { dir: join(d, 'archive') }, sources: [{ type: 'file', name: 'www-portal', path: a, format: 'nginx' }, { type: 'file', name: 'www-xxgk', path: b, format: 'nginx' }] });
   const cfg = loadConfig(cfgPath);
-  const ev = createEvents({ silent: true });
-  const ac = new AbortController();
-  const run = runAgent(cfg, { signal: ac.signal, events: ev });
+  const agent = startAgent(t, cfg);
+  const ev = agent.ev;
   const t0 = Date.UTC(2026, 5, 1, 2, 0, 0);
   try {
     appendFileSync(a, Array.from({ length: 40 }, (_, i) => req(t0 + i * 1000, `198.51.100.${i + 1}`, i % 2 ? 503 : 502)).join('\n') + '\n');
@@ -39,8 +37,7 @@ test('two sites: 40 answers of 503 in 40 s on one raise one alert keyed by its s
     t.true(await waitUntil(() => (ev.counters.RecordsArchived ?? 0) >= 80, scaled(15000)));
     t.true(await waitUntil(() => readAlerts(cfg.detections.alerts_file).some((s) => s.alert.rule === 'http-error-rate-spike' && s.alert.count >= 40), scaled(10000)));
   } finally {
-    ac.abort();
-    await run;
+    await agent.stop();
   }
   const got = readAlerts(cfg.detections.alerts_file).map((s) => s.alert).filter((x) => x.rule === 'http-error-rate-spike');
   t.deepEqual([...new Set(got.map((x) => x.groupKey))], ['www-portal']);
