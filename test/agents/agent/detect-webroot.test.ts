@@ -103,6 +103,7 @@ test('web-defacement-keyword-injected: markers new in a page raise it (tail of a
   t.deepEqual(bigAlert.evidence['file.markers_new'], ['gambling-spam']);
   t.regex(String((bigAlert.evidence['file.evidence'] as string[])[0]), /真人荷官/);
   t.is(bigAlert.severity, 'critical');
+  t.is(bigAlert.evidence['file.root'], root, 'playbook run --from-alert fills webroot from it');
   // Across a restart the markers seen are remembered: the big page changing again, spam kept, is not new.
   a = startAgent(t, loadConfig(cfgPath));
   try {
