@@ -58,7 +58,8 @@ export async function readFileFacts(p: string, text: boolean): Promise<{ sm3: st
     s.on('error', () => resolve(null));
     s.on('end', () => {
       const sm3 = h.digest('hex');
-      if (!text || !head) return resolve({ sm3 });
+      if (!text) return resolve({ sm3 });
+      if (!head) return resolve({ sm3, text: '' }); // an empty page
       if (head.includes(0)) return resolve({ sm3, binary: true });
       if (size <= CONTENT_HEAD + CONTENT_TAIL) {
         const all = prev ? Buffer.concat([prev, last!]) : last!;
@@ -231,7 +232,10 @@ export class FileWatch {
   private page(p: string, r: { text?: string; binary?: boolean }): ReturnType<typeof pageFields> | undefined {
     if (!this.content) return undefined;
     if (r.binary) this.content.count?.('FimContentSkipped');
-    if (r.text === undefined) return undefined;
+    if (r.text === undefined) {
+      this.content.pages.delete(p); // binary now: its old markers no longer describe it
+      return undefined;
+    }
     const f = pageFields(r.text, extOf(p), this.content.pages.get(p));
     if (f.markers.length) this.content.pages.set(p, f.markers);
     else this.content.pages.delete(p);

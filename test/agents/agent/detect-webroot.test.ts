@@ -148,5 +148,13 @@ test('page content is read only when a rule reads it; a missed page change is ju
   t.is(byPath.get(join(root, 'index.html'))?.['file.seen_by'], 'baseline');
   t.deepEqual(byPath.get(join(root, 'spam.html'))?.['file.markers_new'], []);
   t.deepEqual(pages.get(join(root, 'index.html')), ['script-redirect']);
+  // Emptied, the spam page forgets its markers: spam written back later is new again.
+  writeFileSync(join(root, 'spam.html'), '');
+  await w.rescan();
+  t.false(pages.has(join(root, 'spam.html')));
+  writeFileSync(join(root, 'spam.html'), '<p>百家乐官网 皇冠体育</p>');
+  got.length = 0;
+  await w.rescan();
+  t.deepEqual(got.map((e) => e.fields['file.markers_new']), [['gambling-spam']]);
   rm(d);
 });
