@@ -6,7 +6,7 @@
 import { parsers, type LogFormat, type ParsedLine } from '../parsers/loglines.js';
 import type { DetectEvent } from './event.js';
 import type { SourceType } from './fields.js';
-import { webFields } from './webfields.js';
+import { webFieldsOf } from './webfields.js';
 
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 
@@ -121,7 +121,7 @@ export function webEvent(p: ParsedLine, line: string, ctx: LineContext): DetectE
   // One object literal per shape (with or without the inspection's fields): no property added later.
   let fields: DetectEvent['fields'];
   if (ctx.web) {
-    const w = webFields({ method: p.method, target, userAgent: p.userAgent, referer: p.referer });
+    const w = webFieldsOf(p.method, target, p.userAgent, p.referer);
     fields = {
       client: p.client,
       method: p.method,

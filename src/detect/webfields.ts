@@ -56,6 +56,11 @@ export function plainTarget(target: string): boolean {
 const HEADER_SUSPECT = /[%<>(){}$;'"`\\]/;
 
 export function webFields(req: { method?: string; target: string; userAgent?: string; referer?: string }): WebFields {
-  if (plainTarget(req.target) && !(req.referer && HEADER_SUSPECT.test(req.referer))) return req.userAgent ? uaFields(req.userAgent) : NONE;
-  return fromInspection(inspectRequest(req));
+  return webFieldsOf(req.method, req.target, req.userAgent, req.referer);
+}
+
+/** webFields for the parser's fields as they are: the request object is built only when inspected. */
+export function webFieldsOf(method: string | undefined, target: string, userAgent: string | undefined, referer: string | undefined): WebFields {
+  if (plainTarget(target) && !(referer && HEADER_SUSPECT.test(referer))) return userAgent ? uaFields(userAgent) : NONE;
+  return fromInspection(inspectRequest({ method, target, userAgent, referer }));
 }

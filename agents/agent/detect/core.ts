@@ -49,6 +49,12 @@ export interface CoreOutput {
 
 const STATE_VERSION = 1;
 
+/**
+ * Buffer's own UTF-8 decoder (what toString('utf8', a, b) ends in, without its argument handling:
+ * one call per line adds up). Same output for a ≤ b within the buffer.
+ */
+type Utf8Sliceable = Buffer & { utf8Slice(start: number, end: number): string };
+
 export class DetectionCore {
   readonly engine: DetectionEngine;
   private readonly store: AlertStore;
@@ -105,7 +111,7 @@ export class DetectionCore {
       for (let i = 0; i < count; i++) {
         let nl = buf.indexOf(10, at);
         if (nl < 0) nl = buf.length;
-        const line = buf.toString('utf8', at, nl);
+        const line = at < nl ? (buf as Utf8Sliceable).utf8Slice(at, nl) : '';
         at = nl + 1;
         if (isHostile(line)) hostile++;
         let ev: DetectEvent | null;
