@@ -160,7 +160,8 @@ const SMOKES: Record<string, Smoke> = {
       positive(t, out, /(\d+) processes \(\d+ started by the bench\), (\d+) TCP table lines/);
       positive(t, out, /naive full walk ([\d.]+) ms; full \/ incremental = ([\d.]+)x/);
       positive(t, out, /snapshot \/ bare read = ([\d.]+)x/);
-      positive(t, out, /: ([\d.]+) % of one core/);
+      positive(t, out, /: ([\d.]+) % of one core$/m);
+      figures(t, out, /snapshots off ([\d.]+) %, on ([\d.]+) % of one core \((\d+) baseline/);
     },
   },
 };
