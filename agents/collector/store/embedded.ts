@@ -36,6 +36,7 @@ interface Pending {
 }
 
 const hexName = /^[0-9a-f]{64}$/;
+const SEGMENT_MAX_BYTES = 16 << 20;
 /** The duplicate index as a clean close left it (key-index.ts), and its keys spelt out (key-file.ts). */
 const INDEX_FILE = 'index.bin';
 const keysName = (gen: string) => `keys-${gen}.dat`;
@@ -60,7 +61,9 @@ export class EmbeddedStore implements CollectorStore {
   /** Read-write (the running collector). `readOnly` opens without the journal's lock (the CLI's queries). */
   static async open(dir: string, o: { readOnly?: boolean } = {}): Promise<EmbeddedStore> {
     for (const d of ['', 'tokens', 'tokens/used', 'agents', 'health']) mkdirSync(join(dir, d), { recursive: true, mode: 0o700 });
-    const journal = o.readOnly ? null : await Journal.open(join(dir, 'data'), { segmentMaxBytes: 64 << 20 });
+    // 16 MiB segments: a `--since` query starts at the segment holding its first record (gzip'd
+    // segments are read from their start), so smaller segments waste less of a read (time-index.ts)
+    const journal = o.readOnly ? null : await Journal.open(join(dir, 'data'), { segmentMaxBytes: SEGMENT_MAX_BYTES });
     const s = new EmbeddedStore(dir, journal);
     if (journal) {
       await s.loadIndex(journal);
