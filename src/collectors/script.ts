@@ -12,7 +12,7 @@ export const DEFAULT_SECTION_MAX = 4 * 1024 * 1024;
 /**
  * Programs that can block on a wedged daemon or a lock (dbus, chronyd, the rpm database). A snippet
  * must call them through `gw_to` (a parity test holds every snippet to it): `gw_to` runs the program
- * under `timeout` only when it is installed, so an absent chronyc or firewall-cmd costs no process.
+ * under a time limit only when it is installed, so an absent chronyc or firewall-cmd costs no process.
  */
 export const MAY_BLOCK = ['systemctl', 'timedatectl', 'chronyc', 'ntpq', 'rpm', 'journalctl', 'firewall-cmd', 'loginctl'] as const;
 export const DEFAULT_CMD_TIMEOUT_S = 15;
@@ -58,7 +58,8 @@ const FLUSH_AWK = [
  *    empty stream is replayed without a `cat`.
  *  gw_once KEY CMD...: run CMD once as gw_memo does, replaying nothing: a caller that only filters
  *    the output reads "$T/memo.KEY.out" itself (one `cat` and one pipe less).
- *  gw_to CMD ARGS...: CMD under `timeout` (the snippet's own timeout, $GW_TO seconds); exit 127
+ *  gw_to CMD ARGS...: CMD under `timeout` (the snippet's own timeout, $GW_TO seconds; in the one
+ *    script's own shell the watchdog's limit instead, see WATCHDOG); exit 127
  *    without spawning anything when CMD is not installed.
  *  gw_comms: the command name of every process, one per line, as `ps -e -o comm=` prints them, read
  *    once per run from /proc by one `cat` and replayed by another (ps and pgrep cost ~10 ms each on
