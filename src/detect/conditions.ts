@@ -150,7 +150,7 @@ export function compileWhere(c: unknown): Predicate {
  * The numbers whose String() is in `set` ("200" → 200; "0200", "2e2", " 200" have no such number
  * and are left out, as String(200) is "200" only). For a number x: String(x) ∈ set ⇔ nums.has(x).
  */
-function numberSet(set: Set<string>): Set<number> {
+export function numberSet(set: Set<string>): Set<number> {
   const nums = new Set<number>();
   for (const s of set) if (String(Number(s)) === s) nums.add(Number(s));
   return nums;

@@ -10,7 +10,7 @@
  * web-attack corpus). Only indexes, finite number literals and JSON-quoted strings are written into
  * the code; sets and regexes stay objects passed in, so no rule text can change the code's shape.
  */
-import { cheapestFirst } from './conditions.js';
+import { cheapestFirst, numberSet } from './conditions.js';
 import type { FieldValue } from './event.js';
 
 /** Evaluate every condition of the pack: out[i] = 1 when condition i holds, else 0; returns the count of 1s. */
@@ -20,16 +20,6 @@ type Leaf = { field: string; op: string; v: unknown };
 
 const lit = (s: string) => JSON.stringify(s);
 const numLit = (n: number) => (Number.isFinite(n) ? (Object.is(n, -0) ? '-0' : String(n)) : undefined);
-
-/**
- * The numbers whose String() is in `set` (as conditions.ts's numberSet): for a number x,
- * String(x) ∈ set ⇔ nums.has(x).
- */
-function numberSet(set: Set<string>): Set<number> {
-  const nums = new Set<number>();
-  for (const s of set) if (String(Number(s)) === s) nums.add(Number(s));
-  return nums;
-}
 
 class Gen {
   readonly consts: unknown[] = [];
