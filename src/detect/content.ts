@@ -197,3 +197,32 @@ export function pageFields(text: string, ext: string, previous: readonly string[
   const m = pageMarkers(text, ext);
   return { content: text, markers: m.markers, markersNew: m.markers.filter((x) => !previous.includes(x)), evidence: m.evidence };
 }
+
+/** A page's character set declared in its head (`<meta charset=…>`, `content="text/html; charset=…"`, `<?xml encoding=…?>`). */
+const DECLARED = /(?:charset|encoding)\s*=\s*["']?([a-z0-9_-]{2,20})/i;
+
+/**
+ * The text of a page's bytes: UTF-8 when they are (a BOM or valid UTF-8), else the Chinese legacy
+ * encoding they are most likely in — Big5 when the head declares it, GB18030 (a superset of GB2312
+ * and GBK) otherwise. Many older .gov.cn sites serve GB2312/GBK pages: read as UTF-8 their Chinese
+ * becomes U+FFFD and no Chinese marker could ever match. `head` starts at byte 0; `tail` (the last
+ * bytes of a long page) may start inside a character, which costs at most one replaced character.
+ */
+export function decodePage(head: Uint8Array, tail?: Uint8Array): string {
+  const enc = pageEncoding(head);
+  const dec = (b: Uint8Array) => new TextDecoder(enc).decode(b);
+  return tail ? `${dec(head)}\n…\n${dec(tail)}` : dec(head);
+}
+
+function pageEncoding(head: Uint8Array): 'utf-8' | 'gb18030' | 'big5' {
+  try {
+    // stream: a head cut inside its last character is still UTF-8
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return 'utf-8';
+  } catch {
+    // not UTF-8: what does it say it is? (ASCII, so readable in any of them)
+  }
+  const declared = DECLARED.exec(Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 4096)).toString('latin1'))?.[1] ?? '';
+  // GB2312, GBK, GB18030, cp936, or nothing said: GB18030 reads them all (and ASCII as ASCII).
+  return /^big-?5/i.test(declared) ? 'big5' : 'gb18030';
+}

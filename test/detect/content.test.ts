@@ -3,7 +3,7 @@
  * legitimate pages of government sites that look like them.
  */
 import test from 'ava';
-import { CONTENT_HEAD, CONTENT_TAIL, decodeEscapes, pageFields, pageMarkers } from '../../src/detect/content.js';
+import { CONTENT_HEAD, CONTENT_TAIL, decodeEscapes, decodePage, pageFields, pageMarkers } from '../../src/detect/content.js';
 
 const m = (html: string, ext = 'html') => pageMarkers(html, ext).markers;
 
@@ -66,4 +66,16 @@ test('bounded on hostile pages: 64 KiB of repeated openings and markers is judge
     pageMarkers(s.slice(0, 64 * 1024), 'html');
     t.true(performance.now() - t0 < 2000, `${s.slice(0, 20)}… took ${(performance.now() - t0).toFixed(0)} ms`);
   }
+});
+
+test('decodePage: UTF-8 as UTF-8 (also cut inside a character), other bytes as GB18030 (GB2312/GBK) or the Big5 the page declares', (t) => {
+  const utf8 = Buffer.from('<p>打击赌博</p>');
+  t.is(decodePage(utf8), '<p>打击赌博</p>');
+  t.is(decodePage(utf8.subarray(0, utf8.length - 6)), '<p>打击赌'.concat('\uFFFD'), 'a head cut inside its last character is still UTF-8');
+  // 百家乐 in GBK: B0 D9 BC D2 C0 D6
+  const gb = Buffer.from([0x3c, 0x70, 0x3e, 0xb0, 0xd9, 0xbc, 0xd2, 0xc0, 0xd6]);
+  t.is(decodePage(gb), '<p>百家乐');
+  t.is(decodePage(gb, gb), '<p>百家乐\n…\n<p>百家乐');
+  // 中文 in Big5: A4 A4 A4 E5, declared
+  t.is(decodePage(Buffer.concat([Buffer.from('<meta charset="big5">'), Buffer.from([0xa4, 0xa4, 0xa4, 0xe5])])), '<meta charset="big5">中文');
 });

@@ -9,7 +9,7 @@ import { createReadStream, existsSync, lstatSync, readFileSync, readdirSync } fr
 import { join, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { createSm3 } from '../../../src/crypto/sm3.js';
-import { CONTENT_HEAD, CONTENT_TAIL, PAGE_EXTS, pageFields, pageMarkers } from '../../../src/detect/content.js';
+import { CONTENT_HEAD, CONTENT_TAIL, decodePage, PAGE_EXTS, pageFields, pageMarkers } from '../../../src/detect/content.js';
 import { fileEvent, type DetectEvent } from '../../../src/detect/event.js';
 
 /** path → SM3 hex of the content. */
@@ -63,10 +63,10 @@ export async function readFileFacts(p: string, text: boolean): Promise<{ sm3: st
       if (head.includes(0)) return resolve({ sm3, binary: true });
       if (size <= CONTENT_HEAD + CONTENT_TAIL) {
         const all = prev ? Buffer.concat([prev, last!]) : last!;
-        return resolve({ sm3, text: all.subarray(Math.max(0, all.length - size)).toString('utf8') });
+        return resolve({ sm3, text: decodePage(all.subarray(Math.max(0, all.length - size))) });
       }
       const end = prev ? Buffer.concat([prev, last!]) : last!;
-      resolve({ sm3, text: `${head.toString('utf8')}\n…\n${end.subarray(Math.max(0, end.length - CONTENT_TAIL)).toString('utf8')}` });
+      resolve({ sm3, text: decodePage(head, end.subarray(Math.max(0, end.length - CONTENT_TAIL))) });
     });
   });
 }

@@ -158,3 +158,45 @@ test('page content is read only when a rule reads it; a missed page change is ju
   t.deepEqual(got.map((e) => e.fields['file.markers_new']), [['gambling-spam']]);
   rm(d);
 });
+
+/** Text in GBK (the encoding of many older .gov.cn pages), from ICU's own GB18030 table: every two-byte code decoded once. */
+function gbk(text: string): Buffer {
+  const table = new Map<string, number[]>();
+  const dec = new TextDecoder('gb18030');
+  for (let a = 0x81; a <= 0xfe; a++) for (let b = 0x40; b <= 0xfe; b++) if (b !== 0x7f) table.set(dec.decode(Uint8Array.of(a, b)), [a, b]);
+  const out: number[] = [];
+  for (const ch of text) {
+    if (ch.charCodeAt(0) < 0x80) out.push(ch.charCodeAt(0));
+    else out.push(...(table.get(ch) ?? [0x3f]));
+  }
+  return Buffer.from(out);
+}
+
+test('web-defacement-keyword-injected: a GBK/GB2312 page (older .gov.cn sites) is read in its encoding — spam found, an anti-gambling notice not', async (t) => {
+  const { FileWatch, scanRoots } = await import('../../../agents/agent/detect/fim.js');
+  const d = tmp('detect-keyword-gbk');
+  const root = join(d, 'www');
+  mkdirSync(root, { recursive: true });
+  const head = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>某某县人民政府</title></head><body>';
+  const notice = `${head}<p>关于开展打击赌博违法犯罪专项行动的通告：严禁参与网络赌博，举报电话 110。</p></body></html>`;
+  writeFileSync(join(root, 'index.html'), gbk(notice));
+  writeFileSync(join(root, 'tzgg.html'), gbk(notice));
+  // A long page: the spam lands in its last 32 KiB, after 70 KiB of ordinary GBK text.
+  const filler = '<p>政务公开 信息公开目录 依申请公开</p>\n'.repeat(2500);
+  writeFileSync(join(root, 'list.html'), gbk(`${head}${filler}</body></html>`));
+  t.true(gbk(filler).length > 64 * 1024);
+  const pages = new Map<string, string[]>();
+  const observed = await scanRoots([root], { pages });
+  t.deepEqual([...pages], [], 'the notice mentions 赌博 but carries no marker');
+  const got: DetectEvent[] = [];
+  const w = new FileWatch([root], observed, (e) => got.push(...e), () => new Date(), undefined, { pages });
+  writeFileSync(join(root, 'index.html'), gbk(`${head}<div>澳门新葡京 真人荷官 注册送彩金</div></body></html>`));
+  writeFileSync(join(root, 'list.html'), gbk(`${head}${filler}<div>百家乐官网 皇冠体育 开户送</div></body></html>`));
+  writeFileSync(join(root, 'tzgg.html'), gbk(`${notice}<p>二〇二六年十二月七日</p>`));
+  await w.rescan();
+  const byPath = new Map(got.map((e) => [e.fields['file.path'], e.fields]));
+  t.deepEqual(byPath.get(join(root, 'index.html'))?.['file.markers_new'], ['gambling-spam']);
+  t.deepEqual(byPath.get(join(root, 'list.html'))?.['file.markers_new'], ['gambling-spam'], 'spam at the tail of a long GBK page');
+  t.deepEqual(byPath.get(join(root, 'tzgg.html'))?.['file.markers_new'], []);
+  rm(d);
+});
