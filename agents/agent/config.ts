@@ -71,6 +71,8 @@ const detections = object({
   probe_timeout_s: optional(num({ min: 0.1, max: 120 }), 10),
   /** How often the sites' names are resolved and the host's addresses compared (when sites are given). */
   dns_interval_s: optional(num({ min: 1 }), 300),
+  /** How long after a name is first recorded (or re-recorded by `agent baseline`) new addresses join its pool without an alert (CDN and round-robin pools rotate). */
+  dns_learn_s: optional(num({ min: 0 }), 86400),
   /** DNS servers asked instead of the system resolver (getaddrinfo: /etc/hosts, then resolv.conf). */
   resolvers: optional(array(str({ pattern: /^[0-9a-fA-F.:[\]]+$/, message: { en: 'an IP address, optionally with :port', zh: 'IP 地址，可带 :端口' } }), { min: 1 })),
   /** Administrator accounts besides root, uid 0 and the sudo/wheel/admin groups (auth.admin, admin-login-new-source). */
@@ -176,7 +178,7 @@ export function parseConfig(file: string, text: string): AgentConfig {
     state_dir: stateDir,
     key: d.key ? { private: abs(d.key.private), public: abs(d.key.public) } : { private: join(stateDir, 'agent-sm2.key'), public: join(stateDir, 'agent-sm2.pub') },
     detections: {
-      ...(d.detections ?? { enabled: true, web_roots: [], baseline_interval_s: 300, web_ports: [80, 443], sites: [], probe_interval_s: 60, probe_timeout_s: 10, dns_interval_s: 300, admin_users: [] }),
+      ...(d.detections ?? { enabled: true, web_roots: [], baseline_interval_s: 300, web_ports: [80, 443], sites: [], probe_interval_s: 60, probe_timeout_s: 10, dns_interval_s: 300, dns_learn_s: 86400, admin_users: [] }),
       rules: d.detections?.rules ? abs(d.detections.rules) : undefined,
       alerts_file: d.detections?.alerts_file ? abs(d.detections.alerts_file) : join(stateDir, 'alerts.jsonl'),
       web_roots: (d.detections?.web_roots ?? []).map(abs),

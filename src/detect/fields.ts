@@ -115,7 +115,7 @@ export const FIELDS: Record<SourceType, Record<string, FieldKind>> = {
   dns: {
     /** The site name, or "@host" for the host's own addresses. */
     'dns.name': 'string',
-    /** unchanged | changed | failed | recorded (first lookup, now the baseline) */
+    /** unchanged (within the known pool) | changed (an address outside it) | learned (joined the pool while learning) | failed | recorded (first lookup) */
     'dns.status': 'string',
     'dns.addresses': 'list',
     'dns.baseline': 'list',
@@ -123,6 +123,8 @@ export const FIELDS: Record<SourceType, Record<string, FieldKind>> = {
     'dns.removed': 'list',
     /** Why a lookup failed (ENOTFOUND, ETIMEOUT, …; '' when it did not). */
     'dns.error': 'string',
+    /** Lookups in a row that failed, this one included (0 when it did not fail). */
+    'dns.failures': 'number',
   },
   probe: {
     'probe.url': 'string',
@@ -146,6 +148,6 @@ export const DEFAULT_EVIDENCE: Record<SourceType, string[]> = {
   drift: ['drift.kind', 'drift.item', 'drift.detail'],
   process: ['proc.pid', 'proc.user', 'proc.chain', 'proc.exe', 'proc.cmdline'],
   netstat: ['net.syn_recv', 'net.web_connections', 'net.web_sources', 'net.top_sources', 'net.states'],
-  dns: ['dns.status', 'dns.addresses', 'dns.baseline', 'dns.error'],
+  dns: ['dns.status', 'dns.addresses', 'dns.baseline', 'dns.added', 'dns.error', 'dns.failures'],
   probe: ['probe.url', 'probe.outcome', 'probe.status', 'probe.latency_ms', 'probe.error'],
 };

@@ -220,26 +220,31 @@ export function netstatEvent(s: TcpSummary, time: number): DetectEvent {
 export type Lookup = { addresses: string[] } | { error: string };
 
 /**
- * A name's lookup against its baseline: `recorded` when there is none yet (the caller records it),
- * `failed` when the lookup failed (never `unchanged`: nothing was compared), else changed/unchanged
- * as sets of addresses.
+ * A name's lookup against its pool of known addresses. CDNs and DNS round-robin answer a few
+ * addresses of a larger pool and rotate them, so the question is "an address outside the pool",
+ * never set equality: `recorded` when there is no pool yet (the caller records it), `learned` while
+ * the pool is still being learned (`learning`: new addresses join it, no alert), `changed` when an
+ * address outside the pool appears after that, `unchanged` otherwise (a rotation, or fewer addresses).
+ * A failed lookup is `failed` (never `unchanged`: nothing was compared), with `failures` the number
+ * of lookups in a row that failed, so a rule can tell one timeout from a name that stays dead.
  */
-export function dnsEvent(name: string, baseline: string[] | undefined, got: Lookup, time: number): DetectEvent {
+export function dnsEvent(name: string, baseline: string[] | undefined, got: Lookup, time: number, o: { learning?: boolean; failures?: number } = {}): DetectEvent {
   const base = [...new Set(baseline ?? [])].sort();
   if ('error' in got) {
-    return { type: 'dns', time, fields: { 'dns.name': name, 'dns.status': 'failed', 'dns.addresses': [], 'dns.baseline': base, 'dns.added': [], 'dns.removed': [], 'dns.error': got.error }, line: `${name}: lookup failed (${got.error}); baseline ${base.join(' ') || '-'}` };
+    const failures = Math.max(1, o.failures ?? 1);
+    return { type: 'dns', time, fields: { 'dns.name': name, 'dns.status': 'failed', 'dns.addresses': [], 'dns.baseline': base, 'dns.added': [], 'dns.removed': [], 'dns.error': got.error, 'dns.failures': failures }, line: `${name}: lookup failed (${got.error}), ${failures} in a row; known ${base.join(' ') || '-'}` };
   }
   const now = [...new Set(got.addresses)].sort();
   const had = new Set(base);
   const has = new Set(now);
   const added = now.filter((a) => !had.has(a));
   const removed = base.filter((a) => !has.has(a));
-  const status = baseline === undefined ? 'recorded' : added.length || removed.length ? 'changed' : 'unchanged';
+  const status = baseline === undefined ? 'recorded' : !added.length ? 'unchanged' : o.learning ? 'learned' : 'changed';
   return {
     type: 'dns',
     time,
-    fields: { 'dns.name': name, 'dns.status': status, 'dns.addresses': now, 'dns.baseline': base, 'dns.added': added, 'dns.removed': removed, 'dns.error': '' },
-    line: `${name}: ${status} ${now.join(' ') || '-'}${status === 'changed' ? ` (was ${base.join(' ') || '-'})` : ''}`,
+    fields: { 'dns.name': name, 'dns.status': status, 'dns.addresses': now, 'dns.baseline': base, 'dns.added': added, 'dns.removed': removed, 'dns.error': '', 'dns.failures': 0 },
+    line: `${name}: ${status} ${now.join(' ') || '-'}${status === 'changed' || status === 'learned' ? ` (new: ${added.join(' ')}; known ${base.join(' ') || '-'})` : ''}`,
   };
 }
 

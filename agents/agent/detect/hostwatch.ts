@@ -25,17 +25,30 @@ export function siteNames(cfg: AgentConfig): string[] {
   return [...out];
 }
 
-type Baseline = Record<string, string[]>;
+/** Per name: the pool of addresses it is known to resolve to, and since when it is learned (ms; learning lasts dns_learn_s). */
+type Baseline = Record<string, { pool: string[]; since: number }>;
 
-function loadBaseline(file: string): Baseline {
+/** The baseline file; version 1 (one answer per name, no learning time) is read as a pool learned since `now`. */
+function loadBaseline(file: string, now: number): Baseline {
   if (!existsSync(file)) return {};
   try {
-    const b = JSON.parse(readFileSync(file, 'utf8')) as { version: number; names: Baseline };
-    return b.version === 1 && typeof b.names === 'object' ? b.names : {};
+    const b = JSON.parse(readFileSync(file, 'utf8')) as { version: number; names: Record<string, unknown> };
+    if (typeof b.names !== 'object' || !b.names) return {};
+    const out: Baseline = {};
+    for (const [n, v] of Object.entries(b.names)) {
+      if (b.version === 1 && Array.isArray(v)) out[n] = { pool: v.map(String), since: now };
+      else if (b.version === 2 && v && typeof v === 'object' && Array.isArray((v as { pool: unknown }).pool)) {
+        const since = (v as { since: unknown }).since;
+        out[n] = { pool: (v as { pool: unknown[] }).pool.map(String), since: typeof since === 'number' && Number.isFinite(since) ? since : now };
+      }
+    }
+    return out;
   } catch {
     return {};
   }
 }
+
+const saveBaseline = (file: string, names: Baseline) => writeFileAtomic(file, JSON.stringify({ version: 2, names }));
 
 /** Resolve every watched name now (and the host's addresses). */
 async function lookupAll(cfg: AgentConfig) {
@@ -44,12 +57,15 @@ async function lookupAll(cfg: AgentConfig) {
   return [...names.map((n, i) => [n, got[i]!] as const), [HOST_NAME, { addresses: hostAddresses() }] as const];
 }
 
-/** `gwsec agent baseline`: record the names' addresses now (a failed lookup keeps its old baseline). */
-export async function recordDnsBaseline(cfg: AgentConfig): Promise<number> {
+/**
+ * `gwsec agent baseline`: the names' addresses now become their pools, learned again from now for
+ * dns_learn_s (a migration's new CDN pool fills in without alerts); a failed lookup keeps its old pool.
+ */
+export async function recordDnsBaseline(cfg: AgentConfig, now = Date.now()): Promise<number> {
   const file = dnsBaselinePath(cfg);
-  const names = loadBaseline(file);
-  for (const [n, r] of await lookupAll(cfg)) if ('addresses' in r) names[n] = [...r.addresses].sort();
-  writeFileAtomic(file, JSON.stringify({ version: 1, names }));
+  const names = loadBaseline(file, now);
+  for (const [n, r] of await lookupAll(cfg)) if ('addresses' in r) names[n] = { pool: [...new Set(r.addresses)].sort(), since: now };
+  saveBaseline(file, names);
   return Object.keys(names).length;
 }
 
@@ -125,20 +141,30 @@ export class HostWatch {
     this.feed(results.map((r) => probeEvent(r, time)));
   }
 
+  /** Lookups in a row that failed, per name (in memory: a restart counts afresh). */
+  private failures = new Map<string, number>();
+
   private async dns(): Promise<void> {
     const file = dnsBaselinePath(this.cfg);
-    const base = loadBaseline(file);
     const got = await lookupAll(this.cfg);
     const time = this.now().getTime();
-    const evs = got.map(([n, r]) => dnsEvent(n, base[n], r, time));
-    // A name seen for the first time: its addresses become its baseline.
-    let recorded = false;
-    for (const [n, r] of got)
-      if (base[n] === undefined && 'addresses' in r) {
-        base[n] = [...r.addresses].sort();
-        recorded = true;
+    const base = loadBaseline(file, time);
+    const learnMs = this.cfg.detections.dns_learn_s * 1000;
+    let dirty = false;
+    const evs = got.map(([n, r]) => {
+      const b = base[n];
+      const failures = 'error' in r ? (this.failures.get(n) ?? 0) + 1 : 0;
+      this.failures.set(n, failures);
+      const learning = b !== undefined && time - b.since < learnMs;
+      const ev = dnsEvent(n, b?.pool, r, time, { learning, failures });
+      // A name seen for the first time records its pool; while learning, new addresses join it.
+      if ('addresses' in r && (b === undefined || (learning && (ev.fields['dns.added'] as string[]).length))) {
+        base[n] = { pool: [...new Set([...(b?.pool ?? []), ...r.addresses])].sort(), since: b?.since ?? time };
+        dirty = true;
       }
-    if (recorded) writeFileAtomic(file, JSON.stringify({ version: 1, names: base }));
+      return ev;
+    });
+    if (dirty) saveBaseline(file, base);
     this.feed(evs);
   }
 }

@@ -202,7 +202,7 @@ test('dns: real resolution through /etc/hosts in a mount namespace: recorded, un
   t.deepEqual(changed.fields['dns.removed'], ['192.0.2.10']);
   const failedLookup = moved[1]![1];
   t.true('error' in failedLookup, JSON.stringify(failedLookup));
-  const failed = dnsEvent('gone.example.gov.cn', ['192.0.2.20'], failedLookup, 3);
+  const failed = dnsEvent('gone.example.gov.cn', ['192.0.2.20'], failedLookup, 3, { failures: 3 });
   t.is(failed.fields['dns.status'], 'failed');
   t.truthy(failed.fields['dns.error']);
   const alerts = judge('site-dns-or-address-changed', [recorded, dnsEvent('www.example.gov.cn', baseline, same[0]![1], 2), changed, failed]);
@@ -295,9 +295,9 @@ test('the agent runs the snapshots it is configured for: an unreachable site and
     t.is(a.host, 'web-01');
     if (shell) t.true(await waitUntil(() => readAlerts(cfg.detections.alerts_file).some((s) => s.alert.rule === 'process-webserver-spawned-shell' && s.alert.evidence['proc.pid'] === shell.pid), scaled(10000)), 'the www-data shell is found');
     // The names were resolved and recorded as the baseline (the host's own addresses too), and localhost did not move.
-    const baseline = () => (existsSync(dnsBaselinePath(cfg)) ? (JSON.parse(readFileSync(dnsBaselinePath(cfg), 'utf8')) as { names: Record<string, string[]> }).names : {});
+    const baseline = () => (existsSync(dnsBaselinePath(cfg)) ? (JSON.parse(readFileSync(dnsBaselinePath(cfg), 'utf8')) as { names: Record<string, { pool: string[] }> }).names : {});
     t.true(await waitUntil(() => baseline().localhost !== undefined && baseline()['@host'] !== undefined, scaled(5000)));
-    t.true(baseline().localhost!.includes('127.0.0.1'));
+    t.true(baseline().localhost!.pool.includes('127.0.0.1'));
     await sleep(1500);
     t.false(readAlerts(cfg.detections.alerts_file).some((s) => s.alert.rule === 'site-dns-or-address-changed' && s.alert.groupKey === 'localhost'), 'localhost did not move');
   } finally {
@@ -310,7 +310,7 @@ test('the agent runs the snapshots it is configured for: an unreachable site and
   const r = gwsec(['agent', 'baseline', '-c', cfgPath, '--lang', 'en']);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /2 name\(s\)' addresses/);
-  t.true((JSON.parse(readFileSync(dnsBaselinePath(cfg), 'utf8')) as { names: Record<string, string[]> }).names.localhost!.includes('127.0.0.1'));
+  t.true((JSON.parse(readFileSync(dnsBaselinePath(cfg), 'utf8')) as { names: Record<string, { pool: string[] }> }).names.localhost!.pool.includes('127.0.0.1'), 'a version-1 baseline is read and re-recorded as a pool');
   rm(d);
 });
 
@@ -426,4 +426,53 @@ test('dns: the resolvers path against a real DNS server the test runs: answer, c
   } finally {
     srv.close();
   }
+});
+
+test('site-dns-or-address-changed in the real agent against a real DNS server: a CDN pool rotating and a pool being learned stay quiet; an address outside the pool and a name that stays dead fire', async (t) => {
+  const zone = new Map([
+    ['cdn.example.gov.cn', ['192.0.2.10']],
+    ['new.example.gov.cn', ['198.51.100.1']],
+  ]);
+  const srv = await dnsServer(zone, { mute: false });
+  const d = tmp('host-dns-pool');
+  const log = join(d, 'auth.log');
+  writeFileSync(log, '');
+  const names = ['cdn.example.gov.cn', 'new.example.gov.cn', 'gone.example.gov.cn'];
+  const cfgPath = writeConfig(d, {
+    archive: { dir: join(d, 'archive') },
+    sources: [{ type: 'file', name: 'auth', path: log, format: 'auth' }],
+    detections: { host: 'web-01', sites: [{ names }], dns_interval_s: 1, dns_learn_s: 3600, resolvers: [`127.0.0.1:${srv.port}`] },
+  });
+  const cfg = loadConfig(cfgPath);
+  mkdirSync(cfg.state_dir, { recursive: true });
+  // cdn's pool was learned long ago (three addresses); new.example.gov.cn is recorded by this agent and still being learned.
+  writeFileSync(dnsBaselinePath(cfg), JSON.stringify({ version: 2, names: { 'cdn.example.gov.cn': { pool: ['192.0.2.10', '192.0.2.11', '192.0.2.12'], since: 0 } } }));
+  const rotate = ['192.0.2.10', '192.0.2.11', '192.0.2.12'];
+  let i = 0;
+  const timer = setInterval(() => {
+    i++;
+    zone.set('cdn.example.gov.cn', [rotate[i % 3]!]);
+    zone.set('new.example.gov.cn', [i % 2 ? '198.51.100.2' : '198.51.100.1']);
+  }, 300);
+  const ev = createEvents({ silent: true });
+  const agent = startAgent(t, cfg, { events: ev });
+  const alerts = () => readAlerts(cfg.detections.alerts_file).map((s) => s.alert).filter((a) => a.rule === 'site-dns-or-address-changed');
+  try {
+    const pool = () => (JSON.parse(readFileSync(dnsBaselinePath(cfg), 'utf8')) as { names: Record<string, { pool: string[] }> }).names['new.example.gov.cn']?.pool ?? [];
+    t.true(await waitUntil(() => pool().length === 2, scaled(15000)), 'the pool of the rotating name is learned');
+    t.true(await waitUntil(() => alerts().some((a) => a.groupKey === 'gone.example.gov.cn'), scaled(15000)), 'a name that stays dead fires');
+    const gone = alerts().find((a) => a.groupKey === 'gone.example.gov.cn')!;
+    t.true(Number(gone.evidence['dns.failures']) >= 3, JSON.stringify(gone.evidence));
+    t.deepEqual(alerts().filter((a) => a.groupKey !== 'gone.example.gov.cn'), [], 'rotations within the pool and a pool being learned raise nothing');
+    clearInterval(timer);
+    zone.set('cdn.example.gov.cn', ['203.0.113.66']);
+    t.true(await waitUntil(() => alerts().some((a) => a.groupKey === 'cdn.example.gov.cn'), scaled(10000)), 'an address outside the pool fires');
+    t.deepEqual(alerts().find((a) => a.groupKey === 'cdn.example.gov.cn')!.evidence['dns.added'], ['203.0.113.66']);
+  } finally {
+    clearInterval(timer);
+    await agent.stop();
+    srv.close();
+  }
+  t.is(ev.counters.DetectorError ?? 0, 0);
+  rm(d);
 });
