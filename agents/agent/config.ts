@@ -38,6 +38,8 @@ const site = object({
   url: optional(str({ pattern: /^https?:\/\/[^\s/]+/, message: { en: 'an http:// or https:// URL', zh: 'http:// 或 https:// 开头的网址' } })),
   /** Names whose addresses are watched (default: the URL's host name). */
   names: optional(array(str({ pattern: /^[A-Za-z0-9.-]{1,253}$/, message: { en: 'a DNS name', zh: '域名' } }), { min: 1 })),
+  /** PEM of the CA that signed an https url's certificate (an internal CA), trusted besides the system store. */
+  ca_file: optional(str()),
 });
 
 /** Detection (docs/DETECTIONS.md): rules over the lines read, file integrity of web roots, host drift. */
@@ -151,6 +153,7 @@ export function parseConfig(file: string, text: string): AgentConfig {
       seen.add(n);
     });
     (data.detections?.sites ?? []).forEach((s, i) => {
+      if (s.ca_file && !s.url?.startsWith('https:')) errors.push(new GwsecError('agent_config_error', { en: `detections.sites.${i}.ca_file: only for an https:// url`, zh: `detections.sites.${i}.ca_file：仅用于 https:// 网址` }, y.locate(['detections', 'sites', i, 'ca_file'])));
       if (!s.url && !s.names) errors.push(new GwsecError('agent_config_error', { en: `detections.sites.${i}: give url (probed) or names (resolved), or both`, zh: `detections.sites.${i}：须给出 url（探测）或 names（解析），或两者都给出` }, y.locate(['detections', 'sites', i])));
     });
   }
@@ -182,6 +185,7 @@ export function parseConfig(file: string, text: string): AgentConfig {
       rules: d.detections?.rules ? abs(d.detections.rules) : undefined,
       alerts_file: d.detections?.alerts_file ? abs(d.detections.alerts_file) : join(stateDir, 'alerts.jsonl'),
       web_roots: (d.detections?.web_roots ?? []).map(abs),
+      sites: (d.detections?.sites ?? []).map((s) => (s.ca_file ? { ...s, ca_file: abs(s.ca_file) } : s)),
       host_root: d.detections?.host_root ? abs(d.detections.host_root) : '/',
     },
     sources: d.sources.map((s) => (s.type === 'file' ? { ...s, path: abs(s.path), name: s.name ?? defaultSourceName(s) } : { ...s, name: s.name ?? defaultSourceName(s) })),

@@ -9,6 +9,7 @@
 import { closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import { promises as dns } from 'node:dns';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -197,8 +198,12 @@ export function hostAddresses(proc = '/proc'): string[] {
 export const PROBE_MAX_REDIRECTS = 3;
 export const PROBE_MAX_BODY = 64 * 1024;
 
-/** One GET of `url`: at most PROBE_MAX_REDIRECTS redirects, PROBE_MAX_BODY bytes of body, `timeoutMs` in all. */
-export async function probeUrl(url: string, timeoutMs: number): Promise<ProbeResult> {
+/**
+ * One GET of `url`: at most PROBE_MAX_REDIRECTS redirects, PROBE_MAX_BODY bytes of body, `timeoutMs` in all.
+ * Certificates are verified against the system store, plus `ca` (PEM: a site's internal CA) when given.
+ */
+export async function probeUrl(url: string, timeoutMs: number, o: { ca?: string } = {}): Promise<ProbeResult> {
+  const ca = o.ca ? [...rootCertificates, o.ca] : undefined;
   const t0 = performance.now();
   const done = (outcome: ProbeOutcome, status: number, error: string): ProbeResult => ({ url, outcome, status, latencyMs: Math.round(performance.now() - t0), error });
   let target = url;
@@ -206,7 +211,7 @@ export async function probeUrl(url: string, timeoutMs: number): Promise<ProbeRes
   for (let hop = 0; ; hop++) {
     let res: { status: number; location?: string };
     try {
-      res = await getOnce(target, Math.max(1, deadline - performance.now()));
+      res = await getOnce(target, Math.max(1, deadline - performance.now()), ca);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'ETIMEOUT') return done('timeout', 0, err.message);
@@ -229,10 +234,11 @@ export async function probeUrl(url: string, timeoutMs: number): Promise<ProbeRes
   }
 }
 
-function getOnce(url: string, timeoutMs: number): Promise<{ status: number; location?: string }> {
+function getOnce(url: string, timeoutMs: number, ca: string[] | undefined): Promise<{ status: number; location?: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
-    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, { method: 'GET', headers: { 'user-agent': 'gwsec-agent-probe', accept: 'text/html,*/*' }, agent: false });
+    const headers = { 'user-agent': 'gwsec-agent-probe', accept: 'text/html,*/*' };
+    const req = u.protocol === 'https:' ? httpsRequest(u, { method: 'GET', headers, agent: false, ...(ca ? { ca } : {}) }) : httpRequest(u, { method: 'GET', headers, agent: false });
     const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer in ${Math.round(timeoutMs)} ms`), { code: 'ETIMEOUT' })), timeoutMs);
     req.on('error', (e) => {
       clearTimeout(timer);

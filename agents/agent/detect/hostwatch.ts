@@ -135,8 +135,9 @@ export class HostWatch {
   }
 
   private async probes(): Promise<void> {
-    const urls = this.cfg.detections.sites.flatMap((s) => (s.url ? [s.url] : []));
-    const results = await Promise.all(urls.map((u) => probeUrl(u, this.cfg.detections.probe_timeout_s * 1000)));
+    const sites = this.cfg.detections.sites.filter((s) => s.url);
+    // The CA file read at each round: a renewed internal CA is picked up without a restart.
+    const results = await Promise.all(sites.map((s) => probeUrl(s.url!, this.cfg.detections.probe_timeout_s * 1000, s.ca_file ? { ca: readFileSync(s.ca_file, 'utf8') } : {})));
     const time = this.now().getTime();
     this.feed(results.map((r) => probeEvent(r, time)));
   }

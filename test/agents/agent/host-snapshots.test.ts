@@ -476,3 +476,42 @@ test('site-dns-or-address-changed in the real agent against a real DNS server: a
   t.is(ev.counters.DetectorError ?? 0, 0);
   rm(d);
 });
+
+test('probe: an https site with an internal CA — an error without its CA, ok with sites[].ca_file; a redirect from http to it is followed; ca_file only for https (located)', async (t) => {
+  const { createCa, issueServerCert } = await import('../../../agents/collector/ca.js');
+  const { createServer: createHttpsServer } = await import('node:https');
+  const ca = createCa('gov-cloud-internal');
+  const cert = issueServerCert(ca, ['localhost', '127.0.0.1']);
+  const tls = createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, (_req, res) => res.end('<p>首页</p>'));
+  await new Promise<void>((r) => tls.listen(0, '127.0.0.1', () => r()));
+  const tport = (tls.address() as { port: number }).port;
+  const plain = createServer((_req, res) => {
+    res.writeHead(301, { location: `https://127.0.0.1:${tport}/` });
+    res.end();
+  });
+  await new Promise<void>((r) => plain.listen(0, '127.0.0.1', () => r()));
+  const pport = (plain.address() as { port: number }).port;
+  const d = tmp('host-probe-ca');
+  try {
+    const url = `https://127.0.0.1:${tport}/`;
+    const untrusted = await probeUrl(url, scaled(5000));
+    t.is(untrusted.outcome, 'error');
+    t.regex(untrusted.error, /UNABLE_TO_VERIFY|SELF_SIGNED|CERT/, untrusted.error);
+    t.is((await probeUrl(url, scaled(5000), { ca: ca.certPem })).outcome, 'ok');
+    const redirected = await probeUrl(`http://127.0.0.1:${pport}/`, scaled(5000), { ca: ca.certPem });
+    t.deepEqual([redirected.outcome, redirected.status], ['ok', 200]);
+    // In the config: relative to the config file, and refused for a plain http url.
+    writeFileSync(join(d, 'ca.pem'), ca.certPem);
+    const base = `archive: { dir: ${join(d, 'a')} }\nretention_days: 180\nsources: [{ type: file, path: /tmp/x.log, format: auth }]\n`;
+    writeFileSync(join(d, 'agent.yaml'), `${base}detections:\n  sites:\n    - { url: "${url}", ca_file: ca.pem }\n`);
+    t.is(loadConfig(join(d, 'agent.yaml')).detections.sites[0]!.ca_file, join(d, 'ca.pem'));
+    const e = t.throws(() => parseConfig('agent.yaml', `${base}detections:\n  sites:\n    - { url: "http://x.example.gov.cn/", ca_file: ca.pem }\n`));
+    const err = e as GwsecError;
+    t.regex(err.en, /sites\.0\.ca_file: only for an https/);
+    t.is(err.location?.line, 6);
+  } finally {
+    tls.close();
+    plain.close();
+    rm(d);
+  }
+});
