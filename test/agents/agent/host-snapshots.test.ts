@@ -515,3 +515,36 @@ test('probe: an https site with an internal CA — an error without its CA, ok w
     rm(d);
   }
 });
+
+test('processes: www-data\'s crontab job under root\'s cron is quiet; a www-data shell under a www-data binary named "cron", or hidden behind a sendmail command line, fires', async (t) => {
+  if (!haveWwwData || spawnSync('setpriv', ['--version']).status !== 0) {
+    if (process.env.CI) t.fail('setpriv and a www-data account are needed');
+    else t.log('SKIP: setpriv or the www-data account is missing');
+    t.pass();
+    return;
+  }
+  const d = tmp('host-proc-cron');
+  // Kernel name "cron" (a copy of dash), as Debian's cron child that runs a crontab line as its account.
+  copyFileSync('/bin/dash', join(d, 'cron'));
+  const walker = new ProcessWalker();
+  walker.snapshot();
+  const sh = '/bin/sh -c "sleep 60; :"; :';
+  const rootCron = startProc(join(d, 'cron'), ['-c', `setpriv --reuid=33 --regid=33 --clear-groups ${sh}`]);
+  const fakeCron = startProc('setpriv', ['--reuid=33', '--regid=33', '--clear-groups', join(d, 'cron'), '-c', `${sh}`]);
+  const mailer = startProc('setpriv', ['--reuid=33', '--regid=33', '--clear-groups', '/bin/sh', '-c', '/usr/sbin/sendmail -t -i;sleep 60']);
+  try {
+    let s = walker.snapshot();
+    const shellUnder = (root: number) => descendants(s.all, root).filter((p) => s.all.get(p)?.comm === 'sh');
+    const ready = () => shellUnder(rootCron.pid!).length > 0 && shellUnder(fakeCron.pid!).length > 0 && s.all.get(mailer.pid!)?.comm === 'sh';
+    t.true(await waitUntil(() => ((s = ready() ? s : walker.snapshot()), ready()), scaled(5000)), 'the test processes are up');
+    const fresh = new Set([rootCron.pid!, fakeCron.pid!, mailer.pid!, ...descendants(s.all, rootCron.pid!), ...descendants(s.all, fakeCron.pid!), ...descendants(s.all, mailer.pid!)]);
+    const alerts = judge('process-webserver-spawned-shell', processEvents(s.all, fresh, s.users, Date.now()));
+    const pids = alerts.map((a) => a.evidence['proc.pid']);
+    for (const p of shellUnder(rootCron.pid!)) t.false(pids.includes(p), `www-data's cron job is not a webshell: ${JSON.stringify(alerts.map((a) => a.evidence))}`);
+    t.true(shellUnder(fakeCron.pid!).some((p) => pids.includes(p)), 'a www-data "cron" is not root\'s cron');
+    t.true(pids.includes(mailer.pid!), 'a command hidden behind sendmail fires');
+  } finally {
+    for (const p of [rootCron, fakeCron, mailer]) stopProc(p);
+    rm(d);
+  }
+});
