@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { GwsecError, GwsecErrorList } from '../../src/model/errors.js';
 import { parseYaml } from '../../src/policy/yaml.js';
+import { isValidCidr } from '../../src/util/ip.js';
 import { array, bool, byType, literal, num, object, oneOf, optional, str, type Issue, type Out } from './validate.js';
 
 /** Article 41(三): website run logs are kept at least six months. */
@@ -65,6 +66,8 @@ const detections = object({
   connections_interval_s: optional(num({ min: 1 })),
   /** The ports connections are counted on per remote address. */
   web_ports: optional(array(num({ int: true, min: 1, max: 65535 }), { min: 1 }), [80, 443]),
+  /** Addresses or CIDRs that carry many clients each (CDN back-to-origin, load balancers, a big unit's NAT): counted in the web total, not per source. */
+  known_proxies: optional(array(str({ pattern: /^[0-9a-fA-F.:]+(?:\/\d{1,3})?$/, message: { en: 'an IP address or CIDR', zh: 'IP 地址或 CIDR 网段' } })), []),
   /** The sites this host serves: URLs probed over HTTP(S) and names whose addresses are watched. */
   sites: optional(array(site), []),
   /** How often each site's URL is probed (when sites are given). */
@@ -152,6 +155,9 @@ export function parseConfig(file: string, text: string): AgentConfig {
       if (seen.has(n)) errors.push(new GwsecError('agent_config_error', { en: `sources.${i}.name: duplicate source name "${n}" (give each source a distinct name)`, zh: `sources.${i}.name：日志源名称“${n}”重复（请为每个日志源取不同的名称）` }, y.locate(['sources', i])));
       seen.add(n);
     });
+    (data.detections?.known_proxies ?? []).forEach((c, i) => {
+      if (!isValidCidr(c)) errors.push(new GwsecError('agent_config_error', { en: `detections.known_proxies.${i}: "${c}" is not an IP address or CIDR`, zh: `detections.known_proxies.${i}：“${c}”不是 IP 地址或 CIDR 网段` }, y.locate(['detections', 'known_proxies', i])));
+    });
     (data.detections?.sites ?? []).forEach((s, i) => {
       if (s.ca_file && !s.url?.startsWith('https:')) errors.push(new GwsecError('agent_config_error', { en: `detections.sites.${i}.ca_file: only for an https:// url`, zh: `detections.sites.${i}.ca_file：仅用于 https:// 网址` }, y.locate(['detections', 'sites', i, 'ca_file'])));
       if (!s.url && !s.names) errors.push(new GwsecError('agent_config_error', { en: `detections.sites.${i}: give url (probed) or names (resolved), or both`, zh: `detections.sites.${i}：须给出 url（探测）或 names（解析），或两者都给出` }, y.locate(['detections', 'sites', i])));
@@ -181,7 +187,7 @@ export function parseConfig(file: string, text: string): AgentConfig {
     state_dir: stateDir,
     key: d.key ? { private: abs(d.key.private), public: abs(d.key.public) } : { private: join(stateDir, 'agent-sm2.key'), public: join(stateDir, 'agent-sm2.pub') },
     detections: {
-      ...(d.detections ?? { enabled: true, web_roots: [], baseline_interval_s: 300, web_ports: [80, 443], sites: [], probe_interval_s: 60, probe_timeout_s: 10, dns_interval_s: 300, dns_learn_s: 86400, admin_users: [] }),
+      ...(d.detections ?? { enabled: true, web_roots: [], baseline_interval_s: 300, web_ports: [80, 443], known_proxies: [], sites: [], probe_interval_s: 60, probe_timeout_s: 10, dns_interval_s: 300, dns_learn_s: 86400, admin_users: [] }),
       rules: d.detections?.rules ? abs(d.detections.rules) : undefined,
       alerts_file: d.detections?.alerts_file ? abs(d.detections.alerts_file) : join(stateDir, 'alerts.jsonl'),
       web_roots: (d.detections?.web_roots ?? []).map(abs),

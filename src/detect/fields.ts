@@ -111,6 +111,8 @@ export const FIELDS: Record<SourceType, Record<string, FieldKind>> = {
     'net.states': 'list',
     /** Lines of the table not read (beyond the snapshot's bound). */
     'net.unread': 'number',
+    /** Connections to the web ports from detections.known_proxies (in net.web_connections, not per source). */
+    'net.proxy_connections': 'number',
   },
   dns: {
     /** The site name, or "@host" for the host's own addresses. */

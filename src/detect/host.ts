@@ -6,6 +6,7 @@
  * recorded baseline) and `probe` (one HTTP probe of a site's URL).
  */
 import type { DetectEvent, FieldValue } from './event.js';
+import { cidrContains } from '../util/ip.js';
 import { FIELDS, type SourceType } from './fields.js';
 
 /** Field-name prefix of each snapshot source type (case files give fields without it). */
@@ -121,8 +122,10 @@ export interface TcpSummary {
   established: number;
   webConnections: number;
   webSources: number;
-  /** [address, connections to the web ports], most first, at most 5. */
+  /** [address, connections to the web ports], most first, at most 5 (known proxies left out). */
   top: Array<[string, number]>;
+  /** Connections to the web ports from the known proxies (in webConnections, not per source). */
+  exempt: number;
   /** Lines beyond the bound, not read. */
   unread: number;
 }
@@ -145,8 +148,12 @@ export function procAddress(hex: string): string {
   return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
 }
 
-/** Count the TCP tables (the texts of /proc/net/tcp and tcp6): by state, and per remote address for the web ports. */
-export function summariseTcp(texts: string[], webPorts: ReadonlySet<number>, bound = { lines: MAX_TCP_LINES, sources: MAX_SOURCES }): TcpSummary {
+/**
+ * Count the TCP tables (the texts of /proc/net/tcp and tcp6): by state, and per remote address for the web ports.
+ * Sources inside `proxies` (CIDRs: a CDN's back-to-origin nodes, a load balancer, a big unit's NAT address) carry many
+ * clients each: their connections count in the web total, not as one source's.
+ */
+export function summariseTcp(texts: string[], webPorts: ReadonlySet<number>, bound = { lines: MAX_TCP_LINES, sources: MAX_SOURCES }, proxies: readonly string[] = []): TcpSummary {
   const byState: Record<string, number> = {};
   const perSource = new Map<string, number>();
   let total = 0;
@@ -180,8 +187,17 @@ export function summariseTcp(texts: string[], webPorts: ReadonlySet<number>, bou
       else if (perSource.size < bound.sources) perSource.set(remote, 1);
     }
   }
+  // Judged once per distinct source (≤ MAX_SOURCES), not per table line.
+  let exempt = 0;
+  if (proxies.length)
+    for (const [hex, n] of perSource)
+      if (proxies.some((c) => cidrContains(c, procAddress(hex)))) {
+        exempt += n;
+        perSource.delete(hex);
+      }
   const top = [...perSource].sort((a, b) => b[1] - a[1]).slice(0, 5);
   return {
+    exempt,
     total,
     byState,
     synRecv: (byState.SYN_RECV ?? 0) + (byState.NEW_SYN_RECV ?? 0),
@@ -210,6 +226,7 @@ export function netstatEvent(s: TcpSummary, time: number): DetectEvent {
       'net.top_sources': s.top.map(([a, n]) => `${a} ${n}`),
       'net.states': Object.entries(s.byState).map(([k, n]) => `${k} ${n}`),
       'net.unread': s.unread,
+      'net.proxy_connections': s.exempt,
     },
     line: `tcp total=${s.total} syn_recv=${s.synRecv} web=${s.webConnections} from ${s.webSources} sources; top ${s.top.map(([a, n]) => `${a}=${n}`).join(' ')}`,
   };

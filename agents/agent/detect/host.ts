@@ -114,7 +114,7 @@ function readlinkSafe(p: string): string {
 }
 
 /** The host's TCP tables counted (IPv4 and IPv6). */
-export function tcpSnapshot(webPorts: ReadonlySet<number>, proc = '/proc'): TcpSummary {
+export function tcpSnapshot(webPorts: ReadonlySet<number>, proc = '/proc', proxies: readonly string[] = []): TcpSummary {
   const texts: string[] = [];
   for (const f of ['net/tcp', 'net/tcp6']) {
     try {
@@ -124,7 +124,7 @@ export function tcpSnapshot(webPorts: ReadonlySet<number>, proc = '/proc'): TcpS
     }
   }
   if (!texts.length) throw new Error(`cannot read ${proc}/net/tcp`);
-  return summariseTcp(texts, webPorts);
+  return summariseTcp(texts, webPorts, undefined, proxies);
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>

@@ -131,7 +131,7 @@ export class HostWatch {
   }
 
   private connections(): void {
-    this.feed([netstatEvent(tcpSnapshot(this.webPorts), this.now().getTime())]);
+    this.feed([netstatEvent(tcpSnapshot(this.webPorts, '/proc', this.cfg.detections.known_proxies), this.now().getTime())]);
   }
 
   private async probes(): Promise<void> {

@@ -130,6 +130,15 @@ test('connections: 240 real connections from one address to a web port are count
     t.is(alerts.length, 1);
     t.is(alerts[0]!.evidence['net.web_connections'], 240);
     t.deepEqual(alerts[0]!.evidence['net.top_sources'], ['127.0.0.1 240']);
+    // The same address as a known proxy (a CDN's back-to-origin node, a unit's NAT): the web total, not one source.
+    const viaProxy = tcpSnapshot(new Set([port]), '/proc', ['192.0.2.0/24', '127.0.0.0/8']);
+    t.is(viaProxy.webConnections, 240);
+    t.is(viaProxy.exempt, 240);
+    t.false(viaProxy.top.some(([a]) => a === '127.0.0.1'));
+    const ev = netstatEvent(viaProxy, Date.now());
+    t.is(ev.fields['net.proxy_connections'], 240);
+    t.is(judge('network-connection-flood', [ev]).length, 0, 'a known proxy is not a flooding source');
+    t.is(judge('network-connection-flood', [netstatEvent(tcpSnapshot(new Set([port]), '/proc', ['::1/128', '10.0.0.0/8']), Date.now())]).length, 1, 'other proxies change nothing');
   } finally {
     for (const s of socks) s.destroy();
   }
@@ -547,4 +556,13 @@ test('processes: www-data\'s crontab job under root\'s cron is quiet; a www-data
     for (const p of [rootCron, fakeCron, mailer]) stopProc(p);
     rm(d);
   }
+});
+
+test('config: detections.known_proxies takes addresses and CIDRs (IPv4 and IPv6); anything else is a located error', (t) => {
+  const base = 'archive: { dir: /tmp/a }\nretention_days: 180\nsources: [{ type: file, path: /tmp/x.log, format: auth }]\n';
+  t.deepEqual(parseConfig('agent.yaml', `${base}detections:\n  known_proxies: [203.0.113.0/24, 198.51.100.7, "2001:db8::/32"]\n`).detections.known_proxies, ['203.0.113.0/24', '198.51.100.7', '2001:db8::/32']);
+  t.deepEqual(parseConfig('agent.yaml', base).detections.known_proxies, []);
+  const e = t.throws(() => parseConfig('agent.yaml', `${base}detections:\n  known_proxies: [203.0.113.0/24, 10.0.0.0/33]\n`)) as GwsecError;
+  t.regex(e.en, /known_proxies\.1: "10\.0\.0\.0\/33" is not an IP address or CIDR/);
+  t.is(e.location?.line, 5);
 });
