@@ -5,7 +5,7 @@
  * probed while it answers, fails, hangs and is gone — each judged by the shipped rule it feeds, and
  * the whole path once inside a running agent.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
@@ -69,13 +69,17 @@ function descendants(all: Map<number, { ppid: number }>, root: number): number[]
 
 const haveWwwData = /^www-data:[^:]*:33:/m.test(readFileSync('/etc/passwd', 'utf8'));
 
+/** setpriv and the www-data account (uid 33) are there; else the test skips, or fails under CI. */
+function canRunAsWwwData(t: ExecutionContext): boolean {
+  if (haveWwwData && spawnSync('setpriv', ['--version']).status === 0) return true;
+  if (process.env.CI) t.fail('setpriv and a www-data account are needed');
+  else t.log('SKIP: setpriv or the www-data account is missing');
+  t.pass();
+  return false;
+}
+
 test('processes: a shell run as www-data and a shell under "nginx" fire; root\'s own shell does not; the next snapshot re-judges nothing', async (t) => {
-  if (!haveWwwData || spawnSync('setpriv', ['--version']).status !== 0) {
-    if (process.env.CI) t.fail('setpriv and a www-data account are needed');
-    else t.log('SKIP: setpriv or the www-data account is missing');
-    t.pass();
-    return;
-  }
+  if (!canRunAsWwwData(t)) return;
   const d = tmp('host-proc');
   // A parent whose kernel name is "nginx" (a copy of dash): its child shell is what a webshell's command looks like.
   copyFileSync('/bin/dash', join(d, 'nginx'));
@@ -526,12 +530,7 @@ test('probe: an https site with an internal CA — an error without its CA, ok w
 });
 
 test('processes: www-data\'s crontab job under root\'s cron is quiet; a www-data shell under a www-data binary named "cron", or hidden behind a sendmail command line, fires', async (t) => {
-  if (!haveWwwData || spawnSync('setpriv', ['--version']).status !== 0) {
-    if (process.env.CI) t.fail('setpriv and a www-data account are needed');
-    else t.log('SKIP: setpriv or the www-data account is missing');
-    t.pass();
-    return;
-  }
+  if (!canRunAsWwwData(t)) return;
   const d = tmp('host-proc-cron');
   // Kernel name "cron" (a copy of dash), as Debian's cron child that runs a crontab line as its account.
   copyFileSync('/bin/dash', join(d, 'cron'));
