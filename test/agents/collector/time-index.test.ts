@@ -116,8 +116,9 @@ test('a torn, damaged, zero-filled or missing index: queries stay exact, and a r
   rmSync(base, { recursive: true, force: true });
 });
 
-test('an index ahead of its journal (data/ restored from an older backup) is cut back, and what is stored after is found', async (t) => {
-  const dir = tmp('since-restore');
+/** A store of 50 rounds whose data/ is then restored from a backup taken after 20; since.idx is left as it was. */
+async function restoredFromOlderBackup(tag: string): Promise<{ dir: string; ahead: number }> {
+  const dir = tmp(tag);
   let s = await EmbeddedStore.open(dir);
   await fill(s, 20);
   await s.close();
@@ -125,13 +126,18 @@ test('an index ahead of its journal (data/ restored from an older backup) is cut
   s = await EmbeddedStore.open(dir);
   await fill(s, 30, 20);
   await s.close();
-  const ahead = decodeEntries(readFileSync(join(dir, TIME_INDEX_FILE)));
+  const ahead = decodeEntries(readFileSync(join(dir, TIME_INDEX_FILE))).length;
   rmSync(join(dir, 'data'), { recursive: true });
   cpSync(join(dir, 'backup'), join(dir, 'data'), { recursive: true });
+  return { dir, ahead };
+}
+
+test('an index ahead of its journal (data/ restored from an older backup) is cut back, and what is stored after is found', async (t) => {
+  const { dir, ahead } = await restoredFromOlderBackup('since-restore');
   rmSync(join(dir, 'index.bin')); // the duplicate index's snapshot is ahead too; it is rebuilt (key-index.test.ts)
-  s = await EmbeddedStore.open(dir);
+  const s = await EmbeddedStore.open(dir);
   const cut = s['timeIndex']!.entries;
-  t.true(cut.length < ahead.length, `${cut.length} of ${ahead.length} entries kept`);
+  t.true(cut.length < ahead, `${cut.length} of ${ahead} entries kept`);
   // new alerts after the restore, some older than what the cut entries had claimed
   await fill(s, 10, 20);
   await s.putAlerts('web9', [alert('after-restore', { first: iso(T0 + 25 * 60_000) })], new Date());
@@ -144,16 +150,7 @@ test('an index ahead of its journal (data/ restored from an older backup) is cut
 // An entry's claim (every record before seq S has lastSeen ≤ M) holds for any prefix of the journal it
 // was written for, so an index ahead of a restored backup cannot hide an alert even before it is cut.
 test('a read-only reader (the CLI) of a journal restored from an older backup, before the collector cuts the index, answers exactly', async (t) => {
-  const dir = tmp('since-restore-ro');
-  let s = await EmbeddedStore.open(dir);
-  await fill(s, 20);
-  await s.close();
-  cpSync(join(dir, 'data'), join(dir, 'backup'), { recursive: true });
-  s = await EmbeddedStore.open(dir);
-  await fill(s, 30, 20);
-  await s.close();
-  rmSync(join(dir, 'data'), { recursive: true });
-  cpSync(join(dir, 'backup'), join(dir, 'data'), { recursive: true });
+  const { dir } = await restoredFromOlderBackup('since-restore-ro');
   // no read-write open in between: since.idx still describes the 50 rounds
   const ro = await EmbeddedStore.open(dir, { readOnly: true });
   const newest = await sameAsFullScan(t, ro, 'read-only after the restore');
