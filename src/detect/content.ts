@@ -14,6 +14,7 @@
  *   script-redirect    script or meta refresh sending the visitor to a site outside .gov.cn, or a
  *                      redirect that depends on document.referrer being a search engine (cloaking)
  */
+import { escapeRegExp } from '../util/regexp.js';
 
 /** Extensions whose content is read: pages, server-side pages and templates, and JavaScript. */
 export const PAGE_EXTS: ReadonlySet<string> = new Set(['html', 'htm', 'shtml', 'shtm', 'xhtml', 'php', 'jsp', 'asp', 'aspx', 'tpl', 'vm', 'ftl', 'js']);
@@ -41,8 +42,7 @@ export const PORN_TERMS = [
 const SLOGAN_EN = /\b(?:hacked|defaced|owned|pwned|h[a4]ck[e3]d)\s+by\b/i;
 const SLOGAN_ZH = /黑客(?:到此一游|入侵本站|攻陷|联盟|军团)|本站已被黑|网站已被黑|被黑了/;
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const termsRe = (terms: string[]) => new RegExp(terms.map(escapeRe).join('|'), 'gi');
+const termsRe = (terms: string[]) => new RegExp(terms.map(escapeRegExp).join('|'), 'gi');
 const GAMBLING = termsRe(GAMBLING_TERMS);
 const PORN = termsRe(PORN_TERMS);
 

@@ -1,6 +1,6 @@
 /** The one import of the web-attack inspection: parsed web events get their `web.*` fields here. */
 import { inspectRequest, type WebInspection } from './web/index.js';
-import { SENSITIVE_FILES } from './web/path.js';
+import { SENSITIVE_FILES, SENSITIVE_GATE } from './web/path.js';
 
 export interface WebFields {
   categories: string[];
@@ -18,7 +18,6 @@ const NONE: WebFields = { categories: [], transforms: [], evidence: [] };
 // an attack: below), and user agents repeat, so that answer is cached. test/detect/webfields.test.ts proves the shortcut agrees with the full
 // inspection on the whole web-attack corpus.
 const PLAIN = /^(?:\/[A-Za-z0-9_-]+)*\/(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9]+)?)?(?:\?[A-Za-z0-9_]+=\d{0,12}(?:&[A-Za-z0-9_]+=\d{0,12})*)?$/;
-const SENSITIVE = new RegExp(SENSITIVE_FILES.map((f) => f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
 const uaCache = new Map<string, WebFields>();
 const UA_CACHE_MAX = 4096;
 
@@ -50,11 +49,11 @@ function uaFields(ua: string): WebFields {
 // lower-case ASCII is exactly a match in the lower-cased target, without building that string per line.
 // eslint-disable-next-line no-control-regex -- the range is the point
 export const SENSITIVE_LOWER_ASCII = SENSITIVE_FILES.every((f) => /^[\x00-\x7f]*$/.test(f) && f === f.toLowerCase());
-const SENSITIVE_I = new RegExp(SENSITIVE.source, 'i');
+const SENSITIVE_I = new RegExp(SENSITIVE_GATE.source, 'i');
 
 /** True when the target cannot carry anything the inspection judges (see above). */
 export function plainTarget(target: string): boolean {
-  return target.length < 512 && PLAIN.test(target) && !(SENSITIVE_LOWER_ASCII ? SENSITIVE_I.test(target) : SENSITIVE.test(target.toLowerCase()));
+  return target.length < 512 && PLAIN.test(target) && !(SENSITIVE_LOWER_ASCII ? SENSITIVE_I.test(target) : SENSITIVE_GATE.test(target.toLowerCase()));
 }
 
 // A referer the inspection judges (Shellshock, log4j/OGNL lookups, markup) needs one of these

@@ -6,6 +6,7 @@
  *  - `..` written in a form no browser produces (`..;/`, `....//`, `..` followed by a lost-% `2f`/`5c`);
  *  - an absolute or traversing reference to a file that only an attacker asks for (SENSITIVE_FILES).
  */
+import { escapeRegExp } from '../../util/regexp.js';
 
 /** Files and directories that are the targets of traversal/LFI, as path suffixes (data, not code). */
 export const SENSITIVE_FILES: readonly string[] = [
@@ -34,10 +35,9 @@ export interface PathVerdict {
   detail: string;
 }
 
-const escapeRe = (t: string): string => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** One pass over the text decides whether any listed name occurs at all (most paths: none). */
-export const SENSITIVE_GATE = new RegExp(SENSITIVE_FILES.map(escapeRe).join('|'));
-export const STRONG_GATE = new RegExp(STRONG_FILES.map(escapeRe).join('|'));
+export const SENSITIVE_GATE = new RegExp(SENSITIVE_FILES.map(escapeRegExp).join('|'));
+export const STRONG_GATE = new RegExp(STRONG_FILES.map(escapeRegExp).join('|'));
 
 function sensitive(p: string, list: readonly string[] = SENSITIVE_FILES): string | undefined {
   if (!(list === STRONG_FILES ? STRONG_GATE : list === SENSITIVE_FILES ? SENSITIVE_GATE : /./).test(p)) return undefined;

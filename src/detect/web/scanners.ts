@@ -3,6 +3,7 @@
  * tool's name. Matched as a whole word (letters/digits around it end the match), so `nmap` does not
  * fire on a word that merely contains it.
  */
+import { escapeRegExp } from '../../util/regexp.js';
 export const SCANNER_AGENTS: ReadonlyArray<{ token: string; tool: string }> = [
   { token: 'sqlmap', tool: 'sqlmap' },
   { token: 'nikto', tool: 'Nikto' },
@@ -59,9 +60,8 @@ export const SCANNER_AGENTS: ReadonlyArray<{ token: string; tool: string }> = [
 ];
 
 const byToken = new Map(SCANNER_AGENTS.map((s) => [s.token, s.tool]));
-const esc = (t: string): string => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** One pass over the UA: a token bounded by non-alphanumerics (a token ending in `/` needs no right bound). */
-export const UA_RE = new RegExp(`(?:^|[^a-z0-9])(${SCANNER_AGENTS.map((s) => esc(s.token) + (/[a-z0-9]$/.test(s.token) ? '(?![a-z0-9])' : '')).join('|')})`);
+export const UA_RE = new RegExp(`(?:^|[^a-z0-9])(${SCANNER_AGENTS.map((s) => escapeRegExp(s.token) + (/[a-z0-9]$/.test(s.token) ? '(?![a-z0-9])' : '')).join('|')})`);
 
 export function judgeUserAgent(ua: string): { tool: string; token: string } | undefined {
   const m = UA_RE.exec(ua.toLowerCase());
